@@ -1,0 +1,1 @@
+"""Bundled example and demo configs (package data)."""

@@ -1,0 +1,258 @@
+"""Composition root: builds the runtime, the theme and the wall windows.
+
+The only module that imports both the data side (sources, poller, store) and
+the widgets.  Nothing is built at import time; Qt is imported inside functions
+so `noc-app check-config` and `--version` start instantly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from noc_app.config.schema import AppConfig, DashboardConfig, Mode, ScreenConfig
+
+if TYPE_CHECKING:
+    from noc_app.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """A problem that stops the app from starting; printed as one line, exit code 2."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LaunchOptions:
+    """Command-line overrides of the config."""
+
+    dashboard: str | None = None
+    playlist: str | None = None
+    mode: Mode | None = None
+    screen: int | None = None
+    fullscreen: bool = False
+    theme: str | None = None
+
+
+def prepare_qt_environment(*, offscreen: bool = False) -> None:
+    """Environment that must be set before the QApplication exists."""
+    # Qt's raster thread pool costs more than it saves on small wall PCs (DESIGN.md probe).
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
+    if offscreen:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise StartupError(
+            "no display: DISPLAY and WAYLAND_DISPLAY are unset. Run under a desktop session or Xvfb, "
+            "or use `noc-app screenshot` / `noc-app snapshot`, which need no screen"
+        )
+
+
+def font_problem() -> str | None:
+    """Qt draws boxes instead of text when no font is installed, silently: say so."""
+    from PySide6.QtGui import QFontDatabase
+
+    if not QFontDatabase.families():
+        return (
+            "no usable font found: text would render as empty boxes. Install one, e.g. "
+            "`apt-get install fonts-dejavu-core`"
+        )
+    return None
+
+
+def resolve_screens(config: AppConfig, options: LaunchOptions) -> tuple[ScreenConfig, ...]:
+    """Which windows to open: config screens, overridden by --dashboard/--playlist/--screen."""
+    if options.dashboard or options.playlist:
+        if options.dashboard and options.dashboard not in {d.id for d in config.dashboards}:
+            raise StartupError(
+                f"--dashboard {options.dashboard!r} is not in {config.path}; "
+                f"dashboards: {', '.join(d.id for d in config.dashboards)}"
+            )
+        if options.playlist and options.playlist not in {p.id for p in config.playlists}:
+            known = ", ".join(p.id for p in config.playlists) or "none defined"
+            raise StartupError(f"--playlist {options.playlist!r} is not in {config.path}; playlists: {known}")
+        return (
+            ScreenConfig(
+                id="cli",
+                screen=options.screen or 0,
+                dashboard=None if options.playlist else options.dashboard,
+                playlist=options.playlist,
+            ),
+        )
+    screens = config.screens or (ScreenConfig(id="main", screen=0, dashboard=config.dashboards[0].id),)
+    if options.screen is not None:
+        screens = tuple(dataclasses.replace(s, screen=options.screen + i) for i, s in enumerate(screens))
+    return screens
+
+
+def screen_dashboards(config: AppConfig, screen: ScreenConfig) -> tuple[tuple[DashboardConfig, ...], float | None]:
+    """The dashboards one window shows, and the playlist interval if it rotates."""
+    if screen.playlist:
+        playlist = next(p for p in config.playlists if p.id == screen.playlist)
+        return tuple(config.dashboard(d) for d in playlist.dashboards), playlist.interval_s
+    return (config.dashboard(screen.dashboard or config.dashboards[0].id),), None
+
+
+def effective_config(config: AppConfig, options: LaunchOptions) -> AppConfig:
+    """The config with command-line mode and theme applied."""
+    changes: dict[str, object] = {}
+    if options.mode is not None:
+        changes["mode"] = options.mode
+    if options.theme is not None:
+        from noc_app.themes import THEME_NAMES
+
+        if options.theme not in THEME_NAMES:
+            raise StartupError(f"--theme {options.theme!r} is unknown; themes: {', '.join(THEME_NAMES)}")
+        changes["theme"] = options.theme
+    return dataclasses.replace(config, **changes) if changes else config
+
+
+def build_windows(config: AppConfig, runtime: Runtime, options: LaunchOptions, *, size: tuple[int, int] | None = None) -> list:
+    """Create (not show) one WallWindow per configured screen."""
+    from noc_app.themes import load_theme
+    from noc_app.widgets.wall_window import WallWindow
+
+    theme = load_theme(config.theme)
+    windows = []
+    for screen in resolve_screens(config, options):
+        dashboards, interval = screen_dashboards(config, screen)
+        window = WallWindow(
+            config, dashboards, runtime.store, theme, mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock
+        )
+        window.setProperty("noc_screen_index", screen.screen)
+        if size is not None:
+            window.resize(*size)
+        windows.append(window)
+    return windows
+
+
+def place_and_show(windows: list, *, fullscreen: bool) -> None:
+    """Put each window on its monitor; full screen in kiosk mode or when asked."""
+    from PySide6.QtGui import QGuiApplication
+
+    screens = QGuiApplication.screens()
+    for window in windows:
+        index = int(window.property("noc_screen_index") or 0)
+        if index >= len(screens):
+            raise StartupError(
+                f"screen {index} requested but only {len(screens)} screen(s) are attached (numbered from 0)"
+            )
+        geometry = screens[index].availableGeometry()
+        window.setGeometry(geometry)
+        if fullscreen:
+            window.setScreen(screens[index])
+            window.showFullScreen()
+        else:
+            window.show()
+
+
+def make_application(argv: list[str] | None = None):
+    """The QApplication, created once, with the app's name set."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setApplicationName("noc-app")
+    app.setOrganizationName("noc-app")
+    return app
+
+
+def build_runtime(config: AppConfig) -> Runtime:
+    from noc_app.runtime import Runtime
+
+    return Runtime(config)
+
+
+def run_wall(config: AppConfig, options: LaunchOptions) -> int:
+    """Open the wall windows and run until closed."""
+    started = time.perf_counter()
+    config = effective_config(config, options)
+    resolve_screens(config, options)  # fail on a bad --dashboard before anything is built
+    prepare_qt_environment()
+    app = make_application()
+    problem = font_problem()
+    if problem:
+        print(f"noc-app: warning: {problem}", file=sys.stderr)
+    runtime = build_runtime(config)
+    windows = build_windows(config, runtime, options)
+    fullscreen = options.fullscreen or config.mode is Mode.KIOSK
+    place_and_show(windows, fullscreen=fullscreen)
+    if windows:
+        windows[0].first_paint_done.connect(
+            lambda: log.info("first wall painted %.0f ms after start", (time.perf_counter() - started) * 1000)
+        )
+    for window in windows:
+        window.quit_requested.connect(app.quit)
+    runtime.start()
+    app.aboutToQuit.connect(runtime.stop)
+    return int(app.exec())
+
+
+def run_for(app, seconds: float) -> None:
+    """Run the Qt event loop for a while (polls happen, the wall paints)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def take_screenshot(config: AppConfig, options: LaunchOptions, *, size: tuple[int, int], after_s: float, out: str) -> int:
+    """Render the wall offscreen after it has polled for after_s seconds and write a PNG."""
+    config = effective_config(config, options)
+    resolve_screens(config, options)
+    prepare_qt_environment(offscreen=True)
+    app = make_application()
+    problem = font_problem()
+    if problem:
+        raise StartupError(problem)
+    runtime = build_runtime(config)
+    windows = build_windows(config, runtime, options, size=size)
+    window = windows[0]
+    window.show()
+    runtime.start()
+    try:
+        run_for(app, after_s)
+        image = window.grab().toImage()
+        if not image.save(out, "PNG"):
+            raise StartupError(f"could not write {out}")
+    finally:
+        runtime.stop()
+        for w in windows:
+            w.close()
+    print(f"wrote {out} ({image.width()}x{image.height()})")
+    return 0
+
+
+def print_snapshot(config: AppConfig, *, after_s: float) -> int:
+    """Poll for after_s seconds without a screen and print the wall's state as JSON."""
+    import json
+
+    from PySide6.QtCore import QCoreApplication
+
+    from noc_app.wall_state import wall_state
+
+    app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
+    runtime = build_runtime(config)
+    runtime.start()
+    try:
+        run_for(app, after_s)
+        store = runtime.store
+        state = wall_state(
+            config,
+            {sid: store.snapshot(sid) for sid in store.source_ids()},
+            {sid: store.status(sid) for sid in store.source_ids()},
+            runtime.wall_clock(),
+        )
+    finally:
+        runtime.stop()
+    print(json.dumps(state, indent=2, ensure_ascii=False))
+    return 0

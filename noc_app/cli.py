@@ -1,0 +1,185 @@
+"""Command line: `noc-app [options]` opens the wall; subcommands check, render, snapshot, bench.
+
+Startup problems print one clear message (never a traceback) and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import re
+import sys
+from collections.abc import Sequence
+
+from noc_app import __version__
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+SUBCOMMANDS = ("check-config", "screenshot", "snapshot", "bench")
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text.rstrip("s"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds like 10 or 2.5, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative number of seconds, got {text!r}")
+    return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{2,5})[xX](\d{2,5})", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 3840x2160, got {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _add_wall_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", "-c", metavar="FILE", help="wall config (YAML); default: the built-in demo wall")
+    parser.add_argument("--dashboard", metavar="NAME", help="show this dashboard (id from the config)")
+    parser.add_argument("--playlist", metavar="NAME", help="rotate through this playlist (id from the config)")
+    parser.add_argument("--mode", choices=("wall", "operator", "kiosk"), help="override the config's mode")
+    parser.add_argument("--theme", metavar="NAME", help="dark, light or high-contrast")
+    parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="noc-app",
+        description="NOC wall for Prometheus, Alertmanager and log backends. "
+        "With no arguments it opens the built-in demo wall.",
+        epilog="subcommands: check-config FILE | screenshot | snapshot | bench  (noc-app SUBCOMMAND --help)",
+    )
+    _add_wall_options(parser)
+    parser.add_argument("--screen", type=int, metavar="N", help="monitor to open on (0 = first)")
+    parser.add_argument("--fullscreen", action="store_true", help="full screen (always on in kiosk mode)")
+    parser.add_argument("--version", action="version", version=f"noc-app {__version__}")
+    return parser
+
+
+def build_subparser(name: str) -> argparse.ArgumentParser:
+    if name == "check-config":
+        p = argparse.ArgumentParser(prog="noc-app check-config", description="Validate a config; print every problem.")
+        p.add_argument("file", metavar="FILE")
+        return p
+    if name == "screenshot":
+        p = argparse.ArgumentParser(
+            prog="noc-app screenshot",
+            description="Render the wall offscreen after it has polled, write a PNG, exit.",
+        )
+        _add_wall_options(p)
+        p.add_argument("--size", type=_size, default=(3840, 2160), help="WIDTHxHEIGHT (default 3840x2160)")
+        p.add_argument("--after", type=_positive_seconds, default=5.0, metavar="SECONDS", help="poll this long first (default 5)")
+        p.add_argument("--out", default="wall.png", metavar="FILE", help="PNG to write (default wall.png)")
+        return p
+    if name == "snapshot":
+        p = argparse.ArgumentParser(
+            prog="noc-app snapshot",
+            description="Poll for a while without a screen and print the wall's state as JSON.",
+        )
+        p.add_argument("--config", "-c", metavar="FILE")
+        p.add_argument("--after", type=_positive_seconds, default=5.0, metavar="SECONDS")
+        p.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+        return p
+    from noc_app.bench.cli import build_bench_parser
+
+    return build_bench_parser()
+
+
+def _load(path: str | None):
+    from noc_app.config.loader import load_builtin, load_config
+
+    return load_config(path) if path else load_builtin("demo")
+
+
+def _options(args: argparse.Namespace):
+    from noc_app.app import LaunchOptions
+    from noc_app.config.schema import Mode
+
+    return LaunchOptions(
+        dashboard=args.dashboard,
+        playlist=args.playlist,
+        mode=Mode(args.mode) if args.mode else None,
+        screen=getattr(args, "screen", None),
+        fullscreen=getattr(args, "fullscreen", False),
+        theme=args.theme,
+    )
+
+
+def _dispatch(argv: list[str]) -> int:
+    from noc_app.app import StartupError  # noqa: F401  (imported for the except clause below)
+
+    if argv and argv[0] in SUBCOMMANDS:
+        name, rest = argv[0], argv[1:]
+        args = build_subparser(name).parse_args(rest)
+        logging.basicConfig(level=getattr(args, "log_level", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+        if name == "check-config":
+            return check_config(args.file)
+        if name == "screenshot":
+            from noc_app.app import take_screenshot
+
+            return take_screenshot(_load(args.config), _options(args), size=args.size, after_s=args.after, out=args.out)
+        if name == "snapshot":
+            from noc_app.app import print_snapshot
+
+            return print_snapshot(_load(args.config), after_s=args.after)
+        from noc_app.bench.cli import run_bench
+
+        return run_bench(args)
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
+    from noc_app.app import run_wall
+
+    return run_wall(_load(args.config), _options(args))
+
+
+def check_config(path: str) -> int:
+    """Validate a config file; print every problem; exit 0 when clean, 2 otherwise."""
+    from noc_app.config.loader import ConfigError, load_config
+
+    try:
+        config = load_config(path)
+    except ConfigError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        count = len(err.problems)
+        print(f"{path}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
+        return EXIT_USAGE
+    panels = sum(len(d.panels) for d in config.dashboards)
+    print(f"{path}: OK — {len(config.sources)} sources, {len(config.dashboards)} dashboards, {panels} panels")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `noc-app` console script."""
+    from noc_app.app import StartupError
+    from noc_app.config.loader import ConfigError
+
+    try:
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except ConfigError as err:
+        print(f"noc-app: config error:\n{err}", file=sys.stderr)
+        return EXIT_USAGE
+    except StartupError as err:
+        print(f"noc-app: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except ImportError as err:
+        if err.name is not None:  # a missing Python module is a packaging bug: show it in full
+            raise
+        # A missing shared library under Qt: name the packages that usually fix it.
+        print(
+            f"noc-app: cannot load a required library: {err}. On Debian/Ubuntu: "
+            "apt-get install libegl1 libxkbcommon0 libfontconfig1 libgl1 fonts-dejavu-core",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except OSError as err:
+        print(f"noc-app: {err}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

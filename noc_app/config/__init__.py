@@ -1,0 +1,1 @@
+"""Wall configuration: YAML in, frozen, validated config objects out."""

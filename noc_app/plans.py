@@ -1,0 +1,61 @@
+"""Turn a config's panels into one PollPlan per source (pure)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from noc_app.config.schema import AppConfig, DashboardConfig, PanelConfig
+from noc_app.panel_keys import panel_sources, query_key
+from noc_app.sources.base import LogQuery, MetricQuery, PollPlan
+
+INSTANT_KINDS = ("stat", "gauge")
+
+
+def _metric_queries(dash: DashboardConfig, panel: PanelConfig) -> list[MetricQuery]:
+    out = []
+    for i, q in enumerate(panel.queries):
+        instant = q.instant if q.instant is not None else panel.kind in INSTANT_KINDS
+        out.append(
+            MetricQuery(
+                key=query_key(dash.id, panel.id, i),
+                expr=q.expr,
+                legend=q.legend,
+                instant=instant,
+                window_s=panel.window_s,
+                variables=dict(dash.variables),
+            )
+        )
+    return out
+
+
+def build_plans(config: AppConfig) -> dict[str, PollPlan]:
+    """Collect what every panel of every dashboard asks of each source."""
+    metrics: dict[str, list[MetricQuery]] = defaultdict(list)
+    logs: dict[str, list[LogQuery]] = defaultdict(list)
+    alerts: set[str] = set()
+    targets: set[str] = set()
+    for dash in config.dashboards:
+        for panel in dash.panels:
+            sources = panel_sources(panel)
+            if panel.kind in ("timeseries", "stat", "gauge"):
+                metrics[sources[0]].extend(_metric_queries(dash, panel))
+            elif panel.kind == "logs":
+                queries = panel.queries or ()
+                exprs = [q.expr for q in queries] or [""]
+                for i, expr in enumerate(exprs):
+                    logs[sources[0]].append(
+                        LogQuery(key=query_key(dash.id, panel.id, i), expr=expr, limit=panel.limit)
+                    )
+            elif panel.kind == "incidents":
+                alerts.update(sources)
+            elif panel.kind == "targets":
+                targets.update(sources)
+    return {
+        src.id: PollPlan(
+            metrics=tuple(metrics.get(src.id, ())),
+            logs=tuple(logs.get(src.id, ())),
+            alerts=src.id in alerts,
+            targets=src.id in targets,
+        )
+        for src in config.sources
+    }

@@ -1,0 +1,202 @@
+"""The poller: per-source timers on the GUI thread, polls in a worker pool.
+
+One poll in flight per source; results come back to the GUI thread through a
+queued signal; the next poll is scheduled by `next_delay`, a pure policy
+(interval on success, jittered exponential backoff on failure, Retry-After
+honoured).  The poller never looks at the UI: widgets decide how to show data.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from noc_app.model import Snapshot
+from noc_app.sources.base import AuthFailed, BadResponse, RateLimited, Source, SourceError
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF_S = 300.0
+AUTH_RETRY_S = 300.0  # bad credentials rarely fix themselves: retry slowly
+REFRESH_DEBOUNCE_S = 1.0
+
+
+def next_delay(
+    interval: float,
+    failures: int,
+    *,
+    retry_after: float | None = None,
+    auth_failed: bool = False,
+    rng: Callable[[], float] = random.random,
+    max_backoff: float = MAX_BACKOFF_S,
+) -> float:
+    """Seconds until the next poll.
+
+    Success (failures == 0) -> the interval.  Failure n -> interval * 2**n capped
+    at max_backoff, with +-20 % jitter so a room of walls does not retry in step.
+    A backend's Retry-After wins when it asks for longer.
+    """
+    if failures <= 0:
+        return interval
+    if auth_failed:
+        base = max(interval, AUTH_RETRY_S)
+    else:
+        base = min(max_backoff, interval * (2 ** min(failures, 16)))
+        base = max(base, interval)
+    jittered = base * (0.8 + 0.4 * rng())
+    if retry_after is not None:
+        jittered = max(jittered, retry_after)
+    return jittered
+
+
+def start_phase(interval: float, rng: Callable[[], float] = random.random) -> float:
+    """A random first-poll delay, so sources configured alike do not fire together."""
+    return min(interval, 1.0) * 0.5 * rng()
+
+
+@dataclass(slots=True)
+class _SourceSlot:
+    source: Source
+    interval: float
+    timer: QTimer
+    in_flight: bool = False
+    failures: int = 0
+    refresh_pending: bool = False
+    last_started: float = 0.0
+
+
+class Poller(QObject):
+    """Schedules polls of every source and reports results on the GUI thread."""
+
+    succeeded = Signal(str, object, float)  # source_id, Snapshot, latency ms
+    failed = Signal(str, object, float)  # source_id, SourceError, latency ms
+    scheduled = Signal(str, float)  # source_id, seconds until next poll
+    _done = Signal(str, object, float)  # from worker threads; queued to the GUI thread
+
+    def __init__(
+        self,
+        sources: Mapping[str, Source],
+        intervals: Mapping[str, float],
+        *,
+        executor: Executor | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[], float] = random.random,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._own_executor = executor is None
+        self._executor = executor or ThreadPoolExecutor(
+            max_workers=max(2, min(8, len(sources) + 1)), thread_name_prefix="poll"
+        )
+        self._clock = clock
+        self._rng = rng
+        self._running = False
+        self._slots: dict[str, _SourceSlot] = {}
+        for source_id, source in sources.items():
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.timeout.connect(lambda sid=source_id: self._start_poll(sid))
+            self._slots[source_id] = _SourceSlot(source, intervals[source_id], timer)
+        self._done.connect(self._on_done)
+
+    def start(self) -> None:
+        """Start polling every source after a small random phase."""
+        self._running = True
+        for source_id, slot in self._slots.items():
+            self._schedule(source_id, start_phase(slot.interval, self._rng))
+
+    def stop(self) -> None:
+        """Stop timers and abandon queued polls; running ones end by their own timeouts."""
+        self._running = False
+        for slot in self._slots.values():
+            slot.timer.stop()
+        if self._own_executor and isinstance(self._executor, ThreadPoolExecutor):
+            self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def refresh_now(self, source_id: str | None = None) -> None:
+        """Poll now (debounced); with no id, every source."""
+        for sid in [source_id] if source_id else list(self._slots):
+            slot = self._slots[sid]
+            if slot.in_flight:
+                slot.refresh_pending = True
+            elif self._clock() - slot.last_started >= REFRESH_DEBOUNCE_S:
+                slot.timer.stop()
+                self._start_poll(sid)
+
+    def in_flight(self, source_id: str) -> bool:
+        return self._slots[source_id].in_flight
+
+    def _schedule(self, source_id: str, delay_s: float) -> None:
+        if not self._running:
+            return
+        slot = self._slots[source_id]
+        slot.timer.start(max(0, int(delay_s * 1000)))
+        self.scheduled.emit(source_id, delay_s)
+
+    def _start_poll(self, source_id: str) -> None:
+        slot = self._slots[source_id]
+        if slot.in_flight or not self._running:
+            return  # one poll in flight per source: the finishing poll reschedules
+        slot.in_flight = True
+        slot.last_started = self._clock()
+        started = slot.last_started
+        try:
+            future = self._executor.submit(slot.source.poll)
+        except RuntimeError:  # executor already shut down
+            slot.in_flight = False
+            return
+        future.add_done_callback(lambda f, sid=source_id: self._deliver(sid, f, started))
+
+    def _deliver(self, source_id: str, future: Future, started: float) -> None:
+        """Runs in the worker thread: hand the outcome to the GUI thread."""
+        latency_ms = (self._clock() - started) * 1000.0
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is None:
+            outcome: object = future.result()
+        elif isinstance(exc, SourceError):
+            outcome = exc
+        else:
+            log.error("poll of %s raised an unexpected error", source_id, exc_info=exc)
+            outcome = BadResponse(f"internal error: {type(exc).__name__}: {exc}")
+            outcome.__cause__ = exc
+        try:
+            self._done.emit(source_id, outcome, latency_ms)
+        except RuntimeError:  # poller deleted during shutdown
+            pass
+
+    def _on_done(self, source_id: str, outcome: object, latency_ms: float) -> None:
+        slot = self._slots.get(source_id)
+        if slot is None:
+            return
+        slot.in_flight = False
+        if isinstance(outcome, Snapshot):
+            if slot.failures:
+                log.info("source=%s recovered after %d failures", source_id, slot.failures)
+            slot.failures = 0
+            delay = next_delay(slot.interval, 0, rng=self._rng)
+            self.succeeded.emit(source_id, outcome, latency_ms)
+        else:
+            assert isinstance(outcome, SourceError)
+            if slot.failures == 0:
+                log.warning("source=%s poll failed: %s", source_id, outcome)
+            slot.failures += 1
+            delay = next_delay(
+                slot.interval,
+                slot.failures,
+                retry_after=outcome.retry_after if isinstance(outcome, RateLimited) else None,
+                auth_failed=isinstance(outcome, AuthFailed),
+                rng=self._rng,
+            )
+            self.failed.emit(source_id, outcome, latency_ms)
+        if slot.refresh_pending:
+            slot.refresh_pending = False
+            delay = 0.0
+        self._schedule(source_id, delay)

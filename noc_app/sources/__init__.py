@@ -1,0 +1,1 @@
+"""Backend adapters: one Source per backend kind."""

@@ -1,0 +1,100 @@
+"""The seam between the poller and every backend: the Source protocol and its errors.
+
+A source's `poll()` is blocking and runs in a worker thread.  It returns an
+immutable, fingerprinted `Snapshot` or raises one of these errors::
+
+    SourceError
+     ├── Unreachable        connection refused, DNS failure, timeout, TLS failure, slow drip
+     ├── AuthFailed         401 / 403
+     ├── RateLimited        429 / 503 with Retry-After (retry_after seconds, may be None)
+     └── BadResponse        5xx, other 4xx, non-JSON, truncated JSON, wrong shape
+          └── ResponseTooLarge   body exceeded the configured size cap
+
+Per-query problems (a PromQL syntax error on one panel) are not raised: they
+travel inside the snapshot as `QueryResult.error`, so only that panel shows
+QUERY ERROR while the rest of the source stays OK.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from noc_app.model import Snapshot
+
+
+class SourceError(Exception):
+    """Base of every error a source raises from poll(); `str()` is shown to operators."""
+
+
+class Unreachable(SourceError):
+    """The backend could not be reached or did not answer in time."""
+
+
+class AuthFailed(SourceError):
+    """The backend refused our credentials (401/403)."""
+
+
+class RateLimited(SourceError):
+    """The backend asked us to slow down; honour retry_after when given."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class BadResponse(SourceError):
+    """The backend answered, but not with something we can use."""
+
+
+class ResponseTooLarge(BadResponse):
+    """The response body exceeded the size cap; nothing of it was used."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class MetricQuery:
+    """One metric query a panel needs answered by a source."""
+
+    key: str  # "<dashboard>/<panel>/<index>": where the result goes
+    expr: str  # query text after template-variable substitution
+    legend: str = ""  # Grafana-style "{{method}} {{status}}"
+    instant: bool = False  # instant query (stat, gauge) instead of range
+    window_s: float = 3600.0  # how far back a range query reaches
+    max_points: int = 720  # upper bound on points per series; sets the step
+    variables: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class LogQuery:
+    """One log stream a panel shows."""
+
+    key: str
+    expr: str = ""  # LogQL, Lucene/Query DSL text, or journald matches "FIELD=value ..."
+    limit: int = 200
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PollPlan:
+    """Everything the configured panels ask of one source."""
+
+    metrics: tuple[MetricQuery, ...] = ()
+    logs: tuple[LogQuery, ...] = ()
+    alerts: bool = False
+    targets: bool = False
+
+
+@runtime_checkable
+class Source(Protocol):
+    """One backend adapter.  Implementations own one HTTP client each."""
+
+    id: str
+    kind: str
+
+    def poll(self) -> Snapshot:
+        """Fetch everything the plan asks for; blocking; called from a worker thread."""
+        ...
+
+    def close(self) -> None:
+        """Release network resources; idempotent."""
+        ...

@@ -1,0 +1,58 @@
+"""Value and duration formatting for the wall (pure)."""
+
+from __future__ import annotations
+
+import math
+
+_BYTE_STEPS = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+
+
+def format_value(value: float, unit: str = "", decimals: int | None = None) -> str:
+    """Human text for a value in a unit: '83 ms', '1.2 MB/s', '0.42 %', '512 req/s'."""
+    if value is None or not math.isfinite(value):
+        if value is not None and math.isinf(value):
+            return "+Inf" if value > 0 else "-Inf"
+        return "–"
+    if unit == "s":
+        if abs(value) < 1 and value != 0 and decimals is None:
+            return f"{_num(value * 1000, None)} ms"
+        return f"{_num(value, decimals)} s"
+    if unit == "ms":
+        if abs(value) >= 1000 and decimals is None:
+            return f"{_num(value / 1000, None)} s"
+        return f"{_num(value, decimals)} ms"
+    if unit in ("B", "B/s", "bytes", "Bps"):
+        suffix = "/s" if unit in ("B/s", "Bps") else ""
+        for scale, prefix in _BYTE_STEPS:
+            if abs(value) >= scale:
+                return f"{_num(value / scale, decimals)} {prefix}B{suffix}"
+        return f"{_num(value, decimals)} B{suffix}"
+    if unit == "%":
+        return f"{_num(value, decimals)} %"
+    text = _num(value, decimals)
+    return f"{text} {unit}" if unit else text
+
+
+def _num(value: float, decimals: int | None) -> str:
+    if decimals is not None:
+        return f"{value:,.{decimals}f}"
+    magnitude = abs(value)
+    if magnitude >= 100 or value == int(value):
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        return f"{value:.1f}"
+    if magnitude >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def format_age(seconds: float) -> str:
+    """Compact age: '42s', '4m12s', '3h05m', '2d04h'."""
+    s = max(0, int(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    if s < 86400:
+        return f"{s // 3600}h{(s % 3600) // 60:02d}m"
+    return f"{s // 86400}d{(s % 86400) // 3600:02d}h"

@@ -1,0 +1,137 @@
+"""The wall's state as plain data: what `noc-app snapshot` prints (pure).
+
+Built from the same selectors the widgets use, so the JSON says exactly what
+the wall would show: panel data states, latest values, thresholds crossed,
+incidents with severity and ack state, and every source's status.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from noc_app import __version__
+from noc_app.config.schema import AppConfig, PanelConfig
+from noc_app.model import Alert, AlertState, Snapshot, SourceStatus
+from noc_app.selectors import PanelData, select_panel_data, source_state, threshold_severity
+
+SCHEMA_VERSION = 1
+
+
+def _iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="seconds")
+
+
+def _num(value: float | None) -> float | str | None:
+    """JSON has no NaN/Inf: keep them as strings the way Prometheus writes them."""
+    if value is None:
+        return None
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    return round(value, 6)
+
+
+def _panel_entry(panel: PanelConfig, data: PanelData) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": panel.id,
+        "title": panel.title,
+        "kind": panel.kind,
+        "state": data.view.state.value,
+        "message": data.view.message,
+        "age_s": None if data.view.age_s is None else round(data.view.age_s, 1),
+        "badge": data.view.badge,
+        "warnings": list(data.view.warnings),
+        "series": [],
+        "thresholds_crossed": [],
+    }
+    for result in data.results:
+        if result is None:
+            continue
+        for series in result.series:
+            value = series.last_value
+            entry["series"].append(
+                {"name": series.name, "labels": dict(series.labels), "last_value": _num(value), "last_time": _iso(series.last_time) if math.isfinite(series.last_time) else None, "points": int(series.x.size)}
+            )
+            severity = threshold_severity(value, panel.thresholds)
+            if severity is not None:
+                crossed = [t for t in panel.thresholds if t.severity is severity]
+                entry["thresholds_crossed"].append(
+                    {"series": series.name, "value": _num(value), "severity": severity.value, "threshold": crossed[0].value, "op": crossed[0].op}
+                )
+    if panel.kind == "incidents":
+        entry["incident_count"] = len(data.alerts)
+    if panel.kind == "logs":
+        entry["log_lines"] = len(data.logs)
+    return entry
+
+
+def incident_entry(alert: Alert) -> dict[str, Any]:
+    return {
+        "source": alert.source_id,
+        "fingerprint": alert.fingerprint,
+        "name": alert.name,
+        "severity": alert.severity.value,
+        "priority": alert.severity.priority,
+        "state": alert.state.value,
+        "acknowledged": alert.state in (AlertState.ACKNOWLEDGED, AlertState.SILENCED),
+        "acknowledged_by": alert.acknowledged_by,
+        "summary": alert.summary,
+        "starts_at": _iso(alert.starts_at) if alert.starts_at else None,
+        "labels": dict(alert.labels),
+        "mute_reason": alert.mute_reason,
+    }
+
+
+def source_entry(status: SourceStatus, snapshot: Snapshot | None, now: float, stale_after: float) -> dict[str, Any]:
+    view = source_state(status, snapshot, now, stale_after)
+    return {
+        "id": status.source_id,
+        "kind": status.kind,
+        "state": view.state.value,
+        "health": status.health.value,
+        "last_success_at": _iso(status.last_success_at),
+        "age_s": None if view.age_s is None else round(view.age_s, 1),
+        "latency_ms": None if status.latency_ms is None else round(status.latency_ms, 1),
+        "last_error": status.last_error,
+        "degraded": list(status.degraded),
+        "consecutive_failures": status.consecutive_failures,
+        "badge": view.badge,
+    }
+
+
+def wall_state(
+    config: AppConfig,
+    snapshots: Mapping[str, Snapshot | None],
+    statuses: Mapping[str, SourceStatus],
+    now: float,
+) -> dict[str, Any]:
+    """The documented JSON shape of `noc-app snapshot` (see README)."""
+    stale_after = config.stale_after_intervals
+    dashboards = []
+    incidents: dict[str, dict[str, Any]] = {}
+    for dash in config.dashboards:
+        panels = []
+        for panel in dash.panels:
+            data = select_panel_data(panel, dash.id, snapshots, statuses, now, stale_after)
+            panels.append(_panel_entry(panel, data))
+            for alert in data.alerts:
+                incidents.setdefault(f"{alert.source_id}:{alert.fingerprint}", incident_entry(alert))
+        dashboards.append({"id": dash.id, "title": dash.title, "panels": panels})
+    return {
+        "schema": SCHEMA_VERSION,
+        "app_version": __version__,
+        "generated_at": _iso(now),
+        "config": config.path,
+        "title": config.title,
+        "sources": [
+            source_entry(statuses[sc.id], snapshots.get(sc.id), now, stale_after) for sc in config.sources
+        ],
+        "dashboards": dashboards,
+        "incidents": list(incidents.values()),
+    }
