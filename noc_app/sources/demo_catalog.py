@@ -1,0 +1,110 @@
+"""Which PromQL expressions the demo source simulates, and what each one means.
+
+The demo answers the seed's expressions (compared with whitespace removed), so a
+wall built for the seed's real Prometheus shows the same panels in the demo.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+
+class Signal(enum.Enum):
+    """A simulated quantity of the e-commerce service."""
+
+    REQUEST_RATE = "request_rate"  # one series per (method, status)
+    ERROR_REQUEST_RATE = "error_request_rate"  # the 5xx series only
+    TOTAL_REQUEST_RATE = "total_request_rate"
+    ERROR_PERCENT = "error_percent"
+    ERROR_RATIO = "error_ratio"
+    LATENCY_QUANTILE = "latency_quantile"
+    APDEX = "apdex"
+    AVAILABILITY_PERCENT = "availability_percent"
+    UP = "up"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SimulatedQuery:
+    """What one recognised expression asks for."""
+
+    signal: Signal
+    quantile: float = 0.0  # for LATENCY_QUANTILE
+
+
+_EXACT: dict[str, Signal] = {
+    "rate(http_requests_total[5m])": Signal.REQUEST_RATE,
+    'rate(http_requests_total{status=~"5.*"}[5m])': Signal.ERROR_REQUEST_RATE,
+    "sum(rate(http_requests_total[5m]))": Signal.TOTAL_REQUEST_RATE,
+    'rate(http_requests_total{status=~"5.*"}[5m])/rate(http_requests_total[5m])*100': Signal.ERROR_PERCENT,
+    'sum(rate(http_requests_total{status=~"5.*"}[5m]))/sum(rate(http_requests_total[5m]))*100': Signal.ERROR_PERCENT,
+    'rate(http_requests_total{status=~"5.*"}[5m])/rate(http_requests_total[5m])': Signal.ERROR_RATIO,
+    'sum(rate(http_requests_total{status=~"5.*"}[5m]))/sum(rate(http_requests_total[5m]))': Signal.ERROR_RATIO,
+    "apdex_score": Signal.APDEX,
+    'sum(rate(http_requests_total{status!~"5.*"}[1h]))/sum(rate(http_requests_total[1h]))*100': Signal.AVAILABILITY_PERCENT,
+    'up{job="ecommerce-api"}': Signal.UP,
+    "up": Signal.UP,
+}
+
+_QUANTILE = re.compile(
+    r"histogram_quantile\(([0-9]*\.?[0-9]+),(?:sumby\(le\)\()?"
+    r"rate\(http_request_duration_seconds_bucket\[5m\]\)\)?\)"
+)
+
+# Shown to the operator when an expression is not simulated.
+ANSWERED_EXPRESSIONS: tuple[str, ...] = (
+    "rate(http_requests_total[5m])",
+    'rate(http_requests_total{status=~"5.*"}[5m])',
+    "sum(rate(http_requests_total[5m]))",
+    "histogram_quantile(<q>, rate(http_request_duration_seconds_bucket[5m]))",
+    'rate(http_requests_total{status=~"5.*"}[5m]) / rate(http_requests_total[5m]) [* 100]',
+    "apdex_score",
+    'sum(rate(http_requests_total{status!~"5.*"}[1h])) / sum(rate(http_requests_total[1h])) * 100',
+    'up{job="ecommerce-api"}',
+)
+
+
+class UnknownQuery(LookupError):
+    """The expression is not one the demo simulates; the message lists those it does."""
+
+
+def normalise(expr: str) -> str:
+    """The expression with all whitespace outside quoted strings removed."""
+    out: list[str] = []
+    quote = ""
+    escaped = False
+    for char in expr:
+        if quote:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == quote:
+                quote = ""
+                char = '"'  # single and double quotes mean the same in PromQL
+            out.append(char)
+        elif char in "\"'":
+            quote = char
+            out.append('"')
+        elif not char.isspace():
+            out.append(char)
+    return "".join(out)
+
+
+def resolve(expr: str) -> SimulatedQuery:
+    """Map an expression onto the simulated signal it asks for, or raise UnknownQuery."""
+    key = normalise(expr)
+    signal = _EXACT.get(key)
+    if signal is not None:
+        return SimulatedQuery(signal=signal)
+    match = _QUANTILE.fullmatch(key)
+    if match and key.count("(") == key.count(")"):
+        q = float(match.group(1))
+        if not 0.0 < q < 1.0:
+            raise UnknownQuery(f"histogram_quantile needs a quantile between 0 and 1, got {q:g}")
+        return SimulatedQuery(signal=Signal.LATENCY_QUANTILE, quantile=q)
+    raise UnknownQuery(
+        f"the demo source does not simulate this query: {expr.strip()}; "
+        f"it answers: {'; '.join(ANSWERED_EXPRESSIONS)}"
+    )
