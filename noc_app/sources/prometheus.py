@@ -1,0 +1,231 @@
+"""Prometheus (and any Prometheus-compatible API) as a Source: metrics, alerts, targets.
+
+One poll runs every panel query of the plan, then alerts + rule health and
+scrape targets when asked.  A query the backend rejects with its own error
+envelope (bad_data, execution, timeout, ...) becomes that query's
+`QueryResult.error`, so only its panel shows QUERY ERROR.  Anything else
+(connection refused, timeout, a proxy's HTML page, truncated or misshapen JSON,
+an oversized body) means the backend is not answering properly: the poll stops
+at the first such error and raises it, and the poller keeps the last good data.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.parse
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from noc_app.config.durations import DurationError, parse_duration
+from noc_app.config.schema import SourceConfig
+from noc_app.model import Alert, QueryResult, Snapshot, Target
+from noc_app.sources.base import BadResponse, MetricQuery, PollPlan
+from noc_app.sources.http import decode_json, make_client, max_bytes_of, request_bytes, status_error
+from noc_app.sources.prometheus_parse import (
+    Envelope,
+    error_envelope,
+    iter_rules,
+    parse_alerts,
+    parse_buildinfo,
+    parse_envelope,
+    parse_query_data,
+    parse_targets,
+    rule_health_reasons,
+)
+from noc_app.sources.step import aligned_range, choose_step, prometheus_duration
+from noc_app.sources.template_vars import DEFAULT_SCRAPE_INTERVAL_S, substitute, unresolved_variables
+
+# Statuses whose body may be the API's JSON error envelope (bad_data 400, not_found
+# 404, not_acceptable 406, execution 422, canceled 499, internal 500, timeout 503 ...).
+# 401/403/429 are never treated as a query's own error.
+_ENVELOPE_STATUSES = tuple(s for s in range(400, 600) if s not in (401, 403, 429))
+DEFAULT_MAX_SERIES = 1000
+
+
+class PrometheusSource:
+    """Polls one Prometheus-compatible HTTP API for everything its panels need."""
+
+    kind = "prometheus"
+
+    def __init__(
+        self,
+        config: SourceConfig,
+        plan: PollPlan,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if not config.url:
+            raise ValueError(f"source {config.id!r} (prometheus) needs a url")
+        self.id = config.id
+        self._plan = plan
+        self._clock = clock
+        self._base_url = config.url.rstrip("/")
+        self._max_bytes = max_bytes_of(config)
+        self._scrape_interval_s = _option_duration(config, "scrape_interval", DEFAULT_SCRAPE_INTERVAL_S)
+        self._min_step_s = _option_duration(config, "min_step", 1.0)
+        self._max_series = _option_count(config, "max_series", DEFAULT_MAX_SERIES)
+        # Ask the server to give up a little before we would, so a slow query
+        # comes back as that panel's timeout error rather than a dead source.
+        self._server_timeout = prometheus_duration(max(1.0, config.timeout_s * 0.9))
+        self._info: dict[str, str] | None = None
+        self._client = make_client(config, base_url=self._base_url + "/", transport=transport)
+
+    def poll(self) -> Snapshot:
+        """Run the plan's queries, then alerts and targets when asked; blocking."""
+        now = self._clock()
+        if self._info is None:
+            self._info = self._fetch_buildinfo()
+        info = dict(self._info)
+        metrics = {query.key: self._run_query(query, now) for query in self._plan.metrics}
+        alerts: tuple[Alert, ...] | None = None
+        degraded: tuple[str, ...] = ()
+        if self._plan.alerts:
+            alerts, pending, degraded = self._fetch_alerts()
+            if pending:
+                info["pending_alerts"] = _pending_text(pending)
+        targets: tuple[Target, ...] | None = None
+        if self._plan.targets:
+            targets = parse_targets(self._get_data("api/v1/targets", {"state": "active"}))
+        return Snapshot.build(
+            self.id, now, metrics=metrics, alerts=alerts, targets=targets, degraded=degraded, info=info
+        )
+
+    def close(self) -> None:
+        """Close the HTTP client; idempotent."""
+        self._client.close()
+
+    # -- queries -------------------------------------------------------------
+
+    def _run_query(self, query: MetricQuery, now: float) -> QueryResult:
+        try:
+            step = choose_step(query.window_s, query.max_points, min_step_s=self._min_step_s)
+        except ValueError as exc:  # a panel's bad window must not take the whole source down
+            return QueryResult.build(error=f"cannot query: {exc}")
+        expr = substitute(
+            query.expr,
+            query.variables,
+            step_s=step,
+            window_s=query.window_s,
+            scrape_interval_s=self._scrape_interval_s,
+        )
+        form = {"query": expr, "timeout": self._server_timeout}
+        if query.instant:
+            path = "api/v1/query"
+            form["time"] = _number(now)
+        else:
+            path = "api/v1/query_range"
+            start, end = aligned_range(now, query.window_s, step)
+            form.update(start=_number(start), end=_number(end), step=_number(step))
+        envelope = self._call("POST", path, data=form)
+        if not envelope.ok:
+            return QueryResult.build(error=_with_hint(envelope.error_text, expr), warnings=envelope.warnings)
+        return parse_query_data(
+            envelope.data,
+            legend=query.legend,
+            warnings=envelope.warnings,
+            max_series=self._max_series,
+            what=path,
+        )
+
+    # -- alerts, rules, targets, build info ----------------------------------
+
+    def _fetch_alerts(self) -> tuple[tuple[Alert, ...], tuple[str, ...], tuple[str, ...]]:
+        alerts_data = self._get_data("api/v1/alerts")
+        rule_urls: dict[str, str] = {}
+        try:
+            rules_data = self._get_data("api/v1/rules", {"type": "alert"})
+        except BadResponse as exc:
+            # Rule health is a bonus; an API without /rules still serves alerts.
+            reasons: tuple[str, ...] = (f"rule health unavailable: {exc}",)
+        else:
+            reasons = rule_health_reasons(rules_data)
+            for rule in iter_rules(rules_data):
+                if rule.get("name") and rule.get("query"):
+                    rule_urls.setdefault(str(rule["name"]), self._graph_url(str(rule["query"])))
+        firing, pending = parse_alerts(
+            alerts_data, source_id=self.id, rule_urls=rule_urls, default_url=f"{self._base_url}/alerts"
+        )
+        return firing, pending, reasons
+
+    def _fetch_buildinfo(self) -> dict[str, str]:
+        try:
+            return parse_buildinfo(self._get_data("api/v1/status/buildinfo"))
+        except BadResponse:
+            # Not every compatible API has it (older VictoriaMetrics answer 404).
+            return {}
+
+    def _graph_url(self, expr: str) -> str:
+        # The same link Prometheus puts in an alert's generatorURL.
+        return f"{self._base_url}/graph?" + urllib.parse.urlencode({"g0.expr": expr, "g0.tab": "1"})
+
+    # -- HTTP ----------------------------------------------------------------
+
+    def _get_data(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """GET an endpoint whose error envelope is an error of the whole section."""
+        envelope = self._call("GET", path, params=dict(params or {}))
+        if not envelope.ok:
+            raise BadResponse(f"{self._base_url}/{path}: {envelope.error_text}")
+        return envelope.data
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Envelope:
+        """One API call -> its envelope; transport failures and non-API answers raise."""
+        status, body, headers = request_bytes(
+            self._client,
+            method,
+            path,
+            max_bytes=self._max_bytes,
+            accept_status=_ENVELOPE_STATUSES,
+            **kwargs,
+        )
+        if status >= 400:
+            envelope = error_envelope(body)
+            if envelope is None:  # a proxy's page, a plain-text 404: not the API talking
+                text = body.decode("utf-8", "replace")
+                raise status_error(status, text, headers, f"{self._base_url}/{path}")
+            return envelope
+        what = f"{self._base_url}/{path}"
+        return parse_envelope(decode_json(body, what=what), what=what)
+
+
+def _option_duration(config: SourceConfig, name: str, default: float) -> float:
+    raw = config.options.get(name)
+    if raw is None:
+        return default
+    try:
+        value = parse_duration(raw)
+    except DurationError as exc:
+        raise ValueError(f"sources[{config.id}].options.{name}: {exc}") from exc
+    if value <= 0:
+        raise ValueError(f"sources[{config.id}].options.{name}: must be positive, got {raw!r}")
+    return value
+
+
+def _option_count(config: SourceConfig, name: str, default: int) -> int:
+    raw = config.options.get(name, default)
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise ValueError(f"sources[{config.id}].options.{name}: expected a whole number >= 1, got {raw!r}")
+    return raw
+
+
+def _number(value: float) -> str:
+    """Form value for a time or step: integral seconds without a fraction, else ms precision."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def _with_hint(error: str, expr: str) -> str:
+    names = unresolved_variables(expr)
+    if not names:
+        return error
+    shown = ", ".join("$" + n for n in names)
+    return f"{error} (unresolved dashboard variable {shown}: define it under the dashboard's variables)"
+
+
+def _pending_text(names: tuple[str, ...]) -> str:
+    unique = sorted(set(names))
+    shown = ", ".join(unique[:5]) + (", …" if len(unique) > 5 else "")
+    return f"{len(names)} pending: {shown}"

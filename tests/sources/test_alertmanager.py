@@ -1,0 +1,395 @@
+"""Contract tests: AlertmanagerSource and silences against recorded Alertmanager v2 payloads."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from noc_app.model import AlertState, Severity
+from noc_app.sources.alertmanager import AlertmanagerSource
+from noc_app.sources.alertmanager_parse import (
+    SilenceMatcher,
+    human_duration,
+    merge_alerts,
+    merge_silences,
+    parse_alert_groups,
+    parse_alert_list,
+    parse_silences,
+    parse_status,
+    to_alerts,
+)
+from noc_app.sources.base import BadResponse, PollPlan, Source, Unreachable
+from noc_app.sources.prometheus_parse import labels_fingerprint, parse_rfc3339
+from noc_app.sources.registry import create_source
+from noc_app.sources.silences import (
+    InvalidSilence,
+    create_silence,
+    expire_silence,
+    get_silence,
+    iso_time,
+    list_silences,
+    matchers_from_labels,
+    silence_body,
+)
+
+from .conftest import Backend, fixture_bytes, fixture_json, json_response, source_config
+
+AM = "alertmanager"
+PEER1 = "http://am1.test:9093"
+PEER2 = "http://am2.test:9093"
+NOW_V25 = parse_rfc3339("2026-11-28T02:33:00Z")  # just after the 0.25.0 captures
+NOW_V31 = parse_rfc3339("2026-03-11T13:00:00Z")  # just after karma's 0.31.0 recording
+
+
+def serve_peer(
+    backend: Backend, host: str, alerts: str | bytes, *, silences: str = "get_silences.am_v0.25.0.json"
+) -> None:
+    body = alerts if isinstance(alerts, bytes) else fixture_bytes(AM, alerts)
+    backend.route("/api/v2/alerts", body, host=host)
+    backend.route("/api/v2/silences", fixture_bytes(AM, silences), host=host)
+    backend.route("/api/v2/status", fixture_bytes(AM, "get_status_cluster.am_v0.25.0.json"), host=host)
+
+
+def make_source(backend: Backend, *urls: str, now: float = NOW_V25, **config) -> AlertmanagerSource:
+    first, *rest = urls or (PEER1,)
+    cfg = source_config(AM, first, urls=tuple(rest), **config)
+    return AlertmanagerSource(cfg, PollPlan(alerts=True), transport=backend.transport, clock=lambda: now)
+
+
+def refuse(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+
+# -- parsing the 0.31.0 recording ------------------------------------------------
+
+
+def test_v031_groups_parse_and_dedupe_to_distinct_alerts():
+    raw = parse_alert_groups(fixture_json(AM, "get_alert_groups.am_v0.31.0.json"))
+    assert len(raw) == 24  # every alert appears under both receivers
+    merged = merge_alerts([raw])
+    assert len(merged) == 12
+    # Alertmanager's fingerprint is the FNV-1a hash of the label set: we compute the same.
+    assert all(labels_fingerprint(a.labels) == a.fingerprint for a in merged)
+
+
+def test_v031_silenced_alerts_keep_lineage():
+    raw = merge_alerts([parse_alert_groups(fixture_json(AM, "get_alert_groups.am_v0.31.0.json"))])
+    silences = merge_silences([parse_silences(fixture_json(AM, "get_silences.am_v0.31.0.json"))])
+    alerts = {a.fingerprint: a for a in to_alerts(raw, silences, source_id="am", now=NOW_V31)}
+
+    silenced = sorted(fp for fp, a in alerts.items() if a.state is AlertState.SILENCED)
+    assert silenced == ["54c2f185e49cfccb", "588a14f7b4613621", "cc58f2ac8260fb97", "ffbb5f178eb27f11"]
+    web1 = alerts["54c2f185e49cfccb"]
+    assert web1.silenced_by == ("810ccf7f-c957-474a-b383-7e76d66a4d3b",)
+    assert web1.mute_reason.startswith("silenced by 810ccf7f, expires in ")
+    assert web1.mute_reason.endswith("d, by john@example.com: Silenced instance")
+    # Two silences on one alert: both are named.
+    both = alerts["cc58f2ac8260fb97"].mute_reason
+    assert both.count("silenced by ") == 2 and "Silenced server7" in both and "dev cluster" in both
+    firing = alerts["aae7a1432b5d2f1b"]
+    assert (firing.state, firing.mute_reason) == (AlertState.FIRING, "")
+    assert firing.name == "Free_Disk_Space_Too_Low"
+    assert firing.url == "http://localhost/prometheus"
+    assert firing.starts_at == pytest.approx(parse_rfc3339("2026-03-11T12:48:38.413Z"))
+    assert alerts["54c2f185e49cfccb"].summary == "Example summary"
+
+
+def test_v031_silences_parse():
+    first, second, _ = parse_silences(fixture_json(AM, "get_silences.am_v0.31.0.json"))
+    assert first.id == "810ccf7f-c957-474a-b383-7e76d66a4d3b"
+    assert first.state == "active" and first.created_by == "john@example.com"
+    assert first.matchers == (SilenceMatcher(name="instance", value="web1"),)
+    assert first.ends_at == parse_rfc3339("2063-01-01T00:00:00Z")
+    assert [m.text for m in second.matchers] == ['alertname="Host_Down"', 'cluster="dev"']
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("get_status.am_v0.26.0.json", {"version": "0.26.0", "cluster": "ready (1 peer)"}),
+        ("get_status_cluster.am_v0.25.0.json", {"version": "0.25.0", "cluster": "ready (2 peers)"}),
+    ],
+)
+def test_status_parse(fixture, expected):
+    assert parse_status(fixture_json(AM, fixture)) == expected
+
+
+# -- the adapter against the real two-peer cluster -------------------------------
+
+
+def test_two_peers_merge_with_lineage_and_info(backend):
+    serve_peer(backend, "am1.test", "get_alerts_peer1.am_v0.25.0.json")
+    serve_peer(backend, "am2.test", "get_alerts_peer2.am_v0.25.0.json")
+    snap = make_source(backend, PEER1, PEER2).poll()
+
+    by_name = {a.name: a for a in snap.alerts}
+    # Peer 1 alone holds CheckoutLatencyHigh; the shared five appear once.
+    assert sorted(by_name) == [
+        "CertExpiring", "CheckoutLatencyHigh", "DiskFilling", "HighErrorRate", "TargetDown", "Watchdog",
+    ]  # fmt: skip
+    cert = by_name["CertExpiring"]
+    assert cert.state is AlertState.SILENCED
+    assert cert.silenced_by == ("78ce736a-3897-4c7a-a462-fffe208866da",)
+    assert cert.mute_reason == (
+        "silenced by 78ce736a, expires in 58m, by alice: renewal scheduled tonight [noc-app request 7f9c2e]"
+    )
+    disk = by_name["DiskFilling"]
+    assert disk.state is AlertState.INHIBITED
+    assert disk.inhibited_by == ("165f69b496fd0767",)
+    assert disk.mute_reason == "inhibited by 165f69b496fd0767 (TargetDown)"
+    assert (disk.severity, disk.summary, disk.description) == (
+        Severity.WARNING, "Disk /var is 91% full", "Predicted to fill within 4h.",
+    )  # fmt: skip
+    assert disk.url == "http://127.0.0.1:60649/graph?g0.expr=disk"
+    down = by_name["TargetDown"]
+    assert (down.state, down.severity, down.mute_reason) == (AlertState.FIRING, Severity.CRITICAL, "")
+    assert snap.alerts[0].severity is Severity.CRITICAL  # most severe first
+    assert snap.info == {"version": "0.25.0", "cluster": "ready (2 peers)", "reachable": "2/2 peers"}
+    assert snap.degraded == ()
+
+    alert_requests = [r for r in backend.requests if r.url.path == "/api/v2/alerts"]
+    assert [r.url.host for r in alert_requests] == ["am1.test", "am2.test"]
+    for request in alert_requests:  # muted alerts are asked for explicitly
+        assert {k: request.url.params[k] for k in ("active", "silenced", "inhibited", "unprocessed")} == {
+            "active": "true", "silenced": "true", "inhibited": "true", "unprocessed": "true",
+        }  # fmt: skip
+    status_hosts = [r.url.host for r in backend.requests if r.url.path == "/api/v2/status"]
+    assert status_hosts == ["am1.test"]
+
+
+def test_ha_dedupe_keeps_the_most_recently_updated_copy():
+    peer1 = fixture_json(AM, "get_alerts_peer1.am_v0.25.0.json")
+    peer2 = fixture_json(AM, "get_alerts_peer2.am_v0.25.0.json")
+    # Derived from the recording: peer 2 heard later that the silence no longer applies.
+    cert2 = next(a for a in peer2 if a["labels"]["alertname"] == "CertExpiring")
+    cert2["status"] = {"inhibitedBy": [], "silencedBy": [], "state": "active"}
+    cert2["updatedAt"] = "2026-11-28T02:40:00.000Z"
+    merged = merge_alerts([parse_alert_list(peer1), parse_alert_list(peer2)])
+    assert len(merged) == 6
+    cert = next(a for a in merged if a.labels["alertname"] == "CertExpiring")
+    assert cert.state == "active"
+    # And the other way round: the stale copy never overrides the newer one.
+    merged = merge_alerts([parse_alert_list(peer2), parse_alert_list(peer1)])
+    assert next(a for a in merged if a.labels["alertname"] == "CertExpiring").state == "active"
+
+
+def test_one_peer_down_degrades_but_keeps_the_board(backend):
+    serve_peer(backend, "am1.test", "get_alerts_peer1.am_v0.25.0.json")
+    backend.route("/api/v2/alerts", refuse, host="am2.test")
+    snap = make_source(backend, PEER1, PEER2).poll()
+    assert len(snap.alerts) == 6
+    (reason,) = snap.degraded
+    assert reason.startswith(f"peer {PEER2}: connection refused")
+    assert snap.info["reachable"] == "1/2 peers"
+
+
+def test_first_peer_down_status_comes_from_the_next(backend):
+    backend.route("/api/v2/alerts", refuse, host="am1.test")
+    serve_peer(backend, "am2.test", "get_alerts_peer2.am_v0.25.0.json")
+    snap = make_source(backend, PEER1, PEER2).poll()
+    assert len(snap.alerts) == 5
+    assert snap.info["version"] == "0.25.0"
+    assert [r.url.host for r in backend.requests if r.url.path == "/api/v2/status"] == ["am2.test"]
+
+
+def test_all_peers_down_raises_the_first_error(backend):
+    backend.route("/api/v2/alerts", refuse, host="am1.test")
+    backend.route("/api/v2/alerts", httpx.Response(502, text="<html>bad gateway</html>"), host="am2.test")
+    with pytest.raises(Unreachable, match="connection refused"):
+        make_source(backend, PEER1, PEER2).poll()
+
+
+def test_deadman_present_is_a_health_signal_not_an_incident(backend):
+    serve_peer(backend, "am1.test", "get_alerts_peer1.am_v0.25.0.json")
+    snap = make_source(backend, deadman_alert="Watchdog").poll()
+    assert snap.degraded == ()
+    assert "Watchdog" not in {a.name for a in snap.alerts}
+    shown = make_source(backend, deadman_alert="Watchdog", options={"deadman_visible": True}).poll()
+    assert "Watchdog" in {a.name for a in shown.alerts}
+
+
+def test_deadman_missing_degrades(backend):
+    groups = fixture_json(AM, "get_alert_groups.am_v0.31.0.json")
+    flat = [alert for group in groups for alert in group["alerts"]]  # the GET /alerts shape
+    serve_peer(backend, "am1.test", json.dumps(flat).encode(), silences="get_silences.am_v0.31.0.json")
+    snap = make_source(backend, deadman_alert="Watchdog", now=NOW_V31).poll()
+    assert snap.degraded == (
+        "dead man's switch 'Watchdog' missing: the alerting pipeline may be broken",
+    )
+    assert len(snap.alerts) == 12  # muted ones included
+    assert sum(a.state is AlertState.SILENCED for a in snap.alerts) == 4
+
+
+def test_unknown_silence_id_still_explains_the_mute(backend):
+    # Silences from another recording: the alert's silence id is not among them.
+    serve_peer(
+        backend, "am1.test", "get_alerts_peer1.am_v0.25.0.json", silences="get_silences.am_v0.31.0.json"
+    )
+    cert = next(a for a in make_source(backend).poll().alerts if a.name == "CertExpiring")
+    assert cert.mute_reason == "silenced by 78ce736a (silence details unavailable)"
+
+
+def test_registry_builds_it_and_it_is_a_source(backend):
+    source = create_source(source_config(AM, PEER1, urls=(PEER2, PEER1 + "/")), PollPlan(alerts=True),
+                           transport=backend.transport)  # fmt: skip
+    assert isinstance(source, AlertmanagerSource) and isinstance(source, Source)
+    assert source.peers == (PEER1, PEER2)  # de-duplicated
+    source.close()
+    source.close()
+
+
+def test_config_without_url_is_named():
+    with pytest.raises(ValueError, match="needs a url"):
+        AlertmanagerSource(source_config(AM, None), PollPlan(alerts=True))
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(30, "<1m"), (60, "1m"), (3599, "59m"), (3600, "1h"), (3720, "1h02m"), (86400 * 3, "3d")],
+)
+def test_human_duration(seconds, text):
+    assert human_duration(seconds) == text
+
+
+# -- silences --------------------------------------------------------------------
+
+STARTS = parse_rfc3339("2026-11-28T02:40:00Z")
+ENDS = STARTS + 7200
+
+
+def am_client(backend: Backend) -> httpx.Client:
+    return httpx.Client(base_url=PEER1, transport=backend.transport)
+
+
+def test_create_silence_posts_the_documented_body(backend):
+    seen = []
+
+    def accept(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return json_response(fixture_bytes(AM, "post_silences_200.am_v0.25.0.json"))
+
+    backend.route("/api/v2/silences", accept)
+    labels = {"alertname": "DiskFilling", "instance": "127.0.0.1:9", "severity": "warning"}
+    silence_id = create_silence(
+        am_client(backend),
+        matchers_from_labels(labels, ["alertname", "instance"]),
+        STARTS,
+        ENDS,
+        "bob",
+        "ack from NOC wall",
+        request_id="r-1",
+    )
+    assert silence_id == "3bc8411d-6743-4e88-aa1d-29d2dedb5a31"
+    (request,) = seen
+    assert request.method == "POST" and str(request.url) == f"{PEER1}/api/v2/silences"
+    assert request.headers["content-type"] == "application/json"
+    body = json.loads(request.content)
+    assert body == {
+        "matchers": [
+            {"name": "alertname", "value": "DiskFilling", "isRegex": False, "isEqual": True},
+            {"name": "instance", "value": "127.0.0.1:9", "isRegex": False, "isEqual": True},
+        ],
+        "startsAt": "2026-11-28T02:40:00.000Z",
+        "endsAt": "2026-11-28T04:40:00.000Z",
+        "createdBy": "bob",
+        "comment": "ack from NOC wall [noc-app request r-1]",
+    }
+    # Same keys as the body Alertmanager's own test posts (post_silences_request.test.json).
+    assert set(body) == set(fixture_json(AM, "post_silences_request.test.json"))
+
+
+def test_extending_a_silence_posts_its_id(backend):
+    backend.route("/api/v2/silences", lambda r: json_response({"silenceID": json.loads(r.content)["id"]}))
+    client = am_client(backend)
+    got = create_silence(client, {"alertname": "X"}, STARTS, ENDS, "bob", "still firing", silence_id="abc")
+    assert got == "abc"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "message"),
+    [
+        ("post_silences_400_end_before_start.am_v0.25.0.json",
+         "Failed to create silence: start time must be before end time"),
+        ("post_silences_400_matches_empty.am_v0.25.0.json",
+         "silence invalid: at least one matcher must not match the empty string"),
+    ],
+)  # fmt: skip
+def test_create_silence_rejected_shows_alertmanagers_message(backend, fixture, message):
+    backend.route("/api/v2/silences", json_response(fixture_bytes(AM, fixture), 400))
+    with pytest.raises(BadResponse) as caught:
+        create_silence(am_client(backend), {"alertname": "X"}, STARTS, ENDS, "bob", "why")
+    text = str(caught.value)
+    assert text.startswith(f"HTTP 400 from {PEER1}/api/v2/silences: {message}")
+    assert '"' not in text  # the JSON string's quotes are gone
+
+
+@pytest.mark.parametrize(
+    ("matchers", "starts", "ends", "author", "comment", "fragment"),
+    [
+        ((), STARTS, ENDS, "bob", "c", "at least one matcher"),
+        ({"alertname": "X"}, ENDS, STARTS, "bob", "c", "must end after it starts"),
+        ({"alertname": "X"}, STARTS, ENDS, " ", "c", "author"),
+        ({"alertname": "X"}, STARTS, ENDS, "bob", "", "comment"),
+        ([SilenceMatcher(name="alertname", value=".*", is_regex=True)], STARTS, ENDS, "bob", "c",
+         "empty string"),
+        ([SilenceMatcher(name="", value="x")], STARTS, ENDS, "bob", "c", "empty label name"),
+    ],
+)
+def test_invalid_silences_are_refused_before_sending(matchers, starts, ends, author, comment, fragment):
+    with pytest.raises(InvalidSilence, match=fragment):
+        silence_body(matchers, starts, ends, author, comment)
+
+
+def test_negative_matcher_alongside_empty_match_is_refused_only_when_all_match_empty():
+    ok = [
+        SilenceMatcher(name="env", value="prod", is_equal=False),
+        SilenceMatcher(name="alertname", value="X"),
+    ]
+    assert len(silence_body(ok, STARTS, ENDS, "bob", "c")["matchers"]) == 2
+    with pytest.raises(InvalidSilence):
+        silence_body([SilenceMatcher(name="env", value="prod", is_equal=False)], STARTS, ENDS, "bob", "c")
+
+
+def test_expire_silence_deletes_the_singular_path(backend):
+    seen = []
+
+    def delete(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200)  # Alertmanager answers an empty 200
+
+    backend.route("/api/v2/silence/3bc8411d-6743-4e88-aa1d-29d2dedb5a31", delete)
+    assert expire_silence(am_client(backend), "3bc8411d-6743-4e88-aa1d-29d2dedb5a31") is True
+    assert [r.method for r in seen] == ["DELETE"]
+
+
+def test_expire_of_a_gone_silence_is_not_an_error(backend):
+    path = "/api/v2/silence/00000000-0000-0000-0000-000000000000"
+    backend.route(path, json_response(fixture_bytes(AM, "delete_silence_unknown_500.am_v0.25.0.json"), 500))
+    assert expire_silence(am_client(backend), "00000000-0000-0000-0000-000000000000") is False
+    backend.route(path, json_response(b'"silence not found"', 404))
+    assert expire_silence(am_client(backend), "00000000-0000-0000-0000-000000000000") is False
+
+
+def test_expire_with_a_malformed_id_shows_the_validation_message(backend):
+    body = fixture_bytes(AM, "delete_silence_bad_id_422.am_v0.25.0.json")
+    backend.route("/api/v2/silence/not-a-uuid", json_response(body, 422))
+    with pytest.raises(BadResponse, match='HTTP 422 .*silenceID in path must be of type uuid: "not-a-uuid"'):
+        expire_silence(am_client(backend), "not-a-uuid")
+
+
+def test_list_and_get_silences(backend):
+    backend.route("/api/v2/silences", fixture_bytes(AM, "get_silences.am_v0.25.0.json"))
+    expired_body = fixture_bytes(AM, "get_silence_expired.am_v0.25.0.json")
+    backend.route("/api/v2/silence/3bc8411d-6743-4e88-aa1d-29d2dedb5a31", expired_body)
+    silences = list_silences(am_client(backend), filters=['alertname="CertExpiring"', "job=blackbox"])
+    assert [s.state for s in silences] == ["active", "expired"]
+    assert backend.requests[-1].url.params.get_list("filter") == ['alertname="CertExpiring"', "job=blackbox"]
+    expired = get_silence(am_client(backend), "3bc8411d-6743-4e88-aa1d-29d2dedb5a31")
+    assert (expired.state, expired.created_by) == ("expired", "bob")
+    assert expired.comment.endswith("[noc-app request r-1]")
+
+
+def test_iso_time_matches_alertmanagers_format():
+    assert iso_time(parse_rfc3339("2026-03-11T12:48:38.409Z")) == "2026-03-11T12:48:38.409Z"
