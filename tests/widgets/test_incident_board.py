@@ -1,0 +1,116 @@
+"""IncidentBoardBody: severity first and spelled out, muted last but visible, +N more."""
+
+from __future__ import annotations
+
+from noc_app.model import AlertState, DataState, Severity
+from noc_app.selectors import panel_alerts
+from noc_app.themes import load_theme
+from noc_app.widgets.incident_board import IncidentBoardBody, firing_for
+
+from wall_testkit import T0, alert, data, has_color_near, panel, snapshot
+
+THEME = load_theme("dark")
+PANEL = panel("inc", "incidents")
+
+
+def _board(qtbot, width=1400, height=900, px=20):
+    board = IncidentBoardBody(PANEL, THEME)
+    qtbot.addWidget(board)
+    board.set_text_px(px)
+    board.resize(width, height)
+    with qtbot.waitExposed(board):
+        board.show()
+    return board
+
+
+def _sorted(*alerts):
+    """Order as the selector orders them (the board never re-sorts)."""
+    return panel_alerts(PANEL, {"src": snapshot(alerts=alerts)})
+
+
+def test_rows_critical_first_muted_last_with_words(qtbot):
+    board = _board(qtbot)
+    alerts = _sorted(
+        alert("DiskFilling", Severity.WARNING, starts_at=T0 - 60),
+        alert("SilencedCritical", Severity.CRITICAL, state=AlertState.SILENCED, mute_reason="silenced by alice until 14:00: OPS-12"),
+        alert("HighErrorRate", Severity.CRITICAL, starts_at=T0 - 720, labels={"service": "checkout", "instance": "10.0.0.5:9100", "team": "x"}),
+        alert("LatencyHigh", Severity.HIGH),
+    )
+    board.refresh(data(alerts=alerts))
+    rows = board.visible_rows
+    assert [r.name for r in rows] == ["HighErrorRate", "LatencyHigh", "DiskFilling", "SilencedCritical"]
+    assert rows[0].severity_text == "P0 CRITICAL"
+    assert rows[2].severity_text == "P2 WARNING"
+    assert rows[0].age_text == "for 12m"
+    assert rows[2].age_text == "for 1m"
+    assert "service=checkout" in rows[0].detail and "instance=10.0.0.5:9100" in rows[0].detail
+    assert "team" not in rows[0].detail
+    assert not rows[0].muted
+    assert rows[3].state_tag == "SILENCED" and rows[3].muted
+    assert rows[3].lineage == "silenced by alice until 14:00: OPS-12"
+    assert rows[3].detail.startswith("silenced by alice")
+    assert board.header_text == "1 P0 · 1 P1 · 1 P2 · 1 muted"
+    assert board.more_text == ""
+
+
+def test_lineage_falls_back_to_who_muted_it(qtbot):
+    board = _board(qtbot)
+    alerts = _sorted(
+        alert("A", Severity.WARNING, state=AlertState.INHIBITED, inhibited_by=("NodeDown",)),
+        alert("B", Severity.WARNING, state=AlertState.ACKNOWLEDGED, acknowledged_by="bob"),
+        alert("C", Severity.WARNING, state=AlertState.SILENCED, silenced_by=("5f2c-silence",)),
+    )
+    board.refresh(data(alerts=alerts))
+    by_name = {r.name: r for r in board.visible_rows}
+    assert (by_name["A"].state_tag, by_name["A"].lineage) == ("INHIBITED", "inhibited by NodeDown")
+    assert (by_name["B"].state_tag, by_name["B"].lineage) == ("ACKED", "acked by bob")
+    assert (by_name["C"].state_tag, by_name["C"].lineage) == ("SILENCED", "silenced by 5f2c-silence")
+    assert board.header_text == "0 active · 3 muted"
+
+
+def test_two_hundred_alerts_show_what_fits_and_plus_n_more(qtbot):
+    board = _board(qtbot, width=900, height=400, px=20)
+    sevs = (Severity.CRITICAL, Severity.HIGH, Severity.WARNING, Severity.INFO)
+    alerts = _sorted(*(alert(f"Alert{i:03d}", sevs[i % 4], starts_at=T0 - i) for i in range(200)))
+    board.refresh(data(alerts=alerts))
+    shown = len(board.visible_rows)
+    assert 0 < shown < 10
+    assert board.more_count == 200 - shown
+    assert board.more_text == f"+{200 - shown} more"
+    assert board.header_text == "50 P0 · 50 P1 · 50 P2 · 50 P3"
+    assert all(r.severity is Severity.CRITICAL for r in board.visible_rows)
+    board.resize(900, 2000)  # more room: more rows, fewer hidden
+    qtbot.waitUntil(lambda: len(board.visible_rows) > shown)
+    assert board.more_count == 200 - len(board.visible_rows)
+    board.grab()  # paints only the visible rows without error
+
+
+def test_empty_board_is_calm_only_when_the_answer_is_known(qtbot):
+    board = _board(qtbot)
+    board.refresh(data(DataState.NO_DATA, alerts=()))
+    assert board.empty_text == "No active incidents"
+    assert board.header_text == ""
+    board.refresh(data(DataState.LOADING, alerts=()))
+    assert board.empty_text == ""
+    board.refresh(data(DataState.AUTH_FAILED, alerts=()))
+    assert board.empty_text == "Incident state unknown"
+
+
+def test_ages_advance_on_tick(qtbot):
+    board = _board(qtbot)
+    board.refresh(data(alerts=_sorted(alert("A", Severity.CRITICAL, starts_at=T0 - 30))))
+    assert board.visible_rows[0].age_text == "for 30s"
+    board.tick(T0 + 3600)
+    assert board.visible_rows[0].age_text == "for 1h00m"
+    assert firing_for(0.0, T0) == ""
+
+
+def test_dimmed_board_draws_no_live_severity_colour(qtbot):
+    board = _board(qtbot, width=900, height=300)
+    alerts = _sorted(alert("HighErrorRate", Severity.CRITICAL))
+    board.refresh(data(alerts=alerts))
+    critical = THEME.color("critical")
+    assert has_color_near(board.grab().toImage(), critical, tolerance=8)
+    board.refresh(data(DataState.STALE, alerts=alerts))
+    assert not has_color_near(board.grab().toImage(), critical, tolerance=40)
+    assert board.visible_rows[0].severity_text == "P0 CRITICAL"  # still spelled out

@@ -1,0 +1,159 @@
+"""LogBody: a log stream, newest at the bottom, appended to, never re-rendered.
+
+Each refresh appends only the lines after the last one shown (found by the
+backend's cursor), so a busy stream costs a few inserted blocks per poll.  The
+document keeps at most `panel.limit` lines.  Timestamps are local HH:MM:SS;
+the level is a word and a colour (errors critical, warnings warning).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
+
+from noc_app.config.schema import PanelConfig
+from noc_app.model import LogLevel, LogLine
+from noc_app.selectors import PanelData
+from noc_app.themes import Theme
+
+_LEVEL_WORD = {
+    LogLevel.EMERGENCY: "EMERG",
+    LogLevel.ALERT: "ALERT",
+    LogLevel.CRITICAL: "CRIT ",
+    LogLevel.ERROR: "ERROR",
+    LogLevel.WARNING: "WARN ",
+    LogLevel.NOTICE: "NOTE ",
+    LogLevel.INFO: "INFO ",
+    LogLevel.DEBUG: "DEBUG",
+}
+
+
+def level_color_key(level: LogLevel) -> str:
+    """Theme key for a level: errors and worse critical, warnings warning."""
+    if level <= LogLevel.ERROR:
+        return "critical"
+    if level == LogLevel.WARNING:
+        return "warning"
+    if level == LogLevel.DEBUG:
+        return "text_dim"
+    return "text"
+
+
+def clock_text(ts: float) -> str:
+    """Local wall-clock time of a log line, HH:MM:SS."""
+    return time.strftime("%H:%M:%S", time.localtime(ts))
+
+
+def lines_after(lines: Sequence[LogLine], last_cursor: str | None, last_ts: float, recent: set[str]) -> Sequence[LogLine]:
+    """The lines not shown yet: those after the last shown cursor.
+
+    When that cursor has scrolled out of the backend's window, fall back to
+    "newer than the last shown line, and not one of the recently shown".
+    """
+    if last_cursor is None:
+        return lines
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i].cursor == last_cursor:
+            return lines[i + 1 :]
+    return [ln for ln in lines if ln.ts >= last_ts and ln.cursor not in recent]
+
+
+class LogBody(QPlainTextEdit):
+    """Read-only, append-only log view sized for the room."""
+
+    def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self._theme = theme
+        self._limit = max(1, panel.limit)
+        self._shown: deque[LogLine] = deque(maxlen=self._limit)
+        self._recent: set[str] = set()
+        self._dimmed = False
+        self.appended_count = 0  # lines appended over the body's life (tests)
+        self.setReadOnly(True)
+        self.setMaximumBlockCount(self._limit)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the wall window
+        self.setStyleSheet(
+            f"QPlainTextEdit {{ background: transparent; color: {theme.color('text')}; border: none; }}"
+        )
+        self._formats: dict[str, QTextCharFormat] = {}
+        self.set_text_px(16)
+
+    def set_text_px(self, px: int) -> None:
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPixelSize(max(9, round(px * 0.8)))
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+
+    def refresh(self, data: PanelData) -> None:
+        """Append the lines that are new since the last refresh."""
+        if data.dimmed != self._dimmed:
+            self._dimmed = data.dimmed
+            self._rerender()  # rare: colours of shown lines change between live and stale
+        last = self._shown[-1] if self._shown else None
+        new = lines_after(data.logs, last.cursor if last else None, last.ts if last else 0.0, self._recent)
+        self._append(new)
+
+    def line_texts(self) -> list[str]:
+        """The plain text of every shown line, oldest first."""
+        return self.toPlainText().split("\n") if self.document().characterCount() > 1 else []
+
+    # -- internals -----------------------------------------------------------------
+
+    def _format(self, key: str) -> QTextCharFormat:
+        if self._dimmed:
+            key = "stale"
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            fmt.setForeground(QColor(self._theme.color(key)))
+            self._formats[key] = fmt
+        return fmt
+
+    def _append(self, lines: Sequence[LogLine]) -> None:
+        if not lines:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.beginEditBlock()
+        for line in lines:
+            if self._shown:
+                cursor.insertBlock()
+            self._insert(cursor, line)
+            if len(self._shown) == self._limit:
+                self._recent.discard(self._shown[0].cursor)
+            self._shown.append(line)
+            self._recent.add(line.cursor)
+        cursor.endEditBlock()
+        self.appended_count += len(lines)
+        self.moveCursor(QTextCursor.MoveOperation.End)
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def _insert(self, cursor: QTextCursor, line: LogLine) -> None:
+        cursor.insertText(clock_text(line.ts) + "  ", self._format("text_dim"))
+        cursor.insertText(_LEVEL_WORD[line.level] + "  ", self._format(level_color_key(line.level)))
+        if line.service:
+            cursor.insertText(line.service + "  ", self._format("text_dim"))
+        # The message stays in the text colour: the level word carries the alarm, and
+        # a wall of red paragraphs would be unreadable from across the room.
+        body_key = "text_dim" if line.level == LogLevel.DEBUG else "text"
+        cursor.insertText(line.text.replace("\n", " ⏎ "), self._format(body_key))
+
+    def _rerender(self) -> None:
+        shown = list(self._shown)
+        self._shown.clear()
+        self._recent.clear()
+        self.clear()
+        self._formats.clear()
+        appended = self.appended_count
+        self._append(shown)
+        self.appended_count = appended

@@ -1,0 +1,59 @@
+"""Panel bodies by kind: the one place that maps `panel.kind` to a widget class.
+
+Every body follows one contract (`PanelBody`).  Metric bodies are imported
+lazily so a wall without metric panels never pays for pyqtgraph.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol, runtime_checkable
+
+from PySide6.QtWidgets import QWidget
+
+from noc_app.config.schema import PanelConfig
+from noc_app.selectors import PanelData
+from noc_app.themes import Theme
+
+
+@runtime_checkable
+class PanelBody(Protocol):
+    """What a panel frame needs from the widget that draws a panel's data."""
+
+    def refresh(self, data: PanelData) -> None: ...
+
+    def set_text_px(self, px: int) -> None: ...
+
+
+@runtime_checkable
+class ClockAware(Protocol):
+    """Optional: bodies that show ages ("for 12m") get the time every second."""
+
+    def tick(self, now: float) -> None: ...
+
+
+# kind -> (module under noc_app.widgets, class name)
+BODY_CLASSES: dict[str, tuple[str, str]] = {
+    "timeseries": ("timeseries_panel", "TimeSeriesBody"),
+    "stat": ("stat_panel", "StatBody"),
+    "gauge": ("gauge_panel", "GaugeBody"),
+    "incidents": ("incident_board", "IncidentBoardBody"),
+    "logs": ("log_panel", "LogBody"),
+    "targets": ("simple_panels", "TargetsBody"),
+    "text": ("simple_panels", "TextBody"),
+}
+
+
+def body_class(kind: str) -> type[QWidget]:
+    """The body widget class for a panel kind."""
+    try:
+        module_name, class_name = BODY_CLASSES[kind]
+    except KeyError:
+        raise ValueError(f"no panel body for kind {kind!r}; known kinds: {', '.join(BODY_CLASSES)}") from None
+    module = importlib.import_module(f"noc_app.widgets.{module_name}")
+    return getattr(module, class_name)
+
+
+def make_body(panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> QWidget:
+    """Create the body widget that draws `panel`."""
+    return body_class(panel.kind)(panel, theme, parent)

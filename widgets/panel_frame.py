@@ -1,0 +1,256 @@
+"""PanelFrame: the chrome around every panel, and where its data state is spelled out.
+
+Title bar: panel title, a DEMO-style badge, and a state pill in words (LOADING,
+NO DATA, QUERY ERROR, STALE 4m12s, AUTH FAILED, UNREACHABLE, DEGRADED).  OK shows
+no pill at all (a calm wall is mostly titles and data), only a small age once
+the data is older than two poll intervals.  Data that is not current is veiled
+and hatched so it cannot be read as live.  The state itself is decided by
+`noc_app.selectors`; the frame only renders it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent
+from PySide6.QtWidgets import QFrame, QWidget
+
+from noc_app.config.schema import PanelConfig
+from noc_app.model import DataState
+from noc_app.selectors import PanelData, PanelView
+from noc_app.themes import Theme
+from noc_app.units import format_age
+from noc_app.widgets.panel_factory import make_body
+from noc_app.widgets.scale import TextScale, clamp_px, text_scale
+from noc_app.widgets.state_style import STATE_COLOR_KEY, state_words
+
+_ERROR_STATES = (DataState.QUERY_ERROR, DataState.AUTH_FAILED, DataState.UNREACHABLE)
+AGE_HINT_INTERVALS = 2.0  # an OK panel shows its data age once older than this many intervals
+
+
+def _fit_font(font: QFont, text: str, width: int, *, smallest: float) -> QFont:
+    """The font, shrunk (down to `smallest` of its size) so the text fits the width."""
+    advance = QFontMetrics(font).horizontalAdvance(text)
+    if advance <= width or advance == 0:
+        return font
+    fitted = QFont(font)
+    fitted.setPixelSize(max(round(font.pixelSize() * smallest), int(font.pixelSize() * width / advance)))
+    return fitted
+
+
+class HatchOverlay(QWidget):
+    """A veil with diagonal hatching laid over a body whose data is not current."""
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._veil = QColor(theme.color("panel"))
+        self._veil.setAlpha(125)
+        self._line = QColor(theme.color("stale"))
+        self._line.setAlpha(120)
+        self.spacing_px = 16
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self._veil)
+        painter.setPen(QPen(self._line, max(2, self.spacing_px // 7)))
+        w, h, step = self.width(), self.height(), max(8, self.spacing_px)
+        for x in range(0, w + h, step):
+            painter.drawLine(x, 0, x - h, h)
+        painter.end()
+
+
+class PanelFrame(QFrame):
+    """One panel: title bar with state pill and badge, body, message line, stale hatch."""
+
+    def __init__(
+        self,
+        panel: PanelConfig,
+        theme: Theme,
+        *,
+        body: QWidget | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.panel = panel
+        self._theme = theme
+        self.setObjectName("panelFrame")
+        self.body = body if body is not None else make_body(panel, theme, self)
+        self.body.setParent(self)
+        self._tick_body = getattr(self.body, "tick", None)
+        self._overlay = HatchOverlay(theme, self)
+        self._scale = text_scale(1080)
+        self._body_px = 0
+        self._body_key: object = None
+        self._interval_s: float | None = None
+        self.body_refresh_count = 0  # how often the body was asked to redraw (tests)
+        self.view = PanelView(state=DataState.LOADING)
+        self.dimmed = False
+        self.title_text = panel.title
+        self.pill_text = DataState.LOADING.value
+        self.pill_color_key = STATE_COLOR_KEY[DataState.LOADING]
+        self.badge_text = ""
+        self.age_text = ""
+        self.message_text = ""
+        self.message_color_key = "text_dim"
+        self._title_rect = QRect()
+        self._message_rect = QRect()
+        self._fonts: tuple[QFont, QFont, QFont] = (QFont(), QFont(), QFont())
+        self._relayout()
+
+    @property
+    def state(self) -> DataState:
+        return self.view.state
+
+    def set_scale(self, scale: TextScale) -> None:
+        """Adopt the window's text sizes."""
+        if scale != self._scale:
+            self._scale = scale
+            self._relayout()
+
+    def set_interval_s(self, seconds: float | None) -> None:
+        """The poll interval of this panel's sources (for the small age hint)."""
+        self._interval_s = seconds
+
+    def refresh(self, data: PanelData) -> None:
+        """Show new panel data: the body redraws only when what it draws changed."""
+        # The state is part of the key because a body may say different things for
+        # the same (empty) content: "No active incidents" vs nothing while LOADING.
+        key = (data.view.state, data.content_key)
+        if key != self._body_key:
+            self._body_key = key
+            self.body_refresh_count += 1
+            self.body.refresh(data)
+        elif self._tick_body is not None:
+            self._tick_body(data.now)
+        self._show_view(data.view, data.dimmed)
+
+    # -- chrome ------------------------------------------------------------------
+
+    def _show_view(self, view: PanelView, dimmed: bool) -> None:
+        self.view = view
+        ok = view.state is DataState.OK
+        pill = "" if ok else state_words(view)
+        age = ""
+        if ok and view.age_s is not None and self._interval_s and view.age_s > AGE_HINT_INTERVALS * self._interval_s:
+            age = f"{format_age(view.age_s)} ago"
+        # NO DATA needs no explanation line: the pill says it and the body says it better
+        # ("No active incidents"); warnings (e.g. a truncated answer) are still shown.
+        message = "" if view.state is DataState.NO_DATA else view.message
+        message = message or "; ".join(view.warnings)
+        if view.state in _ERROR_STATES:
+            message_key = "critical"
+        elif view.state is DataState.DEGRADED or (ok and message):
+            message_key = "warning"
+        else:
+            message_key = "text_dim"
+        title_changed = (pill, view.badge, age, dimmed) != (self.pill_text, self.badge_text, self.age_text, self.dimmed)
+        message_changed = (message, message_key) != (self.message_text, self.message_color_key)
+        had_message = bool(self.message_text)
+        if dimmed != self.dimmed:
+            self._overlay.setVisible(dimmed)
+            self._overlay.raise_()
+        self.pill_text, self.badge_text, self.age_text, self.dimmed = pill, view.badge, age, dimmed
+        self.pill_color_key = STATE_COLOR_KEY[view.state]
+        self.message_text, self.message_color_key = message, message_key
+        if message_changed:
+            self.setToolTip(message)
+        if bool(message) != had_message:
+            self._relayout()
+            self.update()
+            return
+        if title_changed:
+            self.update(self._title_rect)
+        if message_changed:
+            self.update(self._message_rect)
+
+    def _relayout(self) -> None:
+        s = self._scale
+        w, h = self.width(), self.height()
+        title_px = clamp_px(s.title_px, h, 0.16)
+        pill_px = clamp_px(s.pill_px, h, 0.13)
+        msg_px = clamp_px(s.small_px, h, 0.11)
+        title_font, pill_font, msg_font = QFont(self.font()), QFont(self.font()), QFont(self.font())
+        title_font.setPixelSize(title_px)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        pill_font.setPixelSize(pill_px)
+        pill_font.setWeight(QFont.Weight.Bold)
+        msg_font.setPixelSize(msg_px)
+        self._fonts = (title_font, pill_font, msg_font)
+        pad = max(3, round(title_px * 0.3))
+        title_h = round(title_px * 1.5)
+        msg_h = round(msg_px * 1.5) if self.message_text else 0
+        self._title_rect = QRect(0, 0, w, title_h)
+        body_rect = QRect(pad, title_h, max(0, w - 2 * pad), max(0, h - title_h - msg_h - pad))
+        self._message_rect = QRect(0, body_rect.bottom() + 1, w, msg_h + pad)
+        self.body.setGeometry(body_rect)
+        self._overlay.setGeometry(body_rect)
+        self._overlay.spacing_px = max(10, s.base_px)
+        self._overlay.raise_()
+        if s.base_px != self._body_px:
+            self._body_px = s.base_px
+            self.body.set_text_px(s.base_px)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        color = self._theme.color
+        title_font, pill_font, msg_font = self._fonts
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(color("panel")))
+        painter.setPen(QPen(QColor(color("panel_border")), 2))
+        painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        tr = self._title_rect
+        pad = max(4, title_font.pixelSize() // 3)
+        right = tr.right() - pad
+        # Right side first (pill, badge, age), the title gets what is left.
+        if self.pill_text:
+            right = self._draw_pill(painter, pill_font, self.pill_text, right, tr, color(self.pill_color_key), filled=True)
+        if self.badge_text:
+            right = self._draw_pill(painter, pill_font, self.badge_text, right, tr, color("demo_badge"), filled=False)
+        if self.age_text:
+            painter.setFont(msg_font)
+            fm = QFontMetrics(msg_font)
+            width = fm.horizontalAdvance(self.age_text)
+            painter.setPen(QColor(color("text_dim")))
+            painter.drawText(QRect(right - width, tr.top(), width, tr.height()), Qt.AlignmentFlag.AlignVCenter, self.age_text)
+            right -= width + pad
+        title_rect = QRect(tr.left() + pad, tr.top(), max(0, right - tr.left() - pad), tr.height())
+        title_font = _fit_font(title_font, self.title_text, title_rect.width(), smallest=0.6)
+        painter.setFont(title_font)
+        painter.setPen(QColor(color("text_dim" if self.dimmed else "text")))
+        elided = QFontMetrics(title_font).elidedText(self.title_text, Qt.TextElideMode.ElideRight, title_rect.width())
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
+        if self.message_text:
+            mr = self._message_rect.adjusted(pad, 0, -pad, 0)
+            painter.setFont(msg_font)
+            painter.setPen(QColor(color(self.message_color_key)))
+            text = QFontMetrics(msg_font).elidedText(self.message_text, Qt.TextElideMode.ElideRight, mr.width())
+            painter.drawText(mr, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        painter.end()
+
+    def _draw_pill(self, painter: QPainter, font: QFont, text: str, right: int, bar: QRect, fill: str, *, filled: bool) -> int:
+        """Draw a pill ending at `right`; return the x where the next item must end."""
+        fm = QFontMetrics(font)
+        pad_x = max(4, font.pixelSize() // 2)
+        width = fm.horizontalAdvance(text) + 2 * pad_x
+        height = min(bar.height() - 2, round(font.pixelSize() * 1.35))
+        rect = QRectF(right - width, bar.top() + (bar.height() - height) / 2, width, height)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        radius = height / 4
+        if filled:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(fill))
+            painter.drawRoundedRect(rect, radius, radius)
+            painter.setPen(QColor(self._theme.color("background")))
+        else:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(fill), max(2, font.pixelSize() // 10)))
+            painter.drawRoundedRect(rect, radius, radius)
+            painter.setPen(QColor(fill))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        return int(rect.left()) - max(4, font.pixelSize() // 3)

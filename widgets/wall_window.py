@@ -1,0 +1,262 @@
+"""WallWindow: one screen of the wall, a dashboard or a rotating playlist of them.
+
+Header: wall title, dashboard title, a DEMO banner while any source serves
+simulated data, PAUSED, the playlist position ("2/3"), the mode and a clock.
+Centre: one DashboardView per dashboard, all built once, rotated by a timer.
+Bottom: the feed-health strip.
+
+Keys: Space pauses/resumes rotation (wall and operator modes); Left/Right step
+through the playlist (operator mode); Ctrl+Alt+Q quits in every mode.  Esc does
+nothing.  Kiosk mode is locked: no cursor, no context menus, no mouse input to
+panels, and window-manager close requests (Alt+F4) are refused, so Ctrl+Alt+Q
+(or stopping the process) is the only way out.  Wall mode also keeps the mouse
+away from panels so nobody pans a chart on an unattended screen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from noc_app.config.schema import AppConfig, DashboardConfig, Mode
+from noc_app.store import Store
+from noc_app.themes import Theme
+from noc_app.widgets.dashboard_view import DashboardView
+from noc_app.widgets.feed_health import FeedHealthStrip
+from noc_app.widgets.panel_frame import PanelFrame
+from noc_app.widgets.scale import text_scale
+from noc_app.widgets.theme_qss import apply_theme
+
+DEFAULT_PLAYLIST_INTERVAL_S = 60.0
+DEMO_BADGE = "DEMO"
+
+
+class WallHeader(QWidget):
+    """The header bar: what this screen shows, and whether it is real."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("wallHeader")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.title = QLabel(self)
+        self.dashboard = QLabel(self)
+        self.demo_banner = QLabel("DEMO DATA", self)
+        self.paused = QLabel("PAUSED", self)
+        self.position = QLabel(self)
+        self.mode = QLabel(self)
+        self.clock = QLabel(self)
+        for label, role in (
+            (self.dashboard, "dim"), (self.demo_banner, "demo"), (self.paused, "paused"),
+            (self.position, "dim"), (self.mode, "dim"),
+        ):
+            label.setProperty("role", role)
+        self.demo_banner.hide()
+        self.paused.hide()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 4, 12, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.dashboard)
+        layout.addStretch(1)
+        for label in (self.demo_banner, self.paused, self.position, self.mode, self.clock):
+            layout.addWidget(label)
+
+    def set_text_px(self, px: int) -> None:
+        self.layout().setSpacing(max(8, px))
+        for label in self.findChildren(QLabel):
+            font = QFont(label.font())
+            font.setPixelSize(px)
+            font.setWeight(QFont.Weight.Bold if label in (self.title, self.clock, self.demo_banner) else QFont.Weight.Normal)
+            label.setFont(font)
+
+
+class WallWindow(QMainWindow):
+    """One wall screen: header, dashboards (rotating), feed-health strip."""
+
+    first_paint_done = Signal()  # once, after the window first painted (startup timing)
+    quit_requested = Signal()  # Ctrl+Alt+Q: the application decides how to quit
+
+    def __init__(
+        self,
+        config: AppConfig,
+        dashboards: tuple[DashboardConfig, ...],
+        store: Store,
+        theme: Theme,
+        *,
+        mode: Mode,
+        playlist_interval_s: float | None = None,
+        clock: Callable[[], float] = time.time,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if not dashboards:
+            raise ValueError("a wall window needs at least one dashboard")
+        self.config = config
+        self.mode = mode
+        self._store = store
+        self._clock = clock
+        self._first_paint_pending = True
+        self.paused = False
+        self.setWindowTitle(f"{config.title} — noc-app")
+        apply_theme(self, theme)
+
+        self.header = WallHeader()
+        self.header.title.setText(config.title)
+        self.header.mode.setText(mode.value.upper())
+        self.stack = QStackedWidget()
+        self.views: tuple[DashboardView, ...] = tuple(
+            DashboardView(dash, store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock)
+            for dash in dashboards
+        )
+        for view in self.views:
+            view.set_active(False)
+            self.stack.addWidget(view)
+        self.feed_strip = FeedHealthStrip(store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.stack, 1)
+        column.addWidget(self.feed_strip)
+        self.setCentralWidget(central)
+
+        interval_s = playlist_interval_s or DEFAULT_PLAYLIST_INTERVAL_S
+        self._rotation = QTimer(self, interval=max(1, round(interval_s * 1000)))
+        self._rotation.timeout.connect(self.show_next)
+        self._clock_timer = QTimer(self, interval=1000)
+        self._clock_timer.timeout.connect(self._update_clock)
+        self._clock_timer.start()
+        store.changed.connect(self._update_demo_banner)
+
+        self._install_keys()
+        self._lock_down()
+        self.header.installEventFilter(self)
+        self.show_dashboard(0)
+        if len(self.views) > 1:
+            self._rotation.start()
+        self._update_clock()
+        self._update_demo_banner()
+
+    # -- public --------------------------------------------------------------------
+
+    @property
+    def current_index(self) -> int:
+        return self.stack.currentIndex()
+
+    def current_view(self) -> DashboardView:
+        return self.views[self.current_index]
+
+    def panel_frames(self, dashboard_id: str | None = None) -> tuple[PanelFrame, ...]:
+        """The frames of one dashboard, or of every dashboard of this window."""
+        return tuple(
+            frame for view in self.views if dashboard_id in (None, view.dashboard.id) for frame in view.frames()
+        )
+
+    @property
+    def position_text(self) -> str:
+        return self.header.position.text()
+
+    @property
+    def clock_text(self) -> str:
+        return self.header.clock.text()
+
+    @property
+    def demo_banner_shown(self) -> bool:
+        return not self.header.demo_banner.isHidden()
+
+    def show_dashboard(self, index: int) -> None:
+        """Bring a dashboard to the front (it catches up on what changed while hidden)."""
+        index %= len(self.views)
+        previous = self.stack.currentWidget()
+        if isinstance(previous, DashboardView) and previous is not self.views[index]:
+            previous.set_active(False)
+        self.stack.setCurrentIndex(index)
+        self.views[index].set_active(True)
+        self.header.dashboard.setText("·  " + self.views[index].dashboard.title)
+        self.header.position.setText(f"{index + 1}/{len(self.views)}" if len(self.views) > 1 else "")
+        self.header.position.setVisible(len(self.views) > 1)
+
+    def show_next(self) -> None:
+        self.show_dashboard(self.current_index + 1)
+
+    def show_previous(self) -> None:
+        self.show_dashboard(self.current_index - 1)
+
+    def set_paused(self, paused: bool) -> None:
+        """Stop or resume the playlist rotation."""
+        self.paused = paused
+        self.header.paused.setVisible(paused)
+        if paused:
+            self._rotation.stop()
+        elif len(self.views) > 1:
+            self._rotation.start()
+
+    # -- keys and lock-down ------------------------------------------------------
+
+    def _install_keys(self) -> None:
+        QShortcut(QKeySequence("Ctrl+Alt+Q"), self, activated=self._quit)
+        if self.mode in (Mode.WALL, Mode.OPERATOR):
+            QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=lambda: self.set_paused(not self.paused))
+        if self.mode is Mode.OPERATOR:
+            QShortcut(QKeySequence(Qt.Key.Key_Right), self, activated=lambda: self._step(1))
+            QShortcut(QKeySequence(Qt.Key.Key_Left), self, activated=lambda: self._step(-1))
+
+    def _step(self, delta: int) -> None:
+        self.show_dashboard(self.current_index + delta)
+        if self._rotation.isActive():
+            self._rotation.start()  # the chosen page gets a full interval
+
+    def _quit(self) -> None:
+        self.quit_requested.emit()
+        self.close()
+
+    def _lock_down(self) -> None:
+        if self.mode in (Mode.WALL, Mode.KIOSK):
+            self.stack.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        if self.mode is Mode.KIOSK:
+            for widget in (self, *self.findChildren(QWidget)):
+                widget.setCursor(Qt.CursorShape.BlankCursor)
+                widget.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.mode is Mode.KIOSK and event.spontaneous():
+            event.ignore()  # the window manager (Alt+F4) cannot close a kiosk
+            return
+        super().closeEvent(event)
+
+    # -- periodic ------------------------------------------------------------------
+
+    def _update_clock(self) -> None:
+        self.header.clock.setText(time.strftime("%H:%M:%S", time.localtime(self._clock())))
+
+    def _update_demo_banner(self, _source_id: str = "") -> None:
+        demo = sorted(
+            sid
+            for sid in self._store.source_ids()
+            if (snap := self._store.snapshot(sid)) is not None and snap.info.get("badge") == DEMO_BADGE
+        )
+        self.header.demo_banner.setText(f"DEMO DATA: {', '.join(demo)}" if demo else "DEMO DATA")
+        self.header.demo_banner.setVisible(bool(demo))
+
+    # -- sizing and first paint --------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        scale = text_scale(self.height())
+        self.header.set_text_px(scale.header_px)
+        self.feed_strip.set_text_px(max(11, round(scale.base_px * 0.7)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._first_paint_pending and watched is self.header and event.type() == QEvent.Type.Paint:
+            self._first_paint_pending = False
+            self.header.removeEventFilter(self)
+            # Queued: emitted after this paint pass has finished, not in the middle of it.
+            QTimer.singleShot(0, self, self._emit_first_paint)
+        return False
+
+    def _emit_first_paint(self) -> None:
+        self.first_paint_done.emit()
