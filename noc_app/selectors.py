@@ -240,7 +240,8 @@ def select_panel_data(
     view = combined_view(panel, snapshots, statuses, now, stale_after)
     if panel.kind == "incidents":
         alerts = panel_alerts(panel, snapshots)
-        return PanelData(view=_no_data_if(view, not alerts and view.state is DataState.OK, "no active incidents"), now=now, alerts=alerts)
+        # Nothing firing on a healthy feed is the good state, not missing data: stay OK.
+        return PanelData(view=view, now=now, alerts=alerts)
     if panel.kind == "logs":
         snap = snapshots.get(first)
         errors = [
