@@ -297,9 +297,10 @@ class DemoService:
         minutes = 1.0 + 0.05 * np.sin(2 * np.pi * t / 600.0) + 0.05 * smooth_noise(seed, 1, t, 45.0)
         total = 450.0 * daily * minutes * (1.0 - 0.3 * outage_p) * (1.0 - 0.08 * latency_p)
 
-        baseline = 0.0025 * (1.0 + 0.35 * smooth_noise(seed, 2, t, 30.0))
-        burst_peak = self._episode_level(t, EpisodeKind.ERROR_BURST, 0.065, 0.15)
-        outage_peak = self._episode_level(t, EpisodeKind.PARTIAL_OUTAGE, 0.10, 0.22)
+        # ~0.04 % background errors: availability sits above the 99.9 % SLO between episodes
+        baseline = 0.0004 * (1.0 + 0.35 * smooth_noise(seed, 2, t, 30.0))
+        burst_peak = self._episode_level(t, EpisodeKind.ERROR_BURST, 0.06, 0.12)
+        outage_peak = self._episode_level(t, EpisodeKind.PARTIAL_OUTAGE, 0.06, 0.12)
         error_ratio = baseline + burst_peak * error_p + outage_peak * outage_p + 0.01 * latency_p
         # which 5xx: application errors (500) in bursts, unavailability (503) in outages
         share_500 = np.clip(0.6 + 0.3 * error_p - 0.5 * outage_p - 0.3 * latency_p, 0.05, 0.95)
