@@ -1,0 +1,110 @@
+"""The `dashboards:` section: panel grids written in YAML or imported from Grafana JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from types import MappingProxyType
+
+from yaml.nodes import Node
+
+from noc_app.config.grafana_import import GrafanaImportError, grafana_to_dashboard
+from noc_app.config.panel_section import GridRequest, place_panels, read_panel
+from noc_app.config.schema import DashboardConfig, PanelConfig
+from noc_app.config.yaml_nodes import MapReader, Walk
+
+_DASHBOARD_KEYS = ("id", "title", "columns", "rows", "variables", "panels")
+_IMPORT_KEYS = ("id", "title", "import_grafana", "source", "log_source")
+
+
+def read_dashboards(walk: Walk, top: MapReader) -> tuple[DashboardConfig, ...]:
+    """All dashboards, in config order."""
+    found = [
+        read_dashboard(walk, node, path, index)
+        for index, (node, path) in enumerate(top.items("dashboards", required=True, noun="dashboard"))
+    ]
+    return tuple(dashboard for dashboard in found if dashboard is not None)
+
+
+def read_dashboard(walk: Walk, node: Node, path: str, index: int) -> DashboardConfig | None:
+    """One dashboards item: panels written in YAML, or an import_grafana reference."""
+    mapping = walk.mapping(node, path)
+    if mapping is None:
+        return None
+    is_import = any(key.value == "import_grafana" for key, _ in mapping.value)
+    dash = MapReader(walk, mapping, path, _IMPORT_KEYS if is_import else _DASHBOARD_KEYS)
+    dashboard_id = dash.text("id", required=True)
+    if dashboard_id is not None:
+        walk.declare("dashboard", "dashboard", dashboard_id, dash.nodes["id"], dash.sub("id"))
+    if is_import:
+        return _read_import(walk, dash, dashboard_id)
+    columns = dash.integer("columns", 24, minimum=1)
+    rows = dash.integer("rows", 12, minimum=1)
+    variables = dash.text_mapping("variables")
+    title = dash.text("title")
+    panels: list[PanelConfig] = []
+    requests: list[GridRequest] = []
+    for panel_node, panel_path in dash.items("panels", required=True, noun="panel"):
+        result = read_panel(walk, panel_node, panel_path, f"panel in dashboards[{index}]")
+        if result is not None:
+            panels.append(result[0])
+            requests.append(result[1])
+    if columns is not None:
+        _check_widths(walk, requests, columns)
+    if dashboard_id is None:
+        return None
+    positions = place_panels(requests, columns or 24)
+    return DashboardConfig(
+        id=dashboard_id,
+        title=title or dashboard_id,
+        panels=tuple(replace(panel, grid=grid) for panel, grid in zip(panels, positions)),
+        columns=columns or 24,
+        rows=rows or 12,
+        variables=MappingProxyType(variables),
+    )
+
+
+def _check_widths(walk: Walk, requests: list[GridRequest], columns: int) -> None:
+    for req in requests:
+        if req.x is not None and req.x + req.w > columns:
+            walk.error(req.node, req.path,
+                       f"x + w = {req.x + req.w} is wider than the dashboard's {columns} columns")
+        elif req.x is None and req.w > columns:
+            walk.error(req.node, req.path, f"w = {req.w} is wider than the dashboard's {columns} columns")
+
+
+def _read_import(walk: Walk, dash: MapReader, dashboard_id: str | None) -> DashboardConfig | None:
+    """A dashboards item `{id, import_grafana: file.json, source: id}`."""
+    file_text = dash.text("import_grafana")
+    title = dash.text("title")
+    source = dash.text("source", required=True)
+    log_source = dash.text("log_source")
+    for key, value in (("source", source), ("log_source", log_source)):
+        if value is not None:
+            walk.refer("source", value, dash.nodes[key], dash.sub(key))
+    if file_text is None:
+        return None
+    file_node, file_path = dash.nodes["import_grafana"], dash.sub("import_grafana")
+    resolved = walk.resolve_path(file_text)
+    try:
+        data = json.loads(resolved.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        walk.error(file_node, file_path, f"Grafana dashboard not found: {resolved}")
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        walk.error(file_node, file_path, f"cannot read Grafana dashboard {resolved}: {exc}")
+        return None
+    except json.JSONDecodeError as exc:
+        walk.error(file_node, file_path, f"{resolved} is not valid JSON: {exc}")
+        return None
+    if dashboard_id is None or source is None:
+        return None
+    try:
+        dashboard = grafana_to_dashboard(
+            data, dashboard_id=dashboard_id, source_id=source, log_source_id=log_source,
+            origin=f"{walk.origin(dash.node)} ({resolved.name})",
+        )
+    except GrafanaImportError as exc:
+        walk.error(file_node, file_path, f"{resolved.name}: {exc}")
+        return None
+    return dashboard if title is None else replace(dashboard, title=title)

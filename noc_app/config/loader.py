@@ -1,0 +1,138 @@
+"""Load a wall config: YAML text -> validated, frozen AppConfig, or every problem at once.
+
+    config = load_config("wall.yaml")      # raises ConfigError listing all problems
+    config = load_builtin()                # the bundled demo wall
+
+Problems read like compiler errors: `wall.yaml:14:5 dashboards[0].panels[2].thresholds[1]:
+expected a number, got 'high'`.  Secrets are never read here: auth sections only
+become SecretRef objects naming an environment variable or keyring entry.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode
+
+from noc_app.config.dashboard_section import read_dashboards
+from noc_app.config.durations import DurationError, parse_duration
+from noc_app.config.errors import ConfigError, Problem
+from noc_app.config.policy_section import read_actions, read_playlists, read_screens, read_severity_policy
+from noc_app.config.schema import AppConfig, Mode, OperatorConfig, ScreenConfig
+from noc_app.config.source_section import read_sources
+from noc_app.config.yaml_nodes import MapReader, Walk, describe, is_null, report_tree_problems
+from noc_app.themes import THEME_NAMES
+
+__all__ = [
+    "ConfigError", "DurationError", "Problem", "load_builtin", "load_config", "load_config_text", "parse_duration",
+]
+
+_TOP_KEYS = (
+    "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
+    "playlists", "screens", "severity_policy", "actions",
+)
+_EMPTY = "config is empty; expected a mapping with sources and dashboards"
+
+
+def load_config(path: str | os.PathLike) -> AppConfig:
+    """Read and validate a config file; raises ConfigError naming every problem."""
+    label = os.fspath(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([Problem(label, 0, 0, "", "config file not found")]) from None
+    except IsADirectoryError:
+        raise ConfigError([Problem(label, 0, 0, "", "is a directory; expected a YAML config file")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(label, 0, 0, "", f"config file is not UTF-8 text: {exc.reason}")]) from None
+    except OSError as exc:
+        raise ConfigError([Problem(label, 0, 0, "", f"cannot read config file: {exc.strerror or exc}")]) from None
+    return load_config_text(text, filename=label, base_dir=Path(path).resolve().parent)
+
+
+def load_builtin(name: str = "demo") -> AppConfig:
+    """Load a config bundled with the app (package noc_app.configs)."""
+    label = f"<built-in {name}>"
+    resource = resources.files("noc_app.configs") / f"{name}.yaml"
+    try:
+        text = resource.read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError):
+        raise ConfigError([Problem(label, 0, 0, "", f"no built-in config named '{name}'")]) from None
+    return load_config_text(text, filename=label, base_dir=Path(str(resources.files("noc_app.configs"))))
+
+
+def load_config_text(text: str, *, filename: str, base_dir: str | os.PathLike | None = None) -> AppConfig:
+    """Validate config text; relative paths resolve against base_dir (default: the file's folder)."""
+    base = Path(base_dir) if base_dir is not None else Path(filename).parent
+    walk = Walk(filename, base)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise ConfigError([_syntax_problem(filename, exc)]) from None
+    except yaml.YAMLError as exc:  # reader errors (bad characters) carry no mark
+        raise ConfigError([Problem(filename, 1, 1, "", f"YAML syntax error: {exc}")]) from None
+    if root is None or is_null(root):
+        raise ConfigError([Problem(filename, 1, 1, "", _EMPTY)])
+    if not isinstance(root, MappingNode):
+        walk.error(root, "", f"expected a mapping with sources and dashboards, got {describe(root)}")
+        raise ConfigError(walk.problems)
+    report_tree_problems(walk, root)
+    config = _read_app(walk, root)
+    walk.check_references()
+    if walk.problems:
+        raise ConfigError(sorted(walk.problems, key=lambda p: (p.line, p.column)))
+    return config
+
+
+def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
+    # top-level keys starting with "x-" are free, e.g. to hold YAML anchors reused below
+    extensions = [str(key.value).lower() for key, _ in root.value if str(key.value).startswith("x-")]
+    top = MapReader(walk, root, "", _TOP_KEYS, tolerated=extensions)
+    version = top.integer("version", 1)
+    if version is not None and version != 1:
+        walk.error(top.nodes["version"], "version", f"unsupported config version {version}; expected 1")
+    mode = top.choice("mode", [m.value for m in Mode], "wall")
+    theme = top.choice("theme", THEME_NAMES, "dark")
+    stale = top.number("stale_after_intervals", 3.0, minimum=1.0)
+    sources = read_sources(walk, top)
+    dashboards = read_dashboards(walk, top)
+    playlists = read_playlists(walk, top)
+    screens = read_screens(walk, top)
+    if not screens and dashboards:
+        screens = (ScreenConfig(id="main", screen=0, dashboard=dashboards[0].id),)
+    default_title = dashboards[0].title if dashboards else "noc-app"
+    return AppConfig(
+        path=walk.filename,
+        title=top.text("title", default_title) or default_title,
+        mode=Mode(mode or "wall"),
+        theme=theme or "dark",
+        sources=sources,
+        dashboards=dashboards,
+        playlists=playlists,
+        screens=screens,
+        operator=_read_operator(walk, top),
+        severity_levels=read_severity_policy(walk, top),
+        actions=read_actions(walk, top),
+        stale_after_intervals=stale if stale is not None else 3.0,
+    )
+
+
+def _read_operator(walk: Walk, top: MapReader) -> OperatorConfig:
+    node = top.sub_mapping("operator")
+    if node is None:
+        return OperatorConfig()
+    operator = MapReader(walk, node, top.sub("operator"), ("name", "email"))
+    return OperatorConfig(name=operator.text("name", "") or "", email=operator.text("email", "") or "")
+
+
+def _syntax_problem(filename: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or "invalid YAML"
+    if exc.context:
+        context_line = f" at line {exc.context_mark.line + 1}" if exc.context_mark is not None else ""
+        message = f"{exc.context}{context_line}, {message}"
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return Problem(filename, line, column, "", f"YAML syntax error: {message}")

@@ -1,0 +1,224 @@
+"""One dashboard panel: kind, data source, queries, thresholds and grid position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from noc_app.config.schema import PANEL_KINDS, GridPos, PanelConfig, QueryConfig, Threshold
+from noc_app.config.thresholds import parse_threshold_list, thresholds_from_numbers
+from noc_app.config.yaml_nodes import (
+    FLOAT_TAG,
+    INT_TAG,
+    STR_TAG,
+    MapReader,
+    Walk,
+    describe,
+    mapping_pairs,
+)
+from noc_app.model import Severity
+
+_PANEL_KEYS = (
+    "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
+    "thresholds", "window", "grid", "limit", "text",
+)
+_NEEDS_SOURCE = ("timeseries", "stat", "gauge", "logs", "targets")
+_NEEDS_QUERIES = ("timeseries", "stat", "gauge")
+_ROW_KINDS = ("incidents", "logs")
+SEVERITY_NAMES = ("critical", "high", "warning", "info")
+DEFAULT_SIZE = (6, 4)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class GridRequest:
+    """Where a panel asked to go: a fixed position, or just a size to auto-place."""
+
+    x: int | None
+    y: int | None
+    w: int
+    h: int
+    node: Node | None = None  # the grid mapping, to point problems at
+    path: str = ""
+
+
+def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[PanelConfig, GridRequest] | None:
+    """A panel and its grid request; the dashboard places it."""
+    mapping = walk.mapping(node, path)
+    if mapping is None:
+        return None
+    panel = MapReader(walk, mapping, path, _PANEL_KEYS)
+    panel_id = panel.text("id", required=True)
+    if panel_id is not None:
+        walk.declare(namespace, "panel", panel_id, panel.nodes["id"], panel.sub("id"))
+    kind = panel.choice("kind", PANEL_KINDS, required=True)
+    title = panel.text("title", required=True)
+    source, sources = _read_sources(walk, panel, kind)
+    query_items = panel.items("queries", required=kind in _NEEDS_QUERIES, noun="query")
+    queries = tuple(q for q in (_read_query(walk, n, p) for n, p in query_items) if q)
+    text = panel.text("text", "")
+    if kind == "text" and not panel.has("text"):
+        panel.missing("text")
+    if kind is not None:
+        if kind != "text":
+            panel.not_for("text", "kind text")
+        if kind not in _ROW_KINDS:
+            panel.not_for("limit", "kinds incidents and logs")
+    low, high = panel.number("min"), panel.number("max")
+    if low is not None and high is not None and low >= high:
+        walk.error(panel.nodes["max"], panel.sub("max"), f"max must be greater than min ({low:g}), got {high:g}")
+    thresholds = read_thresholds(walk, panel.nodes["thresholds"], panel.sub("thresholds")) \
+        if panel.has("thresholds") else ()
+    window = panel.duration("window", 3600.0, minimum=0.0, exclusive=True)
+    limit = panel.integer("limit", 200, minimum=1)
+    decimals = panel.integer("decimals", None, minimum=0)
+    request = _read_grid(walk, panel)
+    unit = panel.text("unit", "")
+    if panel_id is None or kind is None or title is None:
+        return None
+    config = PanelConfig(
+        id=panel_id,
+        kind=kind,
+        title=title,
+        source=source,
+        sources=sources,
+        queries=queries,
+        unit=unit or "",
+        decimals=decimals,
+        min=low,
+        max=high,
+        thresholds=thresholds,
+        window_s=window if window is not None else 3600.0,
+        text=text or "",
+        limit=limit if limit is not None else 200,
+        origin=walk.origin(mapping),
+    )
+    return config, request
+
+
+def read_thresholds(walk: Walk, node: Node, path: str) -> tuple[Threshold, ...]:
+    """Bare numbers, {value, severity, op} mappings, or Grafana's '1,5' string."""
+    if isinstance(node, ScalarNode) and node.tag == STR_TAG:
+        try:
+            return thresholds_from_numbers(parse_threshold_list(node.value))
+        except ValueError:
+            walk.error(node, path, f"expected numbers separated by commas like '1,5', got {describe(node)}")
+            return ()
+    if not isinstance(node, SequenceNode):
+        walk.error(node, path, f"expected a list of thresholds or a string like '1,5', got {describe(node)}")
+        return ()
+    numbers: list[float] = []
+    explicit: list[Threshold] = []
+    for index, item in enumerate(node.value):
+        item_path = f"{path}[{index}]"
+        if isinstance(item, MappingNode):
+            threshold = _read_threshold(walk, item, item_path)
+            if threshold is not None:
+                explicit.append(threshold)
+        else:
+            value = walk.number(item, item_path)
+            if value is not None:
+                numbers.append(value)
+    return thresholds_from_numbers(numbers) + tuple(explicit)
+
+
+def read_severity(walk: Walk, node: Node, path: str) -> Severity | None:
+    """A severity name; aliases Severity.parse knows are accepted, unknown ones refused."""
+    parsed = Severity.parse(node.value) if isinstance(node, ScalarNode) and node.tag == STR_TAG else None
+    if parsed is None or parsed is Severity.UNKNOWN:
+        walk.error(node, path, f"expected one of {', '.join(SEVERITY_NAMES)}, got {describe(node)}")
+        return None
+    return parsed
+
+
+def _read_threshold(walk: Walk, node: MappingNode, path: str) -> Threshold | None:
+    item = MapReader(walk, node, path, ("value", "severity", "op"))
+    value_node, severity_node = item.require("value"), item.require("severity")
+    value = walk.number(value_node, item.sub("value")) if value_node is not None else None
+    severity = read_severity(walk, severity_node, item.sub("severity")) if severity_node is not None else None
+    op = item.choice("op", ("gt", "lt"), "gt")
+    if value is None or severity is None or op is None:
+        return None
+    return Threshold(value=value, severity=severity, op=op)
+
+
+def _read_sources(walk: Walk, panel: MapReader, kind: str | None) -> tuple[str | None, tuple[str, ...]]:
+    source = panel.text("source")
+    if source is not None:
+        walk.refer("source", source, panel.nodes["source"], panel.sub("source"))
+    if kind == "incidents" and panel.exclusive("source", "sources"):
+        return source, ()
+    if kind == "incidents" and not panel.has("source") and not panel.has("sources"):
+        panel.missing("sources", "source")
+    names: list[str] = []
+    for node, path in panel.items("sources", required=kind == "incidents" and panel.has("sources"), noun="source"):
+        name = walk.text(node, path)
+        if name is not None:
+            walk.refer("source", name, node, path)
+            names.append(name)
+    if kind == "incidents":
+        return (source, (source,)) if source is not None else (None, tuple(names))
+    if kind is not None:
+        panel.not_for("sources", "kind incidents; use 'source'")
+        if kind in _NEEDS_SOURCE and not panel.has("source"):
+            panel.missing("source")
+    return source, ()
+
+
+def _read_query(walk: Walk, node: Node, path: str) -> QueryConfig | None:
+    if isinstance(node, ScalarNode) and node.tag in (STR_TAG, INT_TAG, FLOAT_TAG):
+        return QueryConfig(expr=node.value)
+    if not isinstance(node, MappingNode):
+        walk.error(node, path, f"expected a query string or a mapping with expr, got {describe(node)}")
+        return None
+    query = MapReader(walk, node, path, ("expr", "legend", "instant"))
+    expr = query.text("expr", required=True)
+    legend = query.text("legend", "")
+    instant_node = query.get("instant")
+    instant = walk.boolean(instant_node, query.sub("instant")) if instant_node is not None else None
+    if expr is None:
+        return None
+    return QueryConfig(expr=expr, legend=legend or "", instant=instant)
+
+
+def _read_grid(walk: Walk, panel: MapReader) -> GridRequest:
+    node = panel.sub_mapping("grid")
+    if node is None:
+        return GridRequest(x=None, y=None, w=DEFAULT_SIZE[0], h=DEFAULT_SIZE[1])
+    grid = MapReader(walk, node, panel.sub("grid"), ("x", "y", "w", "h"))
+    given = {key for key, _ in mapping_pairs(node) if key.value in ("x", "y")}
+    if len(given) == 1:
+        grid.missing("y" if grid.has("x") else "x")
+    x, y = grid.integer("x", None, minimum=0), grid.integer("y", None, minimum=0)
+    w = grid.integer("w", DEFAULT_SIZE[0], minimum=1) or DEFAULT_SIZE[0]
+    h = grid.integer("h", DEFAULT_SIZE[1], minimum=1) or DEFAULT_SIZE[1]
+    if x is None or y is None:
+        return GridRequest(x=None, y=None, w=w, h=h, node=node, path=panel.sub("grid"))
+    return GridRequest(x=x, y=y, w=w, h=h, node=node, path=panel.sub("grid"))
+
+
+def place_panels(requests: list[GridRequest], columns: int) -> list[GridPos]:
+    """Fixed positions as given; the rest go to the first free slot, top-left first."""
+    occupied: set[tuple[int, int]] = set()
+    for req in requests:
+        if req.x is not None and req.y is not None:
+            occupied.update((req.x + dx, req.y + dy) for dx in range(req.w) for dy in range(req.h))
+    placed: list[GridPos] = []
+    for req in requests:
+        if req.x is not None and req.y is not None:
+            placed.append(GridPos(x=req.x, y=req.y, w=req.w, h=req.h))
+            continue
+        w = min(req.w, columns)
+        x, y = _first_free(occupied, w, req.h, columns)
+        occupied.update((x + dx, y + dy) for dx in range(w) for dy in range(req.h))
+        placed.append(GridPos(x=x, y=y, w=w, h=req.h))
+    return placed
+
+
+def _first_free(occupied: set[tuple[int, int]], w: int, h: int, columns: int) -> tuple[int, int]:
+    y = 0
+    while True:
+        for x in range(columns - w + 1):
+            if all((x + dx, y + dy) not in occupied for dx in range(w) for dy in range(h)):
+                return x, y
+        y += 1

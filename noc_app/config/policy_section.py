@@ -1,0 +1,188 @@
+"""Playlists, screens, the P0-P3 severity policy and operator actions."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from yaml.nodes import Node, ScalarNode, SequenceNode
+
+from noc_app.config.durations import DurationError, parse_duration
+from noc_app.config.panel_section import read_severity
+from noc_app.config.schema import (
+    ActionsConfig,
+    PlaylistConfig,
+    RunbookConfig,
+    ScreenConfig,
+    SeverityLevel,
+)
+from noc_app.config.source_section import check_http_url
+from noc_app.config.yaml_nodes import NULL_TAG, STR_TAG, MapReader, Walk, describe, mapping_pairs, sub_path
+
+_POLICY_KEYS = ("id", "name", "severity", "response_time", "resolution_target", "escalation", "channels")
+_RUNBOOK_KEYS = (
+    "id", "title", "webhook_url", "argv", "method", "params", "confirm", "cooldown", "verify_query",
+)
+_METHODS = ("GET", "POST", "PUT")
+
+
+def read_playlists(walk: Walk, top: MapReader) -> tuple[PlaylistConfig, ...]:
+    """Dashboard rotations; dashboard names are checked once all are known."""
+    playlists = []
+    for node, path in top.items("playlists"):
+        mapping = walk.mapping(node, path)
+        if mapping is None:
+            continue
+        item = MapReader(walk, mapping, path, ("id", "dashboards", "interval"))
+        playlist_id = _declared_id(walk, item, "playlist")
+        dashboards = []
+        for dash_node, dash_path in item.items("dashboards", required=True, noun="dashboard"):
+            name = walk.text(dash_node, dash_path)
+            if name is not None:
+                walk.refer("dashboard", name, dash_node, dash_path)
+                dashboards.append(name)
+        interval = item.duration("interval", 60.0, minimum=0.0, exclusive=True)
+        if playlist_id is not None:
+            playlists.append(PlaylistConfig(id=playlist_id, dashboards=tuple(dashboards),
+                                            interval_s=interval if interval is not None else 60.0))
+    return tuple(playlists)
+
+
+def read_screens(walk: Walk, top: MapReader) -> tuple[ScreenConfig, ...]:
+    """Windows per monitor, each showing one dashboard or one playlist."""
+    screens = []
+    for node, path in top.items("screens"):
+        mapping = walk.mapping(node, path)
+        if mapping is None:
+            continue
+        item = MapReader(walk, mapping, path, ("id", "screen", "dashboard", "playlist"))
+        screen_id = _declared_id(walk, item, "screen")
+        number = item.integer("screen", 0, minimum=0)
+        if not item.exclusive("dashboard", "playlist") and not (item.has("dashboard") or item.has("playlist")):
+            item.missing("dashboard", "playlist")
+        shown = {}
+        for key in ("dashboard", "playlist"):
+            shown[key] = item.text(key)
+            if shown[key] is not None:
+                walk.refer(key, shown[key], item.nodes[key], item.sub(key))
+        if screen_id is not None:
+            screens.append(ScreenConfig(id=screen_id, screen=number or 0, **shown))
+    return tuple(screens)
+
+
+def read_severity_policy(walk: Walk, top: MapReader) -> tuple[SeverityLevel, ...]:
+    """The P0-P3 rows: severity, response and resolution targets, escalation."""
+    levels = []
+    for node, path in top.items("severity_policy"):
+        mapping = walk.mapping(node, path)
+        if mapping is None:
+            continue
+        item = MapReader(walk, mapping, path, _POLICY_KEYS)
+        level_id = _declared_id(walk, item, "severity level")
+        severity_node = item.require("severity")
+        severity = read_severity(walk, severity_node, item.sub("severity")) if severity_node else None
+        response = _response_time(walk, item)
+        resolution = item.duration("resolution_target", None, minimum=0.0)
+        name = item.text("name")
+        escalation, channels = item.texts("escalation"), item.texts("channels")
+        if level_id is not None and severity is not None:
+            levels.append(SeverityLevel(
+                id=level_id, name=name or level_id, severity=severity, response_time_s=response,
+                resolution_target_s=resolution, escalation=escalation, channels=channels,
+            ))
+    return tuple(levels)
+
+
+def read_actions(walk: Walk, top: MapReader) -> ActionsConfig:
+    """Ack duration and the named recovery runbooks (webhook or argv, never a shell string)."""
+    node = top.sub_mapping("actions")
+    if node is None:
+        return ActionsConfig()
+    actions = MapReader(walk, node, top.sub("actions"), ("ack_duration", "runbooks"))
+    ack = actions.duration("ack_duration", 7200.0, minimum=0.0, exclusive=True)
+    runbooks = (_read_runbook(walk, item_node, item_path) for item_node, item_path in actions.items("runbooks"))
+    return ActionsConfig(ack_duration_s=ack if ack is not None else 7200.0,
+                         runbooks=tuple(r for r in runbooks if r is not None))
+
+
+def _read_runbook(walk: Walk, node: Node, path: str) -> RunbookConfig | None:
+    mapping = walk.mapping(node, path)
+    if mapping is None:
+        return None
+    item = MapReader(walk, mapping, path, _RUNBOOK_KEYS)
+    runbook_id = _declared_id(walk, item, "runbook")
+    if not item.exclusive("webhook_url", "argv") and not (item.has("webhook_url") or item.has("argv")):
+        item.missing("webhook_url", "argv")
+    url = item.text("webhook_url")
+    if url is not None:
+        url = check_http_url(walk, item.nodes["webhook_url"], item.sub("webhook_url"), url, runbook_id or "runbook")
+    argv = _read_argv(walk, item)
+    method_node = item.get("method")
+    method = "POST"
+    if method_node is not None:
+        text = method_node.value.upper() if isinstance(method_node, ScalarNode) else ""
+        if text in _METHODS:
+            method = text
+        else:
+            walk.error(method_node, item.sub("method"),
+                       f"expected one of {', '.join(_METHODS)}, got {describe(method_node)}")
+    cooldown = item.duration("cooldown", 300.0, minimum=0.0)
+    title, params = item.text("title"), _read_params(walk, item)
+    confirm, verify_query = item.boolean("confirm", True), item.text("verify_query")
+    if runbook_id is None:
+        return None
+    return RunbookConfig(
+        id=runbook_id, title=title or runbook_id, webhook_url=url, method=method, argv=argv,
+        params=MappingProxyType(params), confirm=confirm,
+        cooldown_s=cooldown if cooldown is not None else 300.0, verify_query=verify_query,
+    )
+
+
+def _read_argv(walk: Walk, item: MapReader) -> tuple[str, ...]:
+    node = item.get("argv")
+    if node is None:
+        return ()
+    if isinstance(node, ScalarNode) and node.tag == STR_TAG:
+        walk.error(node, item.sub("argv"), (
+            "expected a list of arguments (argv), got a string; shell command strings are not allowed"
+        ))
+        return ()
+    if isinstance(node, SequenceNode) and not node.value:
+        walk.error(node, item.sub("argv"), "expected at least one argument, got an empty list")
+    return item.texts("argv")
+
+
+def _read_params(walk: Walk, item: MapReader) -> dict[str, tuple[str, ...]]:
+    node = item.sub_mapping("params")
+    params: dict[str, tuple[str, ...]] = {}
+    for key_node, value_node in mapping_pairs(node) if node is not None else ():
+        name = str(key_node.value)
+        path = sub_path(item.sub("params"), name)
+        values = walk.sequence(value_node, path)
+        if values is None:
+            continue
+        allowed = [walk.text(value, f"{path}[{index}]") for index, value in enumerate(values)]
+        params[name] = tuple(text for text in allowed if text is not None)
+    return params
+
+
+def _response_time(walk: Walk, item: MapReader) -> float | None:
+    node = item.get("response_time")
+    if node is None:
+        return None
+    if isinstance(node, ScalarNode) and node.tag == STR_TAG and node.value in ("immediate", "next-business-day"):
+        return 0.0 if node.value == "immediate" else None
+    try:
+        seconds = parse_duration(node.value if isinstance(node, ScalarNode) and node.tag != NULL_TAG else None)
+    except DurationError:
+        walk.error(node, item.sub("response_time"), (
+            f"expected a duration like 15s, 5m, 1h, or 'immediate' or 'next-business-day', got {describe(node)}"
+        ))
+        return None
+    return walk.at_least(node, item.sub("response_time"), seconds, 0.0, seconds=True)
+
+
+def _declared_id(walk: Walk, item: MapReader, label: str) -> str | None:
+    ident = item.text("id", required=True)
+    if ident is not None:
+        walk.declare(label, label, ident, item.nodes["id"], item.sub("id"))
+    return ident
