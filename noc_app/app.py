@@ -37,6 +37,7 @@ class LaunchOptions:
     screen: int | None = None
     fullscreen: bool = False
     theme: str | None = None
+    exit_after_s: float | None = None  # smoke tests and autostart checks: quit by itself
 
 
 def prepare_qt_environment(*, offscreen: bool = False) -> None:
@@ -191,6 +192,11 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
         )
     for window in windows:
         window.quit_requested.connect(app.quit)
+        window.refresh_requested.connect(runtime.poller.refresh_now)
+    if options.exit_after_s is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(options.exit_after_s * 1000), app.quit)
     runtime.start()
     app.aboutToQuit.connect(runtime.stop)
     return int(app.exec())

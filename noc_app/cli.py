@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_wall_options(parser)
     parser.add_argument("--screen", type=int, metavar="N", help="monitor to open on (0 = first)")
     parser.add_argument("--fullscreen", action="store_true", help="full screen (always on in kiosk mode)")
+    parser.add_argument("--exit-after", type=_positive_seconds, metavar="SECONDS", help="quit after this long (smoke tests)")
     parser.add_argument("--version", action="version", version=f"noc-app {__version__}")
     return parser
 
@@ -104,6 +105,7 @@ def _options(args: argparse.Namespace):
         screen=getattr(args, "screen", None),
         fullscreen=getattr(args, "fullscreen", False),
         theme=args.theme,
+        exit_after_s=getattr(args, "exit_after", None),
     )
 
 

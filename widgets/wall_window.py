@@ -78,6 +78,7 @@ class WallWindow(QMainWindow):
 
     first_paint_done = Signal()  # once, after the window first painted (startup timing)
     quit_requested = Signal()  # Ctrl+Alt+Q: the application decides how to quit
+    refresh_requested = Signal()  # F5 / Ctrl+R: poll every source now (the poller debounces)
 
     def __init__(
         self,
@@ -199,6 +200,8 @@ class WallWindow(QMainWindow):
 
     def _install_keys(self) -> None:
         QShortcut(QKeySequence("Ctrl+Alt+Q"), self, activated=self._quit)
+        for key in (QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")):
+            QShortcut(key, self, activated=self.refresh_requested.emit)
         if self.mode in (Mode.WALL, Mode.OPERATOR):
             QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=lambda: self.set_paused(not self.paused))
         if self.mode is Mode.OPERATOR:
