@@ -1,0 +1,116 @@
+"""The stat body: one big number, judged by the panel's thresholds, with a sparkline.
+
+The number fills about 60 % of the body's height (shrunk to fit the width) and
+takes its severity colour; a crossed threshold is also spelled out ("CRITICAL ≥
+5 %") so colour is never the only signal.  Range queries get a faint sparkline.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from pyqtgraph.functions import create_qpolygonf, ndarray_from_qpolygonf
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+
+from noc_app.widgets.chart_math import decimate_minmax, finite_extent, split_finite_runs
+from noc_app.widgets.metric_body import SingleValueBody
+
+_SPARK_LINE_ALPHA = 170
+_SPARK_FILL_ALPHA = 36
+
+
+class StatBody(SingleValueBody):
+    """The newest value of the panel's first series, big."""
+
+    @property
+    def hint_text(self) -> str:
+        """'+2 series' when the query returned more series than the one shown."""
+        return f"+{self.judged.others} series" if self.judged.others else ""
+
+    def _paint(self, painter: QPainter) -> None:
+        painter.fillRect(self.rect(), self.color("panel"))
+        if not self.value_text:
+            return  # the frame says NO DATA / LOADING; the body stays calm
+        color = self.color(self.value_color_key)
+        w, h = float(self.width()), float(self.height())
+        series = self.judged.series
+        if series is not None and series.x.size > 1:  # a range query; instant ones have one point
+            self._paint_sparkline(painter, QRectF(0, h * 0.62, w, h * 0.38), color)
+
+        caption_px = 0
+        if self.severity_text:
+            caption_px = max(self.text_px * 0.8, min(h * 0.15, self.text_px * 1.6))
+            caption_px = self.fit_px(self.severity_text, caption_px, w * 0.92)
+        number_px = self.fit_px(self.value_text, h * (0.48 if caption_px else 0.6), w * 0.92, bold=True)
+
+        number_metrics = QFontMetricsF(self.px_font(number_px, bold=True))
+        block = number_metrics.ascent() + (caption_px * 1.25 if caption_px else 0.0)
+        baseline = (h - block) / 2 + number_metrics.ascent() * 0.92
+        painter.setPen(color)
+        painter.setFont(self.px_font(number_px, bold=True))
+        painter.drawText(QPointF((w - number_metrics.horizontalAdvance(self.value_text)) / 2, baseline), self.value_text)
+        if caption_px:
+            caption_metrics = QFontMetricsF(self.px_font(caption_px, bold=True))
+            painter.setFont(self.px_font(caption_px, bold=True))
+            caption_baseline = baseline + number_metrics.descent() + caption_metrics.ascent()
+            x = (w - caption_metrics.horizontalAdvance(self.severity_text)) / 2
+            painter.drawText(QPointF(x, caption_baseline), self.severity_text)
+        if self.hint_text:
+            hint_px = max(8, round(self.text_px * 0.7))
+            metrics = QFontMetricsF(self.px_font(hint_px))
+            painter.setFont(self.px_font(hint_px))
+            painter.setPen(self.color("text_dim"))
+            pad = hint_px * 0.4
+            painter.drawText(QPointF(w - pad - metrics.horizontalAdvance(self.hint_text), pad + metrics.ascent()), self.hint_text)
+
+    def _paint_sparkline(self, painter: QPainter, area: QRectF, color: QColor) -> None:
+        """The series' recent shape, faint, behind the number's lower part."""
+        series = self.judged.series
+        assert series is not None
+        x0, x1 = float(series.x[0]), float(series.x[-1])
+        if not x1 > x0:
+            return
+        xs, ys = decimate_minmax(series.x, series.y, x0, x1, max(8, int(area.width())))
+        lo, hi = finite_extent(ys)
+        if not math.isfinite(lo):
+            return
+        if hi == lo:
+            lo, hi = lo - 1.0, hi + 1.0
+        points = np.empty((xs.size, 2))
+        points[:, 0] = area.left() + (xs - x0) / (x1 - x0) * area.width()
+        points[:, 1] = area.bottom() - (ys - lo) / (hi - lo) * area.height() * 0.9
+        line = _mix(color, self.color("panel"), _SPARK_LINE_ALPHA / 255)  # opaque: two passes must not double up
+        fill = QColor(color)
+        fill.setAlpha(_SPARK_FILL_ALPHA)
+        for start, stop in split_finite_runs(ys):
+            if stop - start < 2:
+                continue
+            run = points[start:stop]
+            area_poly = create_qpolygonf(run.shape[0] + 2)
+            view = ndarray_from_qpolygonf(area_poly)
+            view[:-2] = run
+            view[-2] = (run[-1, 0], area.bottom())
+            view[-1] = (run[0, 0], area.bottom())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawPolygon(area_poly)
+            polyline = create_qpolygonf(run.shape[0])
+            ndarray_from_qpolygonf(polyline)[:] = run
+            painter.setPen(QPen(line, 0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPolyline(polyline)
+            painter.translate(0.0, 1.0)  # a second pass one pixel down: a 2 px line at 1 px cost
+            painter.drawPolyline(polyline)
+            painter.translate(0.0, -1.0)
+
+
+def _mix(color: QColor, under: QColor, alpha: float) -> QColor:
+    """`color` laid at `alpha` over `under`, as one opaque colour."""
+    return QColor.fromRgbF(
+        color.redF() * alpha + under.redF() * (1 - alpha),
+        color.greenF() * alpha + under.greenF() * (1 - alpha),
+        color.blueF() * alpha + under.blueF() * (1 - alpha),
+    )
+
