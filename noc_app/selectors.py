@@ -182,7 +182,7 @@ def panel_log_lines(panel: PanelConfig, dashboard_id: str, snapshot: Snapshot | 
 
 def threshold_severity(value: float, thresholds: tuple[Threshold, ...]) -> Severity | None:
     """The most severe threshold the value crosses, or None."""
-    if value is None or not math.isfinite(value):
+    if value is None or math.isnan(value):  # +-Inf still compares: a division by zero can be real trouble
         return None
     crossed = [
         t.severity
