@@ -22,7 +22,7 @@ from noc_app.sources.base import AuthFailed, BadResponse, RateLimited, Source, S
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_S = 300.0
+MAX_BACKOFF_S = 60.0  # a wall must notice a recovered backend within a minute
 AUTH_RETRY_S = 300.0  # bad credentials rarely fix themselves: retry slowly
 REFRESH_DEBOUNCE_S = 1.0
 

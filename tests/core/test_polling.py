@@ -17,14 +17,15 @@ from noc_app.sources.base import AuthFailed, RateLimited, Unreachable
         (15, 0, 0.5, None, False, 15),  # success: the interval, no jitter
         (15, 1, 0.5, None, False, 30),  # first failure: doubled
         (15, 2, 0.5, None, False, 60),
-        (15, 3, 0.5, None, False, 120),
+        (15, 3, 0.5, None, False, MAX_BACKOFF_S),
         (15, 10, 0.5, None, False, MAX_BACKOFF_S),  # capped
         (15, 1, 0.0, None, False, 24),  # -20 % jitter
         (15, 1, 1.0, None, False, 36),  # +20 % jitter
         (15, 1, 0.5, 90, False, 90),  # Retry-After longer than backoff wins
-        (15, 3, 0.5, 5, False, 120),  # shorter Retry-After does not shorten backoff
+        (15, 2, 0.5, 5, False, 60),  # shorter Retry-After does not shorten backoff
         (15, 1, 0.5, None, True, 300),  # bad credentials: retry slowly
-        (600, 1, 0.5, None, False, 600),  # never faster than the interval
+        (600, 1, 0.5, None, False, 600),  # never faster than the interval, even past the cap
+        (15, 1, 0.5, 300, False, 300),  # Retry-After beyond the cap is still honoured
     ],
 )
 def test_next_delay_table(interval, failures, rng, retry_after, auth, expected):
