@@ -7,6 +7,10 @@
 #   run-demo-stack.sh [--shorten] [--keep]   start everything; Ctrl-C stops it all
 #   run-demo-stack.sh errors RATIO           set the sample service's 5xx ratio (0..1)
 #   run-demo-stack.sh latency SECONDS        add latency to every simulated request
+#   run-demo-stack.sh pause NAME             freeze one server (SIGSTOP): it stops answering,
+#                                            noc-app turns its panels STALE after a timeout
+#   run-demo-stack.sh resume NAME            unfreeze it: the panels come back to OK
+#     NAME: prometheus, alertmanager, node_exporter, sample_service
 #
 #   --shorten  load the fast copy of the seed rules ([30s] windows, `for: 5s`), so
 #              `errors 0.3` makes HighErrorRate fire within a minute (the seed's own
@@ -66,7 +70,21 @@ control() {
   echo "$answer"
 }
 
+# Which process group each server runs in, so `pause`/`resume` from another shell find them.
+STATE_FILE="${TMPDIR:-/tmp}/noc-demo-stack-$PROM_PORT.pids"
+
+signal_server() {
+  local sig="$1" name="${2:-}" pid
+  [[ -n "$name" ]] || die "usage: run-demo-stack.sh pause|resume NAME"
+  [[ -f "$STATE_FILE" ]] || die "no demo stack running ($STATE_FILE not found)"
+  pid="$(awk -v n="$name" '$1 == n {print $2}' "$STATE_FILE")"
+  [[ -n "$pid" ]] || die "unknown server '$name'; running: $(cut -d' ' -f1 "$STATE_FILE" | xargs)"
+  kill "-$sig" -- "-$pid"
+}
+
 case "${1:-}" in
+  pause) signal_server STOP "${2:-}"; echo "${2} paused: it no longer answers (resume with: $0 resume ${2})"; exit 0 ;;
+  resume) signal_server CONT "${2:-}"; echo "${2} resumed"; exit 0 ;;
   errors) control error_ratio "${2:-}"; exit 0 ;;
   latency) control latency "${2:-}"; exit 0 ;;
   -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -103,6 +121,7 @@ for port in "$PROM_PORT" "$AM_PORT" "$NODE_PORT" "$SAMPLE_PORT"; do
 done
 
 WORKDIR="$(mktemp -d "${TMPDIR:-/tmp}/noc-demo-stack.XXXXXX")"
+: >"$STATE_FILE"
 PIDS=()
 NAMES=()
 CLEANED=0
@@ -115,6 +134,9 @@ cleanup() {
   echo
   echo "stopping demo stack..."
   local pid
+  rm -f "$STATE_FILE"
+  # A paused (SIGSTOPped) server would ignore TERM until continued.
+  for pid in "${PIDS[@]}"; do kill -CONT -- "-$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   for _ in $(seq 50); do
     local alive=0
@@ -142,6 +164,7 @@ start() {
   "$@" >"$WORKDIR/$name.log" 2>&1 &
   PIDS+=("$!")
   NAMES+=("$name")
+  echo "$name $!" >>"$STATE_FILE"
 }
 
 wait_ready() {
@@ -211,7 +234,7 @@ demo stack running (rules: $( [[ $SHORTEN == 1 ]] && echo "fast copy, alerts wit
   sample service  http://$HOST:$SAMPLE_PORT/metrics
   temp dir        $WORKDIR
 
-  wall:           noc-app $REPO/config/ecommerce.yaml
+  wall:           noc-app --config $REPO/config/ecommerce.yaml
   make errors:    $0 errors 0.3      (back to normal: $0 errors 0)
   make it slow:   $0 latency 2.5
 Ctrl-C stops everything.
