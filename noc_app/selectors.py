@@ -264,3 +264,16 @@ def _no_data_if(view: PanelView, condition: bool, message: str) -> PanelView:
     if not condition:
         return view
     return PanelView(state=DataState.NO_DATA, message=message, age_s=view.age_s, badge=view.badge)
+
+
+def group_alerts(alerts: tuple[Alert, ...]) -> tuple[tuple[Alert, ...], ...]:
+    """Fold alerts that read the same on a wall (name, severity, state) into one group.
+
+    A rule without aggregation fires once per series (the seed's HighErrorRate gives
+    one alert per 5xx status); eleven identical rows would push everything else off
+    the board.  Order follows the first member, so the board stays worst-first.
+    """
+    groups: dict[tuple, list[Alert]] = {}
+    for alert in alerts:
+        groups.setdefault((alert.name, alert.severity, alert.state, alert.summary), []).append(alert)
+    return tuple(tuple(members) for members in groups.values())

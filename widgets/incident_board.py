@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
 from noc_app.model import Alert, AlertState, DataState, Severity
-from noc_app.selectors import PanelData
+from noc_app.selectors import PanelData, group_alerts
 from noc_app.themes import Theme
 from noc_app.units import format_age
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker, severity_color_key, severity_words
@@ -44,6 +44,11 @@ class BoardRow:
     age_text: str  # "for 12m"
     state_tag: str  # "" | SILENCED | ACKED | INHIBITED
     lineage: str  # who muted it and why; empty for active alerts
+    count: int = 1  # alerts folded into this row (same name, severity, state)
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} ×{self.count}" if self.count > 1 else self.name
 
     @property
     def muted(self) -> bool:
@@ -73,21 +78,33 @@ def lineage_text(alert: Alert) -> str:
     return ""
 
 
-def board_row(alert: Alert, now: float) -> BoardRow:
-    """The words painted for one alert."""
+def board_row(group: tuple[Alert, ...], now: float) -> BoardRow:
+    """The words painted for one alert, or for a group of alike alerts."""
+    alert = group[0]
     tag = _MUTED_TAGS.get(alert.state, "")
     lineage = lineage_text(alert) if tag else ""
-    labels = " · ".join(f"{k}={alert.labels[k]}" for k in KEY_LABELS if alert.labels.get(k))
+    # Only labels every member shares describe the row; the rest is "varies".
+    shared = [k for k in KEY_LABELS if alert.labels.get(k) and all(a.labels.get(k) == alert.labels[k] for a in group)]
+    labels = " · ".join(f"{k}={alert.labels[k]}" for k in shared)
+    if len(group) > 1:
+        varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
+        labels = " · ".join(p for p in (labels, f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts") if p)
     detail = " — ".join(part for part in (lineage, alert.summary, labels) if part)
     return BoardRow(
         severity=alert.severity,
         severity_text=severity_words(alert.severity),
         name=alert.name,
         detail=detail,
-        age_text=firing_for(alert.starts_at, now),
+        age_text=firing_for(_earliest_start(group), now),
         state_tag=tag,
         lineage=lineage,
+        count=len(group),
     )
+
+
+def _earliest_start(group: tuple[Alert, ...]) -> float:
+    starts = [a.starts_at for a in group if a.starts_at > 0]
+    return min(starts) if starts else 0.0
 
 
 def counts_text(alerts: tuple[Alert, ...]) -> tuple[tuple[str, Severity | None], ...]:
@@ -112,6 +129,7 @@ class IncidentBoardBody(QWidget):
         self.panel = panel
         self._theme = theme
         self._alerts: tuple[Alert, ...] = ()
+        self._groups: tuple[tuple[Alert, ...], ...] = ()
         self._now = 0.0
         self._state = DataState.LOADING
         self._dimmed = False
@@ -127,6 +145,7 @@ class IncidentBoardBody(QWidget):
     def refresh(self, data: PanelData) -> None:
         """Show a new alert list (already sorted by the selector)."""
         self._alerts = data.alerts
+        self._groups = group_alerts(data.alerts)
         self._now = data.now
         self._state = data.view.state
         self._dimmed = data.dimmed
@@ -150,7 +169,7 @@ class IncidentBoardBody(QWidget):
     def tick(self, now: float) -> None:
         """Advance the "for 12m" ages; repaint only when a visible text changed."""
         self._now = now
-        ages = tuple(firing_for(a.starts_at, now) for a in self._alerts[: self._fit])
+        ages = tuple(firing_for(_earliest_start(g), now) for g in self._groups[: self._fit])
         if ages != tuple(r.age_text for r in self.visible_rows):
             self._build_rows()
             self.update()
@@ -177,7 +196,7 @@ class IncidentBoardBody(QWidget):
 
     def _relayout(self) -> None:
         _, _, header_h, row_h, more_h = self._metrics()
-        n = len(self._alerts)
+        n = len(self._groups)
         avail = self.height() - header_h
         fit = max(0, avail // row_h)
         if n > fit:
@@ -187,7 +206,7 @@ class IncidentBoardBody(QWidget):
         self._build_rows()
 
     def _build_rows(self) -> None:
-        self.visible_rows = tuple(board_row(a, self._now) for a in self._alerts[: self._fit])
+        self.visible_rows = tuple(board_row(g, self._now) for g in self._groups[: self._fit])
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -272,7 +291,7 @@ class IncidentBoardBody(QWidget):
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
         name_w = max(0, right - tail_w - px // 2 - name_left)
-        name = QFontMetrics(painter.font()).elidedText(row.name, Qt.TextElideMode.ElideRight, name_w)
+        name = QFontMetrics(painter.font()).elidedText(row.title, Qt.TextElideMode.ElideRight, name_w)
         painter.drawText(QRect(name_left, line1.top(), name_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, name)
         painter.setFont(small_font)
         painter.setPen(self._color("text_dim"))

@@ -35,14 +35,8 @@ def test_every_demo_panel_leaves_loading_for_ok(demo_wall, qtbot):
     frames = window.panel_frames()
     assert len(frames) == len(config.dashboards[0].panels) == 13
     assert all(f.state is DataState.LOADING for f in frames)  # nothing polled yet
-    # Incident boards and logs may legitimately be NO DATA; metric panels must be OK.
-    qtbot.waitUntil(
-        lambda: all(s in (DataState.OK, DataState.NO_DATA) for s in _states(window).values()), timeout=15000
-    )
-    states = _states(window)
-    assert states["request_rate"] is DataState.OK
-    assert states["cpu"] is DataState.OK
-    assert states["incidents"] is DataState.OK  # the demo always has standing incidents
+    # Rates (CPU, network) need two readings, so OK may take a second poll.
+    qtbot.waitUntil(lambda: all(s is DataState.OK for s in _states(window).values()), timeout=15000)
     assert max(runtime.poll_counts.values()) <= 6, "should take only a few polls"
 
 

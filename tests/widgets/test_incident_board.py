@@ -114,3 +114,22 @@ def test_dimmed_board_draws_no_live_severity_colour(qtbot):
     board.refresh(data(DataState.STALE, alerts=alerts))
     assert not has_color_near(board.grab().toImage(), critical, tolerance=40)
     assert board.visible_rows[0].severity_text == "P0 CRITICAL"  # still spelled out
+
+
+def test_alike_alerts_fold_into_one_row_with_a_count(qtbot):
+    """An unaggregated rule fires once per series; the board shows one row, not eleven."""
+    board = _board(qtbot)
+    per_status = [
+        alert("HighErrorRate", Severity.CRITICAL, fingerprint=f"fp{s}", starts_at=T0 - 60 - s,
+              summary="High error rate detected",
+              labels={"service": "ecommerce-api", "instance": "api-1:8080", "status": str(s)})
+        for s in (500, 502, 503)
+    ]
+    alerts = _sorted(*per_status, alert("DiskSpaceLow", Severity.WARNING))
+    board.refresh(data(alerts=alerts))
+    rows = board.visible_rows
+    assert [(r.name, r.count) for r in rows] == [("HighErrorRate", 3), ("DiskSpaceLow", 1)]
+    assert rows[0].title == "HighErrorRate ×3"
+    assert "service=ecommerce-api" in rows[0].detail and "3 alerts, by status" in rows[0].detail
+    assert rows[0].age_text == firing_for(T0 - 563, T0)  # the earliest member's start
+    assert board.header_text.startswith("3 P0")  # counts stay per alert
