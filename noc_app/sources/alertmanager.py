@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 
 import httpx
 
@@ -23,10 +24,12 @@ from noc_app.sources.alertmanager_parse import (
     merge_silences,
     parse_alert_list,
     parse_status,
+    raw_alert,
     to_alerts,
 )
 from noc_app.sources.base import PollPlan, SourceError
 from noc_app.sources.http import decode_json, make_client, max_bytes_of
+from noc_app.sources.offload import load_json
 from noc_app.sources.silences import am_request, list_silences
 
 # Ask for every alert Alertmanager holds, muted ones included (all default to
@@ -103,7 +106,8 @@ class AlertmanagerSource:
     def _fetch_alerts(self, peer: str) -> tuple[RawAlert, ...]:
         url = f"{peer}/api/v2/alerts"
         body = am_request(self._client, "GET", url, max_bytes=self._max_bytes, params=_ALL_ALERTS)
-        return parse_alert_list(decode_json(body, what=url), what=url)
+        # Each alert is read as its chunk arrives: thousands of raw JSON dicts never pile up.
+        return parse_alert_list(load_json(body, what=url, each=partial(raw_alert, what=url)), what=url)
 
     def _fetch_status(self, peer: str) -> dict[str, str]:
         url = f"{peer}/api/v2/status"

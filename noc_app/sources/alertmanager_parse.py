@@ -63,10 +63,10 @@ class RawAlert:
 
 
 def parse_alert_list(payload: object, *, what: str = "alerts") -> tuple[RawAlert, ...]:
-    """GET /api/v2/alerts (a list of gettableAlert) -> RawAlerts."""
+    """GET /api/v2/alerts (a list of gettableAlert, or of RawAlerts `raw_alert` already read) -> RawAlerts."""
     if not isinstance(payload, list):
         raise BadResponse(f"{what}: expected a list of alerts, got {_shape_of(payload)}")
-    return tuple(_raw_alert(item, what=what) for item in payload)
+    return tuple(item if isinstance(item, RawAlert) else raw_alert(item, what=what) for item in payload)
 
 
 def parse_alert_groups(payload: object, *, what: str = "alerts/groups") -> tuple[RawAlert, ...]:
@@ -77,11 +77,12 @@ def parse_alert_groups(payload: object, *, what: str = "alerts/groups") -> tuple
     for group in payload:
         if not isinstance(group, dict) or not isinstance(group.get("alerts"), list):
             raise BadResponse(f"{what}: group is {_shape_of(group)}, expected an object with alerts")
-        alerts.extend(_raw_alert(item, what=what) for item in group["alerts"])
+        alerts.extend(raw_alert(item, what=what) for item in group["alerts"])
     return tuple(alerts)
 
 
-def _raw_alert(item: object, *, what: str) -> RawAlert:
+def raw_alert(item: object, *, what: str) -> RawAlert:
+    """One gettableAlert object -> RawAlert."""
     if (
         not isinstance(item, dict)
         or not isinstance(item.get("fingerprint"), str)

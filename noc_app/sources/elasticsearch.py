@@ -35,7 +35,6 @@ from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Series, Snapshot
 from noc_app.sources.base import BadResponse, LogQuery, MetricQuery, PollPlan
 from noc_app.sources.http import (
-    decode_json,
     make_client,
     max_bytes_of,
     request_bytes,
@@ -50,6 +49,7 @@ from noc_app.sources.log_window import (
     required_url,
     text_option,
 )
+from noc_app.sources.offload import load_json
 from noc_app.sources.step import aligned_range, choose_step
 from noc_app.sources.template_vars import substitute
 
@@ -270,7 +270,7 @@ class ElasticsearchSource:
                 url = self._url.rstrip("/") + path
                 raise status_error(status, raw.decode("utf-8", "replace"), headers, url)
             raise QueryFailed(message, server_side=status >= 500)
-        payload = decode_json(raw, what=f"Elasticsearch {endpoint}")
+        payload = load_json(raw, what=f"Elasticsearch {endpoint}", split=("hits", "hits"))
         if not isinstance(payload, dict):
             raise BadResponse(f"Elasticsearch {endpoint}: expected a JSON object, got {_brief(payload)}")
         return payload

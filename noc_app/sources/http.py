@@ -85,9 +85,25 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+def _target(exc: httpx.HTTPError) -> str:
+    """host:port the failed request went to, or '' when httpx did not record it."""
+    try:
+        url = exc.request.url
+    except RuntimeError:
+        return ""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return f"{url.host}:{port}"
+
+
 def map_httpx_error(exc: httpx.HTTPError) -> SourceError:
-    """Translate an httpx transport error into our error tree (status errors are not handled here)."""
+    """Translate an httpx transport error into our error tree (status errors are not handled here).
+
+    Messages lead with what an operator can act on ("connection refused: host:port")
+    instead of the errno text the OS gives.
+    """
     text = str(exc) or type(exc).__name__
+    target = _target(exc)
+    where = target or text
     if isinstance(exc, httpx.TimeoutException):
         kind = {
             httpx.ConnectTimeout: "connect timeout",
@@ -95,20 +111,21 @@ def map_httpx_error(exc: httpx.HTTPError) -> SourceError:
             httpx.WriteTimeout: "write timeout",
             httpx.PoolTimeout: "pool timeout",
         }.get(type(exc), "timeout")
-        return Unreachable(f"{kind}: {text}")
+        return Unreachable(f"{kind}: no answer from {where}" if target else f"{kind}: {text}")
     if isinstance(exc, httpx.ConnectError):
         lowered = text.lower()
         if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
-            return Unreachable(f"TLS failure: {text}")
+            return Unreachable(f"TLS failure: {text}" + (f" ({target})" if target else ""))
         if "name or service not known" in lowered or "nodename nor servname" in lowered or (
             "temporary failure in name resolution" in lowered
-        ):
-            return Unreachable(f"DNS failure: {text}")
+        ) or "no address associated" in lowered:
+            host = target.rsplit(":", 1)[0] if target else text
+            return Unreachable(f"DNS failure: cannot resolve {host}")
         if "refused" in lowered:
-            return Unreachable(f"connection refused: {text}")
-        return Unreachable(f"cannot connect: {text}")
+            return Unreachable(f"connection refused: {where}")
+        return Unreachable(f"cannot connect: {text}" + (f" ({target})" if target else ""))
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
-        return Unreachable(f"connection broken: {text}")
+        return Unreachable(f"connection broken: {text}" + (f" ({target})" if target else ""))
     if isinstance(exc, httpx.TransportError):
         return Unreachable(f"transport error: {text}")
     return BadResponse(f"HTTP error: {text}")
@@ -191,6 +208,9 @@ def decode_json(body: bytes, *, what: str) -> Any:
             raise BadResponse(f"{what}: empty response body") from exc
         if snippet.startswith("<"):
             raise BadResponse(f"{what}: expected JSON, got HTML/XML ({snippet[:60]!r}…)") from exc
+        if isinstance(exc, UnicodeDecodeError):  # has no msg/pos: say what it is instead
+            detail = f"{exc.reason} at byte {exc.start}"
+            raise BadResponse(f"{what}: JSON body is not valid UTF-8 ({detail})") from exc
         raise BadResponse(f"{what}: invalid or truncated JSON ({exc.msg} at byte {exc.pos})") from exc
 
 

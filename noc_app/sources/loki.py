@@ -27,7 +27,6 @@ from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Snapshot, digest
 from noc_app.sources.base import AuthFailed, BadResponse, LogQuery, MetricQuery, PollPlan
 from noc_app.sources.http import (
-    decode_json,
     make_client,
     max_bytes_of,
     request_bytes,
@@ -43,6 +42,7 @@ from noc_app.sources.log_window import (
     line_labels,
     required_url,
 )
+from noc_app.sources.offload import load_json
 from noc_app.sources.prometheus_parse import parse_query_data
 from noc_app.sources.step import aligned_range, choose_step
 from noc_app.sources.template_vars import substitute
@@ -190,7 +190,9 @@ class LokiSource:
         )
         if status >= 400:
             raise self._failure(status, body, headers, path)
-        payload = decode_json(body, what=f"Loki {path}")
+        # Streams and matrices are big in their per-series "values"; vectors in "result".
+        split = ("data", "result") if path == QUERY_INSTANT else ("data", "result", "*", "values")
+        payload = load_json(body, what=f"Loki {path}", split=split)
         if not isinstance(payload, dict) or payload.get("status") != "success":
             raise BadResponse(f"Loki {path}: expected a success envelope, got {_brief(payload)}")
         warnings = payload.get("warnings") or []

@@ -22,16 +22,18 @@ from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Alert, QueryResult, Snapshot, Target
 from noc_app.sources.base import BadResponse, MetricQuery, PollPlan
-from noc_app.sources.http import decode_json, make_client, max_bytes_of, request_bytes, status_error
+from noc_app.sources.http import make_client, max_bytes_of, request_bytes, status_error
+from noc_app.sources.offload import load_json, parse_big
 from noc_app.sources.prometheus_parse import (
     Envelope,
+    build_query_result,
     error_envelope,
     iter_rules,
     parse_alerts,
     parse_buildinfo,
     parse_envelope,
-    parse_query_data,
     parse_targets,
+    read_query_response,
     rule_health_reasons,
 )
 from noc_app.sources.step import aligned_range, choose_step, prometheus_duration
@@ -88,7 +90,9 @@ class PrometheusSource:
                 info["pending_alerts"] = _pending_text(pending)
         targets: tuple[Target, ...] | None = None
         if self._plan.targets:
-            targets = parse_targets(self._get_data("api/v1/targets", {"state": "active"}))
+            targets = parse_targets(
+                self._get_data("api/v1/targets", {"state": "active"}, split=("data", "activeTargets"))
+            )
         return Snapshot.build(
             self.id, now, metrics=metrics, alerts=alerts, targets=targets, degraded=degraded, info=info
         )
@@ -119,24 +123,20 @@ class PrometheusSource:
             path = "api/v1/query_range"
             start, end = aligned_range(now, query.window_s, step)
             form.update(start=_number(start), end=_number(end), step=_number(step))
-        envelope = self._call("POST", path, data=form)
+        envelope = self._call("POST", path, query_data=True, data=form)
         if not envelope.ok:
             return QueryResult.build(error=_with_hint(envelope.error_text, expr), warnings=envelope.warnings)
-        return parse_query_data(
-            envelope.data,
-            legend=query.legend,
-            warnings=envelope.warnings,
-            max_series=self._max_series,
-            what=path,
+        return build_query_result(
+            envelope.data, legend=query.legend, warnings=envelope.warnings, max_series=self._max_series
         )
 
     # -- alerts, rules, targets, build info ----------------------------------
 
     def _fetch_alerts(self) -> tuple[tuple[Alert, ...], tuple[str, ...], tuple[str, ...]]:
-        alerts_data = self._get_data("api/v1/alerts")
+        alerts_data = self._get_data("api/v1/alerts", split=("data", "alerts"))
         rule_urls: dict[str, str] = {}
         try:
-            rules_data = self._get_data("api/v1/rules", {"type": "alert"})
+            rules_data = self._get_data("api/v1/rules", {"type": "alert"}, split=("data", "groups"))
         except BadResponse as exc:
             # Rule health is a bonus; an API without /rules still serves alerts.
             reasons: tuple[str, ...] = (f"rule health unavailable: {exc}",)
@@ -163,15 +163,26 @@ class PrometheusSource:
 
     # -- HTTP ----------------------------------------------------------------
 
-    def _get_data(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        """GET an endpoint whose error envelope is an error of the whole section."""
-        envelope = self._call("GET", path, params=dict(params or {}))
+    def _get_data(
+        self, path: str, params: Mapping[str, str] | None = None, *, split: tuple[str, ...] = ()
+    ) -> Any:
+        """GET an endpoint whose error envelope is an error of the whole section.
+
+        `split` is the path of the list that makes a big answer big (see offload.load_json).
+        """
+        envelope = self._call("GET", path, split=split, params=dict(params or {}))
         if not envelope.ok:
             raise BadResponse(f"{self._base_url}/{path}: {envelope.error_text}")
         return envelope.data
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Envelope:
-        """One API call -> its envelope; transport failures and non-API answers raise."""
+    def _call(
+        self, method: str, path: str, *, split: tuple[str, ...] = (), query_data: bool = False, **kwargs: Any
+    ) -> Envelope:
+        """One API call -> its envelope; transport failures and non-API answers raise.
+
+        With query_data, an ok envelope's data is QueryData: samples become arrays
+        where the body is parsed (the parse worker process, for a big body).
+        """
         status, body, headers = request_bytes(
             self._client,
             method,
@@ -187,7 +198,9 @@ class PrometheusSource:
                 raise status_error(status, text, headers, f"{self._base_url}/{path}")
             return envelope
         what = f"{self._base_url}/{path}"
-        return parse_envelope(decode_json(body, what=what), what=what)
+        if query_data:
+            return parse_big(read_query_response, body, what=what, data_what=path)
+        return parse_envelope(load_json(body, what=what, split=split), what=what)
 
 
 def _option_duration(config: SourceConfig, name: str, default: float) -> float:

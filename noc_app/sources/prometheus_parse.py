@@ -5,10 +5,15 @@ VictoriaMetrics, Thanos, Mimir, Cortex); everything else is optional.  Sample
 values arrive as strings ("1", "NaN", "+Inf", "-Inf", "1e+00") and timestamps as
 float seconds; both become float64 numpy arrays.  Shapes we cannot use raise
 BadResponse with a message that names what was wrong.
+
+A query's data parses in two halves: `read_query_data` validates it and converts
+the samples (the costly half, run in the parse worker process for a big body,
+see offload.py) and `build_query_result` names and caps the series.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
@@ -19,6 +24,7 @@ import numpy as np
 
 from noc_app.model import Alert, AlertState, QueryResult, Series, Severity, Target, freeze_labels
 from noc_app.sources.base import BadResponse
+from noc_app.sources.http import decode_json
 from noc_app.sources.legend import format_legend, series_key
 
 _EMPTY = np.empty(0, dtype=np.float64)
@@ -26,6 +32,8 @@ _FNV64_OFFSET = 14695981039346656037
 _FNV64_PRIME = 1099511628211
 _LABEL_SEPARATOR = 0xFF
 MAX_RULE_REASONS = 10
+
+SeriesParts = tuple[dict[str, str], np.ndarray, np.ndarray]  # (labels, x, y)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -71,6 +79,19 @@ def error_envelope(body: bytes) -> Envelope | None:
     return None
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QueryData:
+    """A query's `data`, validated, samples already float64 arrays: the costly half of parsing.
+
+    Small and flat enough to cross from the parse worker process cheaply.
+    """
+
+    kind: str  # matrix | vector | scalar | string
+    series: tuple[SeriesParts, ...] = ()
+    skipped_histograms: int = 0
+    text: str = ""  # a string result
+
+
 def parse_query_data(
     data: object,
     *,
@@ -80,40 +101,78 @@ def parse_query_data(
     what: str = "query",
 ) -> QueryResult:
     """Turn a query's `data` ({resultType, result}) into a QueryResult."""
-    notes = list(warnings)
+    return build_query_result(
+        read_query_data(data, what=what), legend=legend, warnings=warnings, max_series=max_series
+    )
+
+
+def read_query_response(body: bytes, *, what: str, data_what: str) -> Envelope:
+    """A query's body -> its envelope, whose data is QueryData when ok; runs off-thread for big bodies."""
+    envelope = parse_envelope(decode_json(body, what=what), what=what)
+    if not envelope.ok:
+        return envelope
+    return dataclasses.replace(envelope, data=read_query_data(envelope.data, what=data_what))
+
+
+def read_query_data(data: object, *, what: str = "query") -> QueryData:
+    """Validate a query's `data` and convert its samples; BadResponse names what is wrong."""
     if not isinstance(data, dict) or "resultType" not in data or "result" not in data:
         raise BadResponse(f"{what}: unexpected data ({_shape_of(data)}), expected resultType and result")
     kind, result = data["resultType"], data["result"]
     if kind in ("matrix", "vector"):
         if not isinstance(result, list):
             raise BadResponse(f"{what}: {kind} result is {_shape_of(result)}, expected a list")
-        series, skipped = _parse_series_list(result, kind=kind, legend=legend, what=what)
-        if skipped:
-            notes.append(
-                f"{skipped} native histogram series skipped: wrap the query in "
-                "histogram_quantile(), histogram_sum() or histogram_count()"
-            )
-        truncated = None
-        if max_series is not None and len(series) > max_series:
-            truncated = f"showing {max_series} of {len(series)} series"
-            series = series[:max_series]
-        return QueryResult.build(series, warnings=notes, truncated=truncated)
+        series, skipped = _read_series_list(result, kind=kind, what=what)
+        return QueryData(kind=kind, series=series, skipped_histograms=skipped)
     if kind == "scalar":
         x, y = _sample_arrays([result], what=f"{what}: scalar")
-        name = format_legend(legend, {}) if legend.strip() else "scalar"
-        series = Series(key="scalar", name=name, labels=freeze_labels({}), x=x, y=y)
-        return QueryResult.build([series], warnings=notes)
+        return QueryData(kind=kind, series=(({}, x, y),))
     if kind == "string":
         text = result[1] if isinstance(result, list) and len(result) == 2 else result
-        shown = str(text) if len(str(text)) <= 80 else str(text)[:80] + "…"
-        return QueryResult.build(error=f"query returned a string, not numbers: {shown!r}", warnings=notes)
+        return QueryData(kind=kind, text=str(text))
     raise BadResponse(f"{what}: unknown resultType {kind!r}")
 
 
-def _parse_series_list(
-    result: list[object], *, kind: str, legend: str, what: str
-) -> tuple[list[Series], int]:
-    series: list[Series] = []
+def build_query_result(
+    data: QueryData, *, legend: str = "", warnings: Iterable[str] = (), max_series: int | None = None
+) -> QueryResult:
+    """QueryData -> QueryResult: legends, series cap, notes.  Never raises."""
+    notes = list(warnings)
+    if data.kind == "scalar":
+        [(labels, x, y)] = data.series
+        name = format_legend(legend, {}) if legend.strip() else "scalar"
+        return QueryResult.build(
+            [Series(key="scalar", name=name, labels=freeze_labels(labels), x=x, y=y)], warnings=notes
+        )
+    if data.kind == "string":
+        text = data.text
+        shown = text if len(text) <= 80 else text[:80] + "…"
+        return QueryResult.build(error=f"query returned a string, not numbers: {shown!r}", warnings=notes)
+    if data.skipped_histograms:
+        notes.append(
+            f"{data.skipped_histograms} native histogram series skipped: wrap the query in "
+            "histogram_quantile(), histogram_sum() or histogram_count()"
+        )
+    parts = data.series
+    truncated = None
+    if max_series is not None and len(parts) > max_series:
+        truncated = f"showing {max_series} of {len(parts)} series"
+        parts = parts[:max_series]
+    series = [
+        Series(
+            key=series_key(labels),
+            name=format_legend(legend, labels),
+            labels=freeze_labels(labels),
+            x=x,
+            y=y,
+        )
+        for labels, x, y in parts
+    ]
+    return QueryResult.build(series, warnings=notes, truncated=truncated)
+
+
+def _read_series_list(result: list[object], *, kind: str, what: str) -> tuple[tuple[SeriesParts, ...], int]:
+    series: list[SeriesParts] = []
     skipped = 0
     samples_key = "values" if kind == "matrix" else "value"
     for item in result:
@@ -130,16 +189,8 @@ def _parse_series_list(
         if not isinstance(points, list):
             raise BadResponse(f"{what}: {series_key(labels)} {samples_key} is {_shape_of(points)}")
         x, y = _sample_arrays(points, what=f"{what}: series {series_key(labels)}")
-        series.append(
-            Series(
-                key=series_key(labels),
-                name=format_legend(legend, labels),
-                labels=freeze_labels(labels),
-                x=x,
-                y=y,
-            )
-        )
-    return series, skipped
+        series.append((labels, x, y))
+    return tuple(series), skipped
 
 
 def _sample_arrays(points: list[Any], *, what: str) -> tuple[np.ndarray, np.ndarray]:

@@ -23,6 +23,7 @@ import httpx
 from noc_app.sources.alertmanager_parse import Silence, SilenceMatcher, parse_silence, parse_silences
 from noc_app.sources.base import BadResponse
 from noc_app.sources.http import decode_json, request_bytes, status_error
+from noc_app.sources.offload import load_json
 
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 # Statuses whose body Alertmanager fills with its own message.
@@ -133,7 +134,7 @@ def list_silences(
     url = f"{peer.rstrip('/')}/api/v2/silences" if peer else "api/v2/silences"
     params = [("filter", f) for f in filters]
     body = am_request(client, "GET", url, max_bytes=max_bytes, params=params)
-    return parse_silences(decode_json(body, what=_shown_url(client, url)), what=_shown_url(client, url))
+    return parse_silences(load_json(body, what=_shown_url(client, url)), what=_shown_url(client, url))
 
 
 def am_request(client: httpx.Client, method: str, url: str, *, max_bytes: int, **kwargs: Any) -> bytes:
