@@ -427,3 +427,19 @@ def test_a_wide_legend_moves_below_the_plot_and_says_what_it_left_out(qapp):
     assert layout.more > 0 and layout.more_at is not None
     assert len(layout.cells) + layout.more == len(names)
     assert all(c.value_right <= 600 - 8 + 0.5 and c.x >= 8 for c in layout.cells)
+
+
+def test_hundreds_of_series_draw_only_the_busiest_and_say_so(qtbot):
+    from noc_app.widgets.timeseries_panel import MAX_DRAWN_SERIES
+
+    rng = np.random.default_rng(7)
+    many = [_series(f"s{i:03d}", rng.uniform(0, 10, 60)) for i in range(120)]
+    spiky = _series("s077", np.r_[np.full(59, 1.0), 900.0])  # one spike must never be dropped
+    many[77] = spiky
+    body = _show(qtbot, TimeSeriesBody(_ts_panel(), THEME))
+    body.refresh(_data(_result(*many)))
+    assert len(body.legend) == MAX_DRAWN_SERIES
+    assert body.omitted_series == 120 - MAX_DRAWN_SERIES
+    assert "s077" in {entry.name for entry in body.legend}
+    names = [entry.name for entry in body.legend]
+    assert names == sorted(names)  # the original order is kept, so colours stay stable
