@@ -7,32 +7,15 @@ from __future__ import annotations
 
 import argparse
 import logging
-import re
 import sys
 from collections.abc import Sequence
 
 from noc_app import __version__
+from noc_app.cli_types import seconds, size
 
 EXIT_OK = 0
 EXIT_USAGE = 2
 SUBCOMMANDS = ("check-config", "screenshot", "snapshot", "bench")
-
-
-def _positive_seconds(text: str) -> float:
-    try:
-        value = float(text.rstrip("s"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds like 10 or 2.5, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative number of seconds, got {text!r}")
-    return value
-
-
-def _size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{2,5})[xX](\d{2,5})", text.strip())
-    if not match:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 3840x2160, got {text!r}")
-    return int(match.group(1)), int(match.group(2))
 
 
 def _add_wall_options(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_wall_options(parser)
     parser.add_argument("--screen", type=int, metavar="N", help="monitor to open on (0 = first)")
     parser.add_argument("--fullscreen", action="store_true", help="full screen (always on in kiosk mode)")
-    parser.add_argument("--exit-after", type=_positive_seconds, metavar="SECONDS", help="quit after this long (smoke tests)")
+    parser.add_argument("--exit-after", type=seconds, metavar="SECONDS", help="quit after this long (smoke tests)")
     parser.add_argument("--version", action="version", version=f"noc-app {__version__}")
     return parser
 
@@ -70,8 +53,8 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
             description="Render the wall offscreen after it has polled, write a PNG, exit.",
         )
         _add_wall_options(p)
-        p.add_argument("--size", type=_size, default=(3840, 2160), help="WIDTHxHEIGHT (default 3840x2160)")
-        p.add_argument("--after", type=_positive_seconds, default=5.0, metavar="SECONDS", help="poll this long first (default 5)")
+        p.add_argument("--size", type=size, default=(3840, 2160), help="WIDTHxHEIGHT (default 3840x2160)")
+        p.add_argument("--after", type=seconds, default=5.0, metavar="SECONDS", help="poll this long first (default 5)")
         p.add_argument("--out", default="wall.png", metavar="FILE", help="PNG to write (default wall.png)")
         return p
     if name == "snapshot":
@@ -80,7 +63,7 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
             description="Poll for a while without a screen and print the wall's state as JSON.",
         )
         p.add_argument("--config", "-c", metavar="FILE")
-        p.add_argument("--after", type=_positive_seconds, default=5.0, metavar="SECONDS")
+        p.add_argument("--after", type=seconds, default=5.0, metavar="SECONDS")
         p.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
         return p
     from noc_app.bench.cli import build_bench_parser

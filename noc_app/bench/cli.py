@@ -13,55 +13,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 
 from noc_app.bench.scenario import EXTRA_SCENARIOS, SCENARIOS, RunOptions
+from noc_app.cli_types import positive_float, positive_int, seconds, size
 
 EXIT_OK, EXIT_CHILD_FAILED, EXIT_USAGE, EXIT_GOAL_FAILED = 0, 1, 2, 3
 # The peer benchmark passes its settings through the environment (run_both.sh).
 PEER_ENV = {"N": "points", "HZ": "hz", "PANELS": "panels", "WARMUP": "warmup", "DURATION": "duration"}
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text.rstrip("s"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds like 60 or 2.5, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative number of seconds, got {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {text!r}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number like 1 or 0.5, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
-
-
-def _size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{2,5})[xX](\d{2,5})", text.strip())
-    if not match:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT like 3840x2160, got {text!r}")
-    return int(match.group(1)), int(match.group(2))
-
-
 _PEER_PARSERS = {
-    "points": _positive_int, "panels": _positive_int, "hz": _positive_float, "warmup": _seconds, "duration": _seconds,
+    "points": positive_int, "panels": positive_int, "hz": positive_float, "warmup": seconds, "duration": seconds,
 }
 
 
@@ -79,13 +42,13 @@ def build_bench_parser() -> argparse.ArgumentParser:
                    help="scenario to run (repeatable); default: all standard ones, or 'config' with --config")
     p.add_argument("--config", "-c", metavar="FILE",
                    help="measure your own wall (fed by its real sources) against the baseline")
-    p.add_argument("--duration", type=_seconds, metavar="S", help="measured window in seconds (scenario default)")
-    p.add_argument("--warmup", type=_seconds, metavar="S", help="warm-up before the window (scenario default)")
-    p.add_argument("--size", type=_size, metavar="WxH", help="window size (default 3840x2160)")
-    p.add_argument("--panels", type=_positive_int, metavar="N", help="time-series panels (default 24)")
-    p.add_argument("--points", type=_positive_int, metavar="N", help="points per series (default 3600)")
-    p.add_argument("--hz", type=_positive_float, metavar="F", help="updates per second (default 1)")
-    p.add_argument("--repeat", type=_positive_int, default=1, metavar="N",
+    p.add_argument("--duration", type=seconds, metavar="S", help="measured window in seconds (scenario default)")
+    p.add_argument("--warmup", type=seconds, metavar="S", help="warm-up before the window (scenario default)")
+    p.add_argument("--size", type=size, metavar="WxH", help="window size (default 3840x2160)")
+    p.add_argument("--panels", type=positive_int, metavar="N", help="time-series panels (default 24)")
+    p.add_argument("--points", type=positive_int, metavar="N", help="points per series (default 3600)")
+    p.add_argument("--hz", type=positive_float, metavar="F", help="updates per second (default 1)")
+    p.add_argument("--repeat", type=positive_int, default=1, metavar="N",
                    help="alternate app and baseline N times; medians are reported (default 1)")
     p.add_argument("--json", action="store_true", help="print one JSON object per metric (the table goes to stderr)")
     p.add_argument("--peer-json", action="store_true",
