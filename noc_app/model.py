@@ -45,7 +45,9 @@ class Severity(enum.Enum):
 
     @property
     def rank(self) -> int:
-        return _SEVERITY_RANK[self]
+        # Keyed by the value string: Enum.__hash__ is a Python-level call, and boards
+        # sort thousands of alerts by rank.
+        return _SEVERITY_RANK_BY_VALUE[self._value_]
 
     @property
     def priority(self) -> str:
@@ -68,6 +70,8 @@ _SEVERITY_RANK = {
     Severity.INFO: 3,
     Severity.UNKNOWN: 4,
 }
+
+_SEVERITY_RANK_BY_VALUE = {sev.value: rank for sev, rank in _SEVERITY_RANK.items()}
 
 _SEVERITY_ALIASES = {
     "critical": Severity.CRITICAL, "crit": Severity.CRITICAL, "p0": Severity.CRITICAL,

@@ -153,8 +153,29 @@ def combined_view(
     return view
 
 
+_ALERTS_MEMO: dict[str, tuple[tuple, tuple[Alert, ...]]] = {}
+_MUTED = (AlertState.SILENCED, AlertState.INHIBITED, AlertState.ACKNOWLEDGED)
+
+
 def panel_alerts(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> tuple[Alert, ...]:
-    """Alerts for an incident board: de-duplicated, worst first, then newest."""
+    """Alerts for an incident board: de-duplicated, worst first, then newest.
+
+    Memoised per panel on its snapshots' fingerprints: the wall re-selects every
+    second to age its panels, and re-sorting 5,000 alerts each time is not free.
+    """
+    key = tuple(
+        (sid, snap.fingerprint if (snap := snapshots.get(sid)) is not None else None)
+        for sid in panel_sources(panel)
+    )
+    memo = _ALERTS_MEMO.get(panel.id)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    result = _collect_alerts(panel, snapshots)
+    _ALERTS_MEMO[panel.id] = (key, result)
+    return result
+
+
+def _collect_alerts(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> tuple[Alert, ...]:
     seen: dict[str, Alert] = {}
     for sid in panel_sources(panel):
         snap = snapshots.get(sid)
@@ -167,8 +188,7 @@ def panel_alerts(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -
 
 def alert_sort_key(alert: Alert) -> tuple:
     """Active before muted, then by severity, then newest first."""
-    muted = alert.state in (AlertState.SILENCED, AlertState.INHIBITED, AlertState.ACKNOWLEDGED)
-    return (muted, alert.severity.rank, -alert.starts_at, alert.name)
+    return (alert.state in _MUTED, alert.severity.rank, -alert.starts_at, alert.name)
 
 
 def panel_log_lines(panel: PanelConfig, dashboard_id: str, snapshot: Snapshot | None) -> tuple[LogLine, ...]:
@@ -275,5 +295,6 @@ def group_alerts(alerts: tuple[Alert, ...]) -> tuple[tuple[Alert, ...], ...]:
     """
     groups: dict[tuple, list[Alert]] = {}
     for alert in alerts:
-        groups.setdefault((alert.name, alert.severity, alert.state, alert.summary), []).append(alert)
+        # Enum values, not members, in the key: hashing members is a Python-level call.
+        groups.setdefault((alert.name, alert.severity._value_, alert.state._value_, alert.summary), []).append(alert)
     return tuple(tuple(members) for members in groups.values())

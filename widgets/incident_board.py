@@ -109,8 +109,10 @@ def _earliest_start(group: tuple[Alert, ...]) -> float:
 
 def counts_text(alerts: tuple[Alert, ...]) -> tuple[tuple[str, Severity | None], ...]:
     """Header segments: ('2 P0', CRITICAL), ('1 P1', HIGH), ..., ('3 muted', None)."""
-    active = Counter(a.severity for a in alerts if a.state not in _MUTED_TAGS)
-    muted = sum(1 for a in alerts if a.state in _MUTED_TAGS)
+    muted_states = tuple(_MUTED_TAGS)  # identity checks on a tuple: no enum hashing per alert
+    by_value = Counter(a.severity._value_ for a in alerts if a.state not in muted_states)
+    muted = sum(1 for a in alerts if a.state in muted_states)
+    active = {Severity(value): n for value, n in by_value.items()}
     parts: list[tuple[str, Severity | None]] = [
         (f"{active[sev]} {sev.priority}", sev) for sev in sorted(active, key=lambda s: s.rank)
     ]

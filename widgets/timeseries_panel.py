@@ -74,8 +74,9 @@ class LegendEntry:
 
 
 # Past a few dozen lines a panel is unreadable from across the room and each line
-# costs a polyline per repaint (500 series cost 0.7 s per update): draw the busiest.
-MAX_DRAWN_SERIES = 40
+# costs a polyline per repaint (500 series cost 0.7 s per update): draw the busiest, 1 px wide.
+MAX_DRAWN_SERIES = 24
+DOUBLE_PASS_MAX_SERIES = 8  # up to this many lines are drawn 2 px wide
 
 
 def busiest_series(found: list[tuple[int, Series]], limit: int) -> list[tuple[int, Series]]:
@@ -336,6 +337,8 @@ class TimeSeriesBody(MetricBody):
         sx = plot.width() / self._window_s
         sy = plot.height() / self.y_range.span
         painter.setClipRect(plot)  # the edge points and fixed min/max may reach outside
+        # With many lines a second pass buys no readability and doubles the cost.
+        double = len(self._lines) <= DOUBLE_PASS_MAX_SERIES
         for line in self._lines:
             if line.xs is None or not line.xs.size:
                 continue
@@ -349,9 +352,10 @@ class TimeSeriesBody(MetricBody):
             # A 2 px pen strokes the line as a filled outline: ~100x slower on noisy data than
             # two 1 px passes one pixel apart diagonally, which read as the same 2 px line.
             shapes.draw(painter)
-            painter.translate(1.0, 1.0)
-            shapes.draw(painter)
-            painter.translate(-1.0, -1.0)
+            if double:
+                painter.translate(1.0, 1.0)
+                shapes.draw(painter)
+                painter.translate(-1.0, -1.0)
         painter.setClipping(False)
 
     def _paint_values(self, painter: QPainter) -> None:

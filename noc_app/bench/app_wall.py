@@ -134,7 +134,7 @@ def build_app_wall(
     runtime_kwargs: Mapping[str, Any] | None = None,
 ) -> AppWall:
     """Build the real wall for a config (first screen only) and show it at `size`."""
-    from noc_app.app import LaunchOptions, build_windows
+    from noc_app.app import LaunchOptions, build_windows, settle_heap
 
     runtime = TimedRuntime(config, source_factory=source_factory, **dict(runtime_kwargs or {}))
     windows = build_windows(config, runtime, LaunchOptions(), size=size)[:1]
@@ -143,6 +143,7 @@ def build_app_wall(
     window.resize(*size)  # a window manager may have clamped it to the screen
     runtime.paints.watch(panel_bodies(window))
     drain_gui_events()
+    settle_heap()  # as the real app does once its wall is built
     return AppWall(runtime=runtime, windows=windows, config=config)
 
 
