@@ -30,7 +30,7 @@ _MUTED_TAGS = {
     AlertState.ACKNOWLEDGED: "ACKED",
     AlertState.INHIBITED: "INHIBITED",
 }
-_CALM_EMPTY_STATES = (DataState.OK, DataState.NO_DATA, DataState.DEGRADED, DataState.STALE)
+_CALM_EMPTY_STATES = (DataState.OK, DataState.NO_DATA, DataState.STALE)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -154,6 +154,9 @@ class IncidentBoardBody(QWidget):
         self._segments = counts_text(self._alerts) if self._alerts else ()
         if self._alerts:
             self.empty_text = ""
+        elif self._state is DataState.DEGRADED:
+            # e.g. the dead man's switch is missing: "nothing firing" may be a broken pipeline
+            self.empty_text = "No alerts received — feed degraded"
         elif self._state in _CALM_EMPTY_STATES:
             self.empty_text = "No active incidents"
         elif self._state is DataState.LOADING:

@@ -94,6 +94,8 @@ def test_empty_board_is_calm_only_when_the_answer_is_known(qtbot):
     assert board.empty_text == ""
     board.refresh(data(DataState.AUTH_FAILED, alerts=()))
     assert board.empty_text == "Incident state unknown"
+    board.refresh(data(DataState.DEGRADED, alerts=()))  # e.g. dead man's switch missing
+    assert board.empty_text == "No alerts received — feed degraded"
 
 
 def test_ages_advance_on_tick(qtbot):
