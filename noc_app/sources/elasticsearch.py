@@ -35,7 +35,7 @@ from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Series, Snapshot
 from noc_app.sources.base import BadResponse, LogQuery, MetricQuery, PollPlan
 from noc_app.sources.http import (
-    make_client,
+    LazyClient,
     max_bytes_of,
     request_bytes,
     status_error,
@@ -79,7 +79,6 @@ class ElasticsearchSource:
         self._url = required_url(config)
         self._config = config
         self._plan = plan
-        self._transport = transport
         self._clock = clock
         self._max_bytes = max_bytes_of(config)
         index = (config.index or "*").strip().strip("/")
@@ -96,7 +95,7 @@ class ElasticsearchSource:
         )
         self._book = LogBook(plan.logs)
         self._newest_ms: dict[str, int] = {}
-        self._client: httpx.Client | None = None
+        self._client = LazyClient(config, transport=transport, extra_headers={"Accept": "application/json"})
 
     def poll(self) -> Snapshot:
         """Read every log and metric query of the plan; blocking."""
@@ -127,9 +126,7 @@ class ElasticsearchSource:
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._client.close()
 
     # -- log lines ------------------------------------------------------------------
 
@@ -252,12 +249,7 @@ class ElasticsearchSource:
     # -- HTTP ------------------------------------------------------------------------
 
     def _http(self) -> httpx.Client:
-        # Built lazily so a missing secret surfaces as AUTH FAILED from poll(), not at start-up.
-        if self._client is None:
-            self._client = make_client(
-                self._config, transport=self._transport, extra_headers={"Accept": "application/json"}
-            )
-        return self._client
+        return self._client.get()
 
     def _post(self, client: httpx.Client, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
         path = f"/{self._index}/{endpoint}"

@@ -216,3 +216,34 @@ def decode_json(body: bytes, *, what: str) -> Any:
 
 def max_bytes_of(config: SourceConfig) -> int:
     return int(config.max_response_mb * 1024 * 1024)
+
+
+class LazyClient:
+    """A source's one HTTP client, built on first use.
+
+    Built lazily so a missing secret surfaces as AUTH FAILED from poll() (on the
+    affected panels) rather than when the wall starts.
+    """
+
+    def __init__(
+        self,
+        config: SourceConfig,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        extra_headers: dict[str, str] | None = None,
+    ) -> None:
+        self._config = config
+        self._transport = transport
+        self._extra_headers = extra_headers
+        self._client: httpx.Client | None = None
+
+    def get(self) -> httpx.Client:
+        if self._client is None:
+            self._client = make_client(self._config, transport=self._transport, extra_headers=self._extra_headers)
+        return self._client
+
+    def close(self) -> None:
+        """Close the client if it was built; idempotent."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None

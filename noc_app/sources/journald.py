@@ -33,7 +33,7 @@ import httpx
 from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Snapshot
 from noc_app.sources.base import BadResponse, LogQuery, PollPlan
-from noc_app.sources.http import decode_json, make_client, max_bytes_of, request_bytes
+from noc_app.sources.http import LazyClient, decode_json, max_bytes_of, request_bytes
 from noc_app.sources.log_window import (
     LogBook,
     QueryFailed,
@@ -66,12 +66,11 @@ class JournaldSource:
         required_url(config)
         self._config = config
         self._plan = plan
-        self._transport = transport
         self._clock = clock
         self._max_bytes = max_bytes_of(config)
         self._book = LogBook(plan.logs)
         self._cursors: dict[str, str] = {}  # query key -> __CURSOR of the newest entry read
-        self._client: httpx.Client | None = None
+        self._client = LazyClient(config, transport=transport, extra_headers={"Accept": "application/json"})
 
     def poll(self) -> Snapshot:
         """Read every log query of the plan; blocking."""
@@ -96,9 +95,7 @@ class JournaldSource:
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._client.close()
 
     def _read_logs(self, client: httpx.Client, query: LogQuery) -> None:
         matches = parse_matches(query.expr)
@@ -145,12 +142,7 @@ class JournaldSource:
         return parse_entries(body, query_key)
 
     def _http(self) -> httpx.Client:
-        # Built lazily so a missing secret surfaces as AUTH FAILED from poll(), not at start-up.
-        if self._client is None:
-            self._client = make_client(
-                self._config, transport=self._transport, extra_headers={"Accept": "application/json"}
-            )
-        return self._client
+        return self._client.get()
 
 
 def parse_matches(expr: str) -> list[tuple[str, str]]:

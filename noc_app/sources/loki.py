@@ -27,7 +27,7 @@ from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Snapshot, digest
 from noc_app.sources.base import AuthFailed, BadResponse, LogQuery, MetricQuery, PollPlan
 from noc_app.sources.http import (
-    make_client,
+    LazyClient,
     max_bytes_of,
     request_bytes,
     status_error,
@@ -76,7 +76,6 @@ class LokiSource:
         self._url = required_url(config)
         self._config = config
         self._plan = plan
-        self._transport = transport
         self._clock = clock
         self._max_bytes = max_bytes_of(config)
         self._lookback_ns = int(duration_option(config, "lookback", DEFAULT_LOOKBACK_S) * NS_PER_S)
@@ -84,7 +83,8 @@ class LokiSource:
         self._categorize = flag_option(config, "categorize_labels", False)
         self._book = LogBook(plan.logs)
         self._newest_ns: dict[str, int] = {}
-        self._client: httpx.Client | None = None
+        extra = {"X-Loki-Response-Encoding-Flags": "categorize-labels"} if self._categorize else None
+        self._client = LazyClient(config, transport=transport, extra_headers=extra)
 
     def poll(self) -> Snapshot:
         """Read every log and metric query of the plan; blocking."""
@@ -110,9 +110,7 @@ class LokiSource:
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._client.close()
 
     # -- log lines ------------------------------------------------------------------
 
@@ -176,11 +174,7 @@ class LokiSource:
     # -- HTTP ------------------------------------------------------------------------
 
     def _http(self) -> httpx.Client:
-        # Built lazily so a missing secret surfaces as AUTH FAILED from poll(), not at start-up.
-        if self._client is None:
-            extra = {"X-Loki-Response-Encoding-Flags": "categorize-labels"} if self._categorize else None
-            self._client = make_client(self._config, transport=self._transport, extra_headers=extra)
-        return self._client
+        return self._client.get()
 
     def _query(
         self, client: httpx.Client, path: str, params: Mapping[str, str]
