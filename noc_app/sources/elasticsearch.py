@@ -44,11 +44,9 @@ from noc_app.sources.log_window import (
     LogBook,
     QueryFailed,
     QueryOutcomes,
-    duration_option,
     line_labels,
-    required_url,
-    text_option,
 )
+from noc_app.sources.options import duration_option, required_url, text_option
 from noc_app.sources.offload import load_json
 from noc_app.sources.step import aligned_range, choose_step
 from noc_app.sources.template_vars import substitute

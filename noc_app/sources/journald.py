@@ -39,8 +39,8 @@ from noc_app.sources.log_window import (
     QueryFailed,
     QueryOutcomes,
     line_labels,
-    required_url,
 )
+from noc_app.sources.options import required_url
 
 ENTRIES = "/entries"
 OVERSIZE_TEXT = "[message not shown: larger than the journal gateway's JSON field limit]"

@@ -32,8 +32,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from noc_app.config.durations import DurationError, parse_duration
-from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLine, QueryResult, freeze_labels
 from noc_app.sources.base import BadResponse, LogQuery
 
@@ -137,52 +135,3 @@ class QueryOutcomes:
             more = len(self._server_failures) - 1
             raise BadResponse(self._server_failures[0] + (f" (and {more} more)" if more else ""))
         return tuple(f"query failed: {reason}" for reason in self._server_failures)
-
-
-# -- options every log adapter reads ---------------------------------------------------
-
-def _where(config: SourceConfig, name: str) -> str:
-    origin = f" ({config.origin})" if config.origin else ""
-    return f"sources[{config.id}].options.{name}{origin}"
-
-
-def duration_option(config: SourceConfig, name: str, default_s: float) -> float:
-    """A positive duration option in seconds: a number, or text such as '90s', '15m', '1h30m'."""
-    value = config.options.get(name)
-    if value is None:
-        return default_s
-    try:
-        seconds = parse_duration(value)
-    except DurationError as exc:
-        raise ValueError(f"{_where(config, name)}: {exc}") from exc
-    if seconds <= 0:
-        raise ValueError(f"{_where(config, name)}: must be more than zero, got {value!r}")
-    return seconds
-
-
-def text_option(config: SourceConfig, name: str, default: str) -> str:
-    """A non-empty text option."""
-    value = config.options.get(name)
-    if value is None:
-        return default
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{_where(config, name)}: expected non-empty text, got {value!r}")
-    return value.strip()
-
-
-def flag_option(config: SourceConfig, name: str, default: bool) -> bool:
-    """A true/false option."""
-    value = config.options.get(name)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise ValueError(f"{_where(config, name)}: expected true or false, got {value!r}")
-    return value
-
-
-def required_url(config: SourceConfig) -> str:
-    """The source's base URL; a log source without one is a config error."""
-    if not config.url:
-        origin = f" ({config.origin})" if config.origin else ""
-        raise ValueError(f"sources[{config.id}].url{origin}: a {config.kind} source needs a url")
-    return config.url

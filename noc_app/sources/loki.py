@@ -37,11 +37,9 @@ from noc_app.sources.log_window import (
     LogBook,
     QueryFailed,
     QueryOutcomes,
-    duration_option,
-    flag_option,
     line_labels,
-    required_url,
 )
+from noc_app.sources.options import duration_option, flag_option, required_url
 from noc_app.sources.offload import load_json
 from noc_app.sources.prometheus_parse import parse_query_data
 from noc_app.sources.step import aligned_range, choose_step

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from noc_app.config.durations import DurationError, parse_duration
+from noc_app.sources.options import count_option, duration_option
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Alert, QueryResult, Snapshot, Target
 from noc_app.sources.base import BadResponse, MetricQuery, PollPlan
@@ -66,9 +66,9 @@ class PrometheusSource:
         self._clock = clock
         self._base_url = config.url.rstrip("/")
         self._max_bytes = max_bytes_of(config)
-        self._scrape_interval_s = _option_duration(config, "scrape_interval", DEFAULT_SCRAPE_INTERVAL_S)
-        self._min_step_s = _option_duration(config, "min_step", 1.0)
-        self._max_series = _option_count(config, "max_series", DEFAULT_MAX_SERIES)
+        self._scrape_interval_s = duration_option(config, "scrape_interval", DEFAULT_SCRAPE_INTERVAL_S)
+        self._min_step_s = duration_option(config, "min_step", 1.0)
+        self._max_series = count_option(config, "max_series", DEFAULT_MAX_SERIES)
         # Ask the server to give up a little before we would, so a slow query
         # comes back as that panel's timeout error rather than a dead source.
         self._server_timeout = prometheus_duration(max(1.0, config.timeout_s * 0.9))
@@ -201,26 +201,6 @@ class PrometheusSource:
         if query_data:
             return parse_big(read_query_response, body, what=what, data_what=path)
         return parse_envelope(load_json(body, what=what, split=split), what=what)
-
-
-def _option_duration(config: SourceConfig, name: str, default: float) -> float:
-    raw = config.options.get(name)
-    if raw is None:
-        return default
-    try:
-        value = parse_duration(raw)
-    except DurationError as exc:
-        raise ValueError(f"sources[{config.id}].options.{name}: {exc}") from exc
-    if value <= 0:
-        raise ValueError(f"sources[{config.id}].options.{name}: must be positive, got {raw!r}")
-    return value
-
-
-def _option_count(config: SourceConfig, name: str, default: int) -> int:
-    raw = config.options.get(name, default)
-    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
-        raise ValueError(f"sources[{config.id}].options.{name}: expected a whole number >= 1, got {raw!r}")
-    return raw
 
 
 def _number(value: float) -> str:

@@ -13,12 +13,9 @@ from noc_app.sources.log_window import (
     LogWindow,
     QueryFailed,
     QueryOutcomes,
-    duration_option,
-    flag_option,
     line_labels,
-    required_url,
-    text_option,
 )
+from noc_app.sources.options import duration_option, flag_option, required_url, text_option
 
 
 def line(cursor: str, ts: float, key: str = "q") -> LogLine:
