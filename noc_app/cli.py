@@ -93,8 +93,6 @@ def _options(args: argparse.Namespace):
 
 
 def _dispatch(argv: list[str]) -> int:
-    from noc_app.app import StartupError  # noqa: F401  (imported for the except clause below)
-
     if argv and argv[0] in SUBCOMMANDS:
         name, rest = argv[0], argv[1:]
         args = build_subparser(name).parse_args(rest)
