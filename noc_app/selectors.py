@@ -11,6 +11,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from noc_app.config.schema import PanelConfig, Threshold
 from noc_app.model import (
     Alert,
@@ -129,9 +131,7 @@ def metric_panel_view(
     return PanelView(state=DataState.OK, age_s=base.age_s, badge=base.badge, warnings=warnings)
 
 
-def _any_finite(y) -> bool:  # numpy array
-    import numpy as np
-
+def _any_finite(y: np.ndarray) -> bool:
     return bool(np.isfinite(y).any())
 
 
