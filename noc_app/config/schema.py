@@ -75,6 +75,9 @@ class SourceConfig:
     deadman_alert: str | None = None  # an always-firing alert that must be present
     index: str | None = None  # Elasticsearch index pattern
     options: Mapping[str, object] = field(default_factory=dict)  # kind-specific extras
+    # Redirects: "none" (default: shown as that query's error), "same-origin", or "any"
+    # (secret headers are never sent to another origin).
+    follow_redirects: str = "none"
     # where it was declared, for error messages at run time
     origin: str = ""
 
