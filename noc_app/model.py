@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import math
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -156,6 +157,14 @@ def _feed(h: hashlib._Hash, part: object) -> None:
         h.update(repr(part).encode("utf-8", "replace"))
 
 
+def last_value(values: np.ndarray) -> float:
+    """The newest value that is not NaN: a gap is not a value, but +Inf (a division by zero) is."""
+    if values.size and not math.isnan(values[-1]):
+        return float(values[-1])
+    present = np.flatnonzero(~np.isnan(values))
+    return float(values[present[-1]]) if present.size else math.nan
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Series:
     """One time series: x in epoch seconds, y as float64 with NaN for gaps."""
@@ -166,11 +175,16 @@ class Series:
     x: np.ndarray
     y: np.ndarray
 
+    def __post_init__(self) -> None:
+        # Snapshots are shared between threads and widgets: nobody may write into them.
+        for array in (self.x, self.y):
+            if array.flags.writeable:
+                array.flags.writeable = False
+
     @property
     def last_value(self) -> float:
-        """The newest finite value, NaN when there is none."""
-        finite = np.flatnonzero(np.isfinite(self.y))
-        return float(self.y[finite[-1]]) if finite.size else float("nan")
+        """The newest value that is not NaN (+Inf and -Inf are values), NaN when there is none."""
+        return last_value(self.y)
 
     @property
     def last_time(self) -> float:
@@ -275,36 +289,58 @@ class Snapshot:
     targets: tuple[Target, ...] | None = None
     degraded: tuple[str, ...] = ()  # reasons the source is only partly healthy
     info: Mapping[str, str] = field(default_factory=dict)  # e.g. version, cluster peers
+    # A section (alerts, targets) whose answer was unusable: that section's panels show
+    # QUERY ERROR with this text, the rest of the source stays OK.
+    errors: Mapping[str, str] = field(default_factory=dict)
+    # Per section, what was wrong but shown anyway ("1 alert dropped: labels is null").
+    notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fingerprint: str = ""
 
     @classmethod
-    def build(cls, source_id: str, taken_at: float, **sections: object) -> Snapshot:
+    def build(
+        cls,
+        source_id: str,
+        taken_at: float,
+        *,
+        metrics: Mapping[str, QueryResult] | None = None,
+        alerts: Iterable[Alert] | None = None,
+        logs: Iterable[LogLine] | None = None,
+        targets: Iterable[Target] | None = None,
+        degraded: Iterable[str] = (),
+        info: Mapping[str, str] | None = None,
+        errors: Mapping[str, str] | None = None,
+        notes: Mapping[str, Iterable[str]] | None = None,
+    ) -> Snapshot:
         """Build a snapshot and compute its content fingerprint."""
-        metrics = dict(sections.pop("metrics", None) or {})  # type: ignore[call-overload]
-        alerts = sections.pop("alerts", None)
-        logs = sections.pop("logs", None)
-        targets = sections.pop("targets", None)
-        degraded = tuple(sections.pop("degraded", ()) or ())  # type: ignore[call-overload]
-        info = dict(sections.pop("info", None) or {})  # type: ignore[call-overload]
-        if sections:
-            raise TypeError(f"unknown snapshot sections: {sorted(sections)}")
+        metric_map = dict(metrics or {})
+        alert_tuple = None if alerts is None else tuple(alerts)
+        log_tuple = None if logs is None else tuple(logs)
+        target_tuple = None if targets is None else tuple(targets)
+        degraded_tuple = tuple(degraded)
+        info_map = dict(info or {})
+        error_map = dict(errors or {})
+        note_map = {section: tuple(texts) for section, texts in (notes or {}).items() if texts}
         fp = digest(
-            sorted((k, r.fingerprint) for k, r in metrics.items()),
-            None if alerts is None else [a.content_key for a in alerts],  # type: ignore[attr-defined]
-            None if logs is None else [ln.cursor for ln in logs],  # type: ignore[attr-defined]
-            None if targets is None else list(targets),  # type: ignore[call-overload]
-            degraded,
-            sorted(info.items()),
+            sorted((k, r.fingerprint) for k, r in metric_map.items()),
+            None if alert_tuple is None else [a.content_key for a in alert_tuple],
+            None if log_tuple is None else [ln.cursor for ln in log_tuple],
+            None if target_tuple is None else list(target_tuple),
+            degraded_tuple,
+            sorted(info_map.items()),
+            sorted(error_map.items()),
+            sorted(note_map.items()),
         )
         return cls(
             source_id=source_id,
             taken_at=taken_at,
-            metrics=MappingProxyType(metrics),
-            alerts=None if alerts is None else tuple(alerts),  # type: ignore[call-overload]
-            logs=None if logs is None else tuple(logs),  # type: ignore[call-overload]
-            targets=None if targets is None else tuple(targets),  # type: ignore[call-overload]
-            degraded=degraded,
-            info=MappingProxyType(info),
+            metrics=MappingProxyType(metric_map),
+            alerts=alert_tuple,
+            logs=log_tuple,
+            targets=target_tuple,
+            degraded=degraded_tuple,
+            info=MappingProxyType(info_map),
+            errors=MappingProxyType(error_map),
+            notes=MappingProxyType(note_map),
             fingerprint=fp,
         )
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from noc_app.model import Snapshot
+from noc_app.scrub import scrub_error, scrub_snapshot
 from noc_app.sources.base import AuthFailed, BadResponse, RateLimited, Source, SourceError
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 60.0  # a wall must notice a recovered backend within a minute
 AUTH_RETRY_S = 300.0  # bad credentials rarely fix themselves: retry slowly
 REFRESH_DEBOUNCE_S = 1.0
+STOP_WAIT_S = 3.0  # at shutdown, how long in-flight polls may take to finish before clients close
+MAX_TIMER_MS = 2**31 - 1  # QTimer takes a signed 32-bit millisecond count (24.8 days)
 
 
 def next_delay(
@@ -97,6 +101,9 @@ class Poller(QObject):
         self._clock = clock
         self._rng = rng
         self._running = False
+        self._stopping = False
+        self._in_flight: set[Future[Snapshot]] = set()
+        self._in_flight_lock = threading.Lock()
         self._slots: dict[str, _SourceSlot] = {}
         for source_id, source in sources.items():
             timer = QTimer(self)
@@ -111,13 +118,26 @@ class Poller(QObject):
         for source_id, slot in self._slots.items():
             self._schedule(source_id, start_phase(slot.interval, self._rng))
 
-    def stop(self) -> None:
-        """Stop timers and abandon queued polls; running ones end by their own timeouts."""
+    def stop(self, wait_s: float = STOP_WAIT_S) -> bool:
+        """Stop accepting polls, cancel queued ones, wait up to wait_s for running ones.
+
+        Returns True when no poll is left running, so the caller may close the
+        sources' clients without pulling them from under a worker.  Whatever a poll
+        still delivers after this is dropped silently: the wall is going away.
+        """
         self._running = False
+        self._stopping = True
         for slot in self._slots.values():
             slot.timer.stop()
+        with self._in_flight_lock:
+            pending = list(self._in_flight)
+        # cancel() runs the done-callback at once, which takes the lock: never under it
+        running = [f for f in pending if not f.cancel()]
+        if running:
+            wait(running, timeout=max(0.0, wait_s))
         if self._own_executor and isinstance(self._executor, ThreadPoolExecutor):
             self._executor.shutdown(wait=False, cancel_futures=True)
+        return all(f.done() for f in running)
 
     def refresh_now(self, source_id: str | None = None) -> None:
         """Poll now (debounced); with no id, every source."""
@@ -136,7 +156,7 @@ class Poller(QObject):
         if not self._running:
             return
         slot = self._slots[source_id]
-        slot.timer.start(max(0, int(delay_s * 1000)))
+        slot.timer.start(min(MAX_TIMER_MS, max(0, int(delay_s * 1000))))
         self.scheduled.emit(source_id, delay_s)
 
     def _start_poll(self, source_id: str) -> None:
@@ -151,22 +171,26 @@ class Poller(QObject):
         except RuntimeError:  # executor already shut down
             slot.in_flight = False
             return
+        with self._in_flight_lock:
+            self._in_flight.add(future)
         future.add_done_callback(lambda f, sid=source_id: self._deliver(sid, f, started))
 
-    def _deliver(self, source_id: str, future: Future, started: float) -> None:
-        """Runs in the worker thread: hand the outcome to the GUI thread."""
+    def _deliver(self, source_id: str, future: Future[Snapshot], started: float) -> None:
+        """Runs in the worker thread: mask secrets, then hand the outcome to the GUI thread."""
         latency_ms = (self._clock() - started) * 1000.0
-        if future.cancelled():
-            return
+        with self._in_flight_lock:
+            self._in_flight.discard(future)
+        if future.cancelled() or self._stopping:
+            return  # shutting down: a poll cut short by closing clients is not an error
         exc = future.exception()
+        outcome: Snapshot | SourceError
         if exc is None:
-            outcome: object = future.result()
+            outcome = scrub_snapshot(future.result())
         elif isinstance(exc, SourceError):
-            outcome = exc
+            outcome = scrub_error(exc)
         else:
             log.error("poll of %s raised an unexpected error", source_id, exc_info=exc)
-            outcome = BadResponse(f"internal error: {type(exc).__name__}: {exc}")
-            outcome.__cause__ = exc
+            outcome = scrub_error(BadResponse(f"internal error: {type(exc).__name__}: {exc}"))
         try:
             self._done.emit(source_id, outcome, latency_ms)
         except RuntimeError:  # poller deleted during shutdown

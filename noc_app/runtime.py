@@ -92,8 +92,9 @@ class Runtime:
         self.poller.start()
 
     def stop(self) -> None:
-        """Stop polling and release every source's connections."""
-        self.poller.stop()
+        """Stop polling, let in-flight polls finish (bounded), then release every source's connections."""
+        if not self.poller.stop():
+            log.info("closing connections with polls still running (they end without being shown)")
         for source in self.sources.values():
             try:
                 source.close()

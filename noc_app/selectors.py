@@ -258,6 +258,8 @@ def select_panel_data(
         view = metric_panel_view(panel, dashboard_id, snap, statuses[first], now, stale_after)
         return PanelData(view=view, now=now, results=metric_results(panel, dashboard_id, snap))
     view = combined_view(panel, snapshots, statuses, now, stale_after)
+    if panel.kind in ("incidents", "targets"):
+        view = with_section_problems(view, "alerts" if panel.kind == "incidents" else "targets", sources, snapshots)
     if panel.kind == "incidents":
         alerts = panel_alerts(panel, snapshots)
         # Nothing firing on a healthy feed is the good state, not missing data: stay OK.
@@ -278,6 +280,30 @@ def select_panel_data(
         targets = tuple(snap.targets or ()) if snap is not None else ()
         return PanelData(view=view, now=now, targets=targets)
     return PanelData(view=view, now=now)
+
+
+def with_section_problems(
+    view: PanelView, section: str, sources: tuple[str, ...], snapshots: Mapping[str, Snapshot | None]
+) -> PanelView:
+    """A section's unusable answer is QUERY ERROR on a panel that would otherwise look fine;
+    records dropped from an answer are warnings."""
+    errors: list[str] = []
+    notes: list[str] = []
+    for sid in sources:
+        snap = snapshots.get(sid)
+        if snap is None:
+            continue
+        if section in snap.errors:
+            errors.append(snap.errors[section] if len(sources) == 1 else f"{sid}: {snap.errors[section]}")
+        notes.extend(snap.notes.get(section, ()))
+    if not errors and not notes:
+        return view
+    state, message = view.state, view.message
+    if errors and state in (DataState.OK, DataState.NO_DATA, DataState.DEGRADED):
+        state, message = DataState.QUERY_ERROR, "; ".join(errors)
+    return PanelView(
+        state=state, message=message, age_s=view.age_s, badge=view.badge, warnings=(*view.warnings, *notes)
+    )
 
 
 def _no_data_if(view: PanelView, condition: bool, message: str) -> PanelView:
