@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from noc_app.model import Alert, AlertState, Severity, freeze_labels
-from noc_app.sources.base import BadResponse
+from noc_app.sources.base import BadAnswer
 from noc_app.sources.prometheus_parse import parse_rfc3339
 
 SHORT_ID = 8  # a silence id's first UUID group: unambiguous on one wall
@@ -65,18 +65,18 @@ class RawAlert:
 def parse_alert_list(payload: object, *, what: str = "alerts") -> tuple[RawAlert, ...]:
     """GET /api/v2/alerts (a list of gettableAlert, or of RawAlerts `raw_alert` already read) -> RawAlerts."""
     if not isinstance(payload, list):
-        raise BadResponse(f"{what}: expected a list of alerts, got {_shape_of(payload)}")
+        raise BadAnswer(f"{what}: expected a list of alerts, got {_shape_of(payload)}")
     return tuple(item if isinstance(item, RawAlert) else raw_alert(item, what=what) for item in payload)
 
 
 def parse_alert_groups(payload: object, *, what: str = "alerts/groups") -> tuple[RawAlert, ...]:
     """GET /api/v2/alerts/groups -> the RawAlerts of every group (an alert may repeat)."""
     if not isinstance(payload, list):
-        raise BadResponse(f"{what}: expected a list of groups, got {_shape_of(payload)}")
+        raise BadAnswer(f"{what}: expected a list of groups, got {_shape_of(payload)}")
     alerts: list[RawAlert] = []
     for group in payload:
         if not isinstance(group, dict) or not isinstance(group.get("alerts"), list):
-            raise BadResponse(f"{what}: group is {_shape_of(group)}, expected an object with alerts")
+            raise BadAnswer(f"{what}: group is {_shape_of(group)}, expected an object with alerts")
         alerts.extend(raw_alert(item, what=what) for item in group["alerts"])
     return tuple(alerts)
 
@@ -89,7 +89,7 @@ def raw_alert(item: object, *, what: str) -> RawAlert:
         or not isinstance(item.get("labels"), dict)
         or not isinstance(item.get("status"), dict)
     ):
-        raise BadResponse(f"{what}: alert is {_shape_of(item)}, expected fingerprint, labels and status")
+        raise BadAnswer(f"{what}: alert is {_shape_of(item)}, expected fingerprint, labels and status")
     status = item["status"]
     return RawAlert(
         fingerprint=item["fingerprint"],
@@ -109,14 +109,14 @@ def raw_alert(item: object, *, what: str) -> RawAlert:
 def parse_silences(payload: object, *, what: str = "silences") -> tuple[Silence, ...]:
     """GET /api/v2/silences (a list of gettableSilence) -> Silences."""
     if not isinstance(payload, list):
-        raise BadResponse(f"{what}: expected a list of silences, got {_shape_of(payload)}")
+        raise BadAnswer(f"{what}: expected a list of silences, got {_shape_of(payload)}")
     return tuple(parse_silence(item, what=what) for item in payload)
 
 
 def parse_silence(item: object, *, what: str = "silence") -> Silence:
     """One gettableSilence object -> Silence."""
     if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-        raise BadResponse(f"{what}: silence is {_shape_of(item)}, expected an object with id")
+        raise BadAnswer(f"{what}: silence is {_shape_of(item)}, expected an object with id")
     matchers = tuple(
         SilenceMatcher(
             name=str(m.get("name", "")),
@@ -142,7 +142,7 @@ def parse_silence(item: object, *, what: str = "silence") -> Silence:
 def parse_status(payload: object) -> dict[str, str]:
     """GET /api/v2/status -> {"version", "cluster": "<status> (<n> peers)"}."""
     if not isinstance(payload, dict):
-        raise BadResponse(f"status: expected an object, got {_shape_of(payload)}")
+        raise BadAnswer(f"status: expected an object, got {_shape_of(payload)}")
     info: dict[str, str] = {}
     version = (payload.get("versionInfo") or {}).get("version")
     if version:

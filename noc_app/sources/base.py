@@ -7,17 +7,24 @@ immutable, fingerprinted `Snapshot` or raises one of these errors::
      ├── Unreachable        connection refused, DNS failure, timeout, TLS failure, slow drip
      ├── AuthFailed         401 / 403
      ├── RateLimited        429 / 503 with Retry-After (retry_after seconds, may be None)
-     └── BadResponse        5xx, other 4xx, non-JSON, truncated JSON, wrong shape
-          └── ResponseTooLarge   body exceeded the configured size cap
+     └── BadResponse        an HTTP-level failure: 5xx from a proxy, an unexpected 4xx
+          └── BadAnswer      the body of ONE answer is unusable: not JSON, not UTF-8,
+               │             nested too deeply, wrong shape, a sample that is no number
+               ├── ResponseTooLarge   body exceeded the configured size cap
+               └── Redirected         a redirect the source's policy does not follow
 
-Per-query problems (a PromQL syntax error on one panel) are not raised: they
-travel inside the snapshot as `QueryResult.error`, so only that panel shows
-QUERY ERROR while the rest of the source stays OK.
+Per-query problems (a PromQL syntax error on one panel, a BadAnswer to one
+query) are not raised out of poll(): adapters catch them per query and they
+travel inside the snapshot as `QueryResult.error` (or `Snapshot.errors` for the
+alerts and targets sections), so only that panel shows QUERY ERROR while the
+rest of the source stays OK.  Only transport-level and HTTP-level failures make
+the whole source STALE or UNREACHABLE.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -48,8 +55,23 @@ class BadResponse(SourceError):
     """The backend answered, but not with something we can use."""
 
 
-class ResponseTooLarge(BadResponse):
+class BadAnswer(BadResponse):
+    """The backend answered one request with a body we cannot use; that query's problem only."""
+
+
+class ResponseTooLarge(BadAnswer):
     """The response body exceeded the size cap; nothing of it was used."""
+
+
+class Redirected(BadAnswer):
+    """The backend redirected and the source's redirect policy does not allow following it."""
+
+    def __init__(self, message: str, target: str) -> None:
+        super().__init__(message)
+        self.target = target
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickles across the parse worker process
+        return (type(self), (str(self), self.target))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -98,3 +120,18 @@ class Source(Protocol):
     def close(self) -> None:
         """Release network resources; idempotent."""
         ...
+
+
+def dropped_note(reasons: Sequence[str], noun: str) -> str | None:
+    """One panel warning for the records dropped from an answer, or None when none were.
+
+    "1 alert dropped: labels is null"; "3 log lines dropped: timestamp is not a number (2), ..."
+    """
+    if not reasons:
+        return None
+    counts = Counter(reasons)
+    parts = [reason if n == 1 else f"{reason} ({n})" for reason, n in counts.most_common(3)]
+    if len(counts) > 3:
+        parts.append("…")
+    plural = noun if len(reasons) == 1 else noun + "s"
+    return f"{len(reasons)} {plural} dropped: {', '.join(parts)}"

@@ -33,8 +33,9 @@ import numpy as np
 
 from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Series, Snapshot
-from noc_app.sources.base import BadResponse, LogQuery, MetricQuery, PollPlan
+from noc_app.sources.base import BadAnswer, LogQuery, MetricQuery, PollPlan, dropped_note
 from noc_app.sources.http import (
+    SourceClient,
     LazyClient,
     max_bytes_of,
     request_bytes,
@@ -107,6 +108,8 @@ class ElasticsearchSource:
                 warnings, total = self._read_logs(client, log_query, now_ms)
             except QueryFailed as failure:
                 outcomes.failed(log_query.key, failure)
+            except BadAnswer as exc:
+                outcomes.failed(log_query.key, QueryFailed(str(exc)))
             else:
                 outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
                 if total:
@@ -116,7 +119,9 @@ class ElasticsearchSource:
                 outcomes.answered(metric_query.key, self._read_metric(client, metric_query, now_ms))
             except QueryFailed as failure:
                 outcomes.failed(metric_query.key, failure)
-        degraded = outcomes.degraded()
+            except BadAnswer as exc:
+                outcomes.failed(metric_query.key, QueryFailed(str(exc)))
+        degraded = (*outcomes.degraded(), *client.take_redirect_notes())
         logs = self._book.lines() if self._plan.logs else None
         return Snapshot.build(
             self.id, now, metrics=outcomes.results, logs=logs, degraded=degraded, info=info
@@ -141,8 +146,13 @@ class ElasticsearchSource:
         hits = _hits_of(payload)
         lines: list[LogLine] = []
         undated = 0
+        dropped: list[str] = []
         for hit in hits:
-            parsed = self._line(hit, query.key)
+            try:
+                parsed = self._line(hit, query.key)
+            except BadAnswer as exc:  # one bad hit must not hide the others
+                dropped.append(str(exc).removeprefix("Elasticsearch: "))
+                continue
             if parsed is None:
                 undated += 1
                 continue
@@ -151,6 +161,9 @@ class ElasticsearchSource:
             self._newest_ms[query.key] = max(ms, self._newest_ms.get(query.key, ms))
         if undated:
             warnings.append(f"{undated} hit(s) without a usable {self._ts_field} were skipped")
+        note = dropped_note(dropped, "log line")
+        if note:
+            warnings.append(note)
         self._book.merge(query.key, reversed(lines))  # oldest first, so arrival order breaks ts ties
         return tuple(warnings), _total_text(payload)
 
@@ -172,7 +185,7 @@ class ElasticsearchSource:
     def _line(self, hit: Any, query_key: str) -> tuple[int, LogLine] | None:
         """(epoch ms, LogLine) of one hit; None when it carries no usable timestamp."""
         if not isinstance(hit, dict) or not isinstance(hit.get("_source", {}), dict):
-            raise BadResponse(f"Elasticsearch: hit is not an object with a _source: {_brief(hit)}")
+            raise BadAnswer(f"Elasticsearch: hit is not an object with a _source: {_brief(hit)}")
         source = hit.get("_source", {})
         ms = _sort_millis(hit.get("sort"))
         if ms is None:
@@ -181,7 +194,7 @@ class ElasticsearchSource:
             return None
         index, doc_id = str(hit.get("_index", "")), str(hit.get("_id", ""))
         if not doc_id:
-            raise BadResponse(f"Elasticsearch: hit without an _id: {_brief(hit)}")
+            raise BadAnswer(f"Elasticsearch: hit without an _id: {_brief(hit)}")
         message = field_value(source, self._message_field)
         if message is _MISSING:
             text = json.dumps(source, ensure_ascii=False, default=str)[:2000]
@@ -215,7 +228,7 @@ class ElasticsearchSource:
             payload = self._post(client, "_count", {"query": self._filter(expr, since_ms, now_ms)})
             count = payload.get("count")
             if not isinstance(count, (int, float)) or isinstance(count, bool):
-                raise BadResponse(f"Elasticsearch _count: no numeric 'count' in {_brief(payload)}")
+                raise BadAnswer(f"Elasticsearch _count: no numeric 'count' in {_brief(payload)}")
             x = np.array([now_ms / 1000.0])
             y = np.array([float(count)])
             return QueryResult.build([Series(key="count", name=name, labels={}, x=x, y=y)])
@@ -246,7 +259,7 @@ class ElasticsearchSource:
 
     # -- HTTP ------------------------------------------------------------------------
 
-    def _http(self) -> httpx.Client:
+    def _http(self) -> SourceClient:
         return self._client.get()
 
     def _post(self, client: httpx.Client, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -262,7 +275,7 @@ class ElasticsearchSource:
             raise QueryFailed(message, server_side=status >= 500)
         payload = load_json(raw, what=f"Elasticsearch {endpoint}", split=("hits", "hits"))
         if not isinstance(payload, dict):
-            raise BadResponse(f"Elasticsearch {endpoint}: expected a JSON object, got {_brief(payload)}")
+            raise BadAnswer(f"Elasticsearch {endpoint}: expected a JSON object, got {_brief(payload)}")
         return payload
 
 
@@ -298,7 +311,7 @@ def _cause_text(cause: Mapping[str, Any]) -> str:
 def _hits_of(payload: Mapping[str, Any]) -> list[Any]:
     hits = payload.get("hits")
     if not isinstance(hits, dict) or not isinstance(hits.get("hits"), list):
-        raise BadResponse(f"Elasticsearch _search: no hits.hits list in {_brief(payload)}")
+        raise BadAnswer(f"Elasticsearch _search: no hits.hits list in {_brief(payload)}")
     return hits["hits"]
 
 
@@ -339,14 +352,14 @@ def histogram_points(payload: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray
     histogram = aggregations.get(HISTOGRAM) if isinstance(aggregations, dict) else None
     buckets = histogram.get("buckets") if isinstance(histogram, dict) else None
     if not isinstance(buckets, list):
-        raise BadResponse(f"Elasticsearch _search: no aggregations.{HISTOGRAM}.buckets list")
+        raise BadAnswer(f"Elasticsearch _search: no aggregations.{HISTOGRAM}.buckets list")
     x = np.empty(len(buckets), dtype=np.float64)
     y = np.empty(len(buckets), dtype=np.float64)
     for i, bucket in enumerate(buckets):
         key = bucket.get("key") if isinstance(bucket, dict) else None
         count = bucket.get("doc_count") if isinstance(bucket, dict) else None
         if not isinstance(key, (int, float)) or not isinstance(count, (int, float)):
-            raise BadResponse(f"Elasticsearch date_histogram: unreadable bucket {_brief(bucket)}")
+            raise BadAnswer(f"Elasticsearch date_histogram: unreadable bucket {_brief(bucket)}")
         x[i] = key / 1000.0
         y[i] = count
     return x, y

@@ -32,8 +32,8 @@ import httpx
 
 from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Snapshot
-from noc_app.sources.base import BadResponse, LogQuery, PollPlan
-from noc_app.sources.http import LazyClient, decode_json, max_bytes_of, request_bytes
+from noc_app.sources.base import BadAnswer, BadResponse, LogQuery, PollPlan, dropped_note
+from noc_app.sources.http import LazyClient, SourceClient, decode_json, max_bytes_of, request_bytes
 from noc_app.sources.log_window import (
     LogBook,
     QueryFailed,
@@ -79,17 +79,19 @@ class JournaldSource:
         outcomes = QueryOutcomes()
         for log_query in self._plan.logs:
             try:
-                self._read_logs(client, log_query)
+                warnings = self._read_logs(client, log_query)
             except QueryFailed as failure:
                 outcomes.failed(log_query.key, failure)
+            except BadAnswer as exc:
+                outcomes.failed(log_query.key, QueryFailed(str(exc)))
             else:
-                outcomes.answered(log_query.key, QueryResult.build())
+                outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
         for metric_query in self._plan.metrics:
             outcomes.failed(
                 metric_query.key,
                 QueryFailed("a journald source serves log lines only: use a logs panel"),
             )
-        degraded = outcomes.degraded()
+        degraded = (*outcomes.degraded(), *client.take_redirect_notes())
         logs = self._book.lines() if self._plan.logs else None
         return Snapshot.build(self.id, now, metrics=outcomes.results, logs=logs, degraded=degraded)
 
@@ -97,14 +99,21 @@ class JournaldSource:
         """Close the HTTP client; idempotent."""
         self._client.close()
 
-    def _read_logs(self, client: httpx.Client, query: LogQuery) -> None:
+    def _read_logs(self, client: SourceClient, query: LogQuery) -> tuple[str, ...]:
+        """Merge the newest entries; return the query's warnings (entries dropped)."""
+        dropped: list[str] = []
+        self._merge_newest(client, query, dropped)
+        note = dropped_note(dropped, "journal entry")
+        return (note,) if note else ()
+
+    def _merge_newest(self, client: SourceClient, query: LogQuery, dropped: list[str]) -> None:
         matches = parse_matches(query.expr)
         limit = max(1, query.limit)
         cursor = self._cursors.get(query.key)
         entries: list[LogLine] | None = None
         if cursor is not None:
             try:
-                page = self._fetch(client, matches, f"entries={cursor}:0:{limit + 1}", query.key)
+                page = self._fetch(client, matches, f"entries={cursor}:0:{limit + 1}", query.key, dropped)
             except QueryFailed:
                 # The gateway could not seek to our cursor (journal replaced): start over at the tail.
                 del self._cursors[query.key]
@@ -113,13 +122,18 @@ class JournaldSource:
                 if len(fresh) < limit:
                     entries = fresh
         if entries is None:
-            entries = self._fetch(client, matches, f"entries=:-{limit}:{limit + 1}", query.key)
+            entries = self._fetch(client, matches, f"entries=:-{limit}:{limit + 1}", query.key, dropped)
         self._book.merge(query.key, entries)
         if entries:
             self._cursors[query.key] = entries[-1].cursor
 
     def _fetch(
-        self, client: httpx.Client, matches: list[tuple[str, str]], entry_range: str, query_key: str
+        self,
+        client: SourceClient,
+        matches: list[tuple[str, str]],
+        entry_range: str,
+        query_key: str,
+        dropped: list[str],
     ) -> list[LogLine]:
         status, body, headers = request_bytes(
             client,
@@ -139,9 +153,9 @@ class JournaldSource:
                 f"journal gateway answered {content_type!r}, not JSON: is {self._config.url} "
                 "a systemd-journal-gatewayd?"
             )
-        return parse_entries(body, query_key)
+        return parse_entries(body, query_key, dropped)
 
-    def _http(self) -> httpx.Client:
+    def _http(self) -> SourceClient:
         return self._client.get()
 
 
@@ -163,16 +177,23 @@ def parse_matches(expr: str) -> list[tuple[str, str]]:
     return matches
 
 
-def parse_entries(body: bytes, query_key: str) -> list[LogLine]:
-    """LogLines from gatewayd's JSON output: one entry object per line, in journal order."""
+def parse_entries(body: bytes, query_key: str, dropped: list[str] | None = None) -> list[LogLine]:
+    """LogLines from gatewayd's JSON output: one entry object per line, in journal order.
+
+    An entry we cannot read is dropped (its reason appended to `dropped`); the rest is kept.
+    """
     lines = []
+    reasons = dropped if dropped is not None else []
     for number, raw in enumerate(body.split(b"\n"), start=1):
         if not raw.strip():
             continue
-        entry = decode_json(raw, what=f"journal entry on line {number}")
-        if not isinstance(entry, dict):
-            raise BadResponse(f"journal entry on line {number} is not a JSON object")
-        lines.append(entry_line(entry, query_key, number))
+        try:
+            entry = decode_json(raw, what=f"journal entry on line {number}")
+            if not isinstance(entry, dict):
+                raise BadAnswer(f"journal entry on line {number} is not a JSON object")
+            lines.append(entry_line(entry, query_key, number))
+        except BadAnswer as exc:
+            reasons.append(re.sub(r"^journal entry on line \d+:? ?", "", str(exc)) or str(exc))
     return lines
 
 
@@ -181,9 +202,9 @@ def entry_line(entry: Mapping[str, Any], query_key: str, number: int = 0) -> Log
     cursor = entry.get("__CURSOR")
     realtime = entry.get("__REALTIME_TIMESTAMP")
     if not isinstance(cursor, str) or not cursor:
-        raise BadResponse(f"journal entry on line {number} has no __CURSOR")
+        raise BadAnswer(f"journal entry on line {number} has no __CURSOR")
     if not isinstance(realtime, str) or not realtime.isdigit():
-        raise BadResponse(f"journal entry on line {number} has no __REALTIME_TIMESTAMP (µs)")
+        raise BadAnswer(f"journal entry on line {number} has no __REALTIME_TIMESTAMP (µs)")
     labels = {name: text for name in _LABEL_FIELDS if (text := _field_text(entry.get(name)))}
     priority = _field_text(entry.get("PRIORITY"))
     return LogLine(
@@ -207,9 +228,9 @@ def message_text(value: Any) -> str:
             try:
                 return bytes(value).decode("utf-8", "replace")
             except ValueError as exc:
-                raise BadResponse("journal MESSAGE holds numbers that are not bytes") from exc
+                raise BadAnswer("journal MESSAGE holds numbers that are not bytes") from exc
         return " ".join(message_text(item) for item in value)  # a field repeated in one entry
-    raise BadResponse(f"journal MESSAGE has an unexpected type: {type(value).__name__}")
+    raise BadAnswer(f"journal MESSAGE has an unexpected type: {type(value).__name__}")
 
 
 def _field_text(value: Any) -> str:

@@ -25,8 +25,9 @@ import httpx
 
 from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Snapshot, digest
-from noc_app.sources.base import AuthFailed, BadResponse, LogQuery, MetricQuery, PollPlan
+from noc_app.sources.base import AuthFailed, BadAnswer, LogQuery, MetricQuery, PollPlan, dropped_note
 from noc_app.sources.http import (
+    SourceClient,
     LazyClient,
     max_bytes_of,
     request_bytes,
@@ -95,6 +96,8 @@ class LokiSource:
                 warnings = self._read_logs(client, log_query, now_ns)
             except QueryFailed as failure:
                 outcomes.failed(log_query.key, failure)
+            except BadAnswer as exc:
+                outcomes.failed(log_query.key, QueryFailed(str(exc)))
             else:
                 outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
         for metric_query in self._plan.metrics:
@@ -102,7 +105,9 @@ class LokiSource:
                 outcomes.answered(metric_query.key, self._read_metric(client, metric_query, now))
             except QueryFailed as failure:
                 outcomes.failed(metric_query.key, failure)
-        degraded = outcomes.degraded()
+            except BadAnswer as exc:
+                outcomes.failed(metric_query.key, QueryFailed(str(exc)))
+        degraded = (*outcomes.degraded(), *client.take_redirect_notes())
         logs = self._book.lines() if self._plan.logs else None
         return Snapshot.build(self.id, now, metrics=outcomes.results, logs=logs, degraded=degraded)
 
@@ -132,12 +137,14 @@ class LokiSource:
                 f"expected log lines, got a {result_type} result: this is a metric query, "
                 "show it in a graph or stat panel"
             )
-        entries = parse_streams(result, query.key)
+        dropped: list[str] = []
+        entries = parse_streams(result, query.key, dropped)
         self._book.merge(query.key, [line for _, line in entries])
         if entries:
             newest = max(ns for ns, _ in entries)
             self._newest_ns[query.key] = max(newest, self._newest_ns.get(query.key, newest))
-        return warnings
+        note = dropped_note(dropped, "log line")
+        return (*warnings, note) if note else warnings
 
     # -- metrics ---------------------------------------------------------------------
 
@@ -171,7 +178,7 @@ class LokiSource:
 
     # -- HTTP ------------------------------------------------------------------------
 
-    def _http(self) -> httpx.Client:
+    def _http(self) -> SourceClient:
         return self._client.get()
 
     def _query(
@@ -186,10 +193,10 @@ class LokiSource:
         split = ("data", "result") if path == QUERY_INSTANT else ("data", "result", "*", "values")
         payload = load_json(body, what=f"Loki {path}", split=split)
         if not isinstance(payload, dict) or payload.get("status") != "success":
-            raise BadResponse(f"Loki {path}: expected a success envelope, got {_brief(payload)}")
+            raise BadAnswer(f"Loki {path}: expected a success envelope, got {_brief(payload)}")
         warnings = payload.get("warnings") or []
         if not isinstance(warnings, list):
-            raise BadResponse(f"Loki {path}: 'warnings' is not a list")
+            raise BadAnswer(f"Loki {path}: 'warnings' is not a list")
         return payload, tuple(str(w) for w in warnings)
 
     def _failure(self, status: int, body: bytes, headers: httpx.Headers, path: str) -> Exception:
@@ -211,28 +218,43 @@ class LokiSource:
 def _result_of(payload: dict[str, Any]) -> tuple[str, Any]:
     data = payload.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("resultType"), str):
-        raise BadResponse("Loki: response has no data.resultType")
+        raise BadAnswer("Loki: response has no data.resultType")
     result = data.get("result")
     if result is None:
         result = []  # Loki (like Prometheus) may send null for an empty result
     return data["resultType"], result
 
 
-def parse_streams(result: Any, query_key: str) -> list[tuple[int, LogLine]]:
-    """LogLines (with their ns timestamps) from a `streams` result, oldest first."""
+def parse_streams(
+    result: Any, query_key: str, dropped: list[str] | None = None
+) -> list[tuple[int, LogLine]]:
+    """LogLines (with their ns timestamps) from a `streams` result, oldest first.
+
+    A stream or entry that is not what Loki sends is dropped (its reason appended to
+    `dropped`), so one bad record never hides the other lines.
+    """
     if not isinstance(result, list):
-        raise BadResponse("Loki streams: 'result' is not a list")
+        raise BadAnswer("Loki streams: 'result' is not a list")
+    reasons = dropped if dropped is not None else []
     entries: list[tuple[int, LogLine]] = []
     for item in result:
-        if not isinstance(item, dict):
-            raise BadResponse(f"Loki streams: stream entry is not an object: {_brief(item)}")
-        stream = _string_map(item.get("stream"), "stream")
-        values = item.get("values")
-        if not isinstance(values, list):
-            raise BadResponse("Loki streams: 'values' is not a list")
+        try:
+            if not isinstance(item, dict):
+                raise BadAnswer(f"stream entry is not an object: {_brief(item)}")
+            stream = _string_map(item.get("stream"), "stream")
+            values = item.get("values")
+            if not isinstance(values, list):
+                raise BadAnswer("'values' is not a list")
+        except BadAnswer as exc:
+            reasons.append(_reason(exc))
+            continue
         identity = label_text(stream)
         for value in values:
-            ns, text, extra = _entry(value)
+            try:
+                ns, text, extra = _entry(value)
+            except BadAnswer as exc:
+                reasons.append(_reason(exc))
+                continue
             labels = {**stream, **extra}
             line = LogLine(
                 ts=ns / NS_PER_S,
@@ -247,18 +269,22 @@ def parse_streams(result: Any, query_key: str) -> list[tuple[int, LogLine]]:
     return entries
 
 
+def _reason(exc: BadAnswer) -> str:
+    return str(exc).removeprefix("Loki streams: ").removeprefix("Loki: ")
+
+
 def _entry(value: Any) -> tuple[int, str, dict[str, str]]:
     """(ns, line, structured metadata + parsed labels) of one `[ts, line(, meta)]` entry."""
     if not isinstance(value, list) or len(value) not in (2, 3):
-        raise BadResponse(f"Loki streams: expected [\"<ns>\", \"<line>\"], got {_brief(value)}")
+        raise BadAnswer(f"Loki streams: expected [\"<ns>\", \"<line>\"], got {_brief(value)}")
     ns_text, text = value[0], value[1]
     if not isinstance(ns_text, str) or not ns_text.isdigit() or not isinstance(text, str):
-        raise BadResponse(f"Loki streams: expected [\"<ns>\", \"<line>\"], got {_brief(value)}")
+        raise BadAnswer(f"Loki streams: expected [\"<ns>\", \"<line>\"], got {_brief(value)}")
     extra: dict[str, str] = {}
     if len(value) == 3:
         meta = value[2]
         if not isinstance(meta, dict):
-            raise BadResponse(f"Loki streams: entry metadata is not an object: {_brief(meta)}")
+            raise BadAnswer(f"Loki streams: entry metadata is not an object: {_brief(meta)}")
         extra.update(_string_map(meta.get("structuredMetadata") or {}, "structuredMetadata"))
         extra.update(_string_map(meta.get("parsed") or {}, "parsed"))
     return int(ns_text), text, extra
@@ -295,7 +321,7 @@ def _service(labels: Mapping[str, str]) -> str:
 
 def _string_map(value: Any, what: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise BadResponse(f"Loki: '{what}' is not a label object: {_brief(value)}")
+        raise BadAnswer(f"Loki: '{what}' is not a label object: {_brief(value)}")
     return dict(value)
 
 

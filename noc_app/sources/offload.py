@@ -33,7 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from noc_app.sources.base import BadResponse
+from noc_app.sources.base import BadAnswer
 from noc_app.sources.http import decode_json
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,7 @@ def run_in_worker(parse: Callable[..., T], body: bytes, /, **kwargs: Any) -> T:
             _discard(executor)
         except TimeoutError as exc:
             _discard(executor, kill=True)
-            raise BadResponse(
+            raise BadAnswer(
                 f"parsing a {len(body) / 1e6:.1f} MB response took over {RESULT_TIMEOUT_S:.0f} s; "
                 "parser process restarted"
             ) from exc

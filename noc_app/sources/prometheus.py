@@ -21,7 +21,7 @@ import httpx
 from noc_app.sources.options import count_option, duration_option
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Alert, QueryResult, Snapshot, Target
-from noc_app.sources.base import BadResponse, MetricQuery, PollPlan
+from noc_app.sources.base import BadAnswer, BadResponse, MetricQuery, PollPlan
 from noc_app.sources.http import make_client, max_bytes_of, request_bytes, status_error
 from noc_app.sources.offload import load_json, parse_big
 from noc_app.sources.prometheus_parse import (
@@ -172,7 +172,7 @@ class PrometheusSource:
         """
         envelope = self._call("GET", path, split=split, params=dict(params or {}))
         if not envelope.ok:
-            raise BadResponse(f"{self._base_url}/{path}: {envelope.error_text}")
+            raise BadAnswer(f"{self._base_url}/{path}: {envelope.error_text}")
         return envelope.data
 
     def _call(

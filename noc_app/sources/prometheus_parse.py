@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from noc_app.model import Alert, AlertState, QueryResult, Series, Severity, Target, freeze_labels
-from noc_app.sources.base import BadResponse
+from noc_app.sources.base import BadAnswer
 from noc_app.sources.http import decode_json
 from noc_app.sources.legend import format_legend, series_key
 
@@ -54,7 +54,7 @@ class Envelope:
 def parse_envelope(payload: object, *, what: str) -> Envelope:
     """Validate the {"status", "data", "errorType", "error", "warnings", "infos"} wrapper."""
     if not isinstance(payload, dict) or payload.get("status") not in ("success", "error"):
-        raise BadResponse(f"{what}: not a Prometheus API response ({_shape_of(payload)})")
+        raise BadAnswer(f"{what}: not a Prometheus API response ({_shape_of(payload)})")
     notes = [str(w) for w in payload.get("warnings") or ()]
     notes += [f"info: {i}" for i in payload.get("infos") or ()]
     if payload["status"] == "error":
@@ -117,11 +117,11 @@ def read_query_response(body: bytes, *, what: str, data_what: str) -> Envelope:
 def read_query_data(data: object, *, what: str = "query") -> QueryData:
     """Validate a query's `data` and convert its samples; BadResponse names what is wrong."""
     if not isinstance(data, dict) or "resultType" not in data or "result" not in data:
-        raise BadResponse(f"{what}: unexpected data ({_shape_of(data)}), expected resultType and result")
+        raise BadAnswer(f"{what}: unexpected data ({_shape_of(data)}), expected resultType and result")
     kind, result = data["resultType"], data["result"]
     if kind in ("matrix", "vector"):
         if not isinstance(result, list):
-            raise BadResponse(f"{what}: {kind} result is {_shape_of(result)}, expected a list")
+            raise BadAnswer(f"{what}: {kind} result is {_shape_of(result)}, expected a list")
         series, skipped = _read_series_list(result, kind=kind, what=what)
         return QueryData(kind=kind, series=series, skipped_histograms=skipped)
     if kind == "scalar":
@@ -130,7 +130,7 @@ def read_query_data(data: object, *, what: str = "query") -> QueryData:
     if kind == "string":
         text = result[1] if isinstance(result, list) and len(result) == 2 else result
         return QueryData(kind=kind, text=str(text))
-    raise BadResponse(f"{what}: unknown resultType {kind!r}")
+    raise BadAnswer(f"{what}: unknown resultType {kind!r}")
 
 
 def build_query_result(
@@ -177,17 +177,17 @@ def _read_series_list(result: list[object], *, kind: str, what: str) -> tuple[tu
     samples_key = "values" if kind == "matrix" else "value"
     for item in result:
         if not isinstance(item, dict) or not isinstance(item.get("metric", {}), dict):
-            raise BadResponse(f"{what}: {kind} item is {_shape_of(item)}, expected an object with metric")
+            raise BadAnswer(f"{what}: {kind} item is {_shape_of(item)}, expected an object with metric")
         labels = {str(k): str(v) for k, v in (item.get("metric") or {}).items()}
         samples = item.get(samples_key)
         if samples is None:
             if "histogram" in item or "histograms" in item:
                 skipped += 1
                 continue
-            raise BadResponse(f"{what}: {kind} series {series_key(labels)} has no {samples_key!r}")
+            raise BadAnswer(f"{what}: {kind} series {series_key(labels)} has no {samples_key!r}")
         points = samples if kind == "matrix" else [samples]
         if not isinstance(points, list):
-            raise BadResponse(f"{what}: {series_key(labels)} {samples_key} is {_shape_of(points)}")
+            raise BadAnswer(f"{what}: {series_key(labels)} {samples_key} is {_shape_of(points)}")
         x, y = _sample_arrays(points, what=f"{what}: series {series_key(labels)}")
         series.append((labels, x, y))
     return tuple(series), skipped
@@ -202,9 +202,9 @@ def _sample_arrays(points: list[Any], *, what: str) -> tuple[np.ndarray, np.ndar
         x = np.array(times, dtype=np.float64)
         y = np.array(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise BadResponse(f"{what}: samples are not [timestamp, \"value\"] pairs ({exc})") from exc
+        raise BadAnswer(f"{what}: samples are not [timestamp, \"value\"] pairs ({exc})") from exc
     if x.ndim != 1 or y.ndim != 1:
-        raise BadResponse(f"{what}: samples are not [timestamp, \"value\"] pairs")
+        raise BadAnswer(f"{what}: samples are not [timestamp, \"value\"] pairs")
     return x, y
 
 
@@ -248,12 +248,12 @@ def parse_alerts(
     """(firing alerts, names of pending alerts) from /api/v1/alerts data."""
     items = data.get("alerts") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise BadResponse(f"alerts: unexpected data ({_shape_of(data)}), expected {{alerts: [...]}}")
+        raise BadAnswer(f"alerts: unexpected data ({_shape_of(data)}), expected {{alerts: [...]}}")
     firing: list[Alert] = []
     pending: list[str] = []
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("labels"), dict):
-            raise BadResponse(f"alerts: alert is {_shape_of(item)}, expected an object with labels")
+            raise BadAnswer(f"alerts: alert is {_shape_of(item)}, expected an object with labels")
         labels = {str(k): str(v) for k, v in item["labels"].items()}
         name = labels.get("alertname", "")
         state = str(item.get("state", "")).lower()
@@ -285,7 +285,7 @@ def iter_rules(data: object) -> Iterable[dict[str, Any]]:
     """Every rule object in /api/v1/rules data."""
     groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(groups, list):
-        raise BadResponse(f"rules: unexpected data ({_shape_of(data)}), expected {{groups: [...]}}")
+        raise BadAnswer(f"rules: unexpected data ({_shape_of(data)}), expected {{groups: [...]}}")
     for group in groups:
         if isinstance(group, dict):
             yield from (r for r in group.get("rules") or () if isinstance(r, dict))
@@ -310,11 +310,11 @@ def parse_targets(data: object) -> tuple[Target, ...]:
     """Active scrape targets from /api/v1/targets data, sorted by job and instance."""
     items = data.get("activeTargets") if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise BadResponse(f"targets: unexpected data ({_shape_of(data)}), expected {{activeTargets: [...]}}")
+        raise BadAnswer(f"targets: unexpected data ({_shape_of(data)}), expected {{activeTargets: [...]}}")
     targets = []
     for item in items:
         if not isinstance(item, dict):
-            raise BadResponse(f"targets: target is {_shape_of(item)}, expected an object")
+            raise BadAnswer(f"targets: target is {_shape_of(item)}, expected an object")
         labels = item.get("labels") or {}
         targets.append(
             Target(

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 
 from noc_app.sources.alertmanager_parse import Silence, SilenceMatcher, parse_silence, parse_silences
-from noc_app.sources.base import BadResponse
+from noc_app.sources.base import BadAnswer
 from noc_app.sources.http import decode_json, request_bytes, status_error
 from noc_app.sources.offload import load_json
 
@@ -93,7 +93,7 @@ def create_silence(
     body_bytes = am_request(client, "POST", url, max_bytes=max_bytes, json=body)
     answer = decode_json(body_bytes, what="POST silences")
     if not isinstance(answer, dict) or not isinstance(answer.get("silenceID"), str):
-        raise BadResponse(f"POST silences: expected {{\"silenceID\": ...}}, got {answer!r:.120}")
+        raise BadAnswer(f"POST silences: expected {{\"silenceID\": ...}}, got {answer!r:.120}")
     return answer["silenceID"]
 
 
