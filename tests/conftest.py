@@ -20,3 +20,12 @@ def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     yield
+
+
+@pytest.fixture(autouse=True)
+def _forget_secrets():
+    """Secrets a test registers for redaction must not mask text in the next test."""
+    from noc_app import redaction
+
+    yield
+    redaction.forget_secrets()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import partial
 
 import httpx
 
@@ -24,10 +23,10 @@ from noc_app.sources.alertmanager_parse import (
     merge_silences,
     parse_alert_list,
     parse_status,
-    raw_alert,
+    read_alert,
     to_alerts,
 )
-from noc_app.sources.base import PollPlan, SourceError
+from noc_app.sources.base import BadAnswer, PollPlan, SourceError, all_unusable, dropped_note
 from noc_app.sources.http import decode_json, make_client, max_bytes_of
 from noc_app.sources.offload import load_json
 from noc_app.sources.silences import am_request, list_silences
@@ -64,26 +63,39 @@ class AlertmanagerSource:
         self._client = make_client(config, base_url="", transport=transport)
 
     def poll(self) -> Snapshot:
-        """Ask every peer; merge; raise only when no peer answered."""
+        """Ask every peer; merge; raise only when no peer answered at all.
+
+        A peer whose answer is unusable is a DEGRADED note; when every peer that
+        answered sent garbage, the alerts section is an error (QUERY ERROR on the
+        board) rather than a dead source.  Unusable records are dropped and noted.
+        """
         now = self._clock()
         peer_alerts: list[tuple[RawAlert, ...]] = []
         peer_silences: list[tuple[Silence, ...]] = []
         failures: list[tuple[str, SourceError]] = []
+        dropped_alerts: list[str] = []
+        dropped_silences: list[str] = []
         info: dict[str, str] | None = None
         for peer in self.peers:
             try:
-                alerts = self._fetch_alerts(peer)
-                silences = list_silences(self._client, peer=peer, max_bytes=self._max_bytes)
+                alerts = self._fetch_alerts(peer, dropped_alerts)
             except SourceError as exc:
                 failures.append((peer, exc))
                 continue
             peer_alerts.append(alerts)
-            peer_silences.append(silences)
+            peer_silences.append(self._fetch_silences(peer, dropped_silences, failures))
             if info is None:
                 info = self._fetch_status(peer)
-        if not peer_alerts:
-            raise failures[0][1]
         degraded = [f"peer {peer}: {exc}" for peer, exc in failures]
+        degraded.extend(self._client.take_redirect_notes())
+        if not peer_alerts:
+            unusable = [exc for _, exc in failures if isinstance(exc, BadAnswer)]
+            if not unusable:
+                raise failures[0][1]
+            degraded.extend(all_unusable([str(exc) for exc in unusable], len(unusable)))
+            return Snapshot.build(
+                self.id, now, degraded=degraded, info=info or {}, errors={"alerts": str(unusable[0])}
+            )
         info = info or {}
         if len(self.peers) > 1:
             info["reachable"] = f"{len(peer_alerts)}/{len(self.peers)} peers"
@@ -97,17 +109,35 @@ class AlertmanagerSource:
             elif not self._show_deadman:
                 # Always firing by design: a health signal, not an incident (karma does the same).
                 alerts = tuple(a for a in alerts if a.name != self._deadman)
-        return Snapshot.build(self.id, now, alerts=alerts, degraded=degraded, info=info)
+        notes = [dropped_note(dropped_alerts, "alert"), dropped_note(dropped_silences, "silence")]
+        return Snapshot.build(
+            self.id,
+            now,
+            alerts=alerts,
+            degraded=degraded,
+            info=info,
+            notes={"alerts": [n for n in notes if n]},
+        )
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""
         self._client.close()
 
-    def _fetch_alerts(self, peer: str) -> tuple[RawAlert, ...]:
+    def _fetch_alerts(self, peer: str, dropped: list[str]) -> tuple[RawAlert, ...]:
         url = f"{peer}/api/v2/alerts"
         body = am_request(self._client, "GET", url, max_bytes=self._max_bytes, params=_ALL_ALERTS)
         # Each alert is read as its chunk arrives: thousands of raw JSON dicts never pile up.
-        return parse_alert_list(load_json(body, what=url, each=partial(raw_alert, what=url)), what=url)
+        return parse_alert_list(load_json(body, what=url, each=read_alert), what=url, dropped=dropped)
+
+    def _fetch_silences(
+        self, peer: str, dropped: list[str], failures: list[tuple[str, SourceError]]
+    ) -> tuple[Silence, ...]:
+        """A peer's silences; an unusable answer leaves mute reasons unknown, not the board blank."""
+        try:
+            return list_silences(self._client, peer=peer, max_bytes=self._max_bytes, dropped=dropped)
+        except BadAnswer as exc:
+            failures.append((peer, exc))
+            return ()
 
     def _fetch_status(self, peer: str) -> dict[str, str]:
         url = f"{peer}/api/v2/status"

@@ -62,22 +62,74 @@ class RawAlert:
     url: str
 
 
-def parse_alert_list(payload: object, *, what: str = "alerts") -> tuple[RawAlert, ...]:
-    """GET /api/v2/alerts (a list of gettableAlert, or of RawAlerts `raw_alert` already read) -> RawAlerts."""
+def parse_alert_list(
+    payload: object, *, what: str = "alerts", dropped: list[str] | None = None
+) -> tuple[RawAlert, ...]:
+    """GET /api/v2/alerts -> RawAlerts.
+
+    Items are gettableAlert objects, or what `read_alert` already made of them (a
+    RawAlert, or the reason it was unusable).  An unusable alert is left out and its
+    reason appended to `dropped`: one bad record never hides the others.
+    """
     if not isinstance(payload, list):
         raise BadAnswer(f"{what}: expected a list of alerts, got {_shape_of(payload)}")
-    return tuple(item if isinstance(item, RawAlert) else raw_alert(item, what=what) for item in payload)
+    reasons = dropped if dropped is not None else []
+    alerts: list[RawAlert] = []
+    for item in payload:
+        read = item if isinstance(item, (RawAlert, DroppedAlert)) else read_alert(item)
+        if isinstance(read, DroppedAlert):
+            reasons.append(read.reason)
+        else:
+            alerts.append(read)
+    return tuple(alerts)
 
 
-def parse_alert_groups(payload: object, *, what: str = "alerts/groups") -> tuple[RawAlert, ...]:
+@dataclass(frozen=True, slots=True)
+class DroppedAlert:
+    """Why one alert of an answer could not be read."""
+
+    reason: str
+
+
+def read_alert(item: object) -> RawAlert | DroppedAlert:
+    """One gettableAlert -> RawAlert, or the reason it is unusable ("labels is null")."""
+    problem = _alert_problem(item)
+    if problem is not None:
+        return DroppedAlert(problem)
+    try:
+        return raw_alert(item, what="alert")
+    except (BadAnswer, TypeError, ValueError, AttributeError) as exc:
+        return DroppedAlert(str(exc))
+
+
+def _alert_problem(item: object) -> str | None:
+    if not isinstance(item, dict):
+        return f"alert is {_shape_of(item)}"
+    for key, kind in (("fingerprint", str), ("labels", dict), ("status", dict)):
+        value = item.get(key)
+        if value is None:
+            return f"{key} is null" if key in item else f"no {key}"
+        if not isinstance(value, kind):
+            return f"{key} is {_shape_of(value)}"
+    annotations = item.get("annotations")
+    if annotations is not None and not isinstance(annotations, dict):
+        return f"annotations is {_shape_of(annotations)}"
+    return None
+
+
+def parse_alert_groups(
+    payload: object, *, what: str = "alerts/groups", dropped: list[str] | None = None
+) -> tuple[RawAlert, ...]:
     """GET /api/v2/alerts/groups -> the RawAlerts of every group (an alert may repeat)."""
     if not isinstance(payload, list):
         raise BadAnswer(f"{what}: expected a list of groups, got {_shape_of(payload)}")
+    reasons = dropped if dropped is not None else []
     alerts: list[RawAlert] = []
     for group in payload:
         if not isinstance(group, dict) or not isinstance(group.get("alerts"), list):
-            raise BadAnswer(f"{what}: group is {_shape_of(group)}, expected an object with alerts")
-        alerts.extend(raw_alert(item, what=what) for item in group["alerts"])
+            reasons.append(f"group is {_shape_of(group)}, expected an object with alerts")
+            continue
+        alerts.extend(parse_alert_list(group["alerts"], what=what, dropped=reasons))
     return tuple(alerts)
 
 
@@ -106,11 +158,20 @@ def raw_alert(item: object, *, what: str) -> RawAlert:
     )
 
 
-def parse_silences(payload: object, *, what: str = "silences") -> tuple[Silence, ...]:
-    """GET /api/v2/silences (a list of gettableSilence) -> Silences."""
+def parse_silences(
+    payload: object, *, what: str = "silences", dropped: list[str] | None = None
+) -> tuple[Silence, ...]:
+    """GET /api/v2/silences (a list of gettableSilence) -> Silences; unusable ones dropped with a reason."""
     if not isinstance(payload, list):
         raise BadAnswer(f"{what}: expected a list of silences, got {_shape_of(payload)}")
-    return tuple(parse_silence(item, what=what) for item in payload)
+    reasons = dropped if dropped is not None else []
+    silences: list[Silence] = []
+    for item in payload:
+        try:
+            silences.append(parse_silence(item, what="silence"))
+        except (BadAnswer, TypeError, ValueError, AttributeError) as exc:
+            reasons.append(str(exc).removeprefix("silence: "))
+    return tuple(silences)
 
 
 def parse_silence(item: object, *, what: str = "silence") -> Silence:

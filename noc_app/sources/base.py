@@ -135,3 +135,14 @@ def dropped_note(reasons: Sequence[str], noun: str) -> str | None:
         parts.append("…")
     plural = noun if len(reasons) == 1 else noun + "s"
     return f"{len(reasons)} {plural} dropped: {', '.join(parts)}"
+
+
+def all_unusable(errors: Sequence[str], asked: int) -> tuple[str, ...]:
+    """A degraded reason when every question of a poll got an unusable answer.
+
+    Each failed query is already its panel's QUERY ERROR; this keeps the feed strip
+    from showing a source green when nothing it answered could be used.
+    """
+    if asked == 0 or len(errors) < asked:
+        return ()
+    return (f"no usable answer to any of {asked} requests: {errors[0]}",)

@@ -109,7 +109,7 @@ class ElasticsearchSource:
             except QueryFailed as failure:
                 outcomes.failed(log_query.key, failure)
             except BadAnswer as exc:
-                outcomes.failed(log_query.key, QueryFailed(str(exc)))
+                outcomes.failed(log_query.key, QueryFailed(str(exc), unusable=True))
             else:
                 outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
                 if total:
@@ -120,7 +120,7 @@ class ElasticsearchSource:
             except QueryFailed as failure:
                 outcomes.failed(metric_query.key, failure)
             except BadAnswer as exc:
-                outcomes.failed(metric_query.key, QueryFailed(str(exc)))
+                outcomes.failed(metric_query.key, QueryFailed(str(exc), unusable=True))
         degraded = (*outcomes.degraded(), *client.take_redirect_notes())
         logs = self._book.lines() if self._plan.logs else None
         return Snapshot.build(

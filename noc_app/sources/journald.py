@@ -83,7 +83,7 @@ class JournaldSource:
             except QueryFailed as failure:
                 outcomes.failed(log_query.key, failure)
             except BadAnswer as exc:
-                outcomes.failed(log_query.key, QueryFailed(str(exc)))
+                outcomes.failed(log_query.key, QueryFailed(str(exc), unusable=True))
             else:
                 outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
         for metric_query in self._plan.metrics:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from noc_app.model import LogLine, QueryResult, freeze_labels
-from noc_app.sources.base import BadResponse, LogQuery
+from noc_app.sources.base import BadResponse, LogQuery, all_unusable
 
 QUERY_LABEL = "__query__"
 
@@ -105,9 +105,10 @@ def line_labels(labels: Mapping[str, str], query_key: str) -> Mapping[str, str]:
 class QueryFailed(Exception):
     """One query was refused or failed; `str()` is the backend's own message."""
 
-    def __init__(self, message: str, *, server_side: bool = False) -> None:
+    def __init__(self, message: str, *, server_side: bool = False, unusable: bool = False) -> None:
         super().__init__(message)
         self.server_side = server_side
+        self.unusable = unusable  # the backend answered, but not in a form we can read
 
 
 class QueryOutcomes:
@@ -116,6 +117,7 @@ class QueryOutcomes:
     def __init__(self) -> None:
         self.results: dict[str, QueryResult] = {}
         self._server_failures: list[str] = []
+        self._unusable: list[str] = []
         self._answered = 0
 
     def answered(self, key: str, result: QueryResult) -> None:
@@ -124,6 +126,8 @@ class QueryOutcomes:
 
     def failed(self, key: str, failure: QueryFailed) -> None:
         self.results[key] = QueryResult.build(error=str(failure))
+        if failure.unusable:
+            self._unusable.append(f"{key}: {failure}")
         if failure.server_side:
             self._server_failures.append(f"{key}: {failure}")
         else:
@@ -134,4 +138,5 @@ class QueryOutcomes:
         if self._server_failures and not self._answered:
             more = len(self._server_failures) - 1
             raise BadResponse(self._server_failures[0] + (f" (and {more} more)" if more else ""))
-        return tuple(f"query failed: {reason}" for reason in self._server_failures)
+        failed = tuple(f"query failed: {reason}" for reason in self._server_failures)
+        return (*failed, *all_unusable(self._unusable, len(self.results)))

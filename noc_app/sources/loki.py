@@ -97,7 +97,7 @@ class LokiSource:
             except QueryFailed as failure:
                 outcomes.failed(log_query.key, failure)
             except BadAnswer as exc:
-                outcomes.failed(log_query.key, QueryFailed(str(exc)))
+                outcomes.failed(log_query.key, QueryFailed(str(exc), unusable=True))
             else:
                 outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
         for metric_query in self._plan.metrics:
@@ -106,7 +106,7 @@ class LokiSource:
             except QueryFailed as failure:
                 outcomes.failed(metric_query.key, failure)
             except BadAnswer as exc:
-                outcomes.failed(metric_query.key, QueryFailed(str(exc)))
+                outcomes.failed(metric_query.key, QueryFailed(str(exc), unusable=True))
         degraded = (*outcomes.degraded(), *client.take_redirect_notes())
         logs = self._book.lines() if self._plan.logs else None
         return Snapshot.build(self.id, now, metrics=outcomes.results, logs=logs, degraded=degraded)

@@ -21,7 +21,14 @@ import httpx
 from noc_app.sources.options import count_option, duration_option
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Alert, QueryResult, Snapshot, Target
-from noc_app.sources.base import BadAnswer, BadResponse, MetricQuery, PollPlan
+from noc_app.sources.base import (
+    BadAnswer,
+    BadResponse,
+    MetricQuery,
+    PollPlan,
+    all_unusable,
+    dropped_note,
+)
 from noc_app.sources.http import make_client, max_bytes_of, request_bytes, status_error
 from noc_app.sources.offload import load_json, parse_big
 from noc_app.sources.prometheus_parse import (
@@ -76,25 +83,57 @@ class PrometheusSource:
         self._client = make_client(config, base_url=self._base_url + "/", transport=transport)
 
     def poll(self) -> Snapshot:
-        """Run the plan's queries, then alerts and targets when asked; blocking."""
+        """Run the plan's queries, then alerts and targets when asked; blocking.
+
+        An unusable answer fails only its own query (QUERY ERROR on its panel) or
+        section (Snapshot.errors); transport failures raise and fail the source.
+        """
         now = self._clock()
         if self._info is None:
             self._info = self._fetch_buildinfo()
         info = dict(self._info)
         metrics = {query.key: self._run_query(query, now) for query in self._plan.metrics}
+        failures = [r.error for r in metrics.values() if r.error]
+        errors: dict[str, str] = {}
+        notes: dict[str, list[str]] = {}
         alerts: tuple[Alert, ...] | None = None
         degraded: tuple[str, ...] = ()
         if self._plan.alerts:
-            alerts, pending, degraded = self._fetch_alerts()
-            if pending:
-                info["pending_alerts"] = _pending_text(pending)
+            dropped: list[str] = []
+            try:
+                alerts, pending, degraded = self._fetch_alerts(dropped)
+            except BadAnswer as exc:
+                errors["alerts"] = str(exc)
+            else:
+                if pending:
+                    info["pending_alerts"] = _pending_text(pending)
+                notes["alerts"] = [n for n in (dropped_note(dropped, "alert"),) if n]
         targets: tuple[Target, ...] | None = None
         if self._plan.targets:
-            targets = parse_targets(
-                self._get_data("api/v1/targets", {"state": "active"}, split=("data", "activeTargets"))
-            )
+            dropped = []
+            try:
+                data = self._get_data("api/v1/targets", {"state": "active"}, split=("data", "activeTargets"))
+                targets = parse_targets(data, dropped)
+            except BadAnswer as exc:
+                errors["targets"] = str(exc)
+            else:
+                notes["targets"] = [n for n in (dropped_note(dropped, "target"),) if n]
+        asked = len(metrics) + int(self._plan.alerts) + int(self._plan.targets)
+        degraded = (
+            *degraded,
+            *all_unusable([*failures, *errors.values()], asked),
+            *self._client.take_redirect_notes(),
+        )
         return Snapshot.build(
-            self.id, now, metrics=metrics, alerts=alerts, targets=targets, degraded=degraded, info=info
+            self.id,
+            now,
+            metrics=metrics,
+            alerts=alerts,
+            targets=targets,
+            degraded=degraded,
+            info=info,
+            errors=errors,
+            notes=notes,
         )
 
     def close(self) -> None:
@@ -123,7 +162,10 @@ class PrometheusSource:
             path = "api/v1/query_range"
             start, end = aligned_range(now, query.window_s, step)
             form.update(start=_number(start), end=_number(end), step=_number(step))
-        envelope = self._call("POST", path, query_data=True, data=form)
+        try:
+            envelope = self._call("POST", path, query_data=True, data=form)
+        except BadAnswer as exc:  # this query's answer only; the next one may be fine
+            return QueryResult.build(error=str(exc))
         if not envelope.ok:
             return QueryResult.build(error=_with_hint(envelope.error_text, expr), warnings=envelope.warnings)
         return build_query_result(
@@ -132,7 +174,9 @@ class PrometheusSource:
 
     # -- alerts, rules, targets, build info ----------------------------------
 
-    def _fetch_alerts(self) -> tuple[tuple[Alert, ...], tuple[str, ...], tuple[str, ...]]:
+    def _fetch_alerts(
+        self, dropped: list[str]
+    ) -> tuple[tuple[Alert, ...], tuple[str, ...], tuple[str, ...]]:
         alerts_data = self._get_data("api/v1/alerts", split=("data", "alerts"))
         rule_urls: dict[str, str] = {}
         try:
@@ -146,7 +190,11 @@ class PrometheusSource:
                 if rule.get("name") and rule.get("query"):
                     rule_urls.setdefault(str(rule["name"]), self._graph_url(str(rule["query"])))
         firing, pending = parse_alerts(
-            alerts_data, source_id=self.id, rule_urls=rule_urls, default_url=f"{self._base_url}/alerts"
+            alerts_data,
+            source_id=self.id,
+            rule_urls=rule_urls,
+            default_url=f"{self._base_url}/alerts",
+            dropped=dropped,
         )
         return firing, pending, reasons
 

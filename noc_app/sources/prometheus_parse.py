@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from noc_app.model import Alert, AlertState, QueryResult, Series, Severity, Target, freeze_labels
-from noc_app.sources.base import BadAnswer
+from noc_app.sources.base import BadAnswer, dropped_note
 from noc_app.sources.http import decode_json
 from noc_app.sources.legend import format_legend, series_key
 
@@ -90,6 +90,7 @@ class QueryData:
     series: tuple[SeriesParts, ...] = ()
     skipped_histograms: int = 0
     text: str = ""  # a string result
+    dropped: tuple[str, ...] = ()  # why each unusable series was left out
 
 
 def parse_query_data(
@@ -122,8 +123,8 @@ def read_query_data(data: object, *, what: str = "query") -> QueryData:
     if kind in ("matrix", "vector"):
         if not isinstance(result, list):
             raise BadAnswer(f"{what}: {kind} result is {_shape_of(result)}, expected a list")
-        series, skipped = _read_series_list(result, kind=kind, what=what)
-        return QueryData(kind=kind, series=series, skipped_histograms=skipped)
+        series, skipped, dropped = _read_series_list(result, kind=kind, what=what)
+        return QueryData(kind=kind, series=series, skipped_histograms=skipped, dropped=dropped)
     if kind == "scalar":
         x, y = _sample_arrays([result], what=f"{what}: scalar")
         return QueryData(kind=kind, series=(({}, x, y),))
@@ -148,6 +149,9 @@ def build_query_result(
         text = data.text
         shown = text if len(text) <= 80 else text[:80] + "…"
         return QueryResult.build(error=f"query returned a string, not numbers: {shown!r}", warnings=notes)
+    note = dropped_note(data.dropped, "series")
+    if note:
+        notes.append(note)
     if data.skipped_histograms:
         notes.append(
             f"{data.skipped_histograms} native histogram series skipped: wrap the query in "
@@ -171,26 +175,37 @@ def build_query_result(
     return QueryResult.build(series, warnings=notes, truncated=truncated)
 
 
-def _read_series_list(result: list[object], *, kind: str, what: str) -> tuple[tuple[SeriesParts, ...], int]:
+def _read_series_list(
+    result: list[object], *, kind: str, what: str
+) -> tuple[tuple[SeriesParts, ...], int, tuple[str, ...]]:
+    """(usable series, native histograms skipped, reasons for series dropped)."""
     series: list[SeriesParts] = []
+    dropped: list[str] = []
     skipped = 0
     samples_key = "values" if kind == "matrix" else "value"
     for item in result:
         if not isinstance(item, dict) or not isinstance(item.get("metric", {}), dict):
-            raise BadAnswer(f"{what}: {kind} item is {_shape_of(item)}, expected an object with metric")
+            dropped.append(f"{kind} item is {_shape_of(item)}, expected an object with metric")
+            continue
         labels = {str(k): str(v) for k, v in (item.get("metric") or {}).items()}
         samples = item.get(samples_key)
         if samples is None:
             if "histogram" in item or "histograms" in item:
                 skipped += 1
-                continue
-            raise BadAnswer(f"{what}: {kind} series {series_key(labels)} has no {samples_key!r}")
+            else:
+                dropped.append(f"no {samples_key!r}")
+            continue
         points = samples if kind == "matrix" else [samples]
         if not isinstance(points, list):
-            raise BadAnswer(f"{what}: {series_key(labels)} {samples_key} is {_shape_of(points)}")
-        x, y = _sample_arrays(points, what=f"{what}: series {series_key(labels)}")
+            dropped.append(f"{samples_key} is {_shape_of(points)}")
+            continue
+        try:
+            x, y = _sample_arrays(points, what=f"series {series_key(labels)}")
+        except BadAnswer as exc:
+            dropped.append(str(exc))
+            continue
         series.append((labels, x, y))
-    return tuple(series), skipped
+    return tuple(series), skipped, tuple(dropped)
 
 
 def _sample_arrays(points: list[Any], *, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -243,17 +258,31 @@ def labels_fingerprint(labels: Mapping[str, str]) -> str:
 
 
 def parse_alerts(
-    data: object, *, source_id: str, rule_urls: Mapping[str, str] | None = None, default_url: str = ""
+    data: object,
+    *,
+    source_id: str,
+    rule_urls: Mapping[str, str] | None = None,
+    default_url: str = "",
+    dropped: list[str] | None = None,
 ) -> tuple[tuple[Alert, ...], tuple[str, ...]]:
-    """(firing alerts, names of pending alerts) from /api/v1/alerts data."""
+    """(firing alerts, names of pending alerts) from /api/v1/alerts data.
+
+    An alert that is not what Prometheus sends is left out, its reason appended to
+    `dropped`, so one bad record never hides the others.
+    """
+    reasons = dropped if dropped is not None else []
     items = data.get("alerts") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise BadAnswer(f"alerts: unexpected data ({_shape_of(data)}), expected {{alerts: [...]}}")
     firing: list[Alert] = []
     pending: list[str] = []
     for item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("labels"), dict):
-            raise BadAnswer(f"alerts: alert is {_shape_of(item)}, expected an object with labels")
+        if not isinstance(item, dict):
+            reasons.append(f"alert is {_shape_of(item)}")
+            continue
+        if not isinstance(item.get("labels"), dict):
+            reasons.append("labels is null" if item.get("labels") is None else "labels is not an object")
+            continue
         labels = {str(k): str(v) for k, v in item["labels"].items()}
         name = labels.get("alertname", "")
         state = str(item.get("state", "")).lower()
@@ -262,7 +291,11 @@ def parse_alerts(
             continue
         if state != "firing":
             continue
-        annotations = {str(k): str(v) for k, v in (item.get("annotations") or {}).items()}
+        raw_annotations = item.get("annotations") or {}
+        if not isinstance(raw_annotations, dict):
+            reasons.append("annotations is not an object")
+            continue
+        annotations = {str(k): str(v) for k, v in raw_annotations.items()}
         firing.append(
             Alert(
                 fingerprint=labels_fingerprint(labels),
@@ -306,16 +339,25 @@ def rule_health_reasons(data: object) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def parse_targets(data: object) -> tuple[Target, ...]:
-    """Active scrape targets from /api/v1/targets data, sorted by job and instance."""
+def parse_targets(data: object, dropped: list[str] | None = None) -> tuple[Target, ...]:
+    """Active scrape targets from /api/v1/targets data, sorted by job and instance.
+
+    A target that is not an object with label object is left out, its reason
+    appended to `dropped`.
+    """
+    reasons = dropped if dropped is not None else []
     items = data.get("activeTargets") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise BadAnswer(f"targets: unexpected data ({_shape_of(data)}), expected {{activeTargets: [...]}}")
     targets = []
     for item in items:
         if not isinstance(item, dict):
-            raise BadAnswer(f"targets: target is {_shape_of(item)}, expected an object")
+            reasons.append(f"target is {_shape_of(item)}")
+            continue
         labels = item.get("labels") or {}
+        if not isinstance(labels, dict):
+            reasons.append("labels is not an object")
+            continue
         targets.append(
             Target(
                 job=str(labels.get("job") or item.get("scrapePool") or ""),

@@ -129,12 +129,17 @@ def list_silences(
     peer: str = "",
     filters: Sequence[str] = (),
     max_bytes: int = DEFAULT_MAX_BYTES,
+    dropped: list[str] | None = None,
 ) -> tuple[Silence, ...]:
-    """GET /api/v2/silences, optionally with matcher filters like 'alertname="X"'."""
+    """GET /api/v2/silences, optionally with matcher filters like 'alertname="X"'.
+
+    Unusable silences are left out, their reasons appended to `dropped`.
+    """
     url = f"{peer.rstrip('/')}/api/v2/silences" if peer else "api/v2/silences"
     params = [("filter", f) for f in filters]
     body = am_request(client, "GET", url, max_bytes=max_bytes, params=params)
-    return parse_silences(load_json(body, what=_shown_url(client, url)), what=_shown_url(client, url))
+    shown = _shown_url(client, url)
+    return parse_silences(load_json(body, what=shown), what=shown, dropped=dropped)
 
 
 def am_request(client: httpx.Client, method: str, url: str, *, max_bytes: int, **kwargs: Any) -> bytes:

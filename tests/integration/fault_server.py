@@ -23,6 +23,14 @@ need no server at all (connection refused, DNS failure) are plain URLs.
     huge        200 with OVERSIZE_BYTES of JSON and a Content-Length header
     hugechunked the same without Content-Length (chunked), so only reading finds out
     baddata     400 with Prometheus' own error envelope (a per-query error)
+    echo500     500, the body echoes the request line and headers (a debug page)
+    echo401     401, the body echoes the request headers
+    echoenvelope 422 Prometheus error envelope whose error text echoes the headers
+    echoamjson  500 with Alertmanager's JSON-string error echoing the headers
+    echolabels  200 vector whose series labels carry the Authorization header
+    redirect    307 to `server.redirect_to` + the same path (another origin)
+
+Every request's headers are kept in `server.requests` as (case, headers).
 
 The HTTPS twin (`tls_server`) serves the `ok` behaviour with the self-signed
 certificate in tls/ (see tls/README.md).
@@ -130,6 +138,7 @@ class FaultHandler(BaseHTTPRequestHandler):
         query.update(parse_qs(body))
         case, _, rest = url.path.lstrip("/").partition("/")
         self.server.hits.append(case)
+        self.server.requests.append((case, {k.lower(): v for k, v in self.headers.items()}))
         handler = getattr(self, f"fault_{case}", None)
         if handler is None:
             self.reply_json(404, {"status": "error", "errorType": "not_found", "error": f"unknown fault {case!r}"})
@@ -241,6 +250,38 @@ class FaultHandler(BaseHTTPRequestHandler):
                               "error": '1:6: parse error: unexpected right parenthesis \')\''})
 
 
+    # -- hostile backends: echo what we sent, send us elsewhere --------------------
+
+    def _echo(self) -> str:
+        lines = [f"{self.command} {self.path}"] + [f"{k}: {v}" for k, v in self.headers.items()]
+        return "\n".join(lines)
+
+    def fault_echo500(self, path: str, query: dict[str, list[str]]) -> None:
+        self.reply(500, ("debug dump\n" + self._echo()).encode(), content_type="text/plain")
+
+    def fault_echo401(self, path: str, query: dict[str, list[str]]) -> None:
+        self.reply(401, ("unauthorized, you sent:\n" + self._echo()).encode(), content_type="text/plain",
+                   headers={"WWW-Authenticate": "Bearer"})
+
+    def fault_echoenvelope(self, path: str, query: dict[str, list[str]]) -> None:
+        self.reply_json(422, {"status": "error", "errorType": "execution", "error": self._echo(),
+                              "warnings": [self._echo()]})
+
+    def fault_echoamjson(self, path: str, query: dict[str, list[str]]) -> None:
+        self.reply_json(500, "failed to get alerts: " + self._echo())
+
+    def fault_echolabels(self, path: str, query: dict[str, list[str]]) -> None:
+        seen = self.headers.get("Authorization", "") + " " + self.headers.get("X-Api-Key", "")
+        result = [{"metric": {"job": "echo", "instance": seen}, "value": [time.time(), "1"]}]
+        self.reply_json(200, {"status": "success", "data": {"resultType": "vector", "result": result}})
+
+    def fault_redirect(self, path: str, query: dict[str, list[str]]) -> None:
+        target = self.server.redirect_to.rstrip("/") + path
+        if urlsplit(self.path).query:
+            target += "?" + urlsplit(self.path).query
+        self.reply(307, b"", content_type="text/plain", headers={"Location": target})
+
+
 class FaultHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -249,6 +290,8 @@ class FaultHTTPServer(ThreadingHTTPServer):
         super().__init__(address, FaultHandler)
         self.stopping = threading.Event()
         self.hits: list[str] = []
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.redirect_to = ""
         if ssl_context is not None:
             self.socket = ssl_context.wrap_socket(self.socket, server_side=True)
 
@@ -270,6 +313,10 @@ class FaultServer:
     @property
     def hits(self) -> list[str]:
         return self.server.hits
+
+    @property
+    def requests(self) -> list[tuple[str, dict[str, str]]]:
+        return self.server.requests
 
 
 @contextmanager

@@ -49,10 +49,10 @@ class Backend:
     def route(self, path: str, handler: Handler | httpx.Response | bytes, *, host: str | None = None) -> None:
         if isinstance(handler, httpx.Response):
             response = handler
-            handler = lambda _request: response  # noqa: E731
+            handler = lambda _request: response
         elif isinstance(handler, bytes):
             content = handler
-            handler = lambda _request: json_response(content)  # noqa: E731
+            handler = lambda _request: json_response(content)
         self.routes[f"{host or ''}{path}"] = handler
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -78,3 +78,12 @@ def backend() -> Backend:
 def source_config(kind: str, url: str | None, **overrides: object) -> SourceConfig:
     source_id = str(overrides.pop("id", f"{kind}-test"))
     return SourceConfig(id=source_id, kind=kind, url=url, **overrides)  # type: ignore[arg-type]
+
+
+def answer_problem(snapshot, key: str) -> str:
+    """What a poll says about one query's unusable answer: its error, else its warnings.
+
+    The backend answered, so the poll returns; only that query's panel shows the problem.
+    """
+    result = snapshot.metrics[key]
+    return result.error or " | ".join(result.warnings)

@@ -19,11 +19,16 @@ from noc_app.sources.base import (
     MetricQuery,
     PollPlan,
     RateLimited,
-    ResponseTooLarge,
 )
-from noc_app.sources.elasticsearch import ElasticsearchSource, envelope_message, histogram_interval
+from noc_app.sources.elasticsearch import (
+    ElasticsearchSource,
+    envelope_message,
+    histogram_interval,
+)
 from noc_app.sources.log_window import QUERY_LABEL
 from noc_app.sources.registry import create_source
+
+from .conftest import answer_problem
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "elasticsearch"
 NOW = 1_700_000_000.0
@@ -72,7 +77,7 @@ def test_hits_become_log_lines():
 
     (line,) = snapshot.logs
     assert line.text == "GET /search HTTP/1.1 200 1070000"
-    assert line.ts == dt.datetime(2099, 11, 15, 14, 12, 12, tzinfo=dt.timezone.utc).timestamp()
+    assert line.ts == dt.datetime(2099, 11, 15, 14, 12, 12, tzinfo=dt.UTC).timestamp()
     assert line.cursor == "my-index-000001/0"
     assert line.level is LogLevel.INFO
     assert dict(line.labels) == {"_index": "my-index-000001", QUERY_LABEL: LOG.key}
@@ -204,7 +209,7 @@ class GrowingIndex:
         matching = [d for d in self.docs if bounds["gte"] <= d[1] <= bounds["lte"]]
         matching.sort(key=lambda d: d[1], reverse=True)
         hits = [
-            hit(doc_id, {"@timestamp": dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).isoformat(),
+            hit(doc_id, {"@timestamp": dt.datetime.fromtimestamp(ms / 1000, dt.UTC).isoformat(),
                          "message": message}, sort=[ms])
             for doc_id, ms, message in matching[: body["size"]]
         ]
@@ -291,10 +296,10 @@ def test_instant_count_uses_the_count_api():
     assert (series.name, series.last_value, series.last_time) == ("errors", 42.0, NOW)
 
 
-def test_missing_histogram_is_a_bad_response():
-    with pytest.raises(BadResponse, match="aggregations.over_time.buckets"):
-        make_source(serve(fixture("date_histogram_response.opensearch_doc.json")),
-                    PollPlan(metrics=(MetricQuery(key="m", expr="*"),))).poll()
+def test_missing_histogram_is_that_querys_error():
+    snapshot = make_source(serve(fixture("date_histogram_response.opensearch_doc.json")),
+                           PollPlan(metrics=(MetricQuery(key="m", expr="*"),))).poll()
+    assert "aggregations.over_time.buckets" in snapshot.metrics["m"].error
 
 
 # -- errors -----------------------------------------------------------------------------
@@ -378,10 +383,6 @@ def test_partial_results_are_warnings():
         (502, b"<html><body>502 Bad Gateway</body></html>", BadResponse),
         (503, b"upstream connect error", BadResponse),
         (404, b"404 page not found", BadResponse),
-        (200, b"<html>login</html>", BadResponse),
-        (200, b'{"took": 1, "hits": {"total": 3', BadResponse),
-        (200, b'{"took": 1}', BadResponse),
-        (200, b"[]", BadResponse),
     ],
 )
 def test_source_level_failures(status, body, error):
@@ -405,10 +406,25 @@ def test_old_text_error_envelope():
     assert envelope_message(b'{"status": 404}') is None
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html>login</html>", "expected JSON, got HTML"),
+        (b'{"took": 1, "hits": {"total": 3', "invalid or truncated JSON"),
+        (b'{"took": 1}', "hits"),
+        (b"[]", "expected a JSON object"),
+    ],
+)
+def test_unusable_answers_fail_only_their_query(body, message):
+    snapshot = make_source(serve(body), PollPlan(logs=(LOG,))).poll()
+    assert message in answer_problem(snapshot, LOG.key)
+    assert any("no usable answer" in reason for reason in snapshot.degraded)
+
+
 def test_oversized_body_is_refused():
-    with pytest.raises(ResponseTooLarge):
-        make_source(serve(fixture("search_response_hits.es_spec.json")), PollPlan(logs=(LOG,)),
-                    max_response_mb=0.0005).poll()
+    snapshot = make_source(serve(fixture("search_response_hits.es_spec.json")), PollPlan(logs=(LOG,)),
+                           max_response_mb=0.0005).poll()
+    assert "response too large" in snapshot.metrics[LOG.key].error
 
 
 def test_constructor_validates_config():

@@ -2,7 +2,9 @@
 
 Every row is (handler behaviour, expected SourceError type, message fragment); the
 same behaviour is applied to every request the adapter makes, and the poll must
-raise exactly that error with the cause chained where httpx raised.
+raise exactly that error with the cause chained where httpx raised.  A BadAnswer
+(the backend answered, but unusably) fails only the query or section that got it:
+the poll returns, that panel's error names the problem and the source is DEGRADED.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from noc_app.model import Snapshot
 from noc_app.sources.alertmanager import AlertmanagerSource
 from noc_app.sources.base import (
     AuthFailed,
+    BadAnswer,
     BadResponse,
     MetricQuery,
     PollPlan,
@@ -26,6 +30,11 @@ from noc_app.sources.base import (
 from noc_app.sources.prometheus import PrometheusSource
 
 from .conftest import fixture_bytes, source_config
+
+
+class DroppedRecords:
+    """Table marker: the answer was usable, but records in it were dropped with a note."""
+
 
 # nginx's stock error page, as a reverse proxy in front of a dead backend serves it.
 NGINX_502 = (
@@ -66,8 +75,8 @@ COMMON = [
      "connection broken", None),
     ("proxy-html-502", respond(502, NGINX_502, **{"Content-Type": "text/html"}), BadResponse,
      "HTTP 502 from", None),
-    ("html-200", respond(200, NGINX_502), BadResponse, "expected JSON, got HTML", None),
-    ("empty-200", respond(200, b""), BadResponse, "empty response body", None),
+    ("html-200", respond(200, NGINX_502), BadAnswer, "expected JSON, got HTML", None),
+    ("empty-200", respond(200, b""), BadAnswer, "empty response body", None),
     ("401", respond(401, b"Unauthorized"), AuthFailed, "HTTP 401", None),
     ("403", respond(403, b"forbidden"), AuthFailed, "HTTP 403", None),
     ("429-retry-after", respond(429, b"slow down", **{"Retry-After": "30"}), RateLimited, "HTTP 429", 30.0),
@@ -79,23 +88,23 @@ COMMON = [
 ]  # fmt: skip
 
 PROMETHEUS_ONLY = [
-    ("truncated-json", respond(200, PROM_VECTOR[:-25]), BadResponse, "invalid or truncated JSON", None),
-    ("data-is-a-list", respond(200, b'{"status":"success","data":[1, 2]}'), BadResponse,
+    ("truncated-json", respond(200, PROM_VECTOR[:-25]), BadAnswer, "invalid or truncated JSON", None),
+    ("data-is-a-list", respond(200, b'{"status":"success","data":[1, 2]}'), BadAnswer,
      "unexpected data (a list of 2)", None),
-    ("not-an-envelope", respond(200, b'{"result": []}'), BadResponse, "not a Prometheus API response", None),
+    ("not-an-envelope", respond(200, b'{"result": []}'), BadAnswer, "not a Prometheus API response", None),
     ("result-not-a-list", respond(200, b'{"status":"success","data":{"resultType":"vector","result":{}}}'),
-     BadResponse, "vector result is an object", None),
+     BadAnswer, "vector result is an object", None),
     ("unknown-result-type", respond(200, b'{"status":"success","data":{"resultType":"exemplars","result":[]}}'),
-     BadResponse, "unknown resultType 'exemplars'", None),
+     BadAnswer, "unknown resultType 'exemplars'", None),
     ("plain-text-404", respond(404, fixture_bytes("prometheus", "not_found_404.prom_v2.42.0.txt")), BadResponse,
      "HTTP 404 from http://prom.test:9090/api/v1/query: 404 page not found", None),
 ]  # fmt: skip
 
 ALERTMANAGER_ONLY = [
-    ("truncated-json", respond(200, AM_ALERTS[:-25]), BadResponse, "invalid or truncated JSON", None),
-    ("alerts-not-a-list", respond(200, b'{"alerts": []}'), BadResponse, "expected a list of alerts", None),
-    ("alert-without-fingerprint", respond(200, b'[{"labels": {}}]'), BadResponse,
-     "expected fingerprint, labels and status", None),
+    ("truncated-json", respond(200, AM_ALERTS[:-25]), BadAnswer, "invalid or truncated JSON", None),
+    ("alerts-not-a-list", respond(200, b'{"alerts": []}'), BadAnswer, "expected a list of alerts", None),
+    ("alert-without-fingerprint", respond(200, b'[{"labels": {}}]'), DroppedRecords,
+     "1 alert dropped: no fingerprint", None),
     ("json-string-500", respond(500, b'"failed to get alerts: context canceled"'), BadResponse,
      "HTTP 500 from http://am.test:9093/api/v2/alerts: failed to get alerts: context canceled", None),
     ("json-string-400", respond(400, b'"bad matcher format: alertname=~["'), BadResponse,
@@ -123,6 +132,16 @@ CASES = [
 @pytest.mark.parametrize(("make", "behaviour", "expected", "fragment", "retry_after"), CASES)
 def test_error_table(make, behaviour, expected, fragment, retry_after):
     source = make(httpx.MockTransport(behaviour))
+    if expected is DroppedRecords:
+        snap = source.poll()
+        assert fragment in " ".join(note for notes in snap.notes.values() for note in notes)
+        return
+    if issubclass(expected, BadAnswer):
+        snap = source.poll()
+        problems = answer_problems(snap)
+        assert problems and all(fragment in p for p in problems), problems
+        assert any(fragment in d for d in snap.degraded), snap.degraded  # never green on garbage
+        return
     with pytest.raises(SourceError) as caught:
         source.poll()
     error = caught.value
@@ -133,6 +152,11 @@ def test_error_table(make, behaviour, expected, fragment, retry_after):
     if expected is Unreachable:
         assert isinstance(error.__cause__, httpx.TransportError)
     source.close()
+
+
+def answer_problems(snap: Snapshot) -> list[str]:
+    """Every per-query and per-section error of a poll."""
+    return [r.error for r in snap.metrics.values() if r.error] + list(snap.errors.values())
 
 
 def test_size_cap_leaves_normal_answers_alone():

@@ -21,11 +21,12 @@ from noc_app.sources.base import (
     LogQuery,
     MetricQuery,
     PollPlan,
-    ResponseTooLarge,
 )
 from noc_app.sources.journald import OVERSIZE_TEXT, JournaldSource, parse_matches
 from noc_app.sources.log_window import QUERY_LABEL, QueryFailed
 from noc_app.sources.registry import create_source
+
+from .conftest import answer_problem
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "journald"
 NOW = 1_700_000_000.0
@@ -307,8 +308,8 @@ def test_server_error_fails_the_poll():
 @pytest.mark.parametrize(
     ("body", "content_type", "message"),
     [
-        (b"Jul 17 18:01:01 epsilon CROND[8278]: (root) CMD\n", "text/plain", "not JSON"),
-        (json_lines([entry(1)]) + b'{"__CURSOR": "s=1;i=2", "MESS', "application/json", "line 2"),
+        (json_lines([entry(1)]) + b'{"__CURSOR": "s=1;i=2", "MESS', "application/json",
+         "1 journal entry dropped: invalid or truncated JSON"),
         (b"[1, 2]\n", "application/json", "not a JSON object"),
         (json.dumps({"MESSAGE": "x", "__REALTIME_TIMESTAMP": "1"}).encode(), "application/json", "__CURSOR"),
         (json.dumps({"MESSAGE": "x", "__CURSOR": "c"}).encode(), "application/json", "__REALTIME_TIMESTAMP"),
@@ -316,15 +317,22 @@ def test_server_error_fails_the_poll():
         (json_lines([entry(1, message={"a": 1})]), "application/json", "unexpected type"),
     ],
 )
-def test_malformed_bodies_are_bad_responses(body, content_type, message):
-    with pytest.raises(BadResponse, match=message):
-        make_source(serve(body, content_type=content_type), PollPlan(logs=(LOG,))).poll()
+def test_malformed_bodies_fail_only_their_query(body, content_type, message):
+    snapshot = make_source(serve(body, content_type=content_type), PollPlan(logs=(LOG,))).poll()
+    assert message in answer_problem(snapshot, LOG.key)
+
+
+def test_a_server_that_is_not_a_journal_gateway_fails_the_source():
+    with pytest.raises(BadResponse, match="not JSON"):
+        make_source(serve(b"Jul 17 18:01:01 epsilon CROND[8278]: (root) CMD\n", content_type="text/plain"),
+                    PollPlan(logs=(LOG,))).poll()
 
 
 def test_oversized_body_is_refused():
     body = json_lines([entry(i) for i in range(1, 50)])
-    with pytest.raises(ResponseTooLarge):
-        make_source(serve(body), PollPlan(logs=(LOG,)), max_response_mb=0.001).poll()
+    snapshot = make_source(serve(body), PollPlan(logs=(LOG,)), max_response_mb=0.001).poll()
+    assert "response too large" in snapshot.metrics[LOG.key].error
+    assert any("no usable answer" in reason for reason in snapshot.degraded)
 
 
 def test_metric_queries_are_query_errors():

@@ -15,7 +15,12 @@ from noc_app.sources.log_window import (
     QueryOutcomes,
     line_labels,
 )
-from noc_app.sources.options import duration_option, flag_option, required_url, text_option
+from noc_app.sources.options import (
+    duration_option,
+    flag_option,
+    required_url,
+    text_option,
+)
 
 
 def line(cursor: str, ts: float, key: str = "q") -> LogLine:

@@ -18,11 +18,12 @@ from noc_app.sources.base import (
     MetricQuery,
     PollPlan,
     RateLimited,
-    ResponseTooLarge,
 )
 from noc_app.sources.log_window import QUERY_LABEL
 from noc_app.sources.loki import LokiSource, detect_level
 from noc_app.sources.registry import create_source
+
+from .conftest import answer_problem
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "loki"
 NOW = 1_700_000_000.0
@@ -372,15 +373,16 @@ def test_unauthorized_and_rate_limited():
          b'[{"stream": {"a": 1}, "values": []}]}}', "not a label object"),
     ],
 )
-def test_malformed_bodies_are_bad_responses(body, message):
-    with pytest.raises(BadResponse, match=message):
-        make_source(serve(body), PollPlan(logs=(LOG,))).poll()
+def test_malformed_bodies_fail_only_their_query(body, message):
+    snapshot = make_source(serve(body), PollPlan(logs=(LOG,))).poll()
+    assert message in answer_problem(snapshot, LOG.key)
 
 
 def test_oversized_body_is_refused():
     handler = serve(fixture("query_range_streams_with_warnings.marshal_test.json"))
-    with pytest.raises(ResponseTooLarge):
-        make_source(handler, PollPlan(logs=(LOG,)), max_response_mb=0.001).poll()
+    snapshot = make_source(handler, PollPlan(logs=(LOG,)), max_response_mb=0.001).poll()
+    assert "response too large" in snapshot.metrics[LOG.key].error
+    assert any("no usable answer" in reason for reason in snapshot.degraded)
 
 
 def test_constructor_validates_config_and_close_is_idempotent():

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import httpx
 import numpy as np
 import pytest
 
 from noc_app.model import AlertState, Severity
-from noc_app.sources.base import BadResponse, MetricQuery, PollPlan, Source, Unreachable
+from noc_app.sources.base import MetricQuery, PollPlan, Source, Unreachable
 from noc_app.sources.prometheus import PrometheusSource
 from noc_app.sources.registry import create_source
 
-from .conftest import Backend, fixture_bytes, fixture_json, form_of, json_response, source_config
+from .conftest import (
+    Backend,
+    fixture_bytes,
+    fixture_json,
+    form_of,
+    json_response,
+    source_config,
+)
 
 PROM = "prometheus"
 NOW = 1795833163.4  # shortly after the 2.42.0 captures were taken
@@ -426,10 +434,12 @@ def test_config_problems_are_named():
         PrometheusSource(source_config(PROM, URL, options={"scrape_interval": "soon"}), PollPlan())
 
 
-def test_wrong_sample_shape_is_a_bad_response(backend):
+def test_a_series_with_a_malformed_sample_is_dropped_with_a_note(backend):
     body = {"status": "success", "data": {"resultType": "matrix", "result": [
-        {"metric": {"job": "x"}, "values": [[1, "1"], [2, "not a number"]]}]}}  # fmt: skip
+        {"metric": {"job": "x"}, "values": [[1, "1"], [2, "abc"]]},
+        {"metric": {"job": "y"}, "values": [[1, "1"], [2, "2"]]}]}}  # fmt: skip
     backend.route("/api/v1/query_range", json_response(body))
-    expected = r'series \{job="x"\}: samples are not \[timestamp, "value"\] pairs'
-    with pytest.raises(BadResponse, match=expected):
-        make_source(backend, MetricQuery(key="k", expr="x")).poll()
+    result = make_source(backend, MetricQuery(key="k", expr="x")).poll().metrics["k"]
+    assert [s.key for s in result.series] == ['{job="y"}'] and result.error is None
+    (note,) = result.warnings
+    assert re.match(r'1 series dropped: series \{job="x"\}: samples are not \[timestamp, "value"\] pairs', note)

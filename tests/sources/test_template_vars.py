@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from noc_app.sources.step import aligned_range, choose_step, nice_step, prometheus_duration
+from noc_app.sources.step import (
+    aligned_range,
+    choose_step,
+    nice_step,
+    prometheus_duration,
+)
 from noc_app.sources.template_vars import (
     builtin_variables,
     rate_interval,
