@@ -10,6 +10,9 @@ resolved in worker threads and redacted on every thread.
 
     register_secret(token)                 # where a secret value is resolved
     redact("HTTP 500: Bearer abc123 ...")  # -> "HTTP 500: Bearer *** ..."
+
+Log records are masked as they are made (a log-record factory installed with the
+first secret), so every logger and handler — httpx's included — is covered.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import threading
 import urllib.parse
 
 MASK = "***"
+MIN_FORM_LEN = 4
 
 _lock = threading.Lock()
 _values: set[str] = set()
@@ -41,7 +45,8 @@ def secret_forms(value: str) -> set[str]:
             ascii_form = encoded.decode("ascii")
             forms.add(ascii_form)
             forms.add(ascii_form.rstrip("="))
-    return {form for form in forms if form}
+    # A form this short would mask ordinary text everywhere; no real secret is that short.
+    return {form for form in forms if len(form) >= MIN_FORM_LEN}
 
 
 def register_secret(value: str) -> None:
@@ -56,6 +61,7 @@ def register_secret(value: str) -> None:
             # Longest first, so a secret that contains another is masked whole.
             ordered = sorted(_values, key=len, reverse=True)
             _pattern = re.compile("|".join(map(re.escape, ordered)))
+    _install_record_redaction()
 
 
 def register_basic_auth(username: str, password: str) -> None:
@@ -91,20 +97,31 @@ def forget_secrets() -> None:
         _pattern = None
 
 
-class RedactingFormatter(logging.Formatter):
-    """Formats a record as its inner formatter does, then masks secrets (tracebacks included)."""
+def _redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Mask secrets in a record as it is made, whatever handler or formatter later prints it."""
+    if _pattern is None:
+        return record
+    message = record.getMessage()
+    masked = redact(message)
+    if masked != message:
+        record.msg, record.args = masked, None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+    return record
 
-    def __init__(self, inner: logging.Formatter | None = None) -> None:
-        super().__init__()
-        self._inner = inner or logging.Formatter()
 
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(self._inner.format(record))
+def _install_record_redaction() -> None:
+    """From the first registered secret on, every log record of every logger is masked at birth.
 
+    Done here rather than by the CLI so no entry point (CLI, tests, an embedding
+    program) can forget it; idempotent.
+    """
+    current = logging.getLogRecordFactory()
+    if getattr(current, "noc_redacting", False):
+        return
 
-def install_log_redaction(logger: logging.Logger | None = None) -> None:
-    """Wrap the formatter of every handler of `logger` (default: root) in RedactingFormatter."""
-    target = logger or logging.getLogger()
-    for handler in target.handlers:
-        if not isinstance(handler.formatter, RedactingFormatter):
-            handler.setFormatter(RedactingFormatter(handler.formatter))
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        return _redact_record(current(*args, **kwargs))
+
+    factory.noc_redacting = True  # type: ignore[attr-defined]  # marker: installed once
+    logging.setLogRecordFactory(factory)
