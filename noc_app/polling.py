@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TypedDict
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -74,6 +75,15 @@ class _SourceSlot:
     failures: int = 0
     refresh_pending: bool = False
     last_started: float = 0.0
+
+
+class PollerOptions(TypedDict, total=False):
+    """The optional keyword arguments of Poller (tests pass a fake clock or executor)."""
+
+    executor: Executor | None
+    clock: Callable[[], float]
+    rng: Callable[[], float]
+    parent: QObject | None
 
 
 class Poller(QObject):
