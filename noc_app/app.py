@@ -12,13 +12,17 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode, ScreenConfig
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
     from noc_app.runtime import Runtime
+    from noc_app.widgets.wall_window import WallWindow
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +107,14 @@ def screen_dashboards(config: AppConfig, screen: ScreenConfig) -> tuple[tuple[Da
     return (config.dashboard(screen.dashboard or config.dashboards[0].id),), None
 
 
+class _ConfigOverrides(TypedDict, total=False):
+    mode: Mode
+    theme: str
+
+
 def effective_config(config: AppConfig, options: LaunchOptions) -> AppConfig:
     """The config with command-line mode and theme applied."""
-    changes: dict[str, object] = {}
+    changes: _ConfigOverrides = {}
     if options.mode is not None:
         changes["mode"] = options.mode
     if options.theme is not None:
@@ -117,17 +126,20 @@ def effective_config(config: AppConfig, options: LaunchOptions) -> AppConfig:
     return dataclasses.replace(config, **changes) if changes else config
 
 
-def build_windows(config: AppConfig, runtime: Runtime, options: LaunchOptions, *, size: tuple[int, int] | None = None) -> list:
+def build_windows(
+    config: AppConfig, runtime: Runtime, options: LaunchOptions, *, size: tuple[int, int] | None = None
+) -> list[WallWindow]:
     """Create (not show) one WallWindow per configured screen."""
     from noc_app.themes import load_theme
     from noc_app.widgets.wall_window import WallWindow
 
     theme = load_theme(config.theme)
-    windows = []
+    windows: list[WallWindow] = []
     for screen in resolve_screens(config, options):
         dashboards, interval = screen_dashboards(config, screen)
         window = WallWindow(
-            config, dashboards, runtime.store, theme, mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock
+            config, dashboards, runtime.store, theme,
+            mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock,
         )
         window.setProperty("noc_screen_index", screen.screen)
         if size is not None:
@@ -136,7 +148,7 @@ def build_windows(config: AppConfig, runtime: Runtime, options: LaunchOptions, *
     return windows
 
 
-def place_and_show(windows: list, *, fullscreen: bool) -> None:
+def place_and_show(windows: Sequence[WallWindow], *, fullscreen: bool) -> None:
     """Put each window on its monitor; full screen in kiosk mode or when asked."""
     from PySide6.QtGui import QGuiApplication
 
@@ -180,7 +192,7 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def make_application(argv: list[str] | None = None):
+def make_application(argv: list[str] | None = None) -> QCoreApplication:
     """The QApplication, created once, with the app's name set."""
     from PySide6.QtWidgets import QApplication
 
@@ -225,7 +237,7 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     return int(app.exec())
 
 
-def run_for(app, seconds: float) -> None:
+def run_for(app: QCoreApplication, seconds: float) -> None:
     """Run the Qt event loop for a while (polls happen, the wall paints)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -234,7 +246,9 @@ def run_for(app, seconds: float) -> None:
     loop.exec()
 
 
-def take_screenshot(config: AppConfig, options: LaunchOptions, *, size: tuple[int, int], after_s: float, out: str) -> int:
+def take_screenshot(
+    config: AppConfig, options: LaunchOptions, *, size: tuple[int, int], after_s: float, out: str
+) -> int:
     """Render the wall offscreen after it has polled for after_s seconds and write a PNG."""
     config = effective_config(config, options)
     resolve_screens(config, options)
@@ -251,7 +265,8 @@ def take_screenshot(config: AppConfig, options: LaunchOptions, *, size: tuple[in
     try:
         run_for(app, after_s)
         image = window.grab().toImage()
-        if not image.save(out, "PNG"):
+        # PySide6's stubs type `format` as bytes, but the binding accepts only str here (bytes raise ValueError).
+        if not image.save(out, "PNG"):  # type: ignore[call-overload]  # stub/binding mismatch, see above
             raise StartupError(f"could not write {out}")
     finally:
         runtime.stop()

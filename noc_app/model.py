@@ -139,14 +139,14 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def _feed(h: hashlib._Hash, part: object) -> None:
+def _feed(h: hashlib.blake2b, part: object) -> None:
     # Recurse into tuples/lists: repr() of a numpy array is slow and elides the
     # middle of long arrays, so arrays nested in tuples must be hashed as bytes.
     if isinstance(part, np.ndarray):
         # A CRC of the raw bytes (4x cheaper than feeding them to blake2b) is plenty to
         # notice a changed series; dtype and shape go in too.
         h.update(f"{part.dtype}{part.shape}".encode())
-        h.update(zlib.crc32(memoryview(np.ascontiguousarray(part)).cast("B")).to_bytes(4, "little"))
+        h.update(zlib.crc32(np.ascontiguousarray(part).data.cast("B")).to_bytes(4, "little"))
     elif isinstance(part, (tuple, list)):
         h.update(b"(")
         for item in part:

@@ -8,6 +8,7 @@ honoured).  The poller never looks at the UI: widgets decide how to show data.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import threading
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import TypedDict
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -73,6 +75,15 @@ class _SourceSlot:
     failures: int = 0
     refresh_pending: bool = False
     last_started: float = 0.0
+
+
+class PollerOptions(TypedDict, total=False):
+    """The optional keyword arguments of Poller (tests pass a fake clock or executor)."""
+
+    executor: Executor | None
+    clock: Callable[[], float]
+    rng: Callable[[], float]
+    parent: QObject | None
 
 
 class Poller(QObject):
@@ -173,7 +184,11 @@ class Poller(QObject):
             return
         with self._in_flight_lock:
             self._in_flight.add(future)
-        future.add_done_callback(lambda f, sid=source_id: self._deliver(sid, f, started))
+
+        def delivered(done: Future[Snapshot]) -> None:
+            self._deliver(source_id, done, started)
+
+        future.add_done_callback(delivered)
 
     def _deliver(self, source_id: str, future: Future[Snapshot], started: float) -> None:
         """Runs in the worker thread: mask secrets, then hand the outcome to the GUI thread."""
@@ -191,10 +206,8 @@ class Poller(QObject):
         else:
             log.error("poll of %s raised an unexpected error", source_id, exc_info=exc)
             outcome = scrub_error(BadResponse(f"internal error: {type(exc).__name__}: {exc}"))
-        try:
+        with contextlib.suppress(RuntimeError):  # poller deleted during shutdown
             self._done.emit(source_id, outcome, latency_ms)
-        except RuntimeError:  # poller deleted during shutdown
-            pass
 
     def _on_done(self, source_id: str, outcome: object, latency_ms: float) -> None:
         slot = self._slots.get(source_id)

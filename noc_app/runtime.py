@@ -9,12 +9,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from noc_app.config.schema import AppConfig, SourceConfig
 from noc_app.model import Snapshot
 from noc_app.plans import build_plans
-from noc_app.polling import Poller
+from noc_app.polling import Poller, PollerOptions
 from noc_app.sources.base import PollPlan, Source, SourceError
 from noc_app.sources.registry import create_source
 from noc_app.store import Store
@@ -69,7 +68,7 @@ class Runtime:
         *,
         source_factory: SourceFactory | None = None,
         wall_clock: Callable[[], float] = time.time,
-        poller_kwargs: Mapping[str, Any] | None = None,
+        poller_kwargs: PollerOptions | None = None,
     ) -> None:
         self.config = config
         self.wall_clock = wall_clock
@@ -81,7 +80,7 @@ class Runtime:
         self.poller = Poller(
             self.sources,
             {sc.id: sc.interval_s for sc in config.sources},
-            **dict(poller_kwargs or {}),
+            **(poller_kwargs or {}),
         )
         self.poller.succeeded.connect(self._on_succeeded)
         self.poller.failed.connect(self._on_failed)

@@ -115,19 +115,31 @@ def metric_panel_view(
     if snapshot is None or base.state in (DataState.AUTH_FAILED, DataState.STALE, DataState.LOADING):
         return base
     results = metric_results(panel, dashboard_id, snapshot)
-    warnings = tuple(w for r in results if r is not None for w in (*r.warnings, *(r.truncated and [r.truncated] or [])))
+    warnings = tuple(
+        w for r in results if r is not None for w in (*r.warnings, *([r.truncated] if r.truncated else []))
+    )
     if any(r is None for r in results):
         return PanelView(state=DataState.LOADING, message="query not answered yet", age_s=base.age_s, badge=base.badge)
     errors = [r.error for r in results if r is not None and r.error]
     if errors:
-        return PanelView(state=DataState.QUERY_ERROR, message=errors[0], age_s=base.age_s, badge=base.badge, warnings=warnings)
+        return PanelView(
+            state=DataState.QUERY_ERROR, message=errors[0], age_s=base.age_s, badge=base.badge, warnings=warnings
+        )
     has_data = any(
         s.y.size and bool(_any_finite(s.y)) for r in results if r is not None for s in r.series
     )
     if base.state is DataState.DEGRADED:
-        return PanelView(state=DataState.DEGRADED, message=base.message, age_s=base.age_s, badge=base.badge, warnings=warnings)
+        return PanelView(
+            state=DataState.DEGRADED, message=base.message, age_s=base.age_s, badge=base.badge, warnings=warnings
+        )
     if not has_data:
-        return PanelView(state=DataState.NO_DATA, message="query returned no data", age_s=base.age_s, badge=base.badge, warnings=warnings)
+        return PanelView(
+            state=DataState.NO_DATA,
+            message="query returned no data",
+            age_s=base.age_s,
+            badge=base.badge,
+            warnings=warnings,
+        )
     return PanelView(state=DataState.OK, age_s=base.age_s, badge=base.badge, warnings=warnings)
 
 
@@ -153,7 +165,8 @@ def combined_view(
     return view
 
 
-_ALERTS_MEMO: dict[str, tuple[tuple, tuple[Alert, ...]]] = {}
+# panel id -> ((source id, snapshot fingerprint) per source, the alerts selected for them)
+_ALERTS_MEMO: dict[str, tuple[tuple[tuple[str, str | None], ...], tuple[Alert, ...]]] = {}
 _MUTED = (AlertState.SILENCED, AlertState.INHIBITED, AlertState.ACKNOWLEDGED)
 
 
@@ -186,7 +199,7 @@ def _collect_alerts(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]
     return tuple(sorted(seen.values(), key=alert_sort_key))
 
 
-def alert_sort_key(alert: Alert) -> tuple:
+def alert_sort_key(alert: Alert) -> tuple[bool, int, float, str]:
     """Active before muted, then by severity, then newest first."""
     return (alert.state in _MUTED, alert.severity.rank, -alert.starts_at, alert.name)
 
@@ -200,7 +213,7 @@ def panel_log_lines(panel: PanelConfig, dashboard_id: str, snapshot: Snapshot | 
     return tuple(lines[-panel.limit:])
 
 
-def threshold_severity(value: float, thresholds: tuple[Threshold, ...]) -> Severity | None:
+def threshold_severity(value: float | None, thresholds: tuple[Threshold, ...]) -> Severity | None:
     """The most severe threshold the value crosses, or None."""
     if value is None or math.isnan(value):  # +-Inf still compares: a division by zero can be real trouble
         return None
@@ -210,6 +223,10 @@ def threshold_severity(value: float, thresholds: tuple[Threshold, ...]) -> Sever
         if (t.op == "lt" and value < t.value) or (t.op != "lt" and value >= t.value)
     ]
     return min(crossed, key=lambda s: s.rank) if crossed else None
+
+
+# dimmed, result fingerprints, alert content keys, (newest log cursor, log count), targets
+PanelContentKey = tuple[bool, tuple[str | None, ...], tuple[str, ...], tuple[str | int, ...], tuple[Target, ...]]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -229,13 +246,13 @@ class PanelData:
         return self.view.state in (DataState.STALE, DataState.AUTH_FAILED, DataState.UNREACHABLE)
 
     @property
-    def content_key(self) -> tuple:
+    def content_key(self) -> PanelContentKey:
         """Changes whenever anything the body draws changes (state and age excluded)."""
         return (
             self.dimmed,
             tuple(r.fingerprint if r is not None else None for r in self.results),
             tuple(a.content_key for a in self.alerts),
-            tuple(ln.cursor for ln in self.logs[-1:]) + (len(self.logs),),
+            (*(ln.cursor for ln in self.logs[-1:]), len(self.logs)),
             self.targets,
         )
 
@@ -274,7 +291,8 @@ def select_panel_data(
         if errors and view.state is DataState.OK:
             view = PanelView(state=DataState.QUERY_ERROR, message=errors[0], age_s=view.age_s, badge=view.badge)
         lines = panel_log_lines(panel, dashboard_id, snap)
-        return PanelData(view=_no_data_if(view, not lines and view.state is DataState.OK, "no log lines in range"), now=now, logs=lines)
+        no_lines = not lines and view.state is DataState.OK
+        return PanelData(view=_no_data_if(view, no_lines, "no log lines in range"), now=now, logs=lines)
     if panel.kind == "targets":
         snap = snapshots.get(first)
         targets = tuple(snap.targets or ()) if snap is not None else ()
@@ -319,7 +337,7 @@ def group_alerts(alerts: tuple[Alert, ...]) -> tuple[tuple[Alert, ...], ...]:
     one alert per 5xx status); eleven identical rows would push everything else off
     the board.  Order follows the first member, so the board stays worst-first.
     """
-    groups: dict[tuple, list[Alert]] = {}
+    groups: dict[tuple[str, str, str, str], list[Alert]] = {}
     for alert in alerts:
         # Enum values, not members, in the key: hashing members is a Python-level call.
         groups.setdefault((alert.name, alert.severity._value_, alert.state._value_, alert.summary), []).append(alert)

@@ -78,11 +78,11 @@ class AlertmanagerSource:
         info: dict[str, str] | None = None
         for peer in self.peers:
             try:
-                alerts = self._fetch_alerts(peer, dropped_alerts)
+                fetched = self._fetch_alerts(peer, dropped_alerts)
             except SourceError as exc:
                 failures.append((peer, exc))
                 continue
-            peer_alerts.append(alerts)
+            peer_alerts.append(fetched)
             peer_silences.append(self._fetch_silences(peer, dropped_silences, failures))
             if info is None:
                 info = self._fetch_status(peer)

@@ -139,7 +139,7 @@ class DemoSource:
 
     def _logs(self, now: float, degraded: list[str]) -> tuple[LogLine, ...]:
         merged: dict[str, LogLine] = {}
-        for log_query, log_filter in zip(self._plan.logs, self._log_filters):
+        for log_query, log_filter in zip(self._plan.logs, self._log_filters, strict=True):
             if isinstance(log_filter, str):
                 degraded.append(log_filter)
                 continue

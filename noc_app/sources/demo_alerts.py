@@ -47,12 +47,12 @@ def _run_start(grid: np.ndarray, condition: np.ndarray) -> float | None:
 
 
 def _alert(source_id: str, labels: Mapping[str, str], *, state: AlertState = AlertState.FIRING,
-           summary: str, description: str, starts_at: float, **extra: object) -> Alert:
+           summary: str, description: str, starts_at: float, runbook: str = "",
+           acknowledged_by: str = "", silenced_by: tuple[str, ...] = (), mute_reason: str = "") -> Alert:
     frozen = freeze_labels(labels)
     annotations = {"summary": summary, "description": description}
-    runbook = extra.pop("runbook", None)
     if runbook:
-        annotations["runbook"] = str(runbook)
+        annotations["runbook"] = runbook
     return Alert(
         fingerprint=digest(tuple(frozen.items())),
         source_id=source_id,
@@ -64,7 +64,9 @@ def _alert(source_id: str, labels: Mapping[str, str], *, state: AlertState = Ale
         labels=frozen,
         annotations=freeze_labels(annotations),
         starts_at=starts_at,
-        **extra,  # type: ignore[arg-type]
+        acknowledged_by=acknowledged_by,
+        silenced_by=silenced_by,
+        mute_reason=mute_reason,
     )
 
 

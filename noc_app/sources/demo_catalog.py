@@ -42,7 +42,10 @@ _EXACT: dict[str, Signal] = {
     'rate(http_requests_total{status=~"5.*"}[5m])/rate(http_requests_total[5m])': Signal.ERROR_RATIO,
     'sum(rate(http_requests_total{status=~"5.*"}[5m]))/sum(rate(http_requests_total[5m]))': Signal.ERROR_RATIO,
     "apdex_score": Signal.APDEX,
-    'sum(rate(http_requests_total{status!~"5.*"}[1h]))/sum(rate(http_requests_total[1h]))*100': Signal.AVAILABILITY_PERCENT,
+    (
+        'sum(rate(http_requests_total{status!~"5.*"}[1h]))'
+        "/sum(rate(http_requests_total[1h]))*100"
+    ): Signal.AVAILABILITY_PERCENT,
     'up{job="ecommerce-api"}': Signal.UP,
     "up": Signal.UP,
 }

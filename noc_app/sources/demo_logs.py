@@ -171,6 +171,7 @@ def lines_between(service: DemoService, first_second: int, last_second: int) -> 
     for i in range(keys.size):
         trace_id = f"{int(trace_hi[i]):016x}{int(trace_lo[i]):016x}"
         cursor = f"{int(ts[i] * 1e6):016d}-{int(index_in_second[i])}"
+        labels: dict[str, str]
         if down[i] and kind_u[i] < 0.3:
             level, text, labels = LogLevel.CRITICAL, (
                 "readiness probe failed: GET /healthz 503 (db connection pool exhausted)"
@@ -220,6 +221,6 @@ def _request_line(method: str, endpoint_u: float, failing: bool, kind_u: float,
     if not failing and duration_ms > 1000.0:
         level = LogLevel.WARNING
         detail = " slow request"
-    ms = int(round(duration_ms))
+    ms = round(duration_ms)
     labels = {"method": method, "path": path.split("?")[0], "status": status, "duration_ms": str(ms)}
     return level, f"{method} {path} {status} {ms}ms{detail}", labels

@@ -141,15 +141,18 @@ class ServiceState:
 
     @property
     def total_rate(self) -> np.ndarray:
-        return self.rates.sum(axis=0)
+        total: np.ndarray = self.rates.sum(axis=0)
+        return total
 
     @property
     def error_rate(self) -> np.ndarray:
-        return self.rates[_IS_5XX].sum(axis=0)
+        errors: np.ndarray = self.rates[_IS_5XX].sum(axis=0)
+        return errors
 
     @property
     def error_ratio(self) -> np.ndarray:
-        return self.error_rate / self.total_rate
+        ratio: np.ndarray = self.error_rate / self.total_rate
+        return ratio
 
     def quantile(self, q: float) -> np.ndarray:
         """Latency quantile q (0 < q < 1), interpolated from P50 and P95 in log space."""
@@ -159,7 +162,8 @@ class ServiceState:
         else:  # stretch the upper tail so that q = 0.99 lands on _P99_EXPONENT
             exponent = 1.0 + (z - _Z95) / (_Z99 - _Z95) * (_P99_EXPONENT - 1.0)
         # like histogram_quantile, nothing beyond the highest finite bucket (10 s)
-        return np.minimum(self.p50 * (self.p95 / self.p50) ** exponent, LATENCY_TOP_BUCKET_S)
+        latency: np.ndarray = np.minimum(self.p50 * (self.p95 / self.p50) ** exponent, LATENCY_TOP_BUCKET_S)
+        return latency
 
     @property
     def apdex(self) -> np.ndarray:
@@ -168,11 +172,13 @@ class ServiceState:
         sigma = np.log(self.p95 / self.p50) / _Z95
 
         def cdf(x: float) -> np.ndarray:
-            return 0.5 * (1.0 + _erf((math.log(x) - mu) / (sigma * math.sqrt(2.0))))
+            share: np.ndarray = 0.5 * (1.0 + _erf((math.log(x) - mu) / (sigma * math.sqrt(2.0))))
+            return share
 
         satisfied = cdf(APDEX_T_S)
         tolerating = cdf(4 * APDEX_T_S) - satisfied
-        return np.clip((1.0 - self.error_ratio) * (satisfied + tolerating / 2.0), 0.0, 1.0)
+        score: np.ndarray = np.clip((1.0 - self.error_ratio) * (satisfied + tolerating / 2.0), 0.0, 1.0)
+        return score
 
 
 class DemoService:
@@ -252,7 +258,8 @@ class DemoService:
         window_total = total[hi] - total[lo]
         window_errors = errors[hi] - errors[lo]
         with np.errstate(invalid="ignore", divide="ignore"):
-            return 100.0 * (1.0 - window_errors / window_total)
+            percent: np.ndarray = 100.0 * (1.0 - window_errors / window_total)
+            return percent
 
     def _profiles(self, t: np.ndarray) -> tuple[np.ndarray, ...]:
         latency_p = np.zeros_like(t)
@@ -309,7 +316,7 @@ class DemoService:
         for _, share, weight, mix in _METHODS:
             method_total = total * share
             method_errors = np.clip(error_ratio * weight / _ERROR_WEIGHT_NORM, 0.0, 1.0)
-            for status, status_share in mix:
+            for _status, status_share in mix:
                 rows.append(method_total * (1.0 - method_errors) * status_share)
             rows.append(method_total * method_errors * share_500)
             rows.append(method_total * method_errors * (1.0 - share_500))

@@ -35,8 +35,8 @@ from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Series, Snapshot
 from noc_app.sources.base import BadAnswer, LogQuery, MetricQuery, PollPlan, dropped_note
 from noc_app.sources.http import (
-    SourceClient,
     LazyClient,
+    SourceClient,
     max_bytes_of,
     request_bytes,
     status_error,
@@ -47,8 +47,8 @@ from noc_app.sources.log_window import (
     QueryOutcomes,
     line_labels,
 )
-from noc_app.sources.options import duration_option, required_url, text_option
 from noc_app.sources.offload import load_json
+from noc_app.sources.options import duration_option, required_url, text_option
 from noc_app.sources.step import aligned_range, choose_step
 from noc_app.sources.template_vars import substitute
 
@@ -310,9 +310,10 @@ def _cause_text(cause: Mapping[str, Any]) -> str:
 
 def _hits_of(payload: Mapping[str, Any]) -> list[Any]:
     hits = payload.get("hits")
-    if not isinstance(hits, dict) or not isinstance(hits.get("hits"), list):
+    inner = hits.get("hits") if isinstance(hits, dict) else None
+    if not isinstance(inner, list):
         raise BadAnswer(f"Elasticsearch _search: no hits.hits list in {_brief(payload)}")
-    return hits["hits"]
+    return inner
 
 
 def _total_text(payload: Mapping[str, Any]) -> str:
@@ -413,7 +414,7 @@ def _field_millis(value: Any) -> int | None:
         except ValueError:
             return None
         if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.timezone.utc)  # Elasticsearch reads zone-less dates as UTC
+            when = when.replace(tzinfo=dt.UTC)  # Elasticsearch reads zone-less dates as UTC
         return math.floor(when.timestamp() * 1000)
     return None
 

@@ -245,7 +245,8 @@ def request_bytes(
                 response.close()
             break
         else:
-            raise Redirected(f"more than {MAX_REDIRECTS} redirects starting at {_shown(request.url)}", _shown(request.url))
+            start = _shown(request.url)
+            raise Redirected(f"more than {MAX_REDIRECTS} redirects starting at {start}", start)
     except httpx.HTTPError as exc:
         raise map_httpx_error(exc) from exc
     if status >= 400 and status not in accept_status:

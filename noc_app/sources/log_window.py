@@ -41,7 +41,7 @@ QUERY_LABEL = "__query__"
 class LogWindow:
     """The newest `limit` lines of one query, unique by cursor, ordered by (ts, arrival)."""
 
-    __slots__ = ("limit", "_entries", "_lines", "_arrivals")
+    __slots__ = ("_arrivals", "_entries", "_lines", "limit")
 
     def __init__(self, limit: int) -> None:
         if limit < 1:

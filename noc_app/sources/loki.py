@@ -27,8 +27,8 @@ from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLevel, LogLine, QueryResult, Snapshot, digest
 from noc_app.sources.base import AuthFailed, BadAnswer, LogQuery, MetricQuery, PollPlan, dropped_note
 from noc_app.sources.http import (
-    SourceClient,
     LazyClient,
+    SourceClient,
     max_bytes_of,
     request_bytes,
     status_error,
@@ -40,8 +40,8 @@ from noc_app.sources.log_window import (
     QueryOutcomes,
     line_labels,
 )
-from noc_app.sources.options import duration_option, flag_option, required_url
 from noc_app.sources.offload import load_json
+from noc_app.sources.options import duration_option, flag_option, required_url
 from noc_app.sources.prometheus_parse import parse_query_data
 from noc_app.sources.step import aligned_range, choose_step
 from noc_app.sources.template_vars import substitute

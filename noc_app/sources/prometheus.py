@@ -18,7 +18,6 @@ from typing import Any
 
 import httpx
 
-from noc_app.sources.options import count_option, duration_option
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Alert, QueryResult, Snapshot, Target
 from noc_app.sources.base import (
@@ -31,6 +30,7 @@ from noc_app.sources.base import (
 )
 from noc_app.sources.http import make_client, max_bytes_of, request_bytes, status_error
 from noc_app.sources.offload import load_json, parse_big
+from noc_app.sources.options import count_option, duration_option
 from noc_app.sources.prometheus_parse import (
     Envelope,
     build_query_result,

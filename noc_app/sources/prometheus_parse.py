@@ -213,7 +213,8 @@ def _sample_arrays(points: list[Any], *, what: str) -> tuple[np.ndarray, np.ndar
     if not points:
         return _EMPTY, _EMPTY
     try:
-        times, values = zip(*points)
+        # not strict: a point's elements beyond [ts, value] have always been ignored
+        times, values = zip(*points, strict=False)
         x = np.array(times, dtype=np.float64)
         y = np.array(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -240,7 +241,7 @@ def parse_rfc3339(text: object) -> float | None:
     except ValueError:
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
     if when.year < 1971:  # Go's zero time "0001-01-01T00:00:00Z" means "not set"
         return None
     return when.timestamp()

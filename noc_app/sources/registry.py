@@ -7,10 +7,17 @@ httpx-heavy adapters it does not need.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import Any, Protocol
 
 from noc_app.config.schema import SourceConfig
 from noc_app.sources.base import PollPlan, Source
+
+
+class SourceFactory(Protocol):
+    """What every adapter class is: called with (config, plan, **kwargs), it builds a Source."""
+
+    def __call__(self, config: SourceConfig, plan: PollPlan, **kwargs: Any) -> Source: ...
+
 
 _ADAPTERS: dict[str, tuple[str, str]] = {
     "demo": ("noc_app.sources.demo", "DemoSource"),
@@ -23,13 +30,14 @@ _ADAPTERS: dict[str, tuple[str, str]] = {
 }
 
 
-def source_class(kind: str) -> type:
+def source_class(kind: str) -> SourceFactory:
     """The adapter class for a source kind."""
     try:
         module_name, class_name = _ADAPTERS[kind]
     except KeyError:
         raise ValueError(f"unknown source kind {kind!r}; known: {', '.join(sorted(_ADAPTERS))}") from None
-    return getattr(importlib.import_module(module_name), class_name)
+    adapter: SourceFactory = getattr(importlib.import_module(module_name), class_name)
+    return adapter
 
 
 def create_source(config: SourceConfig, plan: PollPlan, **kwargs: Any) -> Source:

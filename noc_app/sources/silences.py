@@ -92,9 +92,10 @@ def create_silence(
     url = f"{peer.rstrip('/')}/api/v2/silences" if peer else "api/v2/silences"
     body_bytes = am_request(client, "POST", url, max_bytes=max_bytes, json=body)
     answer = decode_json(body_bytes, what="POST silences")
-    if not isinstance(answer, dict) or not isinstance(answer.get("silenceID"), str):
+    answered_id = answer.get("silenceID") if isinstance(answer, dict) else None
+    if not isinstance(answered_id, str):
         raise BadAnswer(f"POST silences: expected {{\"silenceID\": ...}}, got {answer!r:.120}")
-    return answer["silenceID"]
+    return answered_id
 
 
 def expire_silence(
@@ -161,14 +162,15 @@ def error_message(body: bytes) -> str:
         return text
     if isinstance(payload, str):
         return payload
-    if isinstance(payload, dict) and isinstance(payload.get("message"), str):
-        return payload["message"]
+    message = payload.get("message") if isinstance(payload, dict) else None
+    if isinstance(message, str):
+        return message
     return text
 
 
 def iso_time(epoch_s: float) -> str:
     """RFC 3339 UTC with milliseconds, as Alertmanager writes it: 2026-03-11T12:48:38.409Z."""
-    when = dt.datetime.fromtimestamp(epoch_s, tz=dt.timezone.utc)
+    when = dt.datetime.fromtimestamp(epoch_s, tz=dt.UTC)
     return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 

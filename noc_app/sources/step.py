@@ -60,7 +60,7 @@ def aligned_range(now: float, window_s: float, step_s: float) -> tuple[float, fl
 
 def prometheus_duration(seconds: float) -> str:
     """Render seconds the way Prometheus does: 1m30s, 5m, 1w, 250ms (whole milliseconds)."""
-    ms = int(round(seconds * 1000))
+    ms = round(seconds * 1000)
     if ms <= 0:
         return "0s"
     parts = []

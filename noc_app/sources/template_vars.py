@@ -41,12 +41,12 @@ def builtin_variables(
     rate = rate_interval(step_s, scrape_interval_s)
     return {
         "__interval": prometheus_duration(step_s),
-        "__interval_ms": str(int(round(step_s * 1000))),
+        "__interval_ms": str(round(step_s * 1000)),
         "__rate_interval": prometheus_duration(rate),
-        "__rate_interval_ms": str(int(round(rate * 1000))),
+        "__rate_interval_ms": str(round(rate * 1000)),
         "__range": prometheus_duration(window_s),
-        "__range_s": str(int(round(window_s))),
-        "__range_ms": str(int(round(window_s * 1000))),
+        "__range_s": str(round(window_s)),
+        "__range_ms": str(round(window_s * 1000)),
     }
 
 
