@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen")
 
 
 def _run(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "noc_app", *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=timeout
+        [sys.executable, "-m", "noc_app", *args], check=False, capture_output=True, text=True, env=ENV, cwd=cwd, timeout=timeout
     )
 
 

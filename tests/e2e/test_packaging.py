@@ -24,7 +24,7 @@ ENV.pop("PYTHONPATH", None)
 
 
 def _run(cmd: list[str], cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=ENV, timeout=timeout)
+    return subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=cwd, env=ENV, timeout=timeout)
 
 
 @pytest.fixture(scope="module")
