@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
+from noc_app.themes import load_theme
+from PySide6.QtGui import QImage
+from wall_pixels import rgb_array, screenshot_problems
 
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen")
 
@@ -72,16 +74,24 @@ def test_startup_errors_are_one_clear_line(tmp_path):
     assert "missing.yaml" in missing.stderr
 
 
-def test_screenshot_writes_a_png_of_the_requested_size(tmp_path):
-    from PySide6.QtGui import QImage
-
-    out = tmp_path / "wall.png"
-    proc = _run("screenshot", "--size", "1600x900", "--after", "4", "--out", str(out), cwd=tmp_path)
+def _screenshot(tmp_path: Path, after: str) -> QImage:
+    out = tmp_path / f"wall-{after}.png"
+    proc = _run("screenshot", "--size", "1600x900", "--after", after, "--out", str(out), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    image = QImage(str(out))
+    return QImage(str(out))
+
+
+def test_screenshot_writes_a_png_of_the_live_wall(tmp_path):
+    image = _screenshot(tmp_path, "4")
     assert (image.width(), image.height()) == (1600, 900)
-    arr = np.frombuffer(image.convertToFormat(QImage.Format.Format_RGB32).constBits(), dtype=np.uint32)
-    assert np.unique(arr).size > 50  # a real wall, not a blank window
+    # big numbers and gauge arcs in severity colours, chart lines in series colours
+    assert screenshot_problems(rgb_array(image), load_theme("dark")) == []
+
+
+def test_a_screenshot_of_a_loading_wall_fails_that_check(tmp_path):
+    """Negative control: taken before the first poll answers, every panel is LOADING."""
+    problems = screenshot_problems(rgb_array(_screenshot(tmp_path, "0")), load_theme("dark"))
+    assert len(problems) == 2, problems
 
 
 def test_snapshot_prints_the_documented_json(tmp_path):

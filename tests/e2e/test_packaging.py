@@ -17,6 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from noc_app.themes import load_theme
+from PySide6.QtGui import QImage
+from wall_pixels import rgb_array, screenshot_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen")
@@ -58,10 +61,11 @@ def _where_from(venv: Path, cwd: Path) -> str:
 def test_elsewhere_the_wheel_runs_its_own_files(wheel_venv, tmp_path):
     assert _where_from(wheel_venv, tmp_path).startswith(str(wheel_venv)), "imported from the checkout, not the wheel"
     out = tmp_path / "w.png"
-    shot = _run([str(wheel_venv / "bin" / "noc-app"), "screenshot", "--size", "800x450", "--after", "2",
+    shot = _run([str(wheel_venv / "bin" / "noc-app"), "screenshot", "--size", "1600x900", "--after", "4",
                  "--out", str(out)], cwd=tmp_path, timeout=120)
     assert shot.returncode == 0, shot.stderr
-    assert out.stat().st_size > 10_000
+    # the installed wheel drew a live wall: the same check test_cli's negative control proves
+    assert screenshot_problems(rgb_array(QImage(str(out))), load_theme("dark")) == []
 
 
 @pytest.mark.slow
