@@ -20,13 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from noc_app.model import Snapshot
 from noc_app.scrub import scrub_error, scrub_snapshot
-from noc_app.sources.base import (
-    AuthFailed,
-    BadResponse,
-    RateLimited,
-    Source,
-    SourceError,
-)
+from noc_app.sources.base import AuthFailed, BadResponse, RateLimited, Source, SourceError
 
 log = logging.getLogger(__name__)
 

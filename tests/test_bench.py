@@ -24,12 +24,7 @@ from noc_app.bench import runner
 from noc_app.bench.report import JSON_KEYS, Goal, Metric, json_lines, table
 from noc_app.bench.scenario import SCENARIOS, ChildRun, RunOptions
 from noc_app.bench.synthetic_data import LatencyRings, latency_sample
-from noc_app.bench.synthetic_source import (
-    SyntheticProfile,
-    SyntheticSource,
-    latency_expr,
-    parse_latency_expr,
-)
+from noc_app.bench.synthetic_source import SyntheticProfile, SyntheticSource, latency_expr, parse_latency_expr
 from noc_app.config.schema import SourceConfig
 from noc_app.sources.base import LogQuery, MetricQuery, PollPlan
 

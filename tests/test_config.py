@@ -10,18 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from noc_app.config.grafana_import import (
-    GrafanaImportError,
-    grafana_to_dashboard,
-    skipped_grafana_panels,
-)
-from noc_app.config.loader import (
-    ConfigError,
-    load_builtin,
-    load_config,
-    load_config_text,
-    parse_duration,
-)
+from noc_app.config.grafana_import import GrafanaImportError, grafana_to_dashboard, skipped_grafana_panels
+from noc_app.config.loader import ConfigError, load_builtin, load_config, load_config_text, parse_duration
 from noc_app.config.schema import GridPos, Mode, QueryConfig, SecretRef, Threshold
 from noc_app.model import Severity
 

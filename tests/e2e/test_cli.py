@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from noc_app.themes import load_theme
 from PySide6.QtGui import QImage
+
+from noc_app.themes import load_theme
+
 from wall_pixels import rgb_array, screenshot_problems
 
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen")

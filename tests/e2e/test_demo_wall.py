@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from noc_app.themes import load_theme
-from wall_pixels import panel_problems, rgb_array
 
 from noc_app.app import LaunchOptions, build_windows
 from noc_app.config.loader import load_builtin
 from noc_app.model import DataState
 from noc_app.runtime import Runtime
+from noc_app.themes import load_theme
+
+from wall_pixels import panel_problems, rgb_array
 
 
 @pytest.fixture

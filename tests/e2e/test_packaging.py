@@ -17,8 +17,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from noc_app.themes import load_theme
 from PySide6.QtGui import QImage
+
+from noc_app.themes import load_theme
+
 from wall_pixels import rgb_array, screenshot_problems
 
 ROOT = Path(__file__).resolve().parents[2]

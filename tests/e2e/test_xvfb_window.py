@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from noc_app.themes import load_theme
 from PySide6.QtGui import QImage
+
+from noc_app.themes import load_theme
+
 from wall_pixels import rgb_array, screenshot_problems
 
 REQUIRE = os.environ.get("NOC_REQUIRE_BACKENDS") == "1"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from noc_app.themes import load_theme
-from noc_app.widgets.feed_health import FeedHealthStrip
 from PySide6.QtCore import QPoint, QRect
-from wall_testkit import T0, FakeClock, has_color_near, snapshot, store_with
 
 from noc_app.sources.base import AuthFailed, Unreachable
+from noc_app.themes import load_theme
+from noc_app.widgets.feed_health import FeedHealthStrip
+
+from wall_testkit import T0, FakeClock, has_color_near, snapshot, store_with
 
 THEME = load_theme("dark")
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from noc_app.themes import load_theme
-from noc_app.widgets.incident_board import IncidentBoardBody, firing_for
-from wall_testkit import T0, alert, data, has_color_near, panel, snapshot
-
 from noc_app.model import AlertState, DataState, Severity
 from noc_app.selectors import panel_alerts
+from noc_app.themes import load_theme
+from noc_app.widgets.incident_board import IncidentBoardBody, firing_for
+
+from wall_testkit import T0, alert, data, has_color_near, panel, snapshot
 
 THEME = load_theme("dark")
 PANEL = panel("inc", "incidents")
