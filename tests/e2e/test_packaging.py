@@ -62,6 +62,8 @@ def _where_from(venv: Path, cwd: Path) -> str:
 @pytest.mark.slow
 def test_elsewhere_the_wheel_runs_its_own_files(wheel_venv, tmp_path):
     assert _where_from(wheel_venv, tmp_path).startswith(str(wheel_venv)), "imported from the checkout, not the wheel"
+    helped = _run([str(wheel_venv / "bin" / "python"), "-m", "noc_app", "--help"], cwd=tmp_path, timeout=60)
+    assert helped.returncode == 0 and "usage: noc-app" in helped.stdout, helped.stderr
     out = tmp_path / "w.png"
     shot = _run([str(wheel_venv / "bin" / "noc-app"), "screenshot", "--size", "1600x900", "--after", "4",
                  "--out", str(out)], cwd=tmp_path, timeout=120)
@@ -80,10 +82,12 @@ def test_in_the_checkout_root_python_m_runs_the_checkout(wheel_venv):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("place", ["checkout-root", "elsewhere"])
 @pytest.mark.parametrize("launcher", ["console-script", "python-m"])
-def test_in_the_checkout_root_bench_smoke_runs(wheel_venv, launcher):
+def test_bench_smoke_runs(wheel_venv, launcher, place, tmp_path):
     cmd = [str(wheel_venv / "bin" / "noc-app")] if launcher == "console-script" else [
         str(wheel_venv / "bin" / "python"), "-m", "noc_app"]
-    bench = _run([*cmd, "bench", "--smoke", "--scenario", "wall-24-fhd", "--json"], cwd=ROOT)
+    bench = _run([*cmd, "bench", "--smoke", "--scenario", "wall-24-fhd", "--json"],
+                 cwd=ROOT if place == "checkout-root" else tmp_path)
     assert bench.returncode == 0, bench.stderr[-3000:]
     assert '"scenario": "wall-24-fhd"' in bench.stdout, bench.stdout
