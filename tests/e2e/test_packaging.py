@@ -18,9 +18,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
-
-from noc_app.themes import load_theme
-
 from wall_pixels import rgb_array, screenshot_problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +65,8 @@ def test_elsewhere_the_wheel_runs_its_own_files(wheel_venv, tmp_path):
     shot = _run([str(wheel_venv / "bin" / "noc-app"), "screenshot", "--size", "1600x900", "--after", "4",
                  "--out", str(out)], cwd=tmp_path, timeout=120)
     assert shot.returncode == 0, shot.stderr
+    from noc_app.themes import load_theme
+
     # the installed wheel drew a live wall: the same check test_cli's negative control proves
     assert screenshot_problems(rgb_array(QImage(str(out))), load_theme("dark")) == []
 
