@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+BUILTIN_DEMO = "<built-in demo>"  # AppConfig.path of the bundled demo (noc_app.config.loader.load_builtin)
+
 
 class StartupError(Exception):
     """A problem that stops the app from starting; printed as one line, exit code 2."""
@@ -196,6 +198,9 @@ def make_application(argv: list[str] | None = None) -> QCoreApplication:
     """The QApplication, created once, with the app's name set."""
     from PySide6.QtWidgets import QApplication
 
+    from noc_app.qt_messages import install_qt_message_handler
+
+    install_qt_message_handler()  # before the first window: offscreen noise is dropped from the start
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationName("noc-app")
     app.setOrganizationName("noc-app")
@@ -206,6 +211,12 @@ def build_runtime(config: AppConfig) -> Runtime:
     from noc_app.runtime import Runtime
 
     return Runtime(config)
+
+
+def wall_banner(config: AppConfig, screens: int) -> str:
+    """'noc-app: wall open (demo config, 1 screen) — Ctrl+Alt+Q quits, F5 refreshes'."""
+    where = "demo config" if config.path == BUILTIN_DEMO else config.path
+    return f"noc-app: wall open ({where}, {screens} screen{'s' if screens != 1 else ''}) — Ctrl+Alt+Q quits, F5 refreshes"
 
 
 def run_wall(config: AppConfig, options: LaunchOptions) -> int:
@@ -225,6 +236,8 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     place_and_show(windows, fullscreen=fullscreen)
     if windows:
         windows[0].first_paint_done.connect(lambda: _log_first_paint(started))
+        # The one line a default run prints: the wall is really up, and how to leave it.
+        windows[0].first_paint_done.connect(lambda: print(wall_banner(config, len(windows)), file=sys.stderr))
     for window in windows:
         window.quit_requested.connect(app.quit)
         window.refresh_requested.connect(runtime.poller.refresh_now)

@@ -12,6 +12,9 @@ from collections.abc import Sequence
 
 from noc_app import __version__
 from noc_app.cli_types import seconds, size
+from noc_app.logging_setup import configure_logging
+
+log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -74,7 +77,9 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
 def _load(path: str | None):
     from noc_app.config.loader import load_builtin, load_config
 
-    return load_config(path) if path else load_builtin("demo")
+    config = load_config(path) if path else load_builtin("demo")
+    log.info("config loaded: %s (sources: %d, dashboards: %d)", config.path, len(config.sources), len(config.dashboards))
+    return config
 
 
 def _options(args: argparse.Namespace):
@@ -96,7 +101,7 @@ def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] in SUBCOMMANDS:
         name, rest = argv[0], argv[1:]
         args = build_subparser(name).parse_args(rest)
-        logging.basicConfig(level=getattr(args, "log_level", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+        configure_logging(getattr(args, "log_level", "WARNING"))
         if name == "check-config":
             return check_config(args.file)
         if name == "screenshot":
@@ -111,7 +116,7 @@ def _dispatch(argv: list[str]) -> int:
 
         return run_bench(args)
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(args.log_level)
     from noc_app.app import run_wall
 
     return run_wall(_load(args.config), _options(args))

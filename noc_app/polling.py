@@ -215,15 +215,15 @@ class Poller(QObject):
             return
         slot.in_flight = False
         if isinstance(outcome, Snapshot):
-            if slot.failures:
-                log.info("source=%s recovered after %d failures", source_id, slot.failures)
+            if slot.failures:  # the store logs the health change an operator reads; this is detail
+                log.debug("source=%s recovered after %d failures", source_id, slot.failures)
             slot.failures = 0
             delay = next_delay(slot.interval, 0, rng=self._rng)
             self.succeeded.emit(source_id, outcome, latency_ms)
         else:
             assert isinstance(outcome, SourceError)
-            if slot.failures == 0:
-                log.warning("source=%s poll failed: %s", source_id, outcome)
+            if slot.failures == 0:  # the store logs "now STALE/UNREACHABLE"; one line per transition
+                log.debug("source=%s poll failed: %s", source_id, outcome)
             slot.failures += 1
             delay = next_delay(
                 slot.interval,

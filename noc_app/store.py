@@ -47,8 +47,7 @@ class Store(QObject):
         """Record a successful poll."""
         old = self._status[source_id]
         health = SourceHealth.DEGRADED if snapshot.degraded else SourceHealth.OK
-        if old.health not in (SourceHealth.OK, SourceHealth.LOADING, health):
-            log.info("source=%s back to %s", source_id, health.value)
+        _log_transition(source_id, old.health, health, "; ".join(snapshot.degraded))
         self._status[source_id] = dataclasses.replace(
             old,
             health=health,
@@ -74,8 +73,7 @@ class Store(QObject):
             health = SourceHealth.STALE
         else:
             health = SourceHealth.UNREACHABLE
-        if old.health != health:
-            log.warning("source=%s now %s: %s", source_id, health.value, error)
+        _log_transition(source_id, old.health, health, str(error))
         self._status[source_id] = dataclasses.replace(
             old,
             health=health,
@@ -90,6 +88,21 @@ class Store(QObject):
         """Remember when the next poll is due (shown on the feed-health strip)."""
         old = self._status[source_id]
         self._status[source_id] = dataclasses.replace(old, next_poll_in_s=seconds)
+
+
+def _log_transition(source_id: str, old: SourceHealth, new: SourceHealth, why: str) -> None:
+    """One line per change of health, none per poll: what an operator reads in the log.
+
+    Going bad (STALE, UNREACHABLE, AUTH FAILED, DEGRADED) is a warning with its reason;
+    coming back to OK is INFO.  The first OK after start-up is not news.
+    """
+    if old is new or (old is SourceHealth.LOADING and new is SourceHealth.OK):
+        return
+    label = new.name.replace("_", " ")
+    if new is SourceHealth.OK:
+        log.info("source=%s back to OK (was %s)", source_id, old.name.replace("_", " "))
+    else:
+        log.warning("source=%s now %s: %s", source_id, label, why)
 
 
 def _error_label(error: SourceError) -> str:

@@ -104,6 +104,45 @@ def test_a_failed_child_is_reported_not_raised():
     assert outcome.error == "startup:app exited with status 1" and outcome.metrics == []
 
 
+def _forced_failure(monkeypatch, code: str) -> None:
+    """Children run `python -c CODE` instead of the scenario: a child that fails as we choose."""
+    monkeypatch.setattr(runner, "child_command", lambda scenario, run: [sys.executable, "-c", code])
+
+
+def test_a_child_that_dies_shows_its_error_tail(monkeypatch):
+    _forced_failure(monkeypatch, "import sys; print('line one', file=sys.stderr); "
+                                 "raise ModuleNotFoundError(\"No module named 'noc_app.themes'\")")
+    with pytest.raises(runner.ChildFailed) as failed:
+        runner.run_child_process("startup", ChildRun(side="app", timeout_s=60), RunOptions(smoke=True))
+    first, *rest = str(failed.value).splitlines()
+    assert first.startswith("startup:app exited with status 1 and no result: ")
+    assert first.endswith("ModuleNotFoundError: No module named 'noc_app.themes'"), first
+    assert "line one" in rest and "Traceback (most recent call last):" in rest
+
+
+def test_a_silent_child_is_said_to_be_silent(monkeypatch):
+    _forced_failure(monkeypatch, "raise SystemExit(4)")
+    with pytest.raises(runner.ChildFailed) as failed:
+        runner.run_child_process("startup", ChildRun(side="app", timeout_s=60), RunOptions(smoke=True))
+    assert str(failed.value).splitlines()[0].endswith("no result: (the child wrote nothing on stderr or stdout)")
+
+
+def test_a_real_child_that_raises_reports_the_exception():
+    with pytest.raises(runner.ChildFailed) as failed:
+        runner.run_child_process("wall-24", ChildRun(side="sideways", timeout_s=120), RunOptions(smoke=True))
+    text = str(failed.value)
+    assert text.startswith("wall-24:sideways failed: ValueError: wall-24 has no side 'sideways'"), text
+    assert "Traceback" in text  # the child's stderr tail follows
+
+
+def test_the_bench_summary_names_the_childs_error(monkeypatch, capsys):
+    _forced_failure(monkeypatch, "raise RuntimeError('the real reason')")
+    status = bench_cli._run_all(["startup"], RunOptions(smoke=True), as_json=False, check=False)
+    assert status == bench_cli.EXIT_CHILD_FAILED
+    summary = capsys.readouterr().out.split("failed scenarios:")[1]
+    assert "RuntimeError: the real reason" in summary
+
+
 def test_bench_options_validate_input():
     parser = bench_cli.build_bench_parser()
     assert parser.prog == "noc-app bench"
@@ -281,7 +320,8 @@ def test_qt_object_count_sees_new_children(qtbot):
 
 def _bench(args: list[str], home: str, extra_env: dict[str, str] | None = None, timeout: float = 280.0):
     env = dict(os.environ, HOME=home, QT_QPA_PLATFORM="offscreen", **(extra_env or {}))
-    return subprocess.run([sys.executable, "-m", "noc_app", "bench", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "noc_app", "bench", *args], check=False, capture_output=True,
+                          text=True,
                           env=env, timeout=timeout)
 
 

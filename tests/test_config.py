@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,9 @@ def test_builtin_demo_has_the_expected_shape() -> None:
     assert [q.legend for q in latency.queries] == ["P50", "P95", "P99"]
     assert latency.window_s == 1800.0
     assert {p.source for p in dashboard.panels} == {"demo", "host"}
-    assert error_rate.origin == "<built-in demo>:57"
+    # origin: the line of the panel's "- id: error_rate" in the bundled file
+    demo_lines = resources.files("noc_app.configs").joinpath("demo.yaml").read_text().splitlines()
+    assert error_rate.origin == f"<built-in demo>:{demo_lines.index('      - id: error_rate') + 1}"
     assert [s.dashboard for s in config.screens] == ["ecommerce"]
     assert [(lvl.id, lvl.severity, lvl.response_time_s) for lvl in config.severity_levels] == [
         ("P0", Severity.CRITICAL, 300.0), ("P1", Severity.HIGH, 900.0),

@@ -241,7 +241,10 @@ class TimeSeriesBody(MetricBody):
         # numbers never move the plot and never force a new background.
         widest_value = max(ln.value_width for ln in self._lines)
         tick_value_w = max((legend_metrics.horizontalAdvance(format_value(v, unit, decimals)) for v in y_ticks), default=0.0)
-        self._value_width = max(widest_value, tick_value_w) * 1.1
+        # Never narrower than before at this size (a resize resets it): a value that is
+        # briefly narrower must not pull the legend back beside the plot, only for the
+        # next wide one to push it below again, frame after frame.
+        self._value_width = max(self._value_width, max(widest_value, tick_value_w) * 1.1)
         top = pad + axis_metrics.height() / 2
         self._legend = plan_legend(
             [ln.name for ln in self._lines], self._value_width, legend_metrics, width=w, height=h, top=top, pad=pad

@@ -35,6 +35,17 @@ DEFAULT_PLAYLIST_INTERVAL_S = 60.0
 DEMO_BADGE = "DEMO"
 
 
+def dashboard_caption(wall_title: str, dashboard_title: str) -> str:
+    """The header's dashboard part: empty when the wall title already says it.
+
+    "E-commerce API Monitoring (demo) · E-commerce API Monitoring" or "Main · Main"
+    (a config without a title takes its first dashboard's) only repeat themselves.
+    """
+    if not dashboard_title.strip() or dashboard_title.strip().casefold() in wall_title.casefold():
+        return ""
+    return "·  " + dashboard_title
+
+
 class WallHeader(QWidget):
     """The header bar: what this screen shows, and whether it is real."""
 
@@ -177,7 +188,9 @@ class WallWindow(QMainWindow):
             previous.set_active(False)
         self.stack.setCurrentIndex(index)
         self.views[index].set_active(True)
-        self.header.dashboard.setText("·  " + self.views[index].dashboard.title)
+        caption = dashboard_caption(self.header.title.text(), self.views[index].dashboard.title)
+        self.header.dashboard.setText(caption)
+        self.header.dashboard.setVisible(bool(caption))
         self.header.position.setText(f"{index + 1}/{len(self.views)}" if len(self.views) > 1 else "")
         self.header.position.setVisible(len(self.views) > 1)
 

@@ -66,6 +66,7 @@ def run_child_process(scenario: str, run: ChildRun, opts: RunOptions) -> dict[st
     try:
         proc = subprocess.run(
             child_command(scenario, run),
+            check=False,
             env=child_env(opts),
             stdin=subprocess.DEVNULL,
             capture_output=True,
@@ -75,12 +76,26 @@ def run_child_process(scenario: str, run: ChildRun, opts: RunOptions) -> dict[st
     except subprocess.TimeoutExpired as exc:  # subprocess.run kills the child before raising
         raise ChildFailed(f"{scenario}:{run.side} did not finish within {run.timeout_s:.0f}s") from exc
     result = parse_result(proc.stdout)
-    tail = "\n".join(proc.stderr.strip().splitlines()[-STDERR_TAIL_LINES:])
+    tail = error_tail(proc.stderr, proc.stdout)
     if result is not None and "error" in result:
         raise ChildFailed(f"{scenario}:{run.side} failed: {result['error']}\n{tail}")
     if proc.returncode != 0 or result is None:
-        raise ChildFailed(f"{scenario}:{run.side} exited with status {proc.returncode} and no result:\n{tail}")
+        # The last line of the tail goes on the first line: summaries show only that one.
+        raise ChildFailed(
+            f"{scenario}:{run.side} exited with status {proc.returncode} and no result: "
+            f"{tail.splitlines()[-1]}\n{tail}"
+        )
     return result
+
+
+def error_tail(stderr: str, stdout: str) -> str:
+    """The last lines a failed child wrote: stderr, else stdout (minus result lines); never empty."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        lines = [line for line in stdout.splitlines() if line.strip() and not line.startswith(RESULT_MARKER)]
+    if not lines:
+        return "(the child wrote nothing on stderr or stdout)"
+    return "\n".join(lines[-STDERR_TAIL_LINES:])
 
 
 def run_scenario(
@@ -113,7 +128,7 @@ def run_in_child(name: str, side: str, params: Mapping[str, Any]) -> int:
     scenario = get_scenario(name)
     try:
         result = scenario.run_child(side, params)
-    except Exception as exc:  # reported to the parent as a result, with the traceback on stderr
+    except Exception as exc:  # noqa: BLE001 - reported to the parent as a result, traceback on stderr
         import traceback
 
         traceback.print_exc()

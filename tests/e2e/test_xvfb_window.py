@@ -10,6 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QImage
+
+from noc_app.themes import load_theme
+
+from wall_pixels import rgb_array, screenshot_problems
 
 REQUIRE = os.environ.get("NOC_REQUIRE_BACKENDS") == "1"
 
@@ -47,13 +52,44 @@ def xvfb_display():
         proc.kill()
 
 
-def test_demo_wall_runs_in_a_real_x_window(xvfb_display, tmp_path):
+# Grabs the whole X screen from a separate client, the way a person looking at it would.
+GRAB = (
+    "import sys\n"
+    "from PySide6.QtGui import QGuiApplication\n"
+    "app = QGuiApplication(sys.argv[:1])\n"
+    "sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1], 'PNG') else 1)\n"
+)
+
+
+def _x_env(display: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-    env["DISPLAY"] = xvfb_display
-    proc = subprocess.run(
-        [sys.executable, "-m", "noc_app", "--exit-after", "5", "--log-level", "INFO"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    env["DISPLAY"] = display
+    return env
+
+
+def _screen_problems(display: str, out: Path) -> list[str]:
+    """Grab the X screen and judge it like a wall screenshot (see wall_pixels)."""
+    grab = subprocess.run([sys.executable, "-c", GRAB, str(out)], check=False, capture_output=True, text=True,
+                          env=_x_env(display), timeout=60)
+    assert grab.returncode == 0, grab.stderr[-2000:]
+    return screenshot_problems(rgb_array(QImage(str(out))), load_theme("dark"))
+
+
+def test_demo_wall_shows_on_a_real_x_screen(xvfb_display, tmp_path):
+    # Negative control first: the same check on the empty X screen fails.
+    assert len(_screen_problems(xvfb_display, tmp_path / "empty.png")) == 2
+    wall = subprocess.Popen(
+        [sys.executable, "-m", "noc_app", "--exit-after", "60"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_x_env(xvfb_display), cwd=tmp_path,
     )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "Could not load the Qt platform plugin" not in proc.stderr
-    assert "first wall painted" in proc.stderr, proc.stderr[-3000:]
+    try:
+        banner = wall.stderr.readline()  # the one line the wall prints once it is painted
+        assert banner.startswith("noc-app: wall open (demo config, 1 screen)"), banner + wall.stderr.read()[-3000:]
+        problems = _screen_problems(xvfb_display, tmp_path / "wall.png")
+        while problems and wall.poll() is None:  # panels leave LOADING as their first polls answer
+            problems = _screen_problems(xvfb_display, tmp_path / "wall.png")
+        assert problems == []
+    finally:
+        wall.terminate()
+        wall.wait(timeout=30)
+    assert "Could not load the Qt platform plugin" not in wall.stderr.read()

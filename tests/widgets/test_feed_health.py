@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QPoint, QRect
+
 from noc_app.sources.base import AuthFailed, Unreachable
 from noc_app.themes import load_theme
 from noc_app.widgets.feed_health import FeedHealthStrip
 
-from wall_testkit import T0, FakeClock, snapshot, store_with
+from wall_testkit import T0, FakeClock, has_color_near, snapshot, store_with
 
 THEME = load_theme("dark")
 
@@ -82,4 +84,18 @@ def test_chips_paint_at_wall_size(qtbot):
     chip = strip.chip("demo")
     assert chip.height() >= 27
     assert chip.width() >= chip.sizeHint().width()  # room enough: nothing elided
-    strip.grab()
+    ok, critical = THEME.color("ok"), THEME.color("critical")
+    # Negative control: while LOADING nothing on the chip is green, so the checks below can fail.
+    assert not has_color_near(_chip_pixels(strip, "demo"), ok)
+    store.apply("demo", snapshot("demo", info={"badge": "DEMO"}), T0, 12.4)
+    store.mark_failed("prom", Unreachable("connection refused"), T0, 3.0)
+    qtbot.waitUntil(lambda: strip.chip("prom").color_key == "critical")
+    demo, prom = _chip_pixels(strip, "demo"), _chip_pixels(strip, "prom")
+    assert has_color_near(demo, ok) and not has_color_near(demo, critical)  # what the strip shows: OK in green
+    assert has_color_near(prom, critical) and not has_color_near(prom, ok)  # ... UNREACHABLE in red
+
+
+def _chip_pixels(strip, source_id: str):
+    """The part of the painted strip where one source's chip is."""
+    chip = strip.chip(source_id)
+    return strip.grab(QRect(chip.mapTo(strip, QPoint(0, 0)), chip.size())).toImage()

@@ -82,7 +82,29 @@ def test_two_hundred_alerts_show_what_fits_and_plus_n_more(qtbot):
     board.resize(900, 2000)  # more room: more rows, fewer hidden
     qtbot.waitUntil(lambda: len(board.visible_rows) > shown)
     assert board.more_count == 200 - len(board.visible_rows)
-    board.grab()  # paints only the visible rows without error
+    # What the operator sees: one red severity bar per visible row, and no row below them.
+    assert _painted_row_bars(board) == [True] * len(board.visible_rows) + [False]
+
+
+def test_a_board_still_loading_paints_no_rows(qtbot):
+    """Negative control for the row check above: it sees the difference."""
+    board = _board(qtbot, width=900, height=2000, px=20)
+    board.refresh(data(DataState.LOADING, alerts=()))
+    assert board.visible_rows == ()
+    assert _painted_row_bars(board, rows=5) == [False] * 6
+
+
+def _painted_row_bars(board, rows: int | None = None) -> list[bool]:
+    """For each row slot (visible rows, plus one), is its left severity bar painted critical red?"""
+    _, _, header_h, row_h, _ = board._metrics()  # the board's own layout: where each row is drawn
+    image = board.grab().toImage()
+    count = len(board.visible_rows) if rows is None else rows
+    critical = THEME.color("critical")
+    slots = []
+    for i in range(count + 1):
+        top = header_h + i * row_h
+        slots.append(top + row_h < image.height() and has_color_near(image.copy(0, top + 4, 3, row_h - 8), critical, 8))
+    return slots
 
 
 def test_empty_board_is_calm_only_when_the_answer_is_known(qtbot):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage
@@ -443,3 +445,45 @@ def test_hundreds_of_series_draw_only_the_busiest_and_say_so(qtbot):
     assert "s077" in {entry.name for entry in body.legend}
     names = [entry.name for entry in body.legend]
     assert names == sorted(names)  # the original order is kept, so colours stay stable
+
+
+# -- timeseries: the legend stays where it is -------------------------------------------
+def _legend_place(body: TimeSeriesBody) -> str:
+    QApplication.processEvents()
+    body.grab()  # lay out and paint, as a shown frame would
+    return "right" if body._legend.right_w else "bottom"
+
+
+def _phase(top: float, last: float) -> PanelData:
+    """Two series on an axis up to `top`; series 'cpu' ends at `last` (its legend value)."""
+    y = np.linspace(0.0, top, 60)
+    return _data(_result(_series("cpu", np.append(y, last)), _series("memory", np.append(y, top / 2))))
+
+
+NARROW, WIDE = 5.0, 0.0837  # "5.00 %" and "0.0837 %"
+
+
+def _percent_panel() -> PanelConfig:
+    return dataclasses.replace(_ts_panel(thresholds=()), unit="%")
+
+
+def _place_alone(qtbot, width: int, data: PanelData) -> str:
+    body = _show(qtbot, TimeSeriesBody(_percent_panel(), THEME), width, 300)
+    body.refresh(data)
+    return _legend_place(body)
+
+
+def test_legend_does_not_jump_between_right_and_bottom(qtbot):
+    # A width where a narrow last value fits the legend beside the plot and a wide one does not.
+    width = next(
+        (w for w in range(300, 1400, 20)
+         if _place_alone(qtbot, w, _phase(10, NARROW)) == "right" and _place_alone(qtbot, w, _phase(10, WIDE)) == "bottom"),
+        None,
+    )
+    assert width is not None, "no width separates the two placements: the check below would prove nothing"
+    body = _show(qtbot, TimeSeriesBody(_percent_panel(), THEME), width, 300)
+    places = []
+    for top, last in ((10, NARROW), (10, WIDE), (50, NARROW), (50, WIDE), (10, NARROW)):
+        body.refresh(_phase(top, last))  # the axis range changes too, which re-lays the legend out
+        places.append(_legend_place(body))
+    assert places == ["right"] + ["bottom"] * 4  # moves once, for the wider number, and stays

@@ -13,7 +13,7 @@ from noc_app.widgets.dashboard_view import DashboardView, grid_rect
 from noc_app.widgets.panel_factory import BODY_CLASSES, body_class
 from noc_app.widgets.scale import text_scale
 from noc_app.widgets.theme_qss import apply_theme, build_qss
-from noc_app.widgets.wall_window import WallWindow
+from noc_app.widgets.wall_window import WallWindow, dashboard_caption
 
 from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
@@ -204,3 +204,17 @@ def test_every_panel_kind_has_a_body():
     assert set(BODY_CLASSES) == {"timeseries", "stat", "gauge", "incidents", "logs", "targets", "text"}
     with pytest.raises(ValueError, match="no panel body for kind 'heatmap'"):
         body_class("heatmap")
+
+
+@pytest.mark.parametrize(
+    ("wall", "board", "caption"),
+    [
+        ("E-commerce API Monitoring (demo)", "E-commerce API Monitoring", ""),
+        ("Main", "Main", ""),
+        ("Main", "main ", ""),
+        ("Operations", "Second", "·  Second"),
+        ("Operations", "", ""),
+    ],
+)
+def test_the_header_does_not_repeat_the_wall_title(wall, board, caption):
+    assert dashboard_caption(wall, board) == caption
