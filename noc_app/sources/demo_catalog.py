@@ -43,8 +43,8 @@ _EXACT: dict[str, Signal] = {
     'sum(rate(http_requests_total{status=~"5.*"}[5m]))/sum(rate(http_requests_total[5m]))': Signal.ERROR_RATIO,
     "apdex_score": Signal.APDEX,
     (
-        'sum(rate(http_requests_total{status!~"5.*"}[1h]))'
-        "/sum(rate(http_requests_total[1h]))*100"
+        'sum(rate(http_requests_total{status!~"5.*"}[5m]))'
+        "/sum(rate(http_requests_total[5m]))*100"
     ): Signal.AVAILABILITY_PERCENT,
     'up{job="ecommerce-api"}': Signal.UP,
     "up": Signal.UP,
@@ -63,7 +63,7 @@ ANSWERED_EXPRESSIONS: tuple[str, ...] = (
     "histogram_quantile(<q>, rate(http_request_duration_seconds_bucket[5m]))",
     'rate(http_requests_total{status=~"5.*"}[5m]) / rate(http_requests_total[5m]) [* 100]',
     "apdex_score",
-    'sum(rate(http_requests_total{status!~"5.*"}[1h])) / sum(rate(http_requests_total[1h])) * 100',
+    'sum(rate(http_requests_total{status!~"5.*"}[5m])) / sum(rate(http_requests_total[5m])) * 100',
     'up{job="ecommerce-api"}',
 )
 
