@@ -23,7 +23,17 @@ from typing import Any
 import servers
 from servers import LOOPBACK
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _pg_bin() -> Path:
+    """Debian's binaries are not on PATH: /usr/lib/postgresql/<major>/bin, 15 preferred, else the newest."""
+    preferred = Path("/usr/lib/postgresql/15/bin")
+    if (preferred / "postgres").is_file():
+        return preferred
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return found[-1].parent if found else preferred
+
+
+PG_BIN = _pg_bin()
 START_TIMEOUT_S = 60.0
 SUPERUSER = "noc"
 
@@ -31,7 +41,7 @@ SUPERUSER = "noc"
 def require_postgres() -> None:
     for name in ("initdb", "postgres"):
         if not (PG_BIN / name).is_file():
-            servers.missing(f"{PG_BIN / name} not found (Debian package postgresql-15)")
+            servers.missing(f"{PG_BIN / name} not found (Debian package postgresql)")
     try:
         import psycopg  # noqa: F401
     except ImportError:
