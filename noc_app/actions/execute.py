@@ -24,6 +24,7 @@ import os
 import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from noc_app.actions.errors import (
@@ -36,6 +37,7 @@ from noc_app.actions.errors import (
 from noc_app.actions.model import ActionOutcome, ActionRequest, OutcomeStatus
 from noc_app.actions.policy import PolicyContext, decide
 from noc_app.actions.retry import RetryDelay, outbox_delay
+from noc_app.redaction import redact
 from noc_app.state.journal import DEFAULT_LEASE_S, Journal
 from noc_app.state.records import ActionState, AuditEntry, Lease, NewAction
 
@@ -121,6 +123,8 @@ def deliver(
     else:
         if outcome.status is OutcomeStatus.QUEUED:  # an asynchronous backend: ask again later
             outcome = _queued(rid, outcome.message, lease, clock(), None, retry_delay, outcome.backend_ref)
+    # A backend may echo our credentials in an error body: mask them before they are stored or shown.
+    outcome = replace(outcome, message=redact(outcome.message), backend_ref=redact(outcome.backend_ref))
     now = clock()
     try:
         if outcome.status is OutcomeStatus.QUEUED:
