@@ -146,7 +146,7 @@ class FakeAlertmanager:
         return httpx.Response(404, json="no route")
 
 
-def backend_for(fake: FakeAlertmanager, *, down: tuple[str, ...] = ()) -> AlertmanagerBackend:
+def backend_for(fake: FakeAlertmanager, *, down: tuple[str, ...] = (), **options) -> AlertmanagerBackend:
     def transport(request: httpx.Request) -> httpx.Response:
         if request.url.host in down:
             raise httpx.ConnectError("connection refused", request=request)
@@ -154,7 +154,7 @@ def backend_for(fake: FakeAlertmanager, *, down: tuple[str, ...] = ()) -> Alertm
 
     config = SourceConfig(id="am", kind="alertmanager", url="http://am-a:9093", urls=("http://am-b:9093",))
     return AlertmanagerBackend(
-        config, clock=FakeClock(NOW),
+        config, clock=FakeClock(NOW), **options,
         client_factory=lambda cfg, peer: make_client(cfg, base_url=peer, transport=httpx.MockTransport(transport)),
     )
 
@@ -226,3 +226,18 @@ def test_upkeep_applies_the_plan():
     plan = backend.upkeep([{"alertname": "SomethingElse"}])
     assert plan.expire == (ack.backend_ref,)
     assert fake.silences[ack.backend_ref]["status"]["state"] == "expired"
+
+
+def test_acks_on_configured_stable_labels():
+    fake = FakeAlertmanager()
+    backend = backend_for(fake, ack_label_names=("alertname", "service", "instance"))
+    ack = backend.perform(make_request())
+    body = fake.silences[ack.backend_ref]
+    assert {m["name"]: m["value"] for m in body["matchers"]} == {"alertname": "CheckoutErrors", "service": "checkout"}
+    # severity changed: still the same incident on the stable labels, so still acknowledged
+    again = backend.perform(make_request(labels={**LABELS, "severity": "warning"}))
+    assert again.backend_ref == ack.backend_ref and fake.posts == 1
+    unack = backend.perform(make_request(ActionKind.UNACK))
+    assert unack.backend_ref == ack.backend_ref
+    with pytest.raises(InvalidRequest, match="among instance"):
+        backend_for(fake, ack_label_names=("instance",)).perform(make_request())

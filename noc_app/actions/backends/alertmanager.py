@@ -77,8 +77,10 @@ class AlertmanagerBackend:
         clock: Callable[[], float] = time.time,
         default_duration_s: float = DEFAULT_ACK_DURATION_S,
         horizon_s: float = UNTIL_RESOLVED_HORIZON_S,
+        ack_label_names: Sequence[str] | None = None,
         client_factory: Callable[[SourceConfig, str], SourceClient] | None = None,
     ) -> None:
+        """ack_label_names: the stable labels an ack matches (default: all of the alert's labels)."""
         peers = [u.strip().rstrip("/") for u in (config.url, *config.urls) if u and u.strip()]
         if not peers:
             raise ValueError(f"source {config.id!r} (alertmanager) needs a url")
@@ -88,6 +90,7 @@ class AlertmanagerBackend:
         self._clock = clock
         self._default_duration_s = default_duration_s
         self._horizon_s = horizon_s
+        self._names = None if ack_label_names is None else tuple(ack_label_names)
         self._max_bytes = max_bytes_of(config)
         self._factory = client_factory or (lambda cfg, peer: make_client(cfg, base_url=peer))
         self._clients: dict[str, SourceClient] = {}
@@ -138,13 +141,13 @@ class AlertmanagerBackend:
     # -- the actions ---------------------------------------------------------------
 
     def _ack(self, peer: str, request: ActionRequest) -> ActionOutcome:
-        matchers = ack_matchers(request.labels)
+        matchers = ack_matchers(request.labels, self._names)
         client = self._client(peer)
         silences = self._silences_for(client, request.labels)
         earlier = delivered(silences, request.request_id)
         if earlier is not None:
             return _done(request, f"already delivered as silence {earlier.id}", earlier.id)
-        in_force = live_acks(silences, request.labels)
+        in_force = live_acks(silences, request.labels, self._names)
         if in_force:
             held = in_force[0]
             return _done(request, f"already acknowledged by {held.created_by} (silence {held.id})", held.id)
@@ -161,7 +164,7 @@ class AlertmanagerBackend:
 
     def _unack(self, peer: str, request: ActionRequest) -> ActionOutcome:
         client = self._client(peer)
-        acks = live_acks(self._silences_for(client, request.labels), request.labels)
+        acks = live_acks(self._silences_for(client, request.labels), request.labels, self._names)
         if not acks:
             return _done(request, "not acknowledged (nothing to expire)")
         for silence in acks:

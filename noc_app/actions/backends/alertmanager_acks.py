@@ -2,7 +2,8 @@
 
 Alertmanager has no native ack, so an ack is a silence:
 
-- matchers: the alert's exact labels (equality, sorted), never empty;
+- matchers: the alert's exact labels (equality, sorted), or only the configured
+  stable ones (e.g. alertname + service), never empty;
 - createdBy: the operator;
 - comment: "ack by NAME (until resolved): TEXT [noc-app request <32 hex>]"; the
   tag (written by sources.silences.silence_body) is how the app recognises its own
@@ -34,11 +35,12 @@ class AckUpkeep:
     extend: tuple[str, ...] = ()  # silence ids whose alert still fires and whose end is near
 
 
-def ack_matchers(labels: Mapping[str, str]) -> tuple[SilenceMatcher, ...]:
-    """Equality matchers on every label of the alert; an alert without labels cannot be acked."""
-    matchers = matchers_from_labels(labels)
+def ack_matchers(labels: Mapping[str, str], names: Sequence[str] | None = None) -> tuple[SilenceMatcher, ...]:
+    """Equality matchers on the alert's labels (all, or those `names` it has); never empty."""
+    matchers = matchers_from_labels(labels, names)
     if not any(m.value for m in matchers):
-        raise InvalidRequest("the incident has no labels to match: an ack would silence everything")
+        chosen = "" if names is None else f" among {', '.join(names)}"
+        raise InvalidRequest(f"the incident has no labels{chosen} to match: an ack would silence everything")
     return matchers
 
 
@@ -69,9 +71,10 @@ def is_live(silence: Silence) -> bool:
     return silence.state in ("active", "pending")
 
 
-def exactly_matches(silence: Silence, labels: Mapping[str, str]) -> bool:
-    """The silence's matchers are exactly the equality matchers of these labels."""
-    return sorted(_key(m) for m in silence.matchers) == sorted(_key(m) for m in matchers_from_labels(labels))
+def exactly_matches(silence: Silence, labels: Mapping[str, str], names: Sequence[str] | None = None) -> bool:
+    """The silence's matchers are exactly the equality matchers an ack of these labels would use."""
+    wanted = matchers_from_labels(labels, names)
+    return sorted(_key(m) for m in silence.matchers) == sorted(_key(m) for m in wanted)
 
 
 def covers(silence: Silence, labels: Mapping[str, str]) -> bool:
@@ -89,9 +92,11 @@ def delivered(silences: Iterable[Silence], request_id: str) -> Silence | None:
     return None
 
 
-def live_acks(silences: Iterable[Silence], labels: Mapping[str, str]) -> tuple[Silence, ...]:
-    """App acks in force on exactly these labels, oldest first."""
-    found = [s for s in silences if is_ack(s) and is_live(s) and exactly_matches(s, labels)]
+def live_acks(
+    silences: Iterable[Silence], labels: Mapping[str, str], names: Sequence[str] | None = None
+) -> tuple[Silence, ...]:
+    """App acks in force on exactly these labels (or the `names` subset of them), oldest first."""
+    found = [s for s in silences if is_ack(s) and is_live(s) and exactly_matches(s, labels, names)]
     return tuple(sorted(found, key=lambda s: (s.starts_at, s.id)))
 
 
