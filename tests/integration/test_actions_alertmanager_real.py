@@ -193,3 +193,34 @@ def test_until_resolved_ack_is_expired_when_the_alert_resolves(lone_alertmanager
     finally:
         backend.close()
         journal.close()
+
+
+def test_an_incident_the_app_raises_is_shared_acked_and_resolved(alertmanager_cluster, run_id, tmp_path):
+    from noc_app.actions.backends.alertmanager_alerts import AlertmanagerAlertSink
+    from noc_app.actions.raised import RaisedIncident
+
+    a, b = alertmanager_cluster.urls
+    config = SourceConfig(id="am", kind="alertmanager", url=a, urls=(b,), timeout_s=3.0)
+    sink = AlertmanagerAlertSink(config)
+    raised = RaisedIncident(name="SLOBurnRateFast", severity="critical", labels={"test_run": run_id},
+                            summary="error budget burning 14x", starts_at=time.time() - 60)
+    backend = backend_for(a, b)
+    journal = SqliteJournal(tmp_path / "state.db")
+    try:
+        sink.publish([raised])
+        on_both = [servers.wait_for(lambda peer=peer: our_alert(peer, run_id), timeout_s=20,
+                                    what=f"the raised incident on {peer}") for peer in (a, b)]
+        assert all(al["labels"]["generator"] == "noc-app" for al in on_both)
+        assert on_both[0]["fingerprint"] == on_both[1]["fingerprint"]
+        ack = execute(ack_request(on_both[0]["labels"], on_both[0]["fingerprint"]), backend, journal)
+        assert ack.status is OutcomeStatus.DONE, ack.message
+        servers.wait_for(lambda: (al := our_alert(b, run_id)) and ack.backend_ref in al["status"]["silencedBy"],
+                         timeout_s=20, what="the raised incident to show as acknowledged (silenced) on the other peer")
+        sink.publish([], [raised])
+        for peer in (a, b):
+            servers.wait_for(lambda peer=peer: our_alert(peer, run_id) is None, timeout_s=20,
+                             what=f"the resolved incident to leave {peer}")
+    finally:
+        sink.close()
+        backend.close()
+        journal.close()
