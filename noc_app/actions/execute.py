@@ -43,6 +43,8 @@ from noc_app.state.records import ActionState, AuditEntry, Lease, NewAction
 
 log = logging.getLogger(__name__)
 
+MAX_QUEUE_AGE_S = 24 * 3600.0  # an undelivered request older than this expires instead of being sent
+
 Clock = Callable[[], float]
 
 
@@ -151,8 +153,14 @@ def replay_outbox(
     retry_delay: RetryDelay = outbox_delay,
     lease_s: float = DEFAULT_LEASE_S,
     limit: int = 20,
+    max_age_s: float | None = MAX_QUEUE_AGE_S,
 ) -> Sequence[ActionOutcome]:
-    """Deliver up to `limit` due outbox rows, each leased first so no other deliverer takes it too."""
+    """Deliver up to `limit` due outbox rows, each leased first so no other deliverer takes it too.
+
+    A request older than max_age_s is not delivered any more: an ack typed during
+    an outage must not land a day later on whatever fires then.  It is finished as
+    failed ("expired"), audited, and left for the operator to see.
+    """
     try:
         leases = journal.lease_due(owner=owner or default_owner(), now=clock(), lease_s=lease_s, limit=limit)
     except Exception:
@@ -160,12 +168,13 @@ def replay_outbox(
         return ()
     outcomes = []
     for lease in leases:
-        outcomes.append(_replay_one(lease, backends, journal, clock, retry_delay))
+        outcomes.append(_replay_one(lease, backends, journal, clock, retry_delay, max_age_s))
     return tuple(outcomes)
 
 
 def _replay_one(
-    lease: Lease, backends: Mapping[str, ActionBackend], journal: Journal, clock: Clock, retry_delay: RetryDelay
+    lease: Lease, backends: Mapping[str, ActionBackend], journal: Journal, clock: Clock, retry_delay: RetryDelay,
+    max_age_s: float | None,
 ) -> ActionOutcome:
     rid = lease.request_id
     try:
@@ -181,6 +190,8 @@ def _replay_one(
         except Exception:
             log.exception("outbox row %s: cannot mark it failed", rid)
         return outcome
+    if max_age_s is not None and clock() - request.requested_at > max_age_s:
+        return _expire(request, lease, journal, clock, max_age_s)
     backend = backends.get(request.incident.source_id)
     if backend is None:  # this app's config does not know the source; another workstation may
         return _defer_unrouted(request, lease, journal, clock, retry_delay)
@@ -198,6 +209,20 @@ def _defer_unrouted(
         journal.defer(lease, next_attempt_at=outcome.retry_at, outcome=outcome.to_record(), now=now)
     except Exception:
         log.exception("outbox row %s: cannot defer it", request.request_id)
+    return outcome
+
+
+def _expire(request: ActionRequest, lease: Lease, journal: Journal, clock: Clock, max_age_s: float) -> ActionOutcome:
+    now = clock()
+    outcome = ActionOutcome(
+        request_id=request.request_id, status=OutcomeStatus.FAILED,
+        message=f"expired in the outbox: not delivered within {max_age_s / 3600:g} h of the request",
+    )
+    try:
+        journal.complete(lease, done=False, outcome=outcome.to_record(), now=now)
+        _audit_or_raise(journal, request, f"{request.kind.value} expired", outcome.status.value, now, outcome.message)
+    except Exception:
+        log.exception("outbox row %s: cannot mark it expired", request.request_id)
     return outcome
 
 

@@ -215,3 +215,17 @@ def _new(request: ActionRequest, now: float):
 
     return NewAction(request_id=request.request_id, kind=request.kind.value,
                      source_id=request.incident.source_id, payload=request.to_record(), created_at=now)
+
+
+def test_a_request_queued_too_long_expires_instead_of_being_delivered(journal, db_path):
+    clock = FakeClock()
+    request = make_request(requested_at=clock.now)
+    backend = SpyBackend(db_path, answer=Retryable("down"))
+    execute(request, backend, journal, clock=clock, retry_delay=FIXED_DELAY)
+    backend.answer = None
+    clock.advance(3 * 3600)
+    (outcome,) = replay_outbox({"am": backend}, journal, clock=clock, retry_delay=FIXED_DELAY, max_age_s=2 * 3600)
+    assert outcome.status is OutcomeStatus.FAILED and "expired in the outbox" in outcome.message
+    assert backend.calls == 1  # only the first, failed attempt
+    assert journal.get(request.request_id).state is ActionState.FAILED and journal.pending() == []
+    assert journal.audit(request_id=request.request_id)[-1].action == "ack expired"
