@@ -125,6 +125,7 @@ class FakeAlertmanager:
         self.silences: dict[str, dict] = {}
         self.posts = 0
         self.filters: list[list[str]] = []
+        self.before_post = lambda: None  # lets a test slip another workstation's write in
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -132,6 +133,7 @@ class FakeAlertmanager:
             self.filters.append(request.url.params.get_list("filter"))
             return httpx.Response(200, json=list(self.silences.values()))
         if request.method == "POST" and path == "/api/v2/silences":
+            self.before_post()
             self.posts += 1
             body = json.loads(request.content)
             sid = body.get("id") or uuid.uuid4().hex
@@ -241,3 +243,24 @@ def test_acks_on_configured_stable_labels():
     assert unack.backend_ref == ack.backend_ref
     with pytest.raises(InvalidRequest, match="among instance"):
         backend_for(fake, ack_label_names=("instance",)).perform(make_request())
+
+
+def test_two_workstations_acking_at_once_converge_on_the_oldest_silence():
+    fake = FakeAlertmanager()
+    other = make_request(operator=Operator(name="bob"))
+
+    def bob_acks_first() -> None:  # bob's POST lands between alice's look-up and her POST
+        fake.before_post = lambda: None
+        fake.silences["bob-silence"] = {
+            "id": "bob-silence", "status": {"state": "active"}, "createdBy": "bob",
+            "comment": f"ack by bob (until resolved) [noc-app request {other.request_id}]",
+            "matchers": [{"name": k, "value": v, "isRegex": False, "isEqual": True} for k, v in LABELS.items()],
+            "startsAt": "2027-01-15T07:59:00.000Z", "endsAt": "2027-01-16T08:00:00.000Z",
+            "updatedAt": "2027-01-15T07:59:00.000Z",
+        }
+
+    fake.before_post = bob_acks_first
+    outcome = backend_for(fake).perform(make_request())
+    assert outcome.backend_ref == "bob-silence" and "already acknowledged by bob" in outcome.message
+    alices = [s for s in fake.silences.values() if s.get("createdBy") == "alice"]
+    assert [s["status"]["state"] for s in alices] == ["expired"]

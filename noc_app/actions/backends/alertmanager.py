@@ -160,7 +160,16 @@ class AlertmanagerBackend:
             client, matchers, now, ends_at, request.operator.name, ack_comment(request),
             request_id=request.request_id, max_bytes=self._max_bytes,
         )
-        return _done(request, f"acknowledged: silence {silence_id}", silence_id)
+        return self._converge(client, request, silence_id)
+
+    def _converge(self, client: SourceClient, request: ActionRequest, silence_id: str) -> ActionOutcome:
+        """Two workstations acking one alert at once make two silences: both keep the oldest, expire theirs."""
+        in_force = live_acks(self._silences_for(client, request.labels), request.labels, self._names)
+        if not in_force or in_force[0].id == silence_id or all(s.id != silence_id for s in in_force):
+            return _done(request, f"acknowledged: silence {silence_id}", silence_id)
+        held = in_force[0]
+        expire_silence(client, silence_id, max_bytes=self._max_bytes)
+        return _done(request, f"already acknowledged by {held.created_by} (silence {held.id})", held.id)
 
     def _unack(self, peer: str, request: ActionRequest) -> ActionOutcome:
         client = self._client(peer)
