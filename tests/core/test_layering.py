@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE_QT_FREE = ["noc_app/model.py", "noc_app/units.py", "noc_app/plans.py", "noc_app/panel_keys.py",
-                "noc_app/selectors.py", "noc_app/wall_state.py"]
-CORE_QT_FREE_DIRS = ["noc_app/config", "noc_app/sources", "noc_app/analytics"]
+                "noc_app/selectors.py", "noc_app/wall_state.py", "noc_app/modes.py"]
+CORE_QT_FREE_DIRS = ["noc_app/config", "noc_app/sources", "noc_app/analytics", "noc_app/actions", "noc_app/state"]
+# The actions core and the state database must not even load Qt through another module.
+QT_FREE_PACKAGES = ["noc_app.actions", "noc_app.state", "noc_app.modes"]
+# What widgets may import from the actions package: requests and the policy, never execution.
+WIDGET_ACTIONS_ALLOWED = ("noc_app.actions.model", "noc_app.actions.policy")
 QTCORE_ONLY = ["noc_app/polling.py", "noc_app/store.py", "noc_app/runtime.py"]
 WIDGET_DIR = "widgets"
 
@@ -58,6 +64,54 @@ def test_widgets_never_import_sources_polling_or_httpx(path):
     forbidden = ("noc_app.sources", "noc_app.polling", "noc_app.runtime", "httpx", "noc_app.app")
     bad = sorted(n for n in _imports(path) if n.startswith(forbidden))
     assert not bad, f"{path.relative_to(ROOT)} is a widget but imports {bad}"
+
+
+@pytest.mark.parametrize("path", _files([], [WIDGET_DIR]), ids=lambda p: str(p.relative_to(ROOT)))
+def test_widgets_import_only_the_actions_model_and_policy(path):
+    bad = sorted(n for n in _imports(path) if _actions_import_forbidden_to_widgets(n))
+    assert not bad, f"{path.relative_to(ROOT)} is a widget; from actions it may import only {WIDGET_ACTIONS_ALLOWED}: {bad}"
+
+
+def _actions_import_forbidden_to_widgets(name: str) -> bool:
+    if name.startswith("noc_app.state"):
+        return True
+    if not name.startswith("noc_app.actions."):
+        return False  # the bare package (`from noc_app.actions import model`) is checked by its members
+    return not any(name == ok or name.startswith(ok + ".") for ok in WIDGET_ACTIONS_ALLOWED)
+
+
+def test_actions_and_state_do_not_load_qt_even_indirectly():
+    """Import every module of the Qt-free packages in a fresh interpreter; no Qt may appear in sys.modules."""
+    modules = []
+    for package in QT_FREE_PACKAGES:
+        base = ROOT / package.replace(".", "/")
+        if base.with_suffix(".py").exists():
+            modules.append(package)
+            continue
+        for path in sorted(base.rglob("*.py")):
+            rel = path.relative_to(ROOT).with_suffix("")
+            modules.append(".".join(p for p in rel.parts if p != "__init__"))
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('PySide6', 'PyQt5', 'PyQt6', 'pyqtgraph', 'shiboken6', 'noc_app') and "
+        "(m.split('.')[0] != 'noc_app' or m.startswith(('noc_app.widgets', 'noc_app.polling')))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    assert len(modules) >= 10, modules
+    assert result.stdout.strip() == "[]", f"importing {QT_FREE_PACKAGES} loaded {result.stdout.strip()}"
+
+
+def test_the_actions_rule_for_widgets_is_checked():
+    assert not _actions_import_forbidden_to_widgets("noc_app.actions.model")
+    assert not _actions_import_forbidden_to_widgets("noc_app.actions.policy.decide")
+    assert _actions_import_forbidden_to_widgets("noc_app.actions.execute")
+    assert _actions_import_forbidden_to_widgets("noc_app.actions.backends.alertmanager")
+    assert not _actions_import_forbidden_to_widgets("noc_app.actions")
+    assert _actions_import_forbidden_to_widgets("noc_app.state.sqlite")
+    assert not _actions_import_forbidden_to_widgets("noc_app.model")
 
 
 def test_only_the_composition_root_imports_widgets():

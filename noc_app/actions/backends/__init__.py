@@ -1,0 +1,1 @@
+"""One module per incident system; each offers `perform(request) -> ActionOutcome` (see execute.ActionBackend)."""

@@ -1,0 +1,130 @@
+"""What an acknowledgement looks like on Alertmanager, as pure functions over silences.
+
+Alertmanager has no native ack, so an ack is a silence:
+
+- matchers: the alert's exact labels (equality, sorted), or only the configured
+  stable ones (e.g. alertname + service), never empty;
+- createdBy: the operator;
+- comment: "ack by NAME (until resolved): TEXT [noc-app request <32 hex>]"; the
+  tag (written by sources.silences.silence_body) is how the app recognises its own
+  acks, joins them to its journal, and finds an earlier delivery of the same
+  request after a crash;
+- ack-until-resolved: the silence is long (a horizon) and `plan_upkeep` decides,
+  from the alerts Alertmanager currently holds, which such acks to expire (their
+  alert is gone: resolved) and which to extend (still firing, horizon near).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from noc_app.actions.errors import InvalidRequest
+from noc_app.actions.model import ActionRequest
+from noc_app.sources.alertmanager_parse import Silence, SilenceMatcher
+from noc_app.sources.silences import matchers_from_labels
+
+UNTIL_RESOLVED_MARK = "(until resolved)"
+_TAG = re.compile(r"\[noc-app request ([0-9a-f]{32})\]")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AckUpkeep:
+    expire: tuple[str, ...] = ()  # silence ids whose alert resolved
+    extend: tuple[str, ...] = ()  # silence ids whose alert still fires and whose end is near
+
+
+def ack_matchers(labels: Mapping[str, str], names: Sequence[str] | None = None) -> tuple[SilenceMatcher, ...]:
+    """Equality matchers on the alert's labels (all, or those `names` it has); never empty."""
+    matchers = matchers_from_labels(labels, names)
+    if not any(m.value for m in matchers):
+        chosen = "" if names is None else f" among {', '.join(names)}"
+        raise InvalidRequest(f"the incident has no labels{chosen} to match: an ack would silence everything")
+    return matchers
+
+
+def ack_comment(request: ActionRequest) -> str:
+    """The comment before the request tag (silence_body appends the tag)."""
+    head = f"ack by {request.operator.text}"
+    if request.until_resolved:
+        head += f" {UNTIL_RESOLVED_MARK}"
+    text = " ".join(request.comment.split())
+    return f"{head}: {text}" if text else head
+
+
+def tagged_request_id(comment: str) -> str | None:
+    """The request id of an app-made silence, None for any other silence."""
+    found = _TAG.findall(comment)
+    return found[-1] if found else None
+
+
+def is_ack(silence: Silence) -> bool:
+    return tagged_request_id(silence.comment) is not None
+
+
+def is_until_resolved(silence: Silence) -> bool:
+    return is_ack(silence) and UNTIL_RESOLVED_MARK in silence.comment
+
+
+def is_live(silence: Silence) -> bool:
+    return silence.state in ("active", "pending")
+
+
+def exactly_matches(silence: Silence, labels: Mapping[str, str], names: Sequence[str] | None = None) -> bool:
+    """The silence's matchers are exactly the equality matchers an ack of these labels would use."""
+    wanted = matchers_from_labels(labels, names)
+    return sorted(_key(m) for m in silence.matchers) == sorted(_key(m) for m in wanted)
+
+
+def covers(silence: Silence, labels: Mapping[str, str]) -> bool:
+    """Every matcher is a plain equality that these labels satisfy (what an app ack uses)."""
+    return bool(silence.matchers) and all(
+        m.is_equal and not m.is_regex and labels.get(m.name) == m.value for m in silence.matchers
+    )
+
+
+def delivered(silences: Iterable[Silence], request_id: str) -> Silence | None:
+    """The silence an earlier delivery of this request created, in any state."""
+    for silence in silences:
+        if tagged_request_id(silence.comment) == request_id:
+            return silence
+    return None
+
+
+def live_acks(
+    silences: Iterable[Silence], labels: Mapping[str, str], names: Sequence[str] | None = None
+) -> tuple[Silence, ...]:
+    """App acks in force on exactly these labels (or the `names` subset of them), oldest first."""
+    found = [s for s in silences if is_ack(s) and is_live(s) and exactly_matches(s, labels, names)]
+    return tuple(sorted(found, key=lambda s: (s.starts_at, s.id)))
+
+
+def plan_upkeep(
+    silences: Sequence[Silence],
+    current_alerts: Sequence[Mapping[str, str]],
+    *,
+    now: float,
+    extend_within_s: float,
+) -> AckUpkeep:
+    """Which until-resolved acks to expire and which to extend.
+
+    `current_alerts` are the label sets of every alert Alertmanager holds right now
+    (firing, silenced or inhibited; resolved ones are gone from its list).  Pass
+    them only from a successful, complete answer: an empty list expires every ack.
+    Other silences (maintenance, fixed-duration acks) are never touched.
+    """
+    expire: list[str] = []
+    extend: list[str] = []
+    for silence in silences:
+        if not (is_until_resolved(silence) and silence.state == "active"):
+            continue
+        if not any(covers(silence, labels) for labels in current_alerts):
+            expire.append(silence.id)
+        elif silence.ends_at - now < extend_within_s:
+            extend.append(silence.id)
+    return AckUpkeep(expire=tuple(sorted(expire)), extend=tuple(sorted(extend)))
+
+
+def _key(m: SilenceMatcher) -> tuple[str, str, bool, bool]:
+    return (m.name, m.value, m.is_regex, m.is_equal)

@@ -1,0 +1,85 @@
+"""Which actions an operator may take on an incident, and why not: a pure function.
+
+Inputs are plain values (mode, role, the source's read_only flag, the incident's
+state and who acknowledged it) so the board can grey out a menu entry with the
+reason as its tooltip, and the service can refuse the same request with the same
+words.  Rules, in order (the first that applies decides):
+
+1. the mode must allow acting (wall and kiosk never act: see noc_app.modes);
+2. viewers never act;
+3. a read-only source takes no writes; notes are local, so they stay allowed;
+4. per kind: ack needs an unresolved, unacknowledged incident; unack needs an
+   acknowledged one, and only its acknowledger or a lead may take it back;
+   a note is always allowed (resolved incidents keep a history too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from noc_app.actions.errors import NotPermitted
+from noc_app.actions.model import ActionKind, Role
+from noc_app.config.schema import Mode
+from noc_app.model import AlertState
+from noc_app.modes import capabilities
+
+# Kinds that change the backend; the others live in the state database only.
+BACKEND_KINDS = frozenset({ActionKind.ACK, ActionKind.UNACK})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PolicyContext:
+    mode: Mode
+    role: Role
+    operator: str  # the acting operator's name
+    read_only: bool  # the incident's source is configured read_only
+    state: AlertState
+    acknowledged_by: str = ""  # who holds the ack ("" when nobody)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Verdict:
+    kind: ActionKind
+    allowed: bool
+    reason: str = ""  # why not (empty when allowed)
+
+
+def decide(kind: ActionKind, ctx: PolicyContext) -> Verdict:
+    """May `ctx.operator` do `kind` here?  Pure: same inputs, same verdict."""
+    if not capabilities(ctx.mode).act:
+        return _no(kind, f"{ctx.mode.value} mode has no actions")
+    if ctx.role is Role.VIEWER:
+        return _no(kind, "viewers cannot act on incidents")
+    if ctx.read_only and kind in BACKEND_KINDS:
+        return _no(kind, "the source is read-only")
+    acked = bool(ctx.acknowledged_by) or ctx.state is AlertState.ACKNOWLEDGED
+    if kind is ActionKind.ACK:
+        if ctx.state is AlertState.RESOLVED:
+            return _no(kind, "the incident is resolved")
+        if acked:
+            by = f" by {ctx.acknowledged_by}" if ctx.acknowledged_by else ""
+            return _no(kind, f"already acknowledged{by}")
+        return Verdict(kind=kind, allowed=True)
+    if kind is ActionKind.UNACK:
+        if not acked:
+            return _no(kind, "the incident is not acknowledged")
+        if ctx.acknowledged_by and ctx.acknowledged_by != ctx.operator and ctx.role is not Role.LEAD:
+            return _no(kind, f"acknowledged by {ctx.acknowledged_by}; only they or a lead may take it back")
+        return Verdict(kind=kind, allowed=True)
+    return Verdict(kind=kind, allowed=True)  # NOTE
+
+
+def allowed_actions(ctx: PolicyContext) -> tuple[Verdict, ...]:
+    """A verdict for every ActionKind, in declaration order (what a context menu lists)."""
+    return tuple(decide(kind, ctx) for kind in ActionKind)
+
+
+def require(kind: ActionKind, ctx: PolicyContext) -> None:
+    """Raise NotPermitted with the reason when `decide` says no."""
+    verdict = decide(kind, ctx)
+    if not verdict.allowed:
+        raise NotPermitted(f"{kind.value}: {verdict.reason}")
+
+
+def _no(kind: ActionKind, reason: str) -> Verdict:
+    return Verdict(kind=kind, allowed=False, reason=reason)

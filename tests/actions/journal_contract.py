@@ -1,0 +1,212 @@
+"""The Journal contract, run against every implementation.
+
+Not collected by itself (no test_ prefix): test_sqlite_journal.py and the
+PostgreSQL integration test import these tests and provide two fixtures:
+`open_journal` (a picklable callable opening a NEW connection to the same store,
+as another thread, process or workstation would) and `journal` (one open
+connection, closed after the test).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+from action_helpers import FIXED_DELAY, FakeClock, make_request
+
+from noc_app.actions.execute import replay_outbox
+from noc_app.actions.model import ActionOutcome, ActionRequest, OutcomeStatus
+from noc_app.state.journal import Journal
+from noc_app.state.records import ActionState, AuditEntry, NewAction
+
+T0 = 1_800_000_000.0
+
+
+def new(request_id: str, at: float = T0, source_id: str = "am") -> NewAction:
+    return NewAction(request_id=request_id, kind="ack", source_id=source_id, payload={"n": request_id},
+                     created_at=at)
+
+
+def rid(i: int) -> str:
+    return f"{i:032x}"
+
+
+class CountingBackend:
+    def __init__(self) -> None:
+        self.delivered: list[str] = []
+
+    def perform(self, request: ActionRequest) -> ActionOutcome:
+        self.delivered.append(request.request_id)
+        return ActionOutcome(request_id=request.request_id, status=OutcomeStatus.DONE)
+
+
+def test_audit_lines_come_back_in_order(journal):
+    for i, action in enumerate(["ack requested", "ack", "note requested"]):
+        journal.append_audit(AuditEntry(at=T0 + i, actor="alice (claimed)", os_user="root", host="ws-9",
+                                        action=action, request_id=rid(i % 2), subject="am/f", outcome="x",
+                                        detail="d"))
+    assert [e.action for e in journal.audit()] == ["ack requested", "ack", "note requested"]
+    assert [e.action for e in journal.audit(request_id=rid(0))] == ["ack requested", "note requested"]
+    first = journal.audit(limit=1)[0]
+    assert (first.at, first.actor, first.os_user, first.host, first.subject, first.detail) == (
+        T0, "alice (claimed)", "root", "ws-9", "am/f", "d")
+
+
+def test_record_is_idempotent_on_the_request_id(journal):
+    assert journal.record(new(rid(1))) is True
+    assert not journal.record(NewAction(request_id=rid(1), kind="note", source_id="x", payload={}, created_at=T0 + 5))
+    row = journal.get(rid(1))
+    assert (row.kind, row.payload, row.state, row.attempts) == ("ack", {"n": rid(1)}, ActionState.PENDING, 0)
+
+
+def test_record_returns_false_for_a_known_id(journal):
+    journal.record(new(rid(1)))
+    assert journal.record(new(rid(1))) is False
+
+
+def test_a_pending_action_survives_a_crash_and_is_replayed_exactly_once(open_journal):
+    request = make_request(requested_at=T0)
+    clock = FakeClock(T0)
+    before_crash = open_journal()
+    before_crash.record(NewAction(request_id=request.request_id, kind="ack", source_id="am",
+                                  payload=request.to_record(), created_at=T0))
+    lease = before_crash.lease(request.request_id, owner="ws-1:100", now=T0, lease_s=60)
+    assert lease is not None
+    before_crash.close()  # the process dies mid-delivery: its connection goes, no complete()
+
+    after = open_journal()  # the restarted app
+    try:
+        assert [r.request_id for r in after.pending()] == [request.request_id]
+        backend = CountingBackend()
+        assert replay_outbox({"am": backend}, after, clock=clock) == ()  # the dead lease still holds
+        clock.advance(61)  # ...until it runs out
+        (outcome,) = replay_outbox({"am": backend}, after, clock=clock)
+        assert outcome.status is OutcomeStatus.DONE
+        assert replay_outbox({"am": backend}, after, clock=clock) == ()
+        clock.advance(3600)
+        assert replay_outbox({"am": backend}, after, clock=clock) == ()
+        assert backend.delivered == [request.request_id]
+        assert after.pending() == []
+        assert after.get(request.request_id).state is ActionState.DONE
+    finally:
+        after.close()
+
+
+def test_a_lost_lease_cannot_overwrite_the_new_holder(journal):
+    journal.record(new(rid(1)))
+    stale = journal.lease(rid(1), owner="ws-1", now=T0, lease_s=10)
+    fresh = journal.lease(rid(1), owner="ws-2", now=T0 + 11, lease_s=10)
+    assert stale is not None and fresh is not None and stale.token != fresh.token
+    assert journal.complete(stale, done=True, outcome={"status": "done"}, now=T0 + 12) is False
+    assert journal.defer(stale, next_attempt_at=T0 + 99, outcome={}, now=T0 + 12) is False
+    assert journal.get(rid(1)).lease_owner == "ws-2"
+    assert journal.complete(fresh, done=True, outcome={"status": "done"}, now=T0 + 13) is True
+    assert journal.get(rid(1)).state is ActionState.DONE
+    assert journal.lease(rid(1), owner="ws-3", now=T0 + 100) is None  # final rows are never leased
+
+
+def test_lease_due_takes_due_unleased_rows_oldest_first(journal):
+    for i in range(5):
+        journal.record(new(rid(i), at=T0 + i))
+    journal.lease(rid(0), owner="x", now=T0, lease_s=100)
+    held = journal.lease(rid(1), owner="x", now=T0, lease_s=100)
+    journal.defer(held, next_attempt_at=T0 + 500, outcome={}, now=T0)  # not due until T0+500
+    leases = journal.lease_due(owner="y", now=T0 + 10, limit=2)
+    assert [lease.request_id for lease in leases] == [rid(2), rid(3)]
+    assert [lease.request_id for lease in journal.lease_due(owner="y", now=T0 + 10)] == [rid(4)]
+    assert list(journal.lease_due(owner="y", now=T0 + 10)) == []
+
+
+def test_cancel_takes_an_idle_pending_row_out_of_the_outbox(journal):
+    journal.record(new(rid(1)))
+    journal.record(new(rid(2)))
+    journal.lease(rid(2), owner="x", now=T0, lease_s=60)
+    assert journal.cancel(rid(1), now=T0) is True
+    assert journal.cancel(rid(2), now=T0) is False  # in flight
+    assert journal.cancel(rid(1), now=T0) is False  # already cancelled
+    assert journal.get(rid(1)).state is ActionState.CANCELLED
+    assert [r.request_id for r in journal.pending()] == [rid(2)]
+
+
+def test_concurrent_connections_never_lease_the_same_action(open_journal):
+    """Four connections race for 200 due rows, all at once each round: every row goes to exactly one."""
+    seed = open_journal()
+    for i in range(200):
+        seed.record(new(rid(i)))
+    seed.close()
+    journals = [open_journal() for _ in range(4)]
+    rounds = threading.Barrier(len(journals))
+    taken: list[list[str]] = [[] for _ in journals]
+
+    def worker(index: int) -> None:
+        j = journals[index]
+        for _ in range(200 // (3 * len(journals)) + 2):  # enough rounds to drain it
+            rounds.wait()  # every worker asks at the same moment: they contend for the writer lock
+            taken[index].extend(lease.request_id for lease in j.lease_due(owner=f"w{index}", now=T0,
+                                                                           lease_s=600, limit=3))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(journals))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for j in journals:
+        j.close()
+    everything = [r for part in taken for r in part]
+    assert len(everything) == len(set(everything)) == 200
+    assert all(taken), "the race never happened: a worker got nothing"
+
+
+def _lease_all(opener, owner: str, start, out) -> None:  # runs in a child process
+    j = opener()
+    start.wait()
+    got = []
+    while batch := j.lease_due(owner=owner, now=T0, lease_s=600, limit=2):
+        got.extend(lease.request_id for lease in batch)
+    j.close()
+    out.put(got)
+
+
+def test_two_processes_never_lease_the_same_action(open_journal):
+    seed = open_journal()
+    for i in range(100):
+        seed.record(new(rid(i)))
+    seed.close()
+    ctx = multiprocessing.get_context("spawn")
+    start, out = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_lease_all, args=(open_journal, f"p{i}", start, out)) for i in range(2)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    everything = [r for part in results for r in part]
+    assert len(everything) == len(set(everything)) == 100
+
+
+def test_a_replay_by_two_workstations_delivers_each_action_once(open_journal):
+    clock = FakeClock(T0)
+    seed = open_journal()
+    requests = [make_request(requested_at=T0) for _ in range(30)]
+    for r in requests:
+        seed.record(NewAction(request_id=r.request_id, kind="ack", source_id="am", payload=r.to_record(),
+                              created_at=T0))
+    seed.close()
+    ws = [open_journal(), open_journal()]
+    backend = CountingBackend()
+    start = threading.Barrier(2)
+
+    def drain(j: Journal, owner: str) -> None:
+        start.wait()
+        while replay_outbox({"am": backend}, j, owner=owner, clock=clock, retry_delay=FIXED_DELAY, limit=4):
+            pass
+
+    threads = [threading.Thread(target=drain, args=(j, f"ws{i}")) for i, j in enumerate(ws)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for j in ws:
+        j.close()
+    assert sorted(backend.delivered) == sorted(r.request_id for r in requests)

@@ -1,0 +1,52 @@
+"""The SQLite journal: WAL, schema, append-only audit, plus the shared Journal contract."""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import partial
+
+import pytest
+from journal_contract import *
+from journal_contract import T0, rid
+
+from noc_app.state.records import AuditEntry
+from noc_app.state.sqlite import SqliteJournal, default_path
+
+
+@pytest.fixture
+def open_journal(db_path):
+    return partial(SqliteJournal, db_path)
+
+
+def test_wal_mode_and_schema(db_path):
+    j = SqliteJournal(db_path)
+    j.close()
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_default_path_is_in_the_user_state_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    assert default_path() == tmp_path / "xdg-state" / "noc-app" / "state.db"
+
+
+def test_audit_is_append_only(journal, db_path):
+    journal.append_audit(AuditEntry(at=T0, actor="alice", os_user="alice", host="ws", action="ack requested",
+                                    request_id=rid(1), subject="am/f", outcome="pending"))
+    (entry,) = journal.audit(request_id=rid(1))
+    assert entry.actor == "alice" and entry.action == "ack requested"
+    with sqlite3.connect(db_path) as db:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute("UPDATE audit SET actor = 'mallory'")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute("DELETE FROM audit")
+    assert journal.audit()[0].actor == "alice"
+
+
+def test_a_newer_schema_is_refused(db_path):
+    SqliteJournal(db_path).close()
+    with sqlite3.connect(db_path) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(sqlite3.DatabaseError, match="newer"):
+        SqliteJournal(db_path)

@@ -1,0 +1,99 @@
+"""The PostgreSQL journal against a REAL PostgreSQL: the shared Journal contract plus Postgres specifics."""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "actions"))  # the contract lives with the unit tests
+
+from journal_contract import *
+from journal_contract import T0, rid
+from postgres_server import PostgresServer, start_postgres
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    server = start_postgres()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def database_url(postgres: PostgresServer) -> str:
+    """A fresh database per test: no test sees another's rows."""
+    return postgres.create_database(f"noc_{uuid.uuid4().hex[:16]}")
+
+
+@pytest.fixture
+def open_journal(database_url: str):
+    from noc_app.state.postgres import PostgresJournal
+
+    return partial(PostgresJournal, database_url)
+
+
+@pytest.fixture
+def journal(open_journal):
+    j = open_journal()
+    yield j
+    j.close()
+
+
+def test_audit_is_append_only_in_postgres(journal, database_url):
+    import psycopg
+
+    from noc_app.state.records import AuditEntry
+
+    journal.append_audit(AuditEntry(at=T0, actor="alice", os_user="alice", host="ws", action="ack requested",
+                                    request_id=rid(1), subject="am/f", outcome="pending"))
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            conn.execute("UPDATE noc_audit SET actor = 'mallory'")
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            conn.execute("DELETE FROM noc_audit")
+    assert journal.audit()[0].actor == "alice"
+
+
+def test_schema_creation_is_safe_when_workstations_start_together(open_journal):
+    import threading
+
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_one() -> None:
+        start.wait()
+        try:
+            open_journal().close()
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_the_journal_reconnects_after_the_connection_is_lost(journal, database_url):
+    import psycopg
+    from journal_contract import new
+
+    journal.record(new(rid(1)))
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+    with pytest.raises(psycopg.OperationalError):
+        journal.get(rid(1))  # the call in flight when the server dropped us fails...
+    assert journal.get(rid(1)) is not None  # ...the next one reconnects
