@@ -20,50 +20,16 @@ from typing import TypedDict
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from noc_app.backoff import next_delay, start_phase
 from noc_app.model import Snapshot
 from noc_app.scrub import scrub_error, scrub_snapshot
 from noc_app.sources.base import AuthFailed, BadResponse, RateLimited, Source, SourceError
 
 log = logging.getLogger(__name__)
 
-MAX_BACKOFF_S = 60.0  # a wall must notice a recovered backend within a minute
-AUTH_RETRY_S = 300.0  # bad credentials rarely fix themselves: retry slowly
 REFRESH_DEBOUNCE_S = 1.0
 STOP_WAIT_S = 3.0  # at shutdown, how long in-flight polls may take to finish before clients close
 MAX_TIMER_MS = 2**31 - 1  # QTimer takes a signed 32-bit millisecond count (24.8 days)
-
-
-def next_delay(
-    interval: float,
-    failures: int,
-    *,
-    retry_after: float | None = None,
-    auth_failed: bool = False,
-    rng: Callable[[], float] = random.random,
-    max_backoff: float = MAX_BACKOFF_S,
-) -> float:
-    """Seconds until the next poll.
-
-    Success (failures == 0) -> the interval.  Failure n -> interval * 2**n capped
-    at max_backoff, with +-20 % jitter so a room of walls does not retry in step.
-    A backend's Retry-After wins when it asks for longer.
-    """
-    if failures <= 0:
-        return interval
-    if auth_failed:
-        base = max(interval, AUTH_RETRY_S)
-    else:
-        base = min(max_backoff, interval * (2 ** min(failures, 16)))
-        base = max(base, interval)
-    jittered = base * (0.8 + 0.4 * rng())
-    if retry_after is not None:
-        jittered = max(jittered, retry_after)
-    return jittered
-
-
-def start_phase(interval: float, rng: Callable[[], float] = random.random) -> float:
-    """A random first-poll delay, so sources configured alike do not fire together."""
-    return min(interval, 1.0) * 0.5 * rng()
 
 
 @dataclass(slots=True)

@@ -1,16 +1,12 @@
-"""When to try an undelivered action again: the poller's backoff, with the outbox's own numbers.
-
-`next_delay` lives in noc_app.polling next to the QtCore Poller, so it is imported
-inside the function: importing this module (or anything in the Qt-free actions
-core) never loads Qt.  Moving `next_delay` into a Qt-free module of its own
-would remove the deferred import; polling.py is owned elsewhere, so it stays.
-"""
+"""When to try an undelivered action again: the poller's backoff, with the outbox's own numbers."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
 from typing import Protocol
+
+from noc_app.backoff import next_delay
 
 RETRY_INTERVAL_S = 5.0  # first retry of an undelivered ack after ~10 s
 MAX_RETRY_S = 300.0  # then at most every five minutes, until delivered or cancelled
@@ -29,9 +25,6 @@ def outbox_delay(
     rng: Callable[[], float] = random.random,
 ) -> float:
     """The poller's jittered exponential backoff, started at RETRY_INTERVAL_S and capped at MAX_RETRY_S."""
-    # deferred: polling.py also holds the QtCore Poller
-    from noc_app.polling import next_delay
-
     return next_delay(
         RETRY_INTERVAL_S, max(1, attempts), retry_after=retry_after, rng=rng, max_backoff=MAX_RETRY_S
     )

@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
+from noc_app.backoff import MAX_BACKOFF_S, next_delay, start_phase
 from noc_app.model import Snapshot
-from noc_app.polling import MAX_BACKOFF_S, Poller, next_delay, start_phase
+from noc_app.polling import Poller
 from noc_app.sources.base import AuthFailed, RateLimited, Unreachable
 
 
