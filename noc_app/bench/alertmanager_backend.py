@@ -8,6 +8,7 @@ GET /api/v2/alerts, GET /api/v2/silences and /api/v2/status.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -72,12 +73,14 @@ class RealAlertmanager:
             f.write(_CONFIG)
         port = _free_port()
         self.url = f"http://{LOOPBACK}:{port}"
-        self._log = open(os.path.join(self._dir, "alertmanager.log"), "wb")
-        self._proc = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCHER, str(os.getpid()), binary, f"--config.file={config}", f"--storage.path={os.path.join(self._dir, 'data')}",
-             f"--web.listen-address={LOOPBACK}:{port}", "--cluster.listen-address="],
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        # The child gets its own copy of the log's descriptor; ours is closed once it is started.
+        with open(os.path.join(self._dir, "alertmanager.log"), "wb") as log:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", _LAUNCHER, str(os.getpid()), binary, f"--config.file={config}",
+                 f"--storage.path={os.path.join(self._dir, 'data')}",
+                 f"--web.listen-address={LOOPBACK}:{port}", "--cluster.listen-address="],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
         self.description = "real Alertmanager"
         try:
             self._wait_ready()
@@ -115,12 +118,9 @@ class RealAlertmanager:
                 os.killpg(self._proc.pid, signal.SIGTERM)
                 self._proc.wait(timeout=10)
             except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(self._proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 self._proc.wait(timeout=10)
-        self._log.close()
         shutil.rmtree(self._dir, ignore_errors=True)
 
 

@@ -90,7 +90,7 @@ class TimedRuntime(Runtime):
         for listener in self.listeners:
             listener(record)
 
-    def _on_failed(self, source_id, error, latency_ms) -> None:  # type: ignore[no-untyped-def]
+    def _on_failed(self, source_id, error, latency_ms) -> None:
         self.failures += 1
         super()._on_failed(source_id, error, latency_ms)
 

@@ -32,11 +32,11 @@ def install_curve_paint_counter() -> None:
         return
     original = pg.PlotCurveItem.paint
 
-    def counting_paint(self, painter, option, widget=None):  # type: ignore[no-untyped-def]
+    def counting_paint(self, painter, option, widget=None):
         CURVE_PAINTS["count"] += 1
         return original(self, painter, option, widget)
 
-    counting_paint._noc_bench_counting = True  # type: ignore[attr-defined]
+    counting_paint._noc_bench_counting = True  # type: ignore[attr-defined]  # marker attribute on a function
     pg.PlotCurveItem.paint = counting_paint
 
 
@@ -61,12 +61,12 @@ class BaselineWall:
         pg.setConfigOptions(antialias=False, useOpenGL=False, background=BG_PANEL, foreground=TEXT)
         self.window, self.plots, self.curves = self._build(panels, size, ds_factor)
 
-    def _build(self, panels: int, size: tuple[int, int], ds_factor: float):  # type: ignore[no-untyped-def]
+    def _build(self, panels: int, size: tuple[int, int], ds_factor: float):
         import pyqtgraph as pg
         from PySide6 import QtGui, QtWidgets
 
         class MsAxis(pg.AxisItem):
-            def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
+            def tickStrings(self, values, scale, spacing):
                 return [f"{v * scale:g} ms" for v in values]
 
         win = QtWidgets.QMainWindow()
@@ -127,7 +127,7 @@ class BaselineWall:
                 items.append(item)
             box.addWidget(pw, 1)
             legend = QtWidgets.QLabel("&nbsp;&nbsp;".join(
-                f'<span style="color:{c}">&#9644;</span>&nbsp;{n}' for c, n in zip(COLORS, LANE_NAMES)))
+                f'<span style="color:{c}">&#9644;</span>&nbsp;{n}' for c, n in zip(COLORS, LANE_NAMES, strict=True)))
             legend.setFont(legend_font)
             legend.setFixedHeight(21)
             legend.setContentsMargins(8, 0, 8, 0)

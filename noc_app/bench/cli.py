@@ -56,7 +56,8 @@ def build_bench_parser() -> argparse.ArgumentParser:
                    "(reads N HZ PANELS WARMUP DURATION from the environment)")
     p.add_argument("--smoke", action="store_true",
                    help="3 s per scenario with a tiny warm-up (CI); the numbers mean nothing")
-    p.add_argument("--out", metavar="DIR", help="write a screenshot of every wall measured, and every child's raw result")
+    p.add_argument("--out", metavar="DIR",
+                   help="write a screenshot of every wall measured, and every child's raw result")
     p.add_argument("--profile", metavar="DIR",
                    help="write cProfile stats of the app's timed GUI-thread spans here (wall and ingest scenarios)")
     p.add_argument("--onscreen", action="store_true", help="use the real display instead of offscreen rendering")

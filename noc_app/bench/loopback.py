@@ -71,7 +71,7 @@ class LoopbackServer:
                 owner.last_sent[parts.path] = time.perf_counter()
                 owner.requests[parts.path] = owner.requests.get(parts.path, 0) + 1
 
-            do_GET = do_POST = _serve  # noqa: N815 (http.server naming)
+            do_GET = do_POST = _serve
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
                 pass

@@ -136,7 +136,7 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return float(ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))])
+    return float(ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))])
 
 
 def rounded(value: float | None, digits: int = 2) -> float | None:
@@ -196,7 +196,7 @@ class PaintCounter(QObject):
     def watched(self) -> int:
         return len(self._watched)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             self.count += 1
             self.last_paint_at = time.perf_counter()

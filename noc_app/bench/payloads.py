@@ -15,7 +15,7 @@ from noc_app.bench.synthetic_data import uniform
 
 
 def rfc3339(epoch: float) -> str:
-    return dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def prometheus_matrix(*, series: int, points: int, step_s: float, end: float, variant: int = 0) -> bytes:
@@ -26,7 +26,7 @@ def prometheus_matrix(*, series: int, points: int, step_s: float, end: float, va
     parts = []
     for s in range(series):
         values = 50 + 40 * np.sin(k / (60 + s % 37) + s) + 30 * uniform(k, s, variant % 4)
-        pairs = ",".join(f'[{t},"{v:.3f}"]' for t, v in zip(time_text, values.tolist()))
+        pairs = ",".join(f'[{t},"{v:.3f}"]' for t, v in zip(time_text, values.tolist(), strict=True))
         labels = {"__name__": "bench_requests", "instance": f"node-{s:03d}:9100", "job": "bench", "shard": str(s % 16)}
         metric = json.dumps(labels)
         parts.append(f'{{"metric":{metric},"values":[{pairs}]}}')

@@ -111,7 +111,7 @@ def table(metrics: Sequence[Metric]) -> str:
         ratio = "-" if m.ratio is None else f"{m.ratio:.2f}x"
         rows.append((m.scenario, m.metric, _fmt(m.value), m.unit, base, ratio, m.goal.text if m.goal else "-", result))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     notes = [f"  {m.scenario}/{m.metric}: {m.note}" for m in metrics if m.note]
     failed = sum(1 for m in metrics if m.passed is False)

@@ -128,7 +128,7 @@ def run_in_child(name: str, side: str, params: Mapping[str, Any]) -> int:
     scenario = get_scenario(name)
     try:
         result = scenario.run_child(side, params)
-    except Exception as exc:  # noqa: BLE001 - reported to the parent as a result, traceback on stderr
+    except Exception as exc:  # reported to the parent as a result, traceback on stderr
         import traceback
 
         traceback.print_exc()

@@ -27,7 +27,7 @@ PROBE_TIMEOUT_S = 10.0
 BACKGROUND_ALERTS = 20
 
 
-def _config(url: str, interval_s: float):  # type: ignore[no-untyped-def]
+def _config(url: str, interval_s: float):
     from noc_app.config.schema import AppConfig, DashboardConfig, GridPos, Mode, PanelConfig, SourceConfig
 
     source = SourceConfig(id=SOURCE_ID, kind="alertmanager", url=url, interval_s=interval_s, timeout_s=5.0)
@@ -55,7 +55,7 @@ def _alert(
 class ProbeDriver:
     """Posts one probe at a time and watches the board's painted rows for it."""
 
-    def __init__(self, client, board, *, seed: int = 7) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, client, board, *, seed: int = 7) -> None:
         self._client = client
         self._board = board
         self._rng = random.Random(seed)
@@ -83,7 +83,7 @@ class ProbeDriver:
         serial = self._serial
         QTimer.singleShot(int(PROBE_TIMEOUT_S * 1000), lambda: self._timed_out(serial))
 
-    def on_update(self, record) -> None:  # type: ignore[no-untyped-def]
+    def on_update(self, record) -> None:
         if self.pending is None or record.source_id != SOURCE_ID or record.paints == 0:
             return
         name, posted_at = self.pending

@@ -28,7 +28,7 @@ STALL_GOAL = Goal(text="<=50 ms", max_value=50.0)
 LONG_STALL_MS = 50.0
 
 
-def start_server(params: Mapping[str, Any]):  # type: ignore[no-untyped-def]
+def start_server(params: Mapping[str, Any]):
     """The loopback Prometheus + Alertmanager with rotating big answers."""
     from noc_app.bench import payloads
     from noc_app.bench.loopback import LoopbackServer, fixed, rotating
@@ -56,7 +56,7 @@ def start_server(params: Mapping[str, Any]):  # type: ignore[no-untyped-def]
     return server.start(), len(matrices[0]), len(alert_lists[0])
 
 
-def ingest_config(url: str, params: Mapping[str, Any]):  # type: ignore[no-untyped-def]
+def ingest_config(url: str, params: Mapping[str, Any]):
     from noc_app.config.schema import AppConfig, DashboardConfig, GridPos, Mode, PanelConfig, QueryConfig, SourceConfig
 
     interval = params["interval_s"]
@@ -78,7 +78,7 @@ def ingest_config(url: str, params: Mapping[str, Any]):  # type: ignore[no-untyp
                      sources=sources, dashboards=(dashboard,))
 
 
-def _stall_and_latency(probe, latencies: Mapping[str, list[float]]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _stall_and_latency(probe, latencies: Mapping[str, list[float]]) -> dict[str, Any]:
     """The figures both sides report: event-loop stalls and median response-to-panel time."""
     from noc_app.bench.measure import median, percentile, rounded
 
@@ -93,9 +93,7 @@ def _stall_and_latency(probe, latencies: Mapping[str, list[float]]) -> dict[str,
 
 def run_app_side(params: Mapping[str, Any]) -> dict[str, Any]:
     from noc_app.bench.app_wall import build_app_wall, save_profile, save_screenshot
-    from noc_app.bench.measure import (
-        ProcessSampler, StallProbe, measure_window, rounded, start_qt_application,
-    )
+    from noc_app.bench.measure import ProcessSampler, StallProbe, measure_window, rounded, start_qt_application
 
     app = start_qt_application()
     server, matrix_bytes, alerts_bytes = start_server(params)
@@ -106,7 +104,7 @@ def run_app_side(params: Mapping[str, Any]) -> dict[str, Any]:
     gui_ms: list[tuple[float, float]] = []  # (wall ms, GUI-thread CPU ms) per update
     state = {"measuring": False}
 
-    def on_update(record) -> None:  # type: ignore[no-untyped-def]
+    def on_update(record) -> None:
         sent = server.last_sent.get(paths[record.source_id])
         if state["measuring"] and record.changed and sent is not None:
             latencies[record.source_id].append((record.ended_at - sent) * 1000.0)
@@ -154,9 +152,7 @@ def run_baseline_side(params: Mapping[str, Any]) -> dict[str, Any]:
     import numpy as np
     from PySide6.QtCore import QTimer
 
-    from noc_app.bench.measure import (
-        ProcessSampler, StallProbe, measure_window, rounded, start_qt_application,
-    )
+    from noc_app.bench.measure import ProcessSampler, StallProbe, measure_window, rounded, start_qt_application
 
     app = start_qt_application()
     server, matrix_bytes, alerts_bytes = start_server(params)

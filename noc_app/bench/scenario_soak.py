@@ -39,7 +39,7 @@ class SimClock:
         return self._t0 + (time.monotonic() - self._m0) * self.speed
 
 
-def _counts(runtime) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def _counts(runtime) -> dict[str, float]:
     """RSS and object counts, after pending deletions ran and garbage was collected."""
     from PySide6.QtCore import QCoreApplication, QEvent
 

@@ -35,7 +35,7 @@ def run_app_side(params: Mapping[str, Any]) -> dict[str, Any]:
     from noc_app.bench.measure import start_qt_application
     from noc_app.config.loader import load_builtin
 
-    app = start_qt_application()
+    start_qt_application()
     problem = font_problem()
     if problem:
         raise RuntimeError(problem)
@@ -48,7 +48,7 @@ def run_app_side(params: Mapping[str, Any]) -> dict[str, Any]:
     def painted() -> None:
         marks.setdefault("first_paint_ms", seconds_since_process_start() * 1000.0)
 
-    def data_painted(record) -> None:  # type: ignore[no-untyped-def]
+    def data_painted(record) -> None:
         pending.discard(record.source_id)
         if not pending and "first_data_ms" not in marks:
             marks["first_data_ms"] = seconds_since_process_start() * 1000.0
@@ -90,7 +90,7 @@ def run_baseline_side(params: Mapping[str, Any]) -> dict[str, Any]:
         loop.quit()
 
     class BareWindow(QMainWindow):
-        def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802 (Qt override)
+        def paintEvent(self, event) -> None:
             painter = QPainter(self)
             painter.fillRect(self.rect(), self.palette().window())
             painter.end()

@@ -120,7 +120,7 @@ def wall_metrics(
 # ---------------------------------------------------------------- the app side
 
 
-def _app_config(params: Mapping[str, Any]):  # type: ignore[no-untyped-def]
+def _app_config(params: Mapping[str, Any]):
     from noc_app.bench import walls
 
     if params.get("config_path") and params["tag"] == "config":
@@ -136,7 +136,14 @@ def run_app_side(params: Mapping[str, Any]) -> dict[str, Any]:
     """Measure the real wall; returns the metrics and the peer-bench JSON line."""
     from noc_app.bench.app_wall import build_app_wall, changed_records, save_profile, save_screenshot
     from noc_app.bench.measure import (
-        ProcessSampler, loadavg, measure_window, median, percentile, rounded, start_qt_application, versions,
+        ProcessSampler,
+        loadavg,
+        measure_window,
+        median,
+        percentile,
+        rounded,
+        start_qt_application,
+        versions,
     )
     from noc_app.bench.synthetic_source import SyntheticProfile, synthetic_factory
 
@@ -195,7 +202,7 @@ def run_app_side(params: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _peer_line(params, result, sampler, window, load, vers) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _peer_line(params, result, sampler, window, load, vers) -> dict[str, Any]:
     """The JSON line ../peer-bench's run_both.sh reads (its required keys plus extras)."""
     import pyqtgraph
 

@@ -95,15 +95,17 @@ class SyntheticSource:
         with self._lock:
             now = self._clock()
             self._polls += 1
-            sections: dict[str, object] = {}
+            metrics: dict[str, QueryResult] | None = None
+            alerts: tuple[Alert, ...] | None = None
+            logs: tuple[LogLine, ...] | None = None
             if self._wanted:
                 self._roll_to(now)
-                sections["metrics"] = {q.key: self._answer(q, panel, lane) for q, (panel, lane) in self._wanted}
+                metrics = {q.key: self._answer(q, panel, lane) for q, (panel, lane) in self._wanted}
             if self._plan.alerts:
-                sections["alerts"] = self._alerts(now)
+                alerts = self._alerts(now)
             if self._plan.logs:
-                sections["logs"] = self._log_lines(now)
-            snapshot = Snapshot.build(self.id, now, **sections)
+                logs = self._log_lines(now)
+            snapshot = Snapshot.build(self.id, now, metrics=metrics, alerts=alerts, logs=logs)
             self.polls_done += 1
             return snapshot
 
