@@ -13,6 +13,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
+from noc_app.themes import Theme
+from noc_app.widgets.panel_frame import PanelFrame
+from noc_app.widgets.scale import TextScale, text_scale
 from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
@@ -22,9 +25,6 @@ from noc_app.model import Snapshot, SourceStatus
 from noc_app.panel_keys import panel_sources
 from noc_app.selectors import select_panel_data
 from noc_app.store import Store
-from noc_app.themes import Theme
-from noc_app.widgets.panel_frame import PanelFrame
-from noc_app.widgets.scale import TextScale, text_scale
 
 TICK_MS = 1000
 
@@ -50,6 +50,7 @@ class DashboardView(QWidget):
         *,
         stale_after_intervals: float = 3.0,
         clock: Callable[[], float] = time.time,
+        tooltips: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -64,7 +65,7 @@ class DashboardView(QWidget):
         self._frames: dict[str, PanelFrame] = {}
         self._by_source: dict[str, list[PanelFrame]] = {}
         for panel in dashboard.panels:
-            frame = PanelFrame(panel, theme, parent=self)
+            frame = PanelFrame(panel, theme, tooltips=tooltips, parent=self)
             self._frames[panel.id] = frame
             for sid in panel_sources(panel):
                 self._by_source.setdefault(sid, []).append(frame)

@@ -5,16 +5,28 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-
-from noc_app.config.schema import QueryConfig
-from noc_app.model import DataState, QueryResult, Severity, Target
-from noc_app.panel_keys import query_key
-from noc_app.sources.base import AuthFailed, Unreachable
 from noc_app.themes import load_theme
 from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.simple_panels import TargetsBody
+from wall_testkit import (
+    T0,
+    FakeClock,
+    alert,
+    dashboard,
+    data,
+    has_color_near,
+    log_lines,
+    metric_result,
+    panel,
+    snapshot,
+    store_with,
+)
 
-from wall_testkit import T0, FakeClock, alert, dashboard, data, has_color_near, log_lines, metric_result, panel, snapshot, store_with
+from noc_app.config.schema import QueryConfig
+from noc_app.display_text import tooltip_html
+from noc_app.model import DataState, QueryResult, Severity, Target
+from noc_app.panel_keys import query_key
+from noc_app.sources.base import AuthFailed, Unreachable
 
 THEME = load_theme("dark")
 
@@ -45,7 +57,7 @@ def test_loading_before_any_poll(qtbot):
 
 
 def test_ok_shows_no_pill(qtbot):
-    store, clock, _, frame = _incidents_view(qtbot)
+    store, _clock, _, frame = _incidents_view(qtbot)
     store.apply("src", snapshot(alerts=(alert("A", Severity.CRITICAL),)), T0, 12.0)
     qtbot.waitUntil(lambda: frame.state is DataState.OK)
     assert frame.pill_text == ""
@@ -108,8 +120,17 @@ def test_degraded_shows_reason(qtbot):
     assert frame.pill_text == "DEGRADED"
     assert frame.pill_color_key == "warning"
     assert frame.message_text == reason
-    assert frame.toolTip() == reason
+    assert frame.toolTip() == tooltip_html(reason)  # escaped: Qt shows it literally
     assert not frame.dimmed
+
+
+def test_backend_reason_with_markup_and_bidi_is_shown_literally(qtbot):
+    store, _, _, frame = _incidents_view(qtbot)
+    reason = '<img src="file:///etc/passwd"> peer \u202edown\nsecond line'
+    store.apply("src", snapshot(alerts=(alert("A", Severity.WARNING),), degraded=(reason,)), T0, 12.0)
+    qtbot.waitUntil(lambda: frame.state is DataState.DEGRADED)
+    assert frame.message_text == '<img src="file:///etc/passwd"> peer ⟨U+202E⟩down ⏎ second line'
+    assert frame.toolTip() == '<qt>&lt;img src="file:///etc/passwd"&gt; peer ⟨U+202E⟩down ⏎ second line</qt>'
 
 
 def test_query_error_shows_backend_message_and_no_data(qtbot):
