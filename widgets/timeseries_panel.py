@@ -16,22 +16,12 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from pyqtgraph.functions import arrayToQPath, create_qpolygonf, ndarray_from_qpolygonf
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QWidget
-
-from noc_app.config.schema import PanelConfig
-from noc_app.model import Series
-from noc_app.selectors import PanelData, threshold_severity
 from noc_app.themes import Theme
-from noc_app.units import format_value
 from noc_app.widgets.chart_math import (
     AxisRange,
     decimate_minmax,
     finite_extent,
     include_near,
-    last_finite,
     relative_time_label,
     settle_range,
     severity_bands,
@@ -40,6 +30,24 @@ from noc_app.widgets.chart_math import (
 )
 from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
 from noc_app.widgets.series_legend import LegendLayout, plan_legend
+from pyqtgraph.functions import arrayToQPath, create_qpolygonf, ndarray_from_qpolygonf
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QWidget
+
+from noc_app.config.schema import PanelConfig
+from noc_app.display_text import visible
+from noc_app.model import Series, last_value
+from noc_app.selectors import PanelData, threshold_severity
+from noc_app.units import format_value
 
 # Past this many gaps in one line, a single vectorised QPainterPath beats a polyline per run.
 _MAX_POLYLINE_RUNS = 32
@@ -62,6 +70,7 @@ class _Line:
     value_width: float = 0.0  # pixels at the legend's text size
     xs: np.ndarray | None = None
     ys: np.ndarray | None = None
+    has_inf: bool = False  # +-Inf points are drawn pinned just past the plot's edge
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -127,23 +136,24 @@ class TimeSeriesBody(MetricBody):
         thresholds = self.panel.thresholds
         metrics = QFontMetricsF(self.px_font(self.text_px))
         lines = []
-        any_finite = False
+        any_value = False
+        unit = visible(self.panel.unit)
         for i, ((_, series), key) in enumerate(zip(found, keys)):
-            value = last_finite(series.y)
-            any_finite = any_finite or math.isfinite(value)
-            text = format_value(value, self.panel.unit, self.panel.decimals)
+            value = last_value(series.y)  # +Inf and -Inf are values ("+Inf", judged); NaN is a gap
+            any_value = any_value or not math.isnan(value)
+            text = format_value(value, unit, self.panel.decimals)
             lines.append(
                 _Line(
                     slot=self._slots[key],
-                    name=series.name or series.key or f"series {i + 1}",
+                    name=visible(series.name or series.key or f"series {i + 1}"),
                     series=series,
                     value_text=text,
                     value_color_key=value_color_key(threshold_severity(value, thresholds), False),
                     value_width=metrics.horizontalAdvance(text),
                 )
             )
-        # Series without a single finite value are no data: the body stays calm, the frame says so.
-        self._lines = lines if any_finite else []
+        # Series without a single value are no data: the body stays calm, the frame says so.
+        self._lines = lines if any_value else []
         names = tuple(ln.name for ln in lines)
         if names != self._names or data.dimmed != self._background_dimmed:
             self._names = names
@@ -199,6 +209,7 @@ class TimeSeriesBody(MetricBody):
         self._columns = columns
         for line in self._lines:
             line.xs, line.ys = decimate_minmax(line.series.x, line.series.y, self._x0, self._x1, columns)
+            line.has_inf = bool(np.isinf(line.ys).any())
 
     def _invalidate_layout(self) -> None:
         self._background = None
@@ -232,7 +243,7 @@ class TimeSeriesBody(MetricBody):
         axis_metrics = QFontMetricsF(self.px_font(axis_px))
         legend_metrics = QFontMetricsF(self.px_font(legend_px))
         pad = max(4.0, round(axis_px * 0.45))
-        unit, decimals = self.panel.unit, self.panel.decimals
+        unit, decimals = visible(self.panel.unit), self.panel.decimals
         y_ticks = self.y_range.ticks()
         y_labels = [_tick_label(v, unit) for v in y_ticks]
         label_w = max((axis_metrics.horizontalAdvance(t) for t in y_labels), default=0.0)
@@ -346,8 +357,12 @@ class TimeSeriesBody(MetricBody):
             if self.dimmed:
                 pen.setStyle(_DIMMED_STYLES[line.slot % len(_DIMMED_STYLES)])
             painter.setPen(pen)
+            ys = line.ys
+            if line.has_inf:  # +Inf reaches just past the top edge, -Inf past the bottom (clipped)
+                edge = self.y_range.span * 0.02
+                ys = np.clip(ys, self.y_range.lo - edge, self.y_range.hi + edge)
             shapes = _Shapes.build(
-                line.xs, line.ys, (plot.left() - self._x0 * sx, sx), (plot.bottom() + self.y_range.lo * sy, -sy)
+                line.xs, ys, (plot.left() - self._x0 * sx, sx), (plot.bottom() + self.y_range.lo * sy, -sy)
             )
             # A 2 px pen strokes the line as a filled outline: ~100x slower on noisy data than
             # two 1 px passes one pixel apart diagonally, which read as the same 2 px line.
