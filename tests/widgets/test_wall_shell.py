@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-
-from noc_app.config.schema import Mode
-from noc_app.model import AlertState, Severity
 from noc_app.themes import load_theme
 from noc_app.widgets.dashboard_view import DashboardView, grid_rect
 from noc_app.widgets.panel_factory import BODY_CLASSES, body_class
 from noc_app.widgets.scale import text_scale
 from noc_app.widgets.theme_qss import apply_theme, build_qss
 from noc_app.widgets.wall_window import WallWindow
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from wall_testkit import (
+    T0,
+    FakeClock,
+    alert,
+    app_config,
+    dashboard,
+    panel,
+    snapshot,
+    store_with,
+)
 
-from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
+from noc_app.config.schema import Mode
+from noc_app.model import AlertState, Severity
 
 THEME = load_theme("dark")
 
@@ -149,8 +157,8 @@ def test_kiosk_is_locked(qtbot):
     assert window.header.mode.text() == "KIOSK"
 
 
-def test_ctrl_alt_q_quits(qtbot):
-    _, window = _window(qtbot, mode=Mode.KIOSK)
+def test_ctrl_alt_q_quits_at_once_outside_a_kiosk(qtbot):
+    _, window = _window(qtbot, mode=Mode.WALL)
     _shown(qtbot, window)
     with qtbot.waitSignal(window.quit_requested):
         qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
