@@ -224,3 +224,11 @@ def test_severity_bands_follow_the_selector_rule():
     assert severity_bands(0, 1, lt) == [(0, 0.7, crit), (0.7, 0.85, warn), (0.85, 1, None)]
     assert severity_bands(0, 100, ()) == [(0, 100, None)]
     assert severity_bands(5, 5, gt) == []
+
+
+def test_finite_extent_ignores_infinities_but_keeps_the_finite_values():
+    inf = math.inf
+    assert finite_extent(np.array([1.0, 2.0, inf])) == (1.0, 2.0)
+    assert finite_extent(np.array([-inf, 3.0, np.nan, 4.0])) == (3.0, 4.0)
+    assert finite_extent(np.array([inf, -inf]), np.array([5.0])) == (5.0, 5.0)
+    assert all(math.isnan(v) for v in finite_extent(np.array([inf, np.nan])))
