@@ -249,10 +249,14 @@ class TimeSeriesBody(MetricBody):
         label_w = max((axis_metrics.horizontalAdvance(t) for t in y_labels), default=0.0)
 
         # The value slots keep a reserve (numbers up to the axis' ends fit) so changing
-        # numbers never move the plot and never force a new background.
+        # numbers never move the plot and never force a new background.  The reserve only
+        # grows (in steps of two digits) until the size or text size changes: a y-range
+        # step to smaller numbers must not make the legend, and so the plot, jump.
         widest_value = max(ln.value_width for ln in self._lines)
         tick_value_w = max((legend_metrics.horizontalAdvance(format_value(v, unit, decimals)) for v in y_ticks), default=0.0)
-        self._value_width = max(widest_value, tick_value_w) * 1.1
+        step = max(1.0, legend_metrics.horizontalAdvance("00"))
+        needed = math.ceil(max(widest_value, tick_value_w) * 1.1 / step) * step
+        self._value_width = max(self._value_width, needed)
         top = pad + axis_metrics.height() / 2
         self._legend = plan_legend(
             [ln.name for ln in self._lines], self._value_width, legend_metrics, width=w, height=h, top=top, pad=pad

@@ -6,18 +6,18 @@ import math
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage
-from PySide6.QtWidgets import QApplication
-
-from noc_app.config.schema import PanelConfig, QueryConfig, Threshold
-from noc_app.model import DataState, QueryResult, Series, Severity
-from noc_app.selectors import PanelData, PanelView
 from noc_app.themes import load_theme
 from noc_app.widgets.gauge_panel import GaugeBody
 from noc_app.widgets.panel_factory import PanelBody
 from noc_app.widgets.series_legend import plan_legend
 from noc_app.widgets.stat_panel import StatBody
 from noc_app.widgets.timeseries_panel import TimeSeriesBody
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage
+from PySide6.QtWidgets import QApplication
+
+from noc_app.config.schema import PanelConfig, QueryConfig, Threshold
+from noc_app.model import DataState, QueryResult, Series, Severity
+from noc_app.selectors import PanelData, PanelView
 
 NOW = 1_700_000_000.0
 THEME = load_theme("dark")
@@ -205,7 +205,7 @@ def test_a_nan_gap_is_left_empty_never_drawn_as_zero(qtbot):
     pixels = _rgb(body)
     plot = body.plot_rect
     series = _mask(pixels, THEME.series_color(0))
-    x_of = lambda t: plot.left() + (t - (NOW - 1800)) / 1800 * plot.width()  # noqa: E731
+    x_of = lambda t: plot.left() + (t - (NOW - 1800)) / 1800 * plot.width()
     t = NOW - 899 * 2.0 + np.arange(900) * 2.0
     gap = slice(int(x_of(t[302])) + 2, int(x_of(t[418])) - 1)
     assert not series[:, gap].any(), "something drawn inside the gap"
@@ -504,3 +504,15 @@ def test_timeseries_of_only_infinities_shows_its_legend(qtbot):
     body.refresh(_data(_result(_series("up", [INF, INF]), _series("down", [-INF]))))
     assert [e.value_text for e in body.legend] == ["+Inf", "-Inf"]
     _rgb(body)  # paints without an error
+
+
+def test_legend_keeps_its_width_when_the_numbers_shrink(qtbot):
+    body = _show(qtbot, TimeSeriesBody(_ts_panel(min=0.0, thresholds=()), THEME))
+    body.refresh(_data(_result(_series("rate", np.linspace(1000.0, 25000.0, 60)))))
+    _rgb(body)  # paint: lays out plot and legend
+    wide_range, plot_right = body.y_range, body.plot_rect.right()
+    body.refresh(_data(_result(_series("rate", np.linspace(1.0, 3.0, 60)))))
+    _rgb(body)
+    assert body.y_range != wide_range  # the axis stepped down: the background was rebuilt
+    assert body.legend[0].value_text == "3 req/s"
+    assert body.plot_rect.right() == plot_right  # ...but the legend kept its reserve: it did not jump
