@@ -11,6 +11,7 @@ from noc_app.widgets.theme_qss import apply_theme, build_qss
 from noc_app.widgets.wall_window import WallWindow
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel
 from wall_testkit import (
     T0,
     FakeClock,
@@ -212,3 +213,20 @@ def test_every_panel_kind_has_a_body():
     assert set(BODY_CLASSES) == {"timeseries", "stat", "gauge", "incidents", "logs", "targets", "text"}
     with pytest.raises(ValueError, match="no panel body for kind 'heatmap'"):
         body_class("heatmap")
+
+
+def test_header_names_the_dashboard_once(qtbot):
+    _, window = _window(qtbot, interval_s=3600)
+    assert (window.header.title.text(), window.header.dashboard.text()) == ("Test wall", "·  First")
+    dash = dashboard(panel("inc", "incidents"), did="ops", title="Test wall")  # e.g. an imported Grafana board
+    same = WallWindow(app_config(dash), (dash,), store_with(("src", "alertmanager")), THEME, mode=Mode.WALL, clock=FakeClock())
+    qtbot.addWidget(same)
+    assert same.header.title.text() == "Test wall"
+    assert same.header.dashboard.text() == "" and same.header.dashboard.isHidden()
+
+
+def test_header_labels_are_plain_text(qtbot):
+    _, window = _window(qtbot)
+    labels = window.header.findChildren(QLabel)
+    assert len(labels) >= 8
+    assert all(label.textFormat() is Qt.TextFormat.PlainText for label in labels)
