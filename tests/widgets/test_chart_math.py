@@ -6,9 +6,6 @@ import math
 
 import numpy as np
 import pytest
-
-from noc_app.config.schema import Threshold
-from noc_app.model import Severity
 from noc_app.widgets.chart_math import (
     AxisRange,
     decimate_minmax,
@@ -23,6 +20,9 @@ from noc_app.widgets.chart_math import (
     split_finite_runs,
     time_ticks,
 )
+
+from noc_app.config.schema import Threshold
+from noc_app.model import Severity
 
 
 def _is_125(value: float) -> bool:
@@ -135,7 +135,7 @@ def test_decimation_keeps_every_columns_spike_and_dip():
 def test_decimation_alternates_min_and_max_order():
     x = np.arange(1000.0)
     y = np.sin(x / 3.0)
-    xs, ys = decimate_minmax(x, y, 0.0, 999.0, 100)
+    _xs, ys = decimate_minmax(x, y, 0.0, 999.0, 100)
     pairs = ys.reshape(-1, 2)
     assert (pairs[0::2, 0] <= pairs[0::2, 1]).all() and (pairs[1::2, 0] >= pairs[1::2, 1]).all()
 
@@ -166,7 +166,7 @@ def test_sparse_data_is_returned_as_is_with_its_gaps():
 def test_decimation_clips_to_the_window_keeping_one_point_beyond_each_edge():
     x = np.arange(10_000.0)
     y = x.copy()
-    xs, ys = decimate_minmax(x, y, 5000.5, 6000.5, 100)
+    xs, _ys = decimate_minmax(x, y, 5000.5, 6000.5, 100)
     assert xs.min() == 5000.0 and xs.max() == 6001.0
     assert decimate_minmax(x, y, 20_000.0, 21_000.0, 100)[0].size <= 1  # only the last point before
     assert decimate_minmax(np.array([]), np.array([]), 0.0, 1.0, 10)[0].size == 0
