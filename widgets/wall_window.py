@@ -92,9 +92,13 @@ class WallHeader(QWidget):
             layout.addWidget(label)
 
     def set_titles(self, wall_title: str, dashboard_title: str) -> None:
-        """The wall's title and the shown dashboard's, each once (plain, controls made visible)."""
+        """The wall's title and the shown dashboard's (plain, controls made visible).
+
+        A dashboard title the wall title already says ("Shop API" in "Shop API (demo)") is not repeated.
+        """
         self.title.setText(visible(wall_title))
-        shown = "" if dashboard_title.strip() == wall_title.strip() else visible(dashboard_title)
+        repeated = dashboard_title.strip().casefold() in wall_title.casefold()
+        shown = "" if repeated else visible(dashboard_title)
         self.dashboard.setText("·  " + shown if shown else "")
         self.dashboard.setVisible(bool(shown))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from noc_app.themes import load_theme
 from noc_app.widgets.dashboard_view import DashboardView, grid_rect
@@ -223,6 +225,11 @@ def test_header_names_the_dashboard_once(qtbot):
     qtbot.addWidget(same)
     assert same.header.title.text() == "Test wall"
     assert same.header.dashboard.text() == "" and same.header.dashboard.isHidden()
+    demo = dashboard(panel("inc", "incidents"), did="shop", title="Shop API")
+    config = dataclasses.replace(app_config(demo), title="Shop API (demo)")
+    shop = WallWindow(config, (demo,), store_with(("src", "alertmanager")), THEME, mode=Mode.WALL, clock=FakeClock())
+    qtbot.addWidget(shop)
+    assert (shop.header.title.text(), shop.header.dashboard.text()) == ("Shop API (demo)", "")
 
 
 def test_header_labels_are_plain_text(qtbot):
