@@ -8,7 +8,8 @@ image; `set_tooltip` escapes, since tooltips have no plain-text flag.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from noc_app.display_text import tooltip_html, visible
@@ -27,3 +28,52 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
 def set_tooltip(widget: QWidget, text: str) -> None:
     """Give `widget` a tooltip that reads exactly `text` (escaped; empty text: no tooltip)."""
     widget.setToolTip(tooltip_html(text))
+
+
+class ElidedLabel(QLabel):
+    """A plain-text label that may shrink below its text: the text is elided ("…") to fit.
+
+    Titles come from a config; a long one must not widen the window past its screen.
+    `full_text` is what was set; `text()` is what is shown.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self._full = ""
+        self.set_full_text(text)
+
+    @property
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = visible(text)
+        self.updateGeometry()
+        self._elide()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right() + 2
+        return QSize(width, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 3, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+            self._elide()
+
+    def _elide(self) -> None:
+        room = self.contentsRect().width()
+        fitted = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, room))
+        if fitted != self.text():
+            self.setText(fitted)

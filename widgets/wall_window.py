@@ -28,7 +28,7 @@ from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.feed_health import FeedHealthStrip
 from noc_app.widgets.panel_frame import PanelFrame
-from noc_app.widgets.plain_text import plain_label
+from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.scale import text_scale
 from noc_app.widgets.theme_qss import apply_theme
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
-from noc_app.display_text import visible, window_title
+from noc_app.display_text import window_title
 from noc_app.store import Store
 
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
@@ -67,8 +67,8 @@ class WallHeader(QWidget):
         self.setObjectName("wallHeader")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         # Every label is plain text: titles come from a config or an imported Grafana board.
-        self.title = plain_label("", self)
-        self.dashboard = plain_label("", self)
+        self.title = ElidedLabel("", self)  # titles may be long: elided, never widening the window
+        self.dashboard = ElidedLabel("", self)
         self.demo_banner = plain_label("DEMO DATA", self)
         self.paused = plain_label("PAUSED", self)
         self.quit_hint = plain_label(QUIT_HINT, self)
@@ -96,11 +96,10 @@ class WallHeader(QWidget):
 
         A dashboard title the wall title already says ("Shop API" in "Shop API (demo)") is not repeated.
         """
-        self.title.setText(visible(wall_title))
+        self.title.set_full_text(wall_title)
         repeated = dashboard_title.strip().casefold() in wall_title.casefold()
-        shown = "" if repeated else visible(dashboard_title)
-        self.dashboard.setText("·  " + shown if shown else "")
-        self.dashboard.setVisible(bool(shown))
+        self.dashboard.set_full_text("" if repeated else "·  " + dashboard_title)
+        self.dashboard.setVisible(not repeated)
 
     def set_text_px(self, px: int) -> None:
         self.layout().setSpacing(max(8, px))

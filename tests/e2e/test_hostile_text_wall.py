@@ -300,7 +300,8 @@ def test_hostile_text_is_shown_plainly_everywhere(hostile_wall, base):
     assert raw == []
     assert RLO not in window.windowTitle() and "⟨U+202E⟩" in window.windowTitle()
     # The hostile text did arrive, and is shown as the characters it is (escapes for the invisible ones).
-    assert window.header.title.text() == visible(hostile(base, "wall title"))
+    assert window.header.title.full_text == visible(hostile(base, "wall title"))
+    assert window.width() == 1920  # long hostile titles are elided, never widen the window
     assert any(visible(hostile(base, "summary")) in t for t in painted)  # an incident row
     assert any(visible(hostile(base, "log line 4")) in t for t in painted)  # the log panel
 

@@ -219,17 +219,33 @@ def test_every_panel_kind_has_a_body():
 
 def test_header_names_the_dashboard_once(qtbot):
     _, window = _window(qtbot, interval_s=3600)
-    assert (window.header.title.text(), window.header.dashboard.text()) == ("Test wall", "·  First")
+    assert (window.header.title.full_text, window.header.dashboard.full_text) == ("Test wall", "·  First")
     dash = dashboard(panel("inc", "incidents"), did="ops", title="Test wall")  # e.g. an imported Grafana board
     same = WallWindow(app_config(dash), (dash,), store_with(("src", "alertmanager")), THEME, mode=Mode.WALL, clock=FakeClock())
     qtbot.addWidget(same)
-    assert same.header.title.text() == "Test wall"
-    assert same.header.dashboard.text() == "" and same.header.dashboard.isHidden()
+    assert same.header.title.full_text == "Test wall"
+    assert same.header.dashboard.full_text == "" and same.header.dashboard.isHidden()
     demo = dashboard(panel("inc", "incidents"), did="shop", title="Shop API")
     config = dataclasses.replace(app_config(demo), title="Shop API (demo)")
     shop = WallWindow(config, (demo,), store_with(("src", "alertmanager")), THEME, mode=Mode.WALL, clock=FakeClock())
     qtbot.addWidget(shop)
-    assert (shop.header.title.text(), shop.header.dashboard.text()) == ("Shop API (demo)", "")
+    assert (shop.header.title.full_text, shop.header.dashboard.full_text) == ("Shop API (demo)", "")
+
+
+def test_a_long_title_is_elided_and_never_widens_the_window(qtbot):
+    long_title = "Payments platform — EU-West production, tier 1 " * 12
+    dash = dashboard(panel("inc", "incidents"), did="ops", title="Checkout " * 40)
+    config = dataclasses.replace(app_config(dash), title=long_title)
+    window = WallWindow(config, (dash,), store_with(("src", "alertmanager")), THEME, mode=Mode.WALL, clock=FakeClock())
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    _shown(qtbot, window)
+    assert window.width() == 1280
+    assert window.minimumSizeHint().width() < 1280
+    title = window.header.title
+    assert title.full_text == long_title
+    assert title.text().endswith("…") and len(title.text()) < len(long_title)
+    assert window.header.clock.isVisible() and window.header.clock.geometry().right() <= window.width()
 
 
 def test_header_labels_are_plain_text(qtbot):
