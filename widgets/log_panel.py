@@ -139,6 +139,7 @@ class LogBody(QPlainTextEdit):
         self.appended_count += len(lines)
         self.moveCursor(QTextCursor.MoveOperation.End)
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+        self.horizontalScrollBar().setValue(0)  # a long last line must not scroll every line's start away
 
     def _insert(self, cursor: QTextCursor, line: LogLine) -> None:
         cursor.insertText(clock_text(line.ts) + "  ", self._format("text_dim"))
