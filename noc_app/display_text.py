@@ -77,6 +77,15 @@ def visible_lines(text: str) -> str:
     return "\n".join(_MULTI_LINE.sub(_multi, line) for line in _BREAKS.split(text))
 
 
+UNIT_MAX_CHARS = 12  # a unit follows every number, tick label and legend value
+
+
+def unit_text(unit: str) -> str:
+    """A configured unit as shown after a number: visible, and cut short ("…") past 12 characters."""
+    shown = visible(unit)
+    return shown if len(shown) <= UNIT_MAX_CHARS else shown[: UNIT_MAX_CHARS - 1] + "…"
+
+
 def tooltip_html(text: str, max_chars: int = TOOLTIP_MAX_CHARS) -> str:
     """A tooltip Qt shows literally: visible, HTML-escaped, lines joined by <br>, wrapped in <qt>.
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
-from noc_app.display_text import visible
+from noc_app.display_text import unit_text
 from noc_app.selectors import PanelData
 from noc_app.units import format_value
 
@@ -168,7 +168,7 @@ class GaugeBody(SingleValueBody):
         outer = g.band_r + g.band_w / 2
         y = g.cy + outer * 0.5 + metrics.ascent() + g.label_px * 0.15
         for value, deg in ((self.lo, START_DEG), (self.hi, START_DEG - SWEEP_DEG)):
-            text = format_value(value, visible(self.panel.unit))
+            text = format_value(value, unit_text(self.panel.unit))
             end_x = g.cx + (g.track_r) * math.cos(math.radians(deg))
             x = min(max(end_x - metrics.horizontalAdvance(text) / 2, 0.0), self.width() - metrics.horizontalAdvance(text))
             p.drawText(QPointF(x, y), text)

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig, Threshold
-from noc_app.display_text import visible
+from noc_app.display_text import unit_text
 from noc_app.model import QueryResult, Series, Severity, last_value
 from noc_app.selectors import PanelData, threshold_severity
 from noc_app.units import format_value
@@ -220,7 +220,7 @@ def judge_value(results: tuple[QueryResult | None, ...], panel: PanelConfig) -> 
         return JudgedValue(series=series, others=others)
     threshold = crossed_threshold(value, panel.thresholds)
     severity = threshold.severity if threshold is not None else None
-    unit = visible(panel.unit)
+    unit = unit_text(panel.unit)
     return JudgedValue(
         value=value,
         text=format_value(value, unit, panel.decimals),

@@ -44,7 +44,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
-from noc_app.display_text import visible
+from noc_app.display_text import unit_text, visible
 from noc_app.model import Series, last_value
 from noc_app.selectors import PanelData, threshold_severity
 from noc_app.units import format_value
@@ -137,7 +137,7 @@ class TimeSeriesBody(MetricBody):
         metrics = QFontMetricsF(self.px_font(self.text_px))
         lines = []
         any_value = False
-        unit = visible(self.panel.unit)
+        unit = unit_text(self.panel.unit)
         for i, ((_, series), key) in enumerate(zip(found, keys)):
             value = last_value(series.y)  # +Inf and -Inf are values ("+Inf", judged); NaN is a gap
             any_value = any_value or not math.isnan(value)
@@ -243,7 +243,7 @@ class TimeSeriesBody(MetricBody):
         axis_metrics = QFontMetricsF(self.px_font(axis_px))
         legend_metrics = QFontMetricsF(self.px_font(legend_px))
         pad = max(4.0, round(axis_px * 0.45))
-        unit, decimals = visible(self.panel.unit), self.panel.decimals
+        unit, decimals = unit_text(self.panel.unit), self.panel.decimals
         y_ticks = self.y_range.ticks()
         y_labels = [_tick_label(v, unit) for v in y_ticks]
         label_w = max((axis_metrics.horizontalAdvance(t) for t in y_labels), default=0.0)

@@ -11,6 +11,7 @@ from noc_app.display_text import (
     NEWLINE_MARK,
     escape_char,
     tooltip_html,
+    unit_text,
     visible,
     visible_lines,
     window_title,
@@ -104,3 +105,11 @@ def test_empty_tooltip_is_no_tooltip_and_long_ones_are_capped():
 def test_window_title_keeps_qt_modified_marker_literal():
     assert window_title("ops [*] wall") == "ops [*][*] wall"
     assert window_title(f"a{RLO}b") == "a⟨U+202E⟩b"
+
+
+def test_units_are_visible_and_short():
+    assert unit_text("req/s") == "req/s"
+    assert unit_text("%") == "%"
+    assert unit_text(f"ms{RLO}") == "ms⟨U+202E⟩"
+    long = unit_text("<font size=100>huge</font>")
+    assert long == "<font size=…" and len(long) == 12

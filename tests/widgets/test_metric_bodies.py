@@ -516,3 +516,13 @@ def test_legend_keeps_its_width_when_the_numbers_shrink(qtbot):
     assert body.y_range != wide_range  # the axis stepped down: the background was rebuilt
     assert body.legend[0].value_text == "3 req/s"
     assert body.plot_rect.right() == plot_right  # ...but the legend kept its reserve: it did not jump
+
+
+def test_a_long_configured_unit_is_cut_short_and_leaves_room_for_the_plot(qtbot):
+    unit = "<font size=100>huge</font> evil\u202etxt.exe unit " * 3
+    panel = PanelConfig(id="rate", kind="timeseries", title="Rate", unit=unit, queries=(QueryConfig(expr="x"),))
+    body = _show(qtbot, TimeSeriesBody(panel, THEME))
+    body.refresh(_data(_result(_series("rate", np.linspace(1.0, 3.0, 60)))))
+    _rgb(body)
+    assert body.legend[0].value_text == "3 <font size=…"
+    assert body.plot_rect.width() > body.width() / 2
