@@ -6,7 +6,8 @@ Unicode bidi overrides, embeddings and isolates (an RTL override makes
 "exe.txt" read as "txt.exe"), zero-width characters and other invisible
 format characters.  `visible` replaces each with a visible escape such as
 "⟨U+202E⟩"; line breaks become " ⏎ " and tabs a space, so one record stays on
-one line.  `visible_lines` keeps line breaks, for multi-line contexts.
+one line.  `visible_lines` keeps line breaks, for multi-line contexts;
+`unit_text` also cuts a configured unit short, since it follows every number.
 `tooltip_html` turns text into a tooltip that Qt renders literally: tooltips
 have no plain-text flag and Qt guesses (Qt::mightBeRichText), so the text is
 HTML-escaped and always wrapped as rich text.

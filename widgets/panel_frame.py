@@ -36,6 +36,7 @@ from noc_app.selectors import PanelData, PanelView
 from noc_app.units import format_age
 
 _ERROR_STATES = (DataState.QUERY_ERROR, DataState.AUTH_FAILED, DataState.UNREACHABLE)
+BADGE_MAX_CHARS = 12  # a badge is a word; it must leave the title room
 AGE_HINT_INTERVALS = 2.0  # an OK panel shows its data age once older than this many intervals
 
 
@@ -158,13 +159,14 @@ class PanelFrame(QFrame):
             message_key = "warning"
         else:
             message_key = "text_dim"
-        title_changed = (pill, view.badge, age, dimmed) != (self.pill_text, self.badge_text, self.age_text, self.dimmed)
+        badge = visible(view.badge[:BADGE_MAX_CHARS])  # a source's word for its data ("DEMO")
+        title_changed = (pill, badge, age, dimmed) != (self.pill_text, self.badge_text, self.age_text, self.dimmed)
         message_changed = (message, message_key) != (self.message_text, self.message_color_key)
         had_message = bool(self.message_text)
         if dimmed != self.dimmed:
             self._overlay.setVisible(dimmed)
             self._overlay.raise_()
-        self.pill_text, self.badge_text, self.age_text, self.dimmed = pill, view.badge, age, dimmed
+        self.pill_text, self.badge_text, self.age_text, self.dimmed = pill, badge, age, dimmed
         self.pill_color_key = STATE_COLOR_KEY[view.state]
         self.message_text, self.message_color_key = message, message_key
         if message_changed and self._tooltips:

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
-from noc_app.display_text import window_title
+from noc_app.display_text import visible, window_title
 from noc_app.store import Store
 
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
@@ -314,7 +314,7 @@ class WallWindow(QMainWindow):
             for sid in self._store.source_ids()
             if (snap := self._store.snapshot(sid)) is not None and snap.info.get("badge") == DEMO_BADGE
         )
-        self.header.demo_banner.setText(f"DEMO DATA: {', '.join(demo)}" if demo else "DEMO DATA")
+        self.header.demo_banner.setText(visible(f"DEMO DATA: {', '.join(demo)}") if demo else "DEMO DATA")
         self.header.demo_banner.setVisible(bool(demo))
 
     # -- sizing and first paint --------------------------------------------------

@@ -138,7 +138,7 @@ def painted_texts(window) -> list[str]:
     """The texts the panels and chips paint themselves (QPainter.drawText never interprets markup)."""
     texts: list[str] = []
     for frame in window.panel_frames():
-        texts += [frame.title_text, frame.message_text]
+        texts += [frame.title_text, frame.message_text, frame.badge_text]
         body = frame.body
         texts += [t for row in getattr(body, "visible_rows", ()) for t in (row.name, row.detail, row.lineage)]
         texts += [t for tile in getattr(body, "visible_tiles", ()) for t in (tile.instance, tile.job)]
@@ -192,7 +192,7 @@ class HostileSource:
         return Snapshot.build(
             self.id, NOW, metrics=metrics, alerts=alerts, logs=logs,
             targets=targets if self._plan.targets else None, degraded=(h("degraded reason"),),
-            notes={"alerts": (h("note"),)},
+            notes={"alerts": (h("note"),)}, info={"badge": f"{RLO}{self._base}"},
         )
 
     def close(self) -> None:
