@@ -13,9 +13,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 
-from noc_app.themes import Theme
-from noc_app.widgets.panel_frame import PanelFrame
-from noc_app.widgets.scale import TextScale, text_scale
 from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
@@ -25,6 +22,9 @@ from noc_app.model import Snapshot, SourceStatus
 from noc_app.panel_keys import panel_sources
 from noc_app.selectors import select_panel_data
 from noc_app.store import Store
+from noc_app.themes import Theme
+from noc_app.widgets.panel_frame import PanelFrame
+from noc_app.widgets.scale import TextScale, text_scale
 
 TICK_MS = 1000
 

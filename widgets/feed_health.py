@@ -11,14 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from noc_app.themes import Theme
-from noc_app.widgets.plain_text import set_tooltip
-from noc_app.widgets.state_style import (
-    STATE_COLOR_KEY,
-    STATE_MARKER,
-    draw_marker,
-    state_words,
-)
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
@@ -27,7 +19,15 @@ from noc_app.display_text import visible
 from noc_app.model import SourceStatus
 from noc_app.selectors import PanelView, source_state
 from noc_app.store import Store
+from noc_app.themes import Theme
 from noc_app.units import format_age
+from noc_app.widgets.plain_text import set_tooltip
+from noc_app.widgets.state_style import (
+    STATE_COLOR_KEY,
+    STATE_MARKER,
+    draw_marker,
+    state_words,
+)
 
 TICK_MS = 1000
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from noc_app.themes import Theme
-from noc_app.widgets.chart_math import severity_bands
-from noc_app.widgets.metric_body import SingleValueBody
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
@@ -19,7 +16,10 @@ from PySide6.QtWidgets import QWidget
 from noc_app.config.schema import PanelConfig
 from noc_app.display_text import unit_text
 from noc_app.selectors import PanelData
+from noc_app.themes import Theme
 from noc_app.units import format_value
+from noc_app.widgets.chart_math import severity_bands
+from noc_app.widgets.metric_body import SingleValueBody
 
 START_DEG = 210.0  # lower left, counter-clockwise from 3 o'clock (Qt's convention)
 SWEEP_DEG = 240.0  # clockwise to the lower right

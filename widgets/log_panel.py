@@ -13,7 +13,6 @@ import time
 from collections import deque
 from collections.abc import Sequence
 
-from noc_app.themes import Theme
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
@@ -22,6 +21,7 @@ from noc_app.config.schema import PanelConfig
 from noc_app.display_text import visible
 from noc_app.model import LogLevel, LogLine
 from noc_app.selectors import PanelData
+from noc_app.themes import Theme
 
 _LEVEL_WORD = {
     LogLevel.EMERGENCY: "EMERG",

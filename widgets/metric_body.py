@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from noc_app.themes import Theme
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QColor,
@@ -25,6 +24,7 @@ from noc_app.config.schema import PanelConfig, Threshold
 from noc_app.display_text import unit_text
 from noc_app.model import QueryResult, Series, Severity, last_value
 from noc_app.selectors import PanelData, threshold_severity
+from noc_app.themes import Theme
 from noc_app.units import format_value
 
 FONT_FAMILY = "DejaVu Sans"

@@ -12,11 +12,6 @@ the message tooltip is escaped.
 
 from __future__ import annotations
 
-from noc_app.themes import Theme
-from noc_app.widgets.panel_factory import make_body
-from noc_app.widgets.plain_text import set_tooltip
-from noc_app.widgets.scale import TextScale, clamp_px, text_scale
-from noc_app.widgets.state_style import STATE_COLOR_KEY, state_words
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
@@ -33,7 +28,12 @@ from noc_app.config.schema import PanelConfig
 from noc_app.display_text import visible
 from noc_app.model import DataState
 from noc_app.selectors import PanelData, PanelView
+from noc_app.themes import Theme
 from noc_app.units import format_age
+from noc_app.widgets.panel_factory import make_body
+from noc_app.widgets.plain_text import set_tooltip
+from noc_app.widgets.scale import TextScale, clamp_px, text_scale
+from noc_app.widgets.state_style import STATE_COLOR_KEY, state_words
 
 _ERROR_STATES = (DataState.QUERY_ERROR, DataState.AUTH_FAILED, DataState.UNREACHABLE)
 BADGE_MAX_CHARS = 12  # a badge is a word; it must leave the title room

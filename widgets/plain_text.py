@@ -66,11 +66,12 @@ class ElidedLabel(QLabel):
         super().resizeEvent(event)
         self._elide()
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
         if event.type() == QEvent.Type.FontChange:
             self.updateGeometry()
             self._elide()
+        return handled
 
     def _elide(self) -> None:
         room = self.contentsRect().width()

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from noc_app.themes import Theme
-from noc_app.widgets.state_style import draw_marker
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
@@ -21,6 +19,8 @@ from noc_app.config.schema import PanelConfig
 from noc_app.display_text import visible, visible_lines
 from noc_app.model import Target
 from noc_app.selectors import PanelData
+from noc_app.themes import Theme
+from noc_app.widgets.state_style import draw_marker
 
 
 class TextBody(QLabel):

@@ -16,20 +16,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from noc_app.themes import Theme
-from noc_app.widgets.chart_math import (
-    AxisRange,
-    decimate_minmax,
-    finite_extent,
-    include_near,
-    relative_time_label,
-    settle_range,
-    severity_bands,
-    split_finite_runs,
-    time_ticks,
-)
-from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
-from noc_app.widgets.series_legend import LegendLayout, plan_legend
 from pyqtgraph.functions import arrayToQPath, create_qpolygonf, ndarray_from_qpolygonf
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -47,7 +33,21 @@ from noc_app.config.schema import PanelConfig
 from noc_app.display_text import unit_text, visible
 from noc_app.model import Series, last_value
 from noc_app.selectors import PanelData, threshold_severity
+from noc_app.themes import Theme
 from noc_app.units import format_value
+from noc_app.widgets.chart_math import (
+    AxisRange,
+    decimate_minmax,
+    finite_extent,
+    include_near,
+    relative_time_label,
+    settle_range,
+    severity_bands,
+    split_finite_runs,
+    time_ticks,
+)
+from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
+from noc_app.widgets.series_legend import LegendLayout, plan_legend
 
 # Past this many gaps in one line, a single vectorised QPainterPath beats a polyline per run.
 _MAX_POLYLINE_RUNS = 32

@@ -24,13 +24,6 @@ import time
 from collections.abc import Callable
 from typing import cast
 
-from noc_app.themes import Theme
-from noc_app.widgets.dashboard_view import DashboardView
-from noc_app.widgets.feed_health import FeedHealthStrip
-from noc_app.widgets.panel_frame import PanelFrame
-from noc_app.widgets.plain_text import ElidedLabel, plain_label
-from noc_app.widgets.scale import text_scale
-from noc_app.widgets.theme_qss import apply_theme
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
@@ -52,6 +45,13 @@ from PySide6.QtWidgets import (
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
 from noc_app.display_text import visible, window_title
 from noc_app.store import Store
+from noc_app.themes import Theme
+from noc_app.widgets.dashboard_view import DashboardView
+from noc_app.widgets.feed_health import FeedHealthStrip
+from noc_app.widgets.panel_frame import PanelFrame
+from noc_app.widgets.plain_text import ElidedLabel, plain_label
+from noc_app.widgets.scale import text_scale
+from noc_app.widgets.theme_qss import apply_theme
 
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
 DEMO_BADGE = "DEMO"
@@ -289,13 +289,14 @@ class WallWindow(QMainWindow):
                 widget.setCursor(Qt.CursorShape.BlankCursor)
                 widget.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
         if self.mode is Mode.KIOSK and event.type() == QEvent.Type.WindowStateChange:
             was_full = bool(cast(QWindowStateChangeEvent, event).oldState() & Qt.WindowState.WindowFullScreen)
             if was_full and (not self.isFullScreen() or self.isMinimized()):
                 # Queued: the window manager's state change finishes before we undo it.
                 QTimer.singleShot(0, self, self.showFullScreen)
+        return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.mode is Mode.KIOSK and event.spontaneous():

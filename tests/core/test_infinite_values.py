@@ -32,7 +32,8 @@ from noc_app.wall_state import wall_state
 NOW = 1_700_000_000.0
 STAT = PanelConfig(id="err", kind="stat", title="Error Rate", source="prom", queries=(QueryConfig(expr="x"),),
                    grid=GridPos(x=0, y=0, w=6, h=4),
-                   thresholds=(Threshold(value=1, severity=Severity.WARNING), Threshold(value=5, severity=Severity.CRITICAL)))
+                   thresholds=(Threshold(value=1, severity=Severity.WARNING),
+                               Threshold(value=5, severity=Severity.CRITICAL)))
 CONFIG = AppConfig(path="w.yaml", title="t", mode=Mode.WALL, theme="dark",
                    sources=(SourceConfig(id="prom", kind="prometheus", url="http://x"),),
                    dashboards=(DashboardConfig(id="d", title="D", panels=(STAT,)),))
@@ -59,7 +60,9 @@ def _panel_state(*values: float) -> dict:
 def test_snapshot_writes_plus_inf_and_it_is_critical():
     panel = _panel_state(0.5, 2.0, math.inf)
     assert panel["series"][0]["last_value"] == "+Inf"
-    assert panel["thresholds_crossed"] == [{"series": "k", "value": "+Inf", "severity": "critical", "threshold": 5, "op": "gt"}]
+    assert panel["thresholds_crossed"] == [
+        {"series": "k", "value": "+Inf", "severity": "critical", "threshold": 5, "op": "gt"}
+    ]
 
 
 def test_snapshot_writes_minus_inf_and_it_crosses_no_gt_threshold():

@@ -10,6 +10,7 @@ negative controls at the end), so a pass means something.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import time
@@ -163,7 +164,7 @@ class HostileSource:
         self.id, self.kind, self._plan, self._base = config.id, config.kind, plan, base
 
     def poll(self) -> Snapshot:
-        h = lambda field: hostile(self._base, field)
+        h = functools.partial(hostile, self._base)
         if self.id == "down":
             raise Unreachable(h("transport error"))
         x = NOW - np.arange(30)[::-1] * 10.0
@@ -213,7 +214,7 @@ def _grafana_dashboard(base: str) -> DashboardConfig:
 
 
 def _config(base: str, mode: Mode) -> AppConfig:
-    h = lambda field: hostile(base, field)
+    h = functools.partial(hostile, base)
     q = (QueryConfig(expr="rate(x[5m])"),)
     panels = (
         PanelConfig(id="ts", kind="timeseries", title=h("timeseries title"), source="prom", queries=q,
@@ -228,9 +229,10 @@ def _config(base: str, mode: Mode) -> AppConfig:
                     grid=GridPos(x=20, y=0, w=4, h=4)),
         PanelConfig(id="inc", kind="incidents", title=h("incidents title"), sources=("am",),
                     grid=GridPos(x=0, y=4, w=12, h=4)),
-        PanelConfig(id="logs", kind="logs", title=h("logs title"), source="logs", queries=(QueryConfig(expr="{a=\"b\"}"),),
-                    grid=GridPos(x=12, y=4, w=12, h=4)),
-        PanelConfig(id="targets", kind="targets", title=h("targets title"), source="prom", grid=GridPos(x=0, y=8, w=12, h=4)),
+        PanelConfig(id="logs", kind="logs", title=h("logs title"), source="logs",
+                    queries=(QueryConfig(expr='{a="b"}'),), grid=GridPos(x=12, y=4, w=12, h=4)),
+        PanelConfig(id="targets", kind="targets", title=h("targets title"), source="prom",
+                    grid=GridPos(x=0, y=8, w=12, h=4)),
         PanelConfig(id="note", kind="text", title=h("text title"), text=h("text body") + "\n" + base,
                     grid=GridPos(x=12, y=8, w=12, h=4)),
     )
@@ -259,8 +261,11 @@ def hostile_wall(qtbot):
         qtbot.addWidget(window)
         window.show()
         runtime.start()
-        states = lambda: [f.state.value for f in window.panel_frames("main") if f.panel.kind != "text"]
-        qtbot.waitUntil(lambda: "LOADING" not in states() and len(window.feed_strip.chips()) == 4, timeout=15000)
+        def polled() -> bool:
+            states = [f.state.value for f in window.panel_frames("main") if f.panel.kind != "text"]
+            return "LOADING" not in states and len(window.feed_strip.chips()) == 4
+
+        qtbot.waitUntil(polled, timeout=15000)
         log_body = next(f.body for f in window.panel_frames("main") if f.panel.id == "logs")
         qtbot.waitUntil(lambda: bool(log_body.line_texts()), timeout=15000)  # the log lines arrived
         return window

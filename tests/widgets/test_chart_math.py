@@ -6,6 +6,9 @@ import math
 
 import numpy as np
 import pytest
+
+from noc_app.config.schema import Threshold
+from noc_app.model import Severity
 from noc_app.widgets.chart_math import (
     AxisRange,
     decimate_minmax,
@@ -20,9 +23,6 @@ from noc_app.widgets.chart_math import (
     split_finite_runs,
     time_ticks,
 )
-
-from noc_app.config.schema import Threshold
-from noc_app.model import Severity
 
 
 def _is_125(value: float) -> bool:

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from noc_app.themes import load_theme
-from noc_app.widgets.wall_window import QUIT_HINT, WallWindow
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from wall_testkit import (
-    T0,
-    FakeClock,
-    alert,
-    app_config,
-    dashboard,
-    panel,
-    snapshot,
-    store_with,
-)
 
 from noc_app.config.schema import Mode
 from noc_app.model import Severity
 from noc_app.sources.base import Unreachable
+from noc_app.themes import load_theme
+from noc_app.widgets.wall_window import QUIT_HINT, WallWindow
+
+from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
 THEME = load_theme("dark")
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
@@ -115,7 +107,8 @@ def _all_tooltips(window) -> list[str]:
 
 
 def _fail_and_degrade(qtbot, store, window):
-    store.apply("src", snapshot(alerts=(alert("A", Severity.CRITICAL),), degraded=("peer am-2 " + SECRET_DETAIL,)), T0, 5.0)
+    degraded = ("peer am-2 " + SECRET_DETAIL,)
+    store.apply("src", snapshot(alerts=(alert("A", Severity.CRITICAL),), degraded=degraded), T0, 5.0)
     store.mark_failed("src", Unreachable(SECRET_DETAIL), T0 + 30, 5.0)
     window.current_view().tick()
     window.feed_strip.tick()

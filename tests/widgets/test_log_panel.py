@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from noc_app.themes import load_theme
-from noc_app.widgets.log_panel import LogBody, lines_after
 from PySide6.QtGui import QColor
-from wall_testkit import T0, data, log_lines, panel
 
 from noc_app.model import DataState, LogLevel, LogLine
+from noc_app.themes import load_theme
+from noc_app.widgets.log_panel import LogBody, lines_after
+
+from wall_testkit import T0, data, log_lines, panel
 
 THEME = load_theme("dark")
 

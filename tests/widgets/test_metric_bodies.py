@@ -6,18 +6,18 @@ import math
 
 import numpy as np
 import pytest
-from noc_app.themes import load_theme
-from noc_app.widgets.gauge_panel import GaugeBody
-from noc_app.widgets.panel_factory import PanelBody
-from noc_app.widgets.series_legend import plan_legend
-from noc_app.widgets.stat_panel import StatBody
-from noc_app.widgets.timeseries_panel import TimeSeriesBody
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage
 from PySide6.QtWidgets import QApplication
 
 from noc_app.config.schema import PanelConfig, QueryConfig, Threshold
 from noc_app.model import DataState, QueryResult, Series, Severity
 from noc_app.selectors import PanelData, PanelView
+from noc_app.themes import load_theme
+from noc_app.widgets.gauge_panel import GaugeBody
+from noc_app.widgets.panel_factory import PanelBody
+from noc_app.widgets.series_legend import plan_legend
+from noc_app.widgets.stat_panel import StatBody
+from noc_app.widgets.timeseries_panel import TimeSeriesBody
 
 NOW = 1_700_000_000.0
 THEME = load_theme("dark")

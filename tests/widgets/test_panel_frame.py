@@ -5,28 +5,17 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
-from noc_app.themes import load_theme
-from noc_app.widgets.dashboard_view import DashboardView
-from noc_app.widgets.simple_panels import TargetsBody
-from wall_testkit import (
-    T0,
-    FakeClock,
-    alert,
-    dashboard,
-    data,
-    has_color_near,
-    log_lines,
-    metric_result,
-    panel,
-    snapshot,
-    store_with,
-)
 
 from noc_app.config.schema import QueryConfig
 from noc_app.display_text import tooltip_html
 from noc_app.model import DataState, QueryResult, Severity, Target
 from noc_app.panel_keys import query_key
 from noc_app.sources.base import AuthFailed, Unreachable
+from noc_app.themes import load_theme
+from noc_app.widgets.dashboard_view import DashboardView
+from noc_app.widgets.simple_panels import TargetsBody
+
+from wall_testkit import T0, FakeClock, alert, dashboard, data, has_color_near, log_lines, metric_result, panel, snapshot, store_with
 
 THEME = load_theme("dark")
 

@@ -5,28 +5,20 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel
+
+from noc_app.config.schema import Mode
+from noc_app.model import AlertState, Severity
 from noc_app.themes import load_theme
 from noc_app.widgets.dashboard_view import DashboardView, grid_rect
 from noc_app.widgets.panel_factory import BODY_CLASSES, body_class
 from noc_app.widgets.scale import text_scale
 from noc_app.widgets.theme_qss import apply_theme, build_qss
 from noc_app.widgets.wall_window import WallWindow
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel
-from wall_testkit import (
-    T0,
-    FakeClock,
-    alert,
-    app_config,
-    dashboard,
-    panel,
-    snapshot,
-    store_with,
-)
 
-from noc_app.config.schema import Mode
-from noc_app.model import AlertState, Severity
+from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
 THEME = load_theme("dark")
 
