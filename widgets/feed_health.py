@@ -22,12 +22,7 @@ from noc_app.store import Store
 from noc_app.themes import Theme
 from noc_app.units import format_age
 from noc_app.widgets.plain_text import set_tooltip
-from noc_app.widgets.state_style import (
-    STATE_COLOR_KEY,
-    STATE_MARKER,
-    draw_marker,
-    state_words,
-)
+from noc_app.widgets.state_style import STATE_COLOR_KEY, STATE_MARKER, draw_marker, state_words
 
 TICK_MS = 1000
 

@@ -15,14 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
-)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
@@ -31,12 +24,7 @@ from noc_app.model import Alert, AlertState, DataState, Severity
 from noc_app.selectors import PanelData, group_alerts
 from noc_app.themes import Theme
 from noc_app.units import format_age
-from noc_app.widgets.state_style import (
-    SEVERITY_MARKER,
-    draw_marker,
-    severity_color_key,
-    severity_words,
-)
+from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker, severity_color_key, severity_words
 
 KEY_LABELS = ("service", "instance", "job", "namespace")
 _MUTED_TAGS = {

@@ -18,14 +18,7 @@ from noc_app.config.schema import (
     SourceConfig,
     Threshold,
 )
-from noc_app.model import (
-    QueryResult,
-    Series,
-    Severity,
-    Snapshot,
-    SourceHealth,
-    SourceStatus,
-)
+from noc_app.model import QueryResult, Series, Severity, Snapshot, SourceHealth, SourceStatus
 from noc_app.units import format_value
 from noc_app.wall_state import wall_state
 

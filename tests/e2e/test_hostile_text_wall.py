@@ -37,17 +37,7 @@ from noc_app.config.schema import (
     Threshold,
 )
 from noc_app.display_text import visible
-from noc_app.model import (
-    Alert,
-    AlertState,
-    LogLevel,
-    LogLine,
-    QueryResult,
-    Series,
-    Severity,
-    Snapshot,
-    Target,
-)
+from noc_app.model import Alert, AlertState, LogLevel, LogLine, QueryResult, Series, Severity, Snapshot, Target
 from noc_app.runtime import Runtime
 from noc_app.sources.base import PollPlan, Unreachable
 
