@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from pyqtgraph.functions import arrayToQPath, create_qpolygonf, ndarray_from_qpolygonf
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
@@ -35,14 +34,12 @@ from noc_app.widgets.chart_math import (
     relative_time_label,
     settle_range,
     severity_bands,
-    split_finite_runs,
     time_ticks,
 )
+from noc_app.widgets.line_shapes import LineShapes
 from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
 from noc_app.widgets.series_legend import LegendLayout, plan_legend
 
-# Past this many gaps in one line, a single vectorised QPainterPath beats a polyline per run.
-_MAX_POLYLINE_RUNS = 32
 # Dimmed lines are all grey: a dash pattern per series keeps them apart.
 _DIMMED_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
 _BAND_ALPHA = 30  # of 255: a tint, not a fill
@@ -357,7 +354,7 @@ class TimeSeriesBody(MetricBody):
             if line.has_inf:  # +Inf reaches just past the top edge, -Inf past the bottom (clipped)
                 edge = self.y_range.span * 0.02
                 ys = np.clip(ys, self.y_range.lo - edge, self.y_range.hi + edge)
-            shapes = _Shapes.build(
+            shapes = LineShapes.build(
                 line.xs, ys, (plot.left() - self._x0 * sx, sx), (plot.bottom() + self.y_range.lo * sy, -sy)
             )
             # A 2 px pen strokes the line as a filled outline: ~100x slower on noisy data than
@@ -379,47 +376,3 @@ class TimeSeriesBody(MetricBody):
 def _tick_label(value: float, unit: str) -> str:
     """An axis label: format_value without trailing zeros ('1.2 s', not '1.20 s')."""
     return _TRAILING_ZEROS.sub(lambda m: m.group(1) + (m.group(2) or ""), format_value(value, unit))
-
-
-@dataclass(slots=True)
-class _Shapes:
-    """One line in pixels, ready to draw: polylines between NaN gaps and lone dots, or one path."""
-
-    polylines: list[QPolygonF]
-    dots: QPolygonF | None = None
-    path: QPainterPath | None = None
-
-    @classmethod
-    def build(cls, xs: np.ndarray, ys: np.ndarray, x_map: tuple[float, float], y_map: tuple[float, float]) -> _Shapes:
-        """Map data to pixels (px = offset + scale * value) straight into QPolygonF memory."""
-        polygon = create_qpolygonf(xs.size)
-        points = ndarray_from_qpolygonf(polygon)
-        np.multiply(xs, x_map[1], out=points[:, 0])
-        points[:, 0] += x_map[0]
-        np.multiply(ys, y_map[1], out=points[:, 1])
-        points[:, 1] += y_map[0]
-        runs = split_finite_runs(ys)
-        if runs == [(0, xs.size)]:
-            return cls(polylines=[polygon])
-        if len(runs) > _MAX_POLYLINE_RUNS:  # gap-riddled: one vectorised path, not a polyline per run
-            return cls(polylines=[], path=arrayToQPath(points[:, 0].copy(), points[:, 1].copy(), connect="finite"))
-        polylines = []
-        for start, stop in runs:
-            if stop - start > 1:
-                piece = create_qpolygonf(stop - start)
-                ndarray_from_qpolygonf(piece)[:] = points[start:stop]
-                polylines.append(piece)
-        lone = [start for start, stop in runs if stop - start == 1]
-        dots = None
-        if lone:  # a single sample between gaps is still data: draw it as a dot
-            dots = create_qpolygonf(len(lone))
-            ndarray_from_qpolygonf(dots)[:] = points[lone]
-        return cls(polylines=polylines, dots=dots)
-
-    def draw(self, painter: QPainter) -> None:
-        if self.path is not None:
-            painter.drawPath(self.path)
-        for polygon in self.polylines:
-            painter.drawPolyline(polygon)
-        if self.dots is not None:
-            painter.drawPoints(self.dots)
