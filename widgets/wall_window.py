@@ -29,7 +29,7 @@ from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QShort
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
-from noc_app.display_text import visible, window_title
+from noc_app.display_text import window_title
 from noc_app.store import Store
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
@@ -55,7 +55,7 @@ class WallHeader(QWidget):
         # Every label is plain text: titles come from a config or an imported Grafana board.
         self.title = ElidedLabel("", self)  # titles may be long: elided, never widening the window
         self.dashboard = ElidedLabel("", self)
-        self.demo_banner = plain_label("DEMO DATA", self)
+        self.demo_banner = ElidedLabel("DEMO DATA", self)  # names sources: many may be long
         self.paused = plain_label("PAUSED", self)
         self.quit_hint = plain_label(QUIT_HINT, self)
         self.position = plain_label("", self)
@@ -301,7 +301,7 @@ class WallWindow(QMainWindow):
             for sid in self._store.source_ids()
             if (snap := self._store.snapshot(sid)) is not None and snap.info.get("badge") == DEMO_BADGE
         )
-        self.header.demo_banner.setText(visible(f"DEMO DATA: {', '.join(demo)}") if demo else "DEMO DATA")
+        self.header.demo_banner.set_full_text(f"DEMO DATA: {', '.join(demo)}" if demo else "DEMO DATA")
         self.header.demo_banner.setVisible(bool(demo))
 
     # -- sizing and first paint --------------------------------------------------

@@ -181,7 +181,7 @@ def test_demo_banner_and_clock(qtbot):
     assert len(window.clock_text) == 8 and window.clock_text.count(":") == 2
     store.apply("src", snapshot(alerts=(), info={"badge": "DEMO"}), T0, 5.0)
     assert window.demo_banner_shown
-    assert "src" in window.header.demo_banner.text()
+    assert "src" in window.header.demo_banner.full_text
     store.apply("src", snapshot(alerts=(alert("A", Severity.INFO, state=AlertState.FIRING),)), T0 + 2, 5.0)
     assert not window.demo_banner_shown
 
