@@ -110,7 +110,7 @@ def test_playlist_rotates_and_space_pauses(qtbot):
     assert window.position_text == "1/2"
     qtbot.waitUntil(lambda: window.current_index == 1, timeout=3000)
     assert window.position_text == "2/2"
-    assert window.header.dashboard.text().endswith("Second")
+    assert window.header.dashboard.full_text.endswith("Second")
     qtbot.waitUntil(lambda: window.current_index == 0, timeout=3000)  # wraps around
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.paused
@@ -238,6 +238,13 @@ def test_a_long_title_is_elided_and_never_widens_the_window(qtbot):
     assert title.full_text == long_title
     assert title.text().endswith("…") and len(title.text()) < len(long_title)
     assert window.header.clock.isVisible() and window.header.clock.geometry().right() <= window.width()
+
+
+def test_a_title_that_fits_is_shown_whole_once_laid_out(qtbot):
+    _, window = _window(qtbot, interval_s=3600)
+    _shown(qtbot, window)
+    window.show_next()  # "Second" is longer than "First": the label grows in the next layout pass
+    qtbot.waitUntil(lambda: window.header.dashboard.text() == "·  Second")
 
 
 def test_header_labels_are_plain_text(qtbot):
