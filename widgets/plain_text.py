@@ -54,10 +54,9 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def sizeHint(self) -> QSize:
+        """QLabel's own hint (style sheet padding included) for the whole text."""
         hint = super().sizeHint()
-        margins = self.contentsMargins()
-        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right() + 2
-        return QSize(width, hint.height())
+        return QSize(self._overhead(hint) + self.fontMetrics().horizontalAdvance(self._full), hint.height())
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self.fontMetrics().horizontalAdvance("…") * 3, super().minimumSizeHint().height())
@@ -73,8 +72,13 @@ class ElidedLabel(QLabel):
             self._elide()
         return handled
 
+    def _overhead(self, hint: QSize | None = None) -> int:
+        """What the label adds around its text: margins, indent, style sheet padding."""
+        hint = hint if hint is not None else super().sizeHint()
+        return max(0, hint.width() - self.fontMetrics().horizontalAdvance(self.text()))
+
     def _elide(self) -> None:
-        room = self.contentsRect().width()
+        room = self.width() - self._overhead()
         fitted = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, room))
         if fitted != self.text():
             self.setText(fitted)
