@@ -79,6 +79,9 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         room = self.width() - self._overhead()
-        fitted = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, room))
+        metrics = self.fontMetrics()
+        # elidedText measures in floats and may cut a text that horizontalAdvance says fits exactly.
+        fits = metrics.horizontalAdvance(self._full) <= room
+        fitted = self._full if fits else metrics.elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, room))
         if fitted != self.text():
             self.setText(fitted)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel
 
 from noc_app.widgets.plain_text import ElidedLabel, plain_label, set_tooltip
@@ -46,6 +48,23 @@ def test_elided_label_shows_everything_when_given_its_size_hint(qtbot):
     elided.resize(elided.sizeHint())
     elided.show()
     assert elided.text() == elided.full_text == "DEMO DATA: demo, host"
+
+
+@pytest.mark.parametrize("text", ["E-commerce API Monitoring (demo)", "Payments · EU-West", "DEMO DATA: demo"])
+def test_elided_label_at_its_size_hint_is_never_cut_at_any_text_size(qtbot, text):
+    label = ElidedLabel(text)
+    qtbot.addWidget(label)
+    label.show()
+    cut = []
+    for px in range(10, 48):
+        font = QFont(label.font())
+        font.setPixelSize(px)
+        font.setBold(px % 2 == 0)
+        label.setFont(font)
+        label.resize(label.sizeHint())
+        if label.text() != text:
+            cut.append((px, label.text()))
+    assert cut == []
 
 
 def test_elided_label_elides_inside_its_padding_when_short_of_room(qtbot):
