@@ -7,6 +7,7 @@ numpy pass.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -128,6 +129,11 @@ def finite_extent(*arrays: np.ndarray) -> tuple[float, float]:
     for array in arrays:
         if array.size:
             a_lo, a_hi = np.fmin.reduce(array), np.fmax.reduce(array)  # NaN-skipping, no warnings
+            if np.isinf(a_lo) or np.isinf(a_hi):  # +-Inf are values, but not ones an axis can reach
+                finite = array[np.isfinite(array)]
+                if not finite.size:
+                    continue
+                a_lo, a_hi = finite.min(), finite.max()
             if math.isfinite(a_lo):
                 lo = min(lo, float(a_lo))
             if math.isfinite(a_hi):
@@ -235,13 +241,13 @@ def time_ticks(window_s: float, max_ticks: int) -> tuple[float, ...]:
     step = next((s for s in _TIME_STEPS if window_s / s <= limit), None)
     if step is None:
         step = math.ceil(window_s / limit / 86400) * 86400
-    count = int(math.floor(window_s / step + 1e-9))
+    count = math.floor(window_s / step + 1e-9)
     return tuple(float(-k * step) for k in range(count, -1, -1))
 
 
 def relative_time_label(offset_s: float) -> str:
     """'now', '-45s', '-5m', '-1h30m', '-2d' for a tick offset."""
-    seconds = int(round(abs(offset_s)))
+    seconds = round(abs(offset_s))
     if seconds == 0:
         return "now"
     days, rest = divmod(seconds, 86400)
@@ -257,7 +263,7 @@ def severity_bands(lo: float, hi: float, thresholds: tuple[Threshold, ...]) -> l
         return []
     cuts = sorted({lo, hi, *(t.value for t in thresholds if lo < t.value < hi)})
     bands: list[tuple[float, float, Severity | None]] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         # The selector's rule (gt means >=) decides; the midpoint is never on a cut.
         severity = threshold_severity((a + b) / 2.0, thresholds)
         if bands and bands[-1][2] == severity:

@@ -50,6 +50,7 @@ class DashboardView(QWidget):
         *,
         stale_after_intervals: float = 3.0,
         clock: Callable[[], float] = time.time,
+        tooltips: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -64,7 +65,7 @@ class DashboardView(QWidget):
         self._frames: dict[str, PanelFrame] = {}
         self._by_source: dict[str, list[PanelFrame]] = {}
         for panel in dashboard.panels:
-            frame = PanelFrame(panel, theme, parent=self)
+            frame = PanelFrame(panel, theme, tooltips=tooltips, parent=self)
             self._frames[panel.id] = frame
             for sid in panel_sources(panel):
                 self._by_source.setdefault(sid, []).append(frame)

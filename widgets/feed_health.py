@@ -3,7 +3,7 @@
 A chip says the source id, its kind, its state in words and colour (OK is green
 only while fresh: the same time-based staleness the panels use), when it last
 answered and how fast.  Reasons (the error, the degraded cause) are in the
-chip's tooltip.  Sources serving simulated data say DEMO.
+chip's tooltip (escaped; none in a kiosk).  Sources serving simulated data say DEMO.
 """
 
 from __future__ import annotations
@@ -11,15 +11,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QRect, QRectF, QSize, QTimer, Qt
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
+from noc_app.display_text import visible
 from noc_app.model import SourceStatus
 from noc_app.selectors import PanelView, source_state
 from noc_app.store import Store
 from noc_app.themes import Theme
 from noc_app.units import format_age
+from noc_app.widgets.plain_text import set_tooltip
 from noc_app.widgets.state_style import STATE_COLOR_KEY, STATE_MARKER, draw_marker, state_words
 
 TICK_MS = 1000
@@ -32,16 +34,16 @@ def chip_parts(status: SourceStatus, view: PanelView, now: float) -> tuple[str, 
     else:
         last_ok = f"last ok {format_age(max(0.0, now - status.last_success_at))} ago"
     latency = "" if status.latency_ms is None else f"{status.latency_ms:.0f} ms"
-    parts = [status.source_id, status.kind, state_words(view), last_ok]
+    parts = [visible(status.source_id), visible(status.kind), state_words(view), last_ok]
     if latency:
         parts.append(latency)
     if view.badge:
-        parts.append(view.badge)
+        parts.append(visible(view.badge))
     return tuple(parts)
 
 
 def chip_tooltip(status: SourceStatus, view: PanelView) -> str:
-    """The reasons behind a chip's state, for hovering operators."""
+    """The reasons behind a chip's state, for hovering operators (plain text: escape it to show it)."""
     lines = [f"{status.source_id} ({status.kind}): {state_words(view)}"]
     if view.message:
         lines.append(view.message)
@@ -56,11 +58,12 @@ def chip_tooltip(status: SourceStatus, view: PanelView) -> str:
 class HealthChip(QWidget):
     """One source's health, painted: marker, words, colour."""
 
-    def __init__(self, source_id: str, theme: Theme, parent: QWidget | None = None) -> None:
+    def __init__(self, source_id: str, theme: Theme, *, tooltips: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.source_id = source_id
         self._theme = theme
-        self.text_parts: tuple[str, ...] = (source_id,)
+        self._tooltips = tooltips
+        self.text_parts: tuple[str, ...] = (visible(source_id),)
         self.color_key = "loading"
         self.marker = "ring"
         self._px = 14
@@ -77,7 +80,8 @@ class HealthChip(QWidget):
             return
         grew = len(" ".join(parts)) != len(" ".join(self.text_parts))
         self.text_parts, self.color_key, self.marker = parts, color_key, STATE_MARKER[view.state]
-        self.setToolTip(chip_tooltip(status, view))
+        if self._tooltips:
+            set_tooltip(self, chip_tooltip(status, view))
         if grew:
             self.updateGeometry()
         self.update()
@@ -142,10 +146,12 @@ class FeedHealthStrip(QWidget):
         *,
         stale_after_intervals: float = 3.0,
         clock: Callable[[], float] = time.time,
+        tooltips: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("feedHealthStrip")
+        self._tooltips = tooltips
         self._store = store
         self._theme = theme
         self._stale_after = stale_after_intervals
@@ -184,7 +190,7 @@ class FeedHealthStrip(QWidget):
             return
         chip = self._chips.get(source_id)
         if chip is None:
-            chip = HealthChip(source_id, self._theme, self)
+            chip = HealthChip(source_id, self._theme, tooltips=self._tooltips, parent=self)
             chip.set_text_px(self._px)
             self._chips[source_id] = chip
             self._layout.insertWidget(self._layout.count() - 1, chip)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
+from noc_app.display_text import unit_text
 from noc_app.selectors import PanelData
 from noc_app.themes import Theme
 from noc_app.units import format_value
@@ -52,9 +53,14 @@ class GaugeBody(SingleValueBody):
         self._geometry: _Geometry | None = None
 
     def fraction(self, value: float) -> float:
-        """Where a value sits along the arc, 0..1 (clamped: the text shows the real value)."""
-        if not math.isfinite(value):
+        """Where a value sits along the arc, 0..1 (clamped: the text shows the real value).
+
+        +Inf fills the arc, -Inf and NaN leave it empty.
+        """
+        if math.isnan(value):
             return 0.0
+        if math.isinf(value):
+            return 1.0 if value > 0 else 0.0
         return min(1.0, max(0.0, (value - self.lo) / (self.hi - self.lo)))
 
     def point_at(self, value: float) -> QPointF:
@@ -162,7 +168,7 @@ class GaugeBody(SingleValueBody):
         outer = g.band_r + g.band_w / 2
         y = g.cy + outer * 0.5 + metrics.ascent() + g.label_px * 0.15
         for value, deg in ((self.lo, START_DEG), (self.hi, START_DEG - SWEEP_DEG)):
-            text = format_value(value, self.panel.unit)
+            text = format_value(value, unit_text(self.panel.unit))
             end_x = g.cx + (g.track_r) * math.cos(math.radians(deg))
             x = min(max(end_x - metrics.horizontalAdvance(text) / 2, 0.0), self.width() - metrics.horizontalAdvance(text))
             p.drawText(QPointF(x, y), text)

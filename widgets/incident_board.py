@@ -5,7 +5,8 @@ then the alert name, how long it has been firing, the summary and key labels.
 Muted alerts (silenced, acknowledged, inhibited) are dimmed at the bottom with
 who muted them, never hidden.  Only the rows that fit are built and painted, so
 200 alerts cost no more than the dozen on screen; the rest are "+N more".
-Row order comes from `noc_app.selectors` (already sorted).
+Row order comes from `noc_app.selectors` (already sorted).  Backend text is
+painted with its controls and bidi overrides made visible.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QR
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
+from noc_app.display_text import visible
 from noc_app.model import Alert, AlertState, DataState, Severity
 from noc_app.selectors import PanelData, group_alerts
 from noc_app.themes import Theme
@@ -90,14 +92,14 @@ def board_row(group: tuple[Alert, ...], now: float) -> BoardRow:
         varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
         labels = " · ".join(p for p in (labels, f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts") if p)
     detail = " — ".join(part for part in (lineage, alert.summary, labels) if part)
-    return BoardRow(
+    return BoardRow(  # backend text: controls and bidi overrides made visible (only rows that fit are built)
         severity=alert.severity,
         severity_text=severity_words(alert.severity),
-        name=alert.name,
-        detail=detail,
+        name=visible(alert.name),
+        detail=visible(detail),
         age_text=firing_for(_earliest_start(group), now),
         state_tag=tag,
-        lineage=lineage,
+        lineage=visible(lineage),
         count=len(group),
     )
 

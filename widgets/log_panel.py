@@ -3,7 +3,8 @@
 Each refresh appends only the lines after the last one shown (found by the
 backend's cursor), so a busy stream costs a few inserted blocks per poll.  The
 document keeps at most `panel.limit` lines.  Timestamps are local HH:MM:SS;
-the level is a word and a colour (errors critical, warnings warning).
+the level is a word and a colour (errors critical, warnings warning).  Lines
+are inserted as plain text (insertText never interprets markup).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
 from noc_app.config.schema import PanelConfig
+from noc_app.display_text import visible
 from noc_app.model import LogLevel, LogLine
 from noc_app.selectors import PanelData
 from noc_app.themes import Theme
@@ -137,16 +139,19 @@ class LogBody(QPlainTextEdit):
         self.appended_count += len(lines)
         self.moveCursor(QTextCursor.MoveOperation.End)
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+        self.horizontalScrollBar().setValue(0)  # a long last line must not scroll every line's start away
 
     def _insert(self, cursor: QTextCursor, line: LogLine) -> None:
         cursor.insertText(clock_text(line.ts) + "  ", self._format("text_dim"))
         cursor.insertText(_LEVEL_WORD[line.level] + "  ", self._format(level_color_key(line.level)))
         if line.service:
-            cursor.insertText(line.service + "  ", self._format("text_dim"))
+            cursor.insertText(visible(line.service) + "  ", self._format("text_dim"))
         # The message stays in the text colour: the level word carries the alarm, and
         # a wall of red paragraphs would be unreadable from across the room.
         body_key = "text_dim" if line.level == LogLevel.DEBUG else "text"
-        cursor.insertText(line.text.replace("\n", " ⏎ "), self._format(body_key))
+        # One record, one line: breaks become " ⏎ ", controls and bidi overrides visible escapes
+        # (an RTL override must not make a line read as something else).
+        cursor.insertText(visible(line.text), self._format(body_key))
 
     def _rerender(self) -> None:
         shown = list(self._shown)

@@ -10,15 +10,15 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig, Threshold
-from noc_app.model import QueryResult, Series, Severity
+from noc_app.display_text import unit_text
+from noc_app.model import QueryResult, Series, Severity, last_value
 from noc_app.selectors import PanelData, threshold_severity
 from noc_app.themes import Theme
 from noc_app.units import format_value
-from noc_app.widgets.chart_math import last_finite
 
 FONT_FAMILY = "DejaVu Sans"
 
@@ -83,7 +83,7 @@ class MetricBody(QWidget):
         raise NotImplementedError
 
     # -- Qt -------------------------------------------------------------------------
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event: QPaintEvent) -> None:
         self.paint_count += 1
         painter = QPainter(self)
         try:
@@ -91,7 +91,7 @@ class MetricBody(QWidget):
         finally:
             painter.end()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event: QResizeEvent) -> None:
         self._invalidate_layout()
         super().resizeEvent(event)
 
@@ -203,18 +203,22 @@ class JudgedValue:
 
 
 def judge_value(results: tuple[QueryResult | None, ...], panel: PanelConfig) -> JudgedValue:
-    """The newest finite value of the first series, formatted and judged by the panel's thresholds."""
+    """The newest value of the first series, formatted and judged by the panel's thresholds.
+
+    NaN is a gap, not a value; +Inf and -Inf are values ("+Inf", and they cross thresholds).
+    """
     series, others = first_series(results)
-    value = last_finite(series.y) if series is not None else math.nan
-    if not math.isfinite(value):
+    value = last_value(series.y) if series is not None else math.nan
+    if math.isnan(value):
         return JudgedValue(series=series, others=others)
     threshold = crossed_threshold(value, panel.thresholds)
     severity = threshold.severity if threshold is not None else None
+    unit = unit_text(panel.unit)
     return JudgedValue(
         value=value,
-        text=format_value(value, panel.unit, panel.decimals),
+        text=format_value(value, unit, panel.decimals),
         severity=severity,
-        severity_text=severity_caption(threshold, panel.unit) if threshold is not None else "",
+        severity_text=severity_caption(threshold, unit) if threshold is not None else "",
         color_key=value_color_key(severity, bool(panel.thresholds)),
         series=series,
         others=others,

@@ -5,7 +5,9 @@ NO DATA, QUERY ERROR, STALE 4m12s, AUTH FAILED, UNREACHABLE, DEGRADED).  OK show
 no pill at all (a calm wall is mostly titles and data), only a small age once
 the data is older than two poll intervals.  Data that is not current is veiled
 and hatched so it cannot be read as live.  The state itself is decided by
-`noc_app.selectors`; the frame only renders it.
+`noc_app.selectors`; the frame only renders it.  Title and message are painted
+(never interpreted as markup) with controls and bidi characters made visible;
+the message tooltip is escaped.
 """
 
 from __future__ import annotations
@@ -15,15 +17,18 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QP
 from PySide6.QtWidgets import QFrame, QWidget
 
 from noc_app.config.schema import PanelConfig
+from noc_app.display_text import visible
 from noc_app.model import DataState
 from noc_app.selectors import PanelData, PanelView
 from noc_app.themes import Theme
 from noc_app.units import format_age
 from noc_app.widgets.panel_factory import make_body
+from noc_app.widgets.plain_text import set_tooltip
 from noc_app.widgets.scale import TextScale, clamp_px, text_scale
 from noc_app.widgets.state_style import STATE_COLOR_KEY, state_words
 
 _ERROR_STATES = (DataState.QUERY_ERROR, DataState.AUTH_FAILED, DataState.UNREACHABLE)
+BADGE_MAX_CHARS = 12  # a badge is a word; it must leave the title room
 AGE_HINT_INTERVALS = 2.0  # an OK panel shows its data age once older than this many intervals
 
 
@@ -69,6 +74,7 @@ class PanelFrame(QFrame):
         theme: Theme,
         *,
         body: QWidget | None = None,
+        tooltips: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -86,7 +92,8 @@ class PanelFrame(QFrame):
         self.body_refresh_count = 0  # how often the body was asked to redraw (tests)
         self.view = PanelView(state=DataState.LOADING)
         self.dimmed = False
-        self.title_text = panel.title
+        self._tooltips = tooltips  # off in a kiosk: nobody hovers, and messages carry details
+        self.title_text = visible(panel.title)
         self.pill_text = DataState.LOADING.value
         self.pill_color_key = STATE_COLOR_KEY[DataState.LOADING]
         self.badge_text = ""
@@ -137,24 +144,25 @@ class PanelFrame(QFrame):
         # NO DATA needs no explanation line: the pill says it and the body says it better
         # ("No active incidents"); warnings (e.g. a truncated answer) are still shown.
         message = "" if view.state is DataState.NO_DATA else view.message
-        message = message or "; ".join(view.warnings)
+        message = visible(message or "; ".join(view.warnings))  # backend text: controls made visible
         if view.state in _ERROR_STATES:
             message_key = "critical"
         elif view.state is DataState.DEGRADED or (ok and message):
             message_key = "warning"
         else:
             message_key = "text_dim"
-        title_changed = (pill, view.badge, age, dimmed) != (self.pill_text, self.badge_text, self.age_text, self.dimmed)
+        badge = visible(view.badge[:BADGE_MAX_CHARS])  # a source's word for its data ("DEMO")
+        title_changed = (pill, badge, age, dimmed) != (self.pill_text, self.badge_text, self.age_text, self.dimmed)
         message_changed = (message, message_key) != (self.message_text, self.message_color_key)
         had_message = bool(self.message_text)
         if dimmed != self.dimmed:
             self._overlay.setVisible(dimmed)
             self._overlay.raise_()
-        self.pill_text, self.badge_text, self.age_text, self.dimmed = pill, view.badge, age, dimmed
+        self.pill_text, self.badge_text, self.age_text, self.dimmed = pill, badge, age, dimmed
         self.pill_color_key = STATE_COLOR_KEY[view.state]
         self.message_text, self.message_color_key = message, message_key
-        if message_changed:
-            self.setToolTip(message)
+        if message_changed and self._tooltips:
+            set_tooltip(self, message)
         if bool(message) != had_message:
             self._relayout()
             self.update()

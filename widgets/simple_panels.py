@@ -1,4 +1,4 @@
-"""Small panel bodies: free text, and a grid of scrape targets up/down."""
+"""Small panel bodies: free text (plain), and a grid of scrape targets up/down."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QR
 from PySide6.QtWidgets import QLabel, QWidget
 
 from noc_app.config.schema import PanelConfig
+from noc_app.display_text import visible, visible_lines
 from noc_app.model import Target
 from noc_app.selectors import PanelData
 from noc_app.themes import Theme
@@ -16,16 +17,22 @@ from noc_app.widgets.state_style import draw_marker
 
 
 class TextBody(QLabel):
-    """A panel of configured text (Markdown: headings, emphasis, lists, links)."""
+    """A panel of configured text, shown as plain text.
+
+    Not Markdown or HTML: the text may come from an imported Grafana dashboard
+    (whose text panels can hold HTML), and rich text would load images from
+    file:// URLs and show links on a wall nobody clicks.
+    """
 
     def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.panel = panel
-        self.setTextFormat(Qt.TextFormat.MarkdownText)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setStyleSheet(f"QLabel {{ color: {theme.color('text')}; background: transparent; }}")
-        self.setText(panel.text)
+        self.setText(visible_lines(panel.text))
 
     def refresh(self, data: PanelData) -> None:
         """Text panels have no source; the text is the config's."""
@@ -58,7 +65,9 @@ class TargetTile:
 def target_tile(target: Target) -> TargetTile:
     """How one scrape target is shown."""
     color_key, shape, word = _HEALTH.get(target.health.lower(), _HEALTH["unknown"])
-    return TargetTile(instance=target.instance, job=target.job, health_text=word, color_key=color_key, shape=shape)
+    return TargetTile(
+        instance=visible(target.instance), job=visible(target.job), health_text=word, color_key=color_key, shape=shape
+    )
 
 
 class TargetsBody(QWidget):

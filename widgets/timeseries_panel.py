@@ -16,13 +16,13 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from pyqtgraph.functions import arrayToQPath, create_qpolygonf, ndarray_from_qpolygonf
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
-from noc_app.model import Series
+from noc_app.display_text import unit_text, visible
+from noc_app.model import Series, last_value
 from noc_app.selectors import PanelData, threshold_severity
 from noc_app.themes import Theme
 from noc_app.units import format_value
@@ -31,18 +31,15 @@ from noc_app.widgets.chart_math import (
     decimate_minmax,
     finite_extent,
     include_near,
-    last_finite,
     relative_time_label,
     settle_range,
     severity_bands,
-    split_finite_runs,
     time_ticks,
 )
+from noc_app.widgets.line_shapes import LineShapes
 from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
 from noc_app.widgets.series_legend import LegendLayout, plan_legend
 
-# Past this many gaps in one line, a single vectorised QPainterPath beats a polyline per run.
-_MAX_POLYLINE_RUNS = 32
 # Dimmed lines are all grey: a dash pattern per series keeps them apart.
 _DIMMED_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
 _BAND_ALPHA = 30  # of 255: a tint, not a fill
@@ -62,6 +59,7 @@ class _Line:
     value_width: float = 0.0  # pixels at the legend's text size
     xs: np.ndarray | None = None
     ys: np.ndarray | None = None
+    has_inf: bool = False  # +-Inf points are drawn pinned just past the plot's edge
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -127,23 +125,24 @@ class TimeSeriesBody(MetricBody):
         thresholds = self.panel.thresholds
         metrics = QFontMetricsF(self.px_font(self.text_px))
         lines = []
-        any_finite = False
+        any_value = False
+        unit = unit_text(self.panel.unit)
         for i, ((_, series), key) in enumerate(zip(found, keys)):
-            value = last_finite(series.y)
-            any_finite = any_finite or math.isfinite(value)
-            text = format_value(value, self.panel.unit, self.panel.decimals)
+            value = last_value(series.y)  # +Inf and -Inf are values ("+Inf", judged); NaN is a gap
+            any_value = any_value or not math.isnan(value)
+            text = format_value(value, unit, self.panel.decimals)
             lines.append(
                 _Line(
                     slot=self._slots[key],
-                    name=series.name or series.key or f"series {i + 1}",
+                    name=visible(series.name or series.key or f"series {i + 1}"),
                     series=series,
                     value_text=text,
                     value_color_key=value_color_key(threshold_severity(value, thresholds), False),
                     value_width=metrics.horizontalAdvance(text),
                 )
             )
-        # Series without a single finite value are no data: the body stays calm, the frame says so.
-        self._lines = lines if any_finite else []
+        # Series without a single value are no data: the body stays calm, the frame says so.
+        self._lines = lines if any_value else []
         names = tuple(ln.name for ln in lines)
         if names != self._names or data.dimmed != self._background_dimmed:
             self._names = names
@@ -199,6 +198,7 @@ class TimeSeriesBody(MetricBody):
         self._columns = columns
         for line in self._lines:
             line.xs, line.ys = decimate_minmax(line.series.x, line.series.y, self._x0, self._x1, columns)
+            line.has_inf = bool(np.isinf(line.ys).any())
 
     def _invalidate_layout(self) -> None:
         self._background = None
@@ -232,19 +232,20 @@ class TimeSeriesBody(MetricBody):
         axis_metrics = QFontMetricsF(self.px_font(axis_px))
         legend_metrics = QFontMetricsF(self.px_font(legend_px))
         pad = max(4.0, round(axis_px * 0.45))
-        unit, decimals = self.panel.unit, self.panel.decimals
+        unit, decimals = unit_text(self.panel.unit), self.panel.decimals
         y_ticks = self.y_range.ticks()
         y_labels = [_tick_label(v, unit) for v in y_ticks]
         label_w = max((axis_metrics.horizontalAdvance(t) for t in y_labels), default=0.0)
 
         # The value slots keep a reserve (numbers up to the axis' ends fit) so changing
-        # numbers never move the plot and never force a new background.
+        # numbers never move the plot and never force a new background.  The reserve only
+        # grows (in steps of two digits) until the size or text size changes: a y-range
+        # step to smaller numbers must not make the legend, and so the plot, jump.
         widest_value = max(ln.value_width for ln in self._lines)
         tick_value_w = max((legend_metrics.horizontalAdvance(format_value(v, unit, decimals)) for v in y_ticks), default=0.0)
-        # Never narrower than before at this size (a resize resets it): a value that is
-        # briefly narrower must not pull the legend back beside the plot, only for the
-        # next wide one to push it below again, frame after frame.
-        self._value_width = max(self._value_width, max(widest_value, tick_value_w) * 1.1)
+        step = max(1.0, legend_metrics.horizontalAdvance("00"))
+        needed = math.ceil(max(widest_value, tick_value_w) * 1.1 / step) * step
+        self._value_width = max(self._value_width, needed)
         top = pad + axis_metrics.height() / 2
         self._legend = plan_legend(
             [ln.name for ln in self._lines], self._value_width, legend_metrics, width=w, height=h, top=top, pad=pad
@@ -349,8 +350,12 @@ class TimeSeriesBody(MetricBody):
             if self.dimmed:
                 pen.setStyle(_DIMMED_STYLES[line.slot % len(_DIMMED_STYLES)])
             painter.setPen(pen)
-            shapes = _Shapes.build(
-                line.xs, line.ys, (plot.left() - self._x0 * sx, sx), (plot.bottom() + self.y_range.lo * sy, -sy)
+            ys = line.ys
+            if line.has_inf:  # +Inf reaches just past the top edge, -Inf past the bottom (clipped)
+                edge = self.y_range.span * 0.02
+                ys = np.clip(ys, self.y_range.lo - edge, self.y_range.hi + edge)
+            shapes = LineShapes.build(
+                line.xs, ys, (plot.left() - self._x0 * sx, sx), (plot.bottom() + self.y_range.lo * sy, -sy)
             )
             # A 2 px pen strokes the line as a filled outline: ~100x slower on noisy data than
             # two 1 px passes one pixel apart diagonally, which read as the same 2 px line.
@@ -371,47 +376,3 @@ class TimeSeriesBody(MetricBody):
 def _tick_label(value: float, unit: str) -> str:
     """An axis label: format_value without trailing zeros ('1.2 s', not '1.20 s')."""
     return _TRAILING_ZEROS.sub(lambda m: m.group(1) + (m.group(2) or ""), format_value(value, unit))
-
-
-@dataclass(slots=True)
-class _Shapes:
-    """One line in pixels, ready to draw: polylines between NaN gaps and lone dots, or one path."""
-
-    polylines: list[QPolygonF]
-    dots: QPolygonF | None = None
-    path: QPainterPath | None = None
-
-    @classmethod
-    def build(cls, xs: np.ndarray, ys: np.ndarray, x_map: tuple[float, float], y_map: tuple[float, float]) -> _Shapes:
-        """Map data to pixels (px = offset + scale * value) straight into QPolygonF memory."""
-        polygon = create_qpolygonf(xs.size)
-        points = ndarray_from_qpolygonf(polygon)
-        np.multiply(xs, x_map[1], out=points[:, 0])
-        points[:, 0] += x_map[0]
-        np.multiply(ys, y_map[1], out=points[:, 1])
-        points[:, 1] += y_map[0]
-        runs = split_finite_runs(ys)
-        if runs == [(0, xs.size)]:
-            return cls(polylines=[polygon])
-        if len(runs) > _MAX_POLYLINE_RUNS:  # gap-riddled: one vectorised path, not a polyline per run
-            return cls(polylines=[], path=arrayToQPath(points[:, 0].copy(), points[:, 1].copy(), connect="finite"))
-        polylines = []
-        for start, stop in runs:
-            if stop - start > 1:
-                piece = create_qpolygonf(stop - start)
-                ndarray_from_qpolygonf(piece)[:] = points[start:stop]
-                polylines.append(piece)
-        lone = [start for start, stop in runs if stop - start == 1]
-        dots = None
-        if lone:  # a single sample between gaps is still data: draw it as a dot
-            dots = create_qpolygonf(len(lone))
-            ndarray_from_qpolygonf(dots)[:] = points[lone]
-        return cls(polylines=polylines, dots=dots)
-
-    def draw(self, painter: QPainter) -> None:
-        if self.path is not None:
-            painter.drawPath(self.path)
-        for polygon in self.polylines:
-            painter.drawPolyline(polygon)
-        if self.dots is not None:
-            painter.drawPoints(self.dots)

@@ -8,42 +8,41 @@ Bottom: the feed-health strip.
 Keys: Space pauses/resumes rotation (wall and operator modes); Left/Right step
 through the playlist (operator mode); Ctrl+Alt+Q quits in every mode.  Esc does
 nothing.  Kiosk mode is locked: no cursor, no context menus, no mouse input to
-panels, and window-manager close requests (Alt+F4) are refused, so Ctrl+Alt+Q
-(or stopping the process) is the only way out.  Wall mode also keeps the mouse
-away from panels so nobody pans a chart on an unattended screen.
+panels, no tooltips, stays on top, full screen is re-asserted when anything
+takes it away, and window-manager close requests (Alt+F4) are refused, so
+Ctrl+Alt+Q pressed twice within 3 s (the first press says so in the header) or
+stopping the process is the only way out.  Wall mode also keeps the mouse away
+from panels so nobody pans a chart on an unattended screen.
+
+Every text in the header is a plain-text label: titles come from a config or
+an imported Grafana dashboard and are never interpreted as HTML.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QShortcut, QWindowStateChangeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
+from noc_app.display_text import window_title
 from noc_app.store import Store
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.feed_health import FeedHealthStrip
 from noc_app.widgets.panel_frame import PanelFrame
+from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.scale import text_scale
 from noc_app.widgets.theme_qss import apply_theme
 
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
 DEMO_BADGE = "DEMO"
-
-
-def dashboard_caption(wall_title: str, dashboard_title: str) -> str:
-    """The header's dashboard part: empty when the wall title already says it.
-
-    "E-commerce API Monitoring (demo) · E-commerce API Monitoring" or "Main · Main"
-    (a config without a title takes its first dashboard's) only repeat themselves.
-    """
-    if not dashboard_title.strip() or dashboard_title.strip().casefold() in wall_title.casefold():
-        return ""
-    return "·  " + dashboard_title
+QUIT_HINT = "Press Ctrl+Alt+Q again to quit"
+KIOSK_QUIT_WINDOW_S = 3.0  # kiosk: the second Ctrl+Alt+Q must follow the first within this
 
 
 class WallHeader(QWidget):
@@ -53,27 +52,40 @@ class WallHeader(QWidget):
         super().__init__(parent)
         self.setObjectName("wallHeader")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.title = QLabel(self)
-        self.dashboard = QLabel(self)
-        self.demo_banner = QLabel("DEMO DATA", self)
-        self.paused = QLabel("PAUSED", self)
-        self.position = QLabel(self)
-        self.mode = QLabel(self)
-        self.clock = QLabel(self)
+        # Every label is plain text: titles come from a config or an imported Grafana board.
+        self.title = ElidedLabel("", self)  # titles may be long: elided, never widening the window
+        self.dashboard = ElidedLabel("", self)
+        self.demo_banner = ElidedLabel("DEMO DATA", self)  # names sources: many may be long
+        self.paused = plain_label("PAUSED", self)
+        self.quit_hint = plain_label(QUIT_HINT, self)
+        self.position = plain_label("", self)
+        self.mode = plain_label("", self)
+        self.clock = plain_label("", self)
         for label, role in (
             (self.dashboard, "dim"), (self.demo_banner, "demo"), (self.paused, "paused"),
-            (self.position, "dim"), (self.mode, "dim"),
+            (self.quit_hint, "paused"), (self.position, "dim"), (self.mode, "dim"),
         ):
             label.setProperty("role", role)
         self.demo_banner.hide()
         self.paused.hide()
+        self.quit_hint.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 4, 12, 4)
         layout.addWidget(self.title)
         layout.addWidget(self.dashboard)
         layout.addStretch(1)
-        for label in (self.demo_banner, self.paused, self.position, self.mode, self.clock):
+        for label in (self.quit_hint, self.demo_banner, self.paused, self.position, self.mode, self.clock):
             layout.addWidget(label)
+
+    def set_titles(self, wall_title: str, dashboard_title: str) -> None:
+        """The wall's title and the shown dashboard's (plain, controls made visible).
+
+        A dashboard title the wall title already says ("Shop API" in "Shop API (demo)") is not repeated.
+        """
+        self.title.set_full_text(wall_title)
+        repeated = dashboard_title.strip().casefold() in wall_title.casefold()
+        self.dashboard.set_full_text("" if repeated else "·  " + dashboard_title)
+        self.dashboard.setVisible(not repeated)
 
     def set_text_px(self, px: int) -> None:
         self.layout().setSpacing(max(8, px))
@@ -101,6 +113,7 @@ class WallWindow(QMainWindow):
         mode: Mode,
         playlist_interval_s: float | None = None,
         clock: Callable[[], float] = time.time,
+        quit_clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -110,23 +123,31 @@ class WallWindow(QMainWindow):
         self.mode = mode
         self._store = store
         self._clock = clock
+        self._quit_clock = quit_clock
+        self._quit_armed_at: float | None = None
         self._first_paint_pending = True
         self.paused = False
-        self.setWindowTitle(f"{config.title} — noc-app")
+        self.setWindowTitle(window_title(f"{config.title} — noc-app"))
         apply_theme(self, theme)
 
         self.header = WallHeader()
-        self.header.title.setText(config.title)
+        self.header.set_titles(config.title, "")
         self.header.mode.setText(mode.value.upper())
         self.stack = QStackedWidget()
+        # A kiosk has nobody to hover, and its tooltips would carry error details: none at all.
+        tooltips = mode is not Mode.KIOSK
         self.views: tuple[DashboardView, ...] = tuple(
-            DashboardView(dash, store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock)
+            DashboardView(
+                dash, store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock, tooltips=tooltips
+            )
             for dash in dashboards
         )
         for view in self.views:
             view.set_active(False)
             self.stack.addWidget(view)
-        self.feed_strip = FeedHealthStrip(store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock)
+        self.feed_strip = FeedHealthStrip(
+            store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock, tooltips=tooltips
+        )
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -142,6 +163,8 @@ class WallWindow(QMainWindow):
         self._clock_timer = QTimer(self, interval=1000)
         self._clock_timer.timeout.connect(self._update_clock)
         self._clock_timer.start()
+        self._quit_hint_timer = QTimer(self, singleShot=True, interval=round(KIOSK_QUIT_WINDOW_S * 1000))
+        self._quit_hint_timer.timeout.connect(self.header.quit_hint.hide)
         store.changed.connect(self._update_demo_banner)
 
         self._install_keys()
@@ -188,9 +211,7 @@ class WallWindow(QMainWindow):
             previous.set_active(False)
         self.stack.setCurrentIndex(index)
         self.views[index].set_active(True)
-        caption = dashboard_caption(self.header.title.text(), self.views[index].dashboard.title)
-        self.header.dashboard.setText(caption)
-        self.header.dashboard.setVisible(bool(caption))
+        self.header.set_titles(self.config.title, self.views[index].dashboard.title)
         self.header.position.setText(f"{index + 1}/{len(self.views)}" if len(self.views) > 1 else "")
         self.header.position.setVisible(len(self.views) > 1)
 
@@ -226,7 +247,22 @@ class WallWindow(QMainWindow):
         if self._rotation.isActive():
             self._rotation.start()  # the chosen page gets a full interval
 
+    @property
+    def quit_hint_shown(self) -> bool:
+        return not self.header.quit_hint.isHidden()
+
     def _quit(self) -> None:
+        """Ctrl+Alt+Q: quits at once, except in a kiosk, where it must be pressed twice within 3 s."""
+        if self.mode is Mode.KIOSK:
+            now = self._quit_clock()
+            armed = self._quit_armed_at
+            if armed is None or not 0 <= now - armed <= KIOSK_QUIT_WINDOW_S:
+                self._quit_armed_at = now
+                self.header.quit_hint.show()
+                self._quit_hint_timer.start()
+                return
+            self._quit_armed_at = None
+            self.header.quit_hint.hide()
         self.quit_requested.emit()
         self.close()
 
@@ -234,9 +270,19 @@ class WallWindow(QMainWindow):
         if self.mode in (Mode.WALL, Mode.KIOSK):
             self.stack.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         if self.mode is Mode.KIOSK:
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
             for widget in (self, *self.findChildren(QWidget)):
                 widget.setCursor(Qt.CursorShape.BlankCursor)
                 widget.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if self.mode is Mode.KIOSK and event.type() == QEvent.Type.WindowStateChange:
+            was_full = bool(cast(QWindowStateChangeEvent, event).oldState() & Qt.WindowState.WindowFullScreen)
+            if was_full and (not self.isFullScreen() or self.isMinimized()):
+                # Queued: the window manager's state change finishes before we undo it.
+                QTimer.singleShot(0, self, self.showFullScreen)
+        return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.mode is Mode.KIOSK and event.spontaneous():
@@ -255,7 +301,7 @@ class WallWindow(QMainWindow):
             for sid in self._store.source_ids()
             if (snap := self._store.snapshot(sid)) is not None and snap.info.get("badge") == DEMO_BADGE
         )
-        self.header.demo_banner.setText(f"DEMO DATA: {', '.join(demo)}" if demo else "DEMO DATA")
+        self.header.demo_banner.set_full_text(f"DEMO DATA: {', '.join(demo)}" if demo else "DEMO DATA")
         self.header.demo_banner.setVisible(bool(demo))
 
     # -- sizing and first paint --------------------------------------------------

@@ -135,7 +135,7 @@ def test_decimation_keeps_every_columns_spike_and_dip():
 def test_decimation_alternates_min_and_max_order():
     x = np.arange(1000.0)
     y = np.sin(x / 3.0)
-    xs, ys = decimate_minmax(x, y, 0.0, 999.0, 100)
+    _xs, ys = decimate_minmax(x, y, 0.0, 999.0, 100)
     pairs = ys.reshape(-1, 2)
     assert (pairs[0::2, 0] <= pairs[0::2, 1]).all() and (pairs[1::2, 0] >= pairs[1::2, 1]).all()
 
@@ -166,7 +166,7 @@ def test_sparse_data_is_returned_as_is_with_its_gaps():
 def test_decimation_clips_to_the_window_keeping_one_point_beyond_each_edge():
     x = np.arange(10_000.0)
     y = x.copy()
-    xs, ys = decimate_minmax(x, y, 5000.5, 6000.5, 100)
+    xs, _ys = decimate_minmax(x, y, 5000.5, 6000.5, 100)
     assert xs.min() == 5000.0 and xs.max() == 6001.0
     assert decimate_minmax(x, y, 20_000.0, 21_000.0, 100)[0].size <= 1  # only the last point before
     assert decimate_minmax(np.array([]), np.array([]), 0.0, 1.0, 10)[0].size == 0
@@ -224,3 +224,11 @@ def test_severity_bands_follow_the_selector_rule():
     assert severity_bands(0, 1, lt) == [(0, 0.7, crit), (0.7, 0.85, warn), (0.85, 1, None)]
     assert severity_bands(0, 100, ()) == [(0, 100, None)]
     assert severity_bands(5, 5, gt) == []
+
+
+def test_finite_extent_ignores_infinities_but_keeps_the_finite_values():
+    inf = math.inf
+    assert finite_extent(np.array([1.0, 2.0, inf])) == (1.0, 2.0)
+    assert finite_extent(np.array([-inf, 3.0, np.nan, 4.0])) == (3.0, 4.0)
+    assert finite_extent(np.array([inf, -inf]), np.array([5.0])) == (5.0, 5.0)
+    assert all(math.isnan(v) for v in finite_extent(np.array([inf, np.nan])))

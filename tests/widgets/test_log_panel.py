@@ -96,3 +96,19 @@ def test_wall_log_has_no_scrollbars_and_is_read_only(qtbot):
     assert body.isReadOnly()
     assert body.verticalScrollBarPolicy().name == "ScrollBarAlwaysOff"
     assert body.horizontalScrollBarPolicy().name == "ScrollBarAlwaysOff"
+
+
+def test_a_long_line_does_not_scroll_the_starts_of_lines_away(qtbot):
+    body = _body(qtbot)
+    body.show()
+    long = LogLine(ts=T0 + 99, level=LogLevel.ERROR, text="x" * 2000, cursor="long", service="api")
+    body.refresh(data(logs=(*log_lines(0, 3), long)))
+    assert body.horizontalScrollBar().maximum() > 0  # the line is wider than the panel
+    assert body.horizontalScrollBar().value() == 0  # ...and every line still starts at the left edge
+
+
+def test_log_lines_show_markup_as_text_and_controls_visibly(qtbot):
+    body = _body(qtbot)
+    hostile = LogLine(ts=T0, level=LogLevel.INFO, text="<b>bold</b>\u202eexe.txt\nnext\x1b[0m", cursor="h", service="<i>svc</i>")
+    body.refresh(data(logs=(hostile,)))
+    assert body.line_texts()[0].endswith("<i>svc</i>  <b>bold</b>⟨U+202E⟩exe.txt ⏎ next⟨U+001B⟩[0m")

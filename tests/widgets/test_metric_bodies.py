@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pytest
@@ -205,7 +206,7 @@ def test_a_nan_gap_is_left_empty_never_drawn_as_zero(qtbot):
     pixels = _rgb(body)
     plot = body.plot_rect
     series = _mask(pixels, THEME.series_color(0))
-    x_of = lambda t: plot.left() + (t - (NOW - 1800)) / 1800 * plot.width()  # noqa: E731
+    x_of = lambda t: plot.left() + (t - (NOW - 1800)) / 1800 * plot.width()
     t = NOW - 899 * 2.0 + np.arange(900) * 2.0
     gap = slice(int(x_of(t[302])) + 2, int(x_of(t[418])) - 1)
     assert not series[:, gap].any(), "something drawn inside the gap"
@@ -487,3 +488,82 @@ def test_legend_does_not_jump_between_right_and_bottom(qtbot):
         body.refresh(_phase(top, last))  # the axis range changes too, which re-lays the legend out
         places.append(_legend_place(body))
     assert places == ["right"] + ["bottom"] * 4  # moves once, for the wider number, and stays
+# -- +Inf and -Inf are values ---------------------------------------------------------------
+INF = float("inf")
+
+
+@pytest.mark.parametrize(
+    ("values", "text", "caption", "color_key"),
+    [
+        ([0.5, 2.0, INF], "+Inf", "CRITICAL ≥ 5 %", "critical"),  # the worst value turns red
+        ([INF, float("nan")], "+Inf", "CRITICAL ≥ 5 %", "critical"),  # a trailing gap is no value
+        ([7.0, -INF], "-Inf", "", "ok"),
+    ],
+)
+def test_stat_shows_and_judges_infinities(qtbot, values, text, caption, color_key):
+    body = _show(qtbot, StatBody(_stat_panel(), THEME), 480, 300)
+    body.refresh(_data(_result(_series("err", values))))
+    assert (body.value_text, body.severity_text, body.value_color_key) == (text, caption, color_key)
+    assert _mask(_rgb(body), THEME.color(color_key)).sum() > 500  # painted, in that colour
+
+
+def test_stat_minus_inf_crosses_a_below_threshold(qtbot):
+    panel = _stat_panel(thresholds=(Threshold(value=99.5, severity=CRIT, op="lt"),))
+    body = _show(qtbot, StatBody(panel, THEME))
+    body.refresh(_data(_result(_series("availability", [-INF], x=[NOW]))))
+    assert (body.value_text, body.severity_text, body.severity) == ("-Inf", "CRITICAL < 99.5 %", CRIT)
+
+
+def test_gauge_fraction_of_infinities(qtbot):
+    body = GaugeBody(_gauge_panel(), THEME)
+    qtbot.addWidget(body)
+    assert body.fraction(INF) == 1.0
+    assert body.fraction(-INF) == 0.0
+    assert body.fraction(float("nan")) == 0.0
+    assert body.fraction(50.0) == 0.5
+
+
+def test_gauge_at_plus_inf_is_full_and_critical(qtbot):
+    body = _show(qtbot, GaugeBody(_gauge_panel(), THEME), 420, 360)
+    body.refresh(_data(_result(_series("memory", [40.0, INF]))))
+    assert (body.value_text, body.severity_text, body.value_color_key) == ("+Inf", "CRITICAL ≥ 90 %", "critical")
+    assert _at(_rgb(body), body.point_at(99)) == THEME.color("critical")
+
+
+def test_timeseries_legend_says_plus_inf_and_the_line_still_draws(qtbot):
+    body = _show(qtbot, TimeSeriesBody(_ts_panel(min=0.0, thresholds=ERROR_RATE), THEME))
+    y = np.concatenate([np.full(100, 0.5), [INF]])
+    body.refresh(_data(_result(_series("errors", y))))
+    assert [(e.value_text, e.color_key) for e in body.legend] == [("+Inf", "critical")]
+    assert body.y_range is not None and math.isfinite(body.y_range.hi)  # the axis is not stretched to infinity
+    pixels = _rgb(body)
+    assert _mask(pixels, THEME.series_color(0)).sum() > 50  # the finite part of the line is drawn
+
+
+def test_timeseries_of_only_infinities_shows_its_legend(qtbot):
+    body = _show(qtbot, TimeSeriesBody(_ts_panel(thresholds=ERROR_RATE), THEME))
+    body.refresh(_data(_result(_series("up", [INF, INF]), _series("down", [-INF]))))
+    assert [e.value_text for e in body.legend] == ["+Inf", "-Inf"]
+    _rgb(body)  # paints without an error
+
+
+def test_legend_keeps_its_width_when_the_numbers_shrink(qtbot):
+    body = _show(qtbot, TimeSeriesBody(_ts_panel(min=0.0, thresholds=()), THEME))
+    body.refresh(_data(_result(_series("rate", np.linspace(1000.0, 25000.0, 60)))))
+    _rgb(body)  # paint: lays out plot and legend
+    wide_range, plot_right = body.y_range, body.plot_rect.right()
+    body.refresh(_data(_result(_series("rate", np.linspace(1.0, 3.0, 60)))))
+    _rgb(body)
+    assert body.y_range != wide_range  # the axis stepped down: the background was rebuilt
+    assert body.legend[0].value_text == "3 req/s"
+    assert body.plot_rect.right() == plot_right  # ...but the legend kept its reserve: it did not jump
+
+
+def test_a_long_configured_unit_is_cut_short_and_leaves_room_for_the_plot(qtbot):
+    unit = "<font size=100>huge</font> evil\u202etxt.exe unit " * 3
+    panel = PanelConfig(id="rate", kind="timeseries", title="Rate", unit=unit, queries=(QueryConfig(expr="x"),))
+    body = _show(qtbot, TimeSeriesBody(panel, THEME))
+    body.refresh(_data(_result(_series("rate", np.linspace(1.0, 3.0, 60)))))
+    _rgb(body)
+    assert body.legend[0].value_text == "3 <font size=…"
+    assert body.plot_rect.width() > body.width() / 2

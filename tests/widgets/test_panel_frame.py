@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from noc_app.config.schema import QueryConfig
+from noc_app.display_text import tooltip_html
 from noc_app.model import DataState, QueryResult, Severity, Target
 from noc_app.panel_keys import query_key
 from noc_app.sources.base import AuthFailed, Unreachable
@@ -104,8 +105,17 @@ def test_degraded_shows_reason(qtbot):
     assert frame.pill_text == "DEGRADED"
     assert frame.pill_color_key == "warning"
     assert frame.message_text == reason
-    assert frame.toolTip() == reason
+    assert frame.toolTip() == tooltip_html(reason)  # escaped: Qt shows it literally
     assert not frame.dimmed
+
+
+def test_backend_reason_with_markup_and_bidi_is_shown_literally(qtbot):
+    store, _, _, frame = _incidents_view(qtbot)
+    reason = '<img src="file:///etc/passwd"> peer \u202edown\nsecond line'
+    store.apply("src", snapshot(alerts=(alert("A", Severity.WARNING),), degraded=(reason,)), T0, 12.0)
+    qtbot.waitUntil(lambda: frame.state is DataState.DEGRADED)
+    assert frame.message_text == '<img src="file:///etc/passwd"> peer ⟨U+202E⟩down ⏎ second line'
+    assert frame.toolTip() == '<qt>&lt;img src="file:///etc/passwd"&gt; peer ⟨U+202E⟩down ⏎ second line</qt>'
 
 
 def test_query_error_shows_backend_message_and_no_data(qtbot):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel
 
 from noc_app.config.schema import Mode
 from noc_app.model import AlertState, Severity
@@ -13,7 +16,7 @@ from noc_app.widgets.dashboard_view import DashboardView, grid_rect
 from noc_app.widgets.panel_factory import BODY_CLASSES, body_class
 from noc_app.widgets.scale import text_scale
 from noc_app.widgets.theme_qss import apply_theme, build_qss
-from noc_app.widgets.wall_window import WallWindow, dashboard_caption
+from noc_app.widgets.wall_window import WallWindow
 
 from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
@@ -107,7 +110,7 @@ def test_playlist_rotates_and_space_pauses(qtbot):
     assert window.position_text == "1/2"
     qtbot.waitUntil(lambda: window.current_index == 1, timeout=3000)
     assert window.position_text == "2/2"
-    assert window.header.dashboard.text().endswith("Second")
+    assert window.header.dashboard.full_text.endswith("Second")
     qtbot.waitUntil(lambda: window.current_index == 0, timeout=3000)  # wraps around
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.paused
@@ -149,8 +152,8 @@ def test_kiosk_is_locked(qtbot):
     assert window.header.mode.text() == "KIOSK"
 
 
-def test_ctrl_alt_q_quits(qtbot):
-    _, window = _window(qtbot, mode=Mode.KIOSK)
+def test_ctrl_alt_q_quits_at_once_outside_a_kiosk(qtbot):
+    _, window = _window(qtbot, mode=Mode.WALL)
     _shown(qtbot, window)
     with qtbot.waitSignal(window.quit_requested):
         qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
@@ -178,7 +181,7 @@ def test_demo_banner_and_clock(qtbot):
     assert len(window.clock_text) == 8 and window.clock_text.count(":") == 2
     store.apply("src", snapshot(alerts=(), info={"badge": "DEMO"}), T0, 5.0)
     assert window.demo_banner_shown
-    assert "src" in window.header.demo_banner.text()
+    assert "src" in window.header.demo_banner.full_text
     store.apply("src", snapshot(alerts=(alert("A", Severity.INFO, state=AlertState.FIRING),)), T0 + 2, 5.0)
     assert not window.demo_banner_shown
 
@@ -206,15 +209,46 @@ def test_every_panel_kind_has_a_body():
         body_class("heatmap")
 
 
-@pytest.mark.parametrize(
-    ("wall", "board", "caption"),
-    [
-        ("E-commerce API Monitoring (demo)", "E-commerce API Monitoring", ""),
-        ("Main", "Main", ""),
-        ("Main", "main ", ""),
-        ("Operations", "Second", "·  Second"),
-        ("Operations", "", ""),
-    ],
-)
-def test_the_header_does_not_repeat_the_wall_title(wall, board, caption):
-    assert dashboard_caption(wall, board) == caption
+def test_header_names_the_dashboard_once(qtbot):
+    _, window = _window(qtbot, interval_s=3600)
+    assert (window.header.title.full_text, window.header.dashboard.full_text) == ("Test wall", "·  First")
+    dash = dashboard(panel("inc", "incidents"), did="ops", title="Test wall")  # e.g. an imported Grafana board
+    same = WallWindow(app_config(dash), (dash,), store_with(("src", "alertmanager")), THEME, mode=Mode.WALL, clock=FakeClock())
+    qtbot.addWidget(same)
+    assert same.header.title.full_text == "Test wall"
+    assert same.header.dashboard.full_text == "" and same.header.dashboard.isHidden()
+    demo = dashboard(panel("inc", "incidents"), did="shop", title="Shop API")
+    config = dataclasses.replace(app_config(demo), title="Shop API (demo)")
+    shop = WallWindow(config, (demo,), store_with(("src", "alertmanager")), THEME, mode=Mode.WALL, clock=FakeClock())
+    qtbot.addWidget(shop)
+    assert (shop.header.title.full_text, shop.header.dashboard.full_text) == ("Shop API (demo)", "")
+
+
+def test_a_long_title_is_elided_and_never_widens_the_window(qtbot):
+    long_title = "Payments platform — EU-West production, tier 1 " * 12
+    dash = dashboard(panel("inc", "incidents"), did="ops", title="Checkout " * 40)
+    config = dataclasses.replace(app_config(dash), title=long_title)
+    window = WallWindow(config, (dash,), store_with(("src", "alertmanager")), THEME, mode=Mode.WALL, clock=FakeClock())
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    _shown(qtbot, window)
+    assert window.width() == 1280
+    assert window.minimumSizeHint().width() < 1280
+    title = window.header.title
+    assert title.full_text == long_title
+    assert title.text().endswith("…") and len(title.text()) < len(long_title)
+    assert window.header.clock.isVisible() and window.header.clock.geometry().right() <= window.width()
+
+
+def test_a_title_that_fits_is_shown_whole_once_laid_out(qtbot):
+    _, window = _window(qtbot, interval_s=3600)
+    _shown(qtbot, window)
+    window.show_next()  # "Second" is longer than "First": the label grows in the next layout pass
+    qtbot.waitUntil(lambda: window.header.dashboard.text() == "·  Second")
+
+
+def test_header_labels_are_plain_text(qtbot):
+    _, window = _window(qtbot)
+    labels = window.header.findChildren(QLabel)
+    assert len(labels) >= 8
+    assert all(label.textFormat() is Qt.TextFormat.PlainText for label in labels)
