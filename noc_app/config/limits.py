@@ -11,8 +11,11 @@ MAX_ALIAS_NODES = 100_000  # nodes that aliases (*a, <<: *a) may expand to, in t
 ONE_DAY_S = 86_400.0
 MAX_PERIOD_S = 400 * ONE_DAY_S  # query windows, ack durations, resolution targets
 
-MAX_GRID_CELLS = 1_000  # grid x, y, h and dashboard rows/columns
+MAX_GRID_CELLS = 1_000  # grid x and y, dashboard rows
+MAX_PANEL_CELLS = 100  # a panel's w and h, dashboard columns (Grafana's grid is 24 wide)
+MAX_DASHBOARD_AREA = 1_000_000  # grid cells all panels of one dashboard cover (auto-placement marks them)
 MAX_DECIMALS = 10
 MAX_ROW_LIMIT = 100_000  # rows an incidents/logs panel keeps
 MAX_SCREEN_INDEX = 63
 MAX_RESPONSE_MB = 1_024.0
+MAX_STALE_INTERVALS = 1_000.0

@@ -21,7 +21,7 @@ from noc_app.config.dashboard_section import read_dashboards
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
 from noc_app.config.file_read import FileReadError, read_limited_text
-from noc_app.config.limits import MAX_FILE_BYTES
+from noc_app.config.limits import MAX_FILE_BYTES, MAX_STALE_INTERVALS
 from noc_app.config.policy_section import read_actions, read_playlists, read_screens, read_severity_policy
 from noc_app.config.schema import AppConfig, Mode, OperatorConfig, ScreenConfig
 from noc_app.config.source_section import read_sources
@@ -115,7 +115,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         walk.error(top.nodes["version"], "version", f"unsupported config version {version}; expected 1")
     mode = top.choice("mode", [m.value for m in Mode], "wall")
     theme = top.choice("theme", THEME_NAMES, "dark")
-    stale = top.number("stale_after_intervals", 3.0, minimum=1.0)
+    stale = top.number("stale_after_intervals", 3.0, minimum=1.0, maximum=MAX_STALE_INTERVALS)
     sources = read_sources(walk, top)
     dashboards = read_dashboards(walk, top)
     playlists = read_playlists(walk, top)

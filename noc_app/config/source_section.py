@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from yaml.nodes import Node
 
+from noc_app.config.limits import MAX_RESPONSE_MB, ONE_DAY_S
 from noc_app.config.schema import SOURCE_KINDS, AuthConfig, SourceConfig, TlsConfig
 from noc_app.config.source_auth import (
     SECRET_KEYS,
@@ -63,9 +64,10 @@ def read_source(walk: Walk, node: Node, path: str) -> SourceConfig | None:
         refuse_secret_keys(walk, options_node, src.sub("options"), label)
         plain = construct_plain(walk, options_node, src.sub("options"))
         options = {k: v for k, v in dict(plain or {}).items() if str(k).lower() not in SECRET_KEYS}
-    interval = src.duration("interval", 2.0 if local else 15.0, minimum=0.2)
-    timeout = src.duration("timeout", 10.0, minimum=0.0, exclusive=True)
-    max_mb = src.number("max_response_mb", 32.0, minimum=0.0, exclusive=True)
+    # Poll timers hold milliseconds in a 32-bit int (24.8 days): a day is the sane ceiling.
+    interval = src.duration("interval", 2.0 if local else 15.0, minimum=0.2, maximum=ONE_DAY_S)
+    timeout = src.duration("timeout", 10.0, minimum=0.0, exclusive=True, maximum=ONE_DAY_S)
+    max_mb = src.number("max_response_mb", 32.0, minimum=0.0, exclusive=True, maximum=MAX_RESPONSE_MB)
     tls = _read_tls(walk, src)
     read_only = src.boolean("read_only", False)
     deadman_alert = src.text("deadman_alert")

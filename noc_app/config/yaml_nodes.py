@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -74,6 +75,9 @@ def construct_plain(walk: Walk, node: Node, path: str) -> object:
     """Plain Python data for a free-form subtree (kind-specific options); None if it has none."""
     try:
         return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:  # e.g. a date like 2024-13-45: not a YAMLError
+        walk.error(node, path, f"cannot read: {exc}")
+        return None
     except yaml.YAMLError as exc:
         if not any(problem.path.startswith(path) for problem in walk.problems):  # tags: reported already
             mark = getattr(exc, "problem_mark", None)
@@ -155,13 +159,16 @@ class Walk:
 
     def text(self, node: Node, path: str) -> str | None:
         if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
-            return node.value
+            return str(node.value)
         self.error(node, path, f"expected a string, got {describe(node)}")
         return None
 
     def number(self, node: Node, path: str) -> float | None:
         if isinstance(node, ScalarNode) and node.tag in (INT_TAG, FLOAT_TAG):
-            value = float(scalar_value(node))
+            try:
+                value = float(cast(float, scalar_value(node)))
+            except (OverflowError, ValueError):  # an int too long for int() or too big for a float
+                value = math.inf
             if math.isfinite(value):
                 return value
             self.error(node, path, f"expected a finite number, got {describe(node)}")
@@ -171,7 +178,11 @@ class Walk:
 
     def integer(self, node: Node, path: str) -> int | None:
         if isinstance(node, ScalarNode) and node.tag == INT_TAG:
-            return int(scalar_value(node))
+            try:
+                return int(cast(int, scalar_value(node)))
+            except ValueError:  # more digits than Python's int() accepts
+                self.error(node, path, f"expected a whole number of reasonable size, got {describe(node)}")
+                return None
         self.error(node, path, f"expected a whole number, got {describe(node)}")
         return None
 
@@ -183,7 +194,7 @@ class Walk:
 
     def choice(self, node: Node, path: str, choices: Collection[str]) -> str | None:
         if isinstance(node, ScalarNode) and node.tag != NULL_TAG and node.value in choices:
-            return node.value
+            return str(node.value)
         self.error(node, path, f"expected one of {', '.join(choices)}, got {describe(node)}")
         return None
 
@@ -191,7 +202,7 @@ class Walk:
         if isinstance(node, ScalarNode) and node.tag in (INT_TAG, FLOAT_TAG, STR_TAG):
             try:
                 return parse_duration(scalar_value(node) if node.tag != STR_TAG else node.value)
-            except DurationError:
+            except (DurationError, ValueError):  # ValueError: an int too long for int()
                 pass
         self.error(node, path, f"expected a duration like 15s, 5m, 1h, got {describe(node)}")
         return None
@@ -222,6 +233,25 @@ class Walk:
         relation = "greater than" if exclusive else "at least"
         self.error(node, path, f"must be {relation} {bound}, got {describe(node).strip(chr(39))}")
         return None
+
+
+    def at_most(self, node: Node, path: str, value: float | None, maximum: float,
+                *, seconds: bool = False) -> float | None:
+        """Pass value through if it is not above maximum, else record a problem."""
+        if value is None or value <= maximum:
+            return value
+        bound = format_duration(maximum) if seconds else f"{maximum:g}"
+        self.error(node, path, f"must be at most {bound}, got {describe(node).strip(chr(39))}")
+        return None
+
+    def within(self, node: Node, path: str, value: float | None, minimum: float | None, maximum: float | None,
+               *, exclusive: bool = False, seconds: bool = False) -> float | None:
+        """value checked against an optional lower and an optional upper bound (one problem at most)."""
+        if minimum is not None:
+            value = self.at_least(node, path, value, minimum, exclusive=exclusive, seconds=seconds)
+        if maximum is not None:
+            value = self.at_most(node, path, value, maximum, seconds=seconds)
+        return value
 
 
 class MapReader:
@@ -280,21 +310,20 @@ class MapReader:
         return default if node is None else self.walk.text(node, self.sub(key))
 
     def number(self, key: str, default: float | None = None, *, minimum: float | None = None,
-               exclusive: bool = False) -> float | None:
+               exclusive: bool = False, maximum: float | None = None) -> float | None:
         node = self.get(key)
         if node is None:
             return default
         value = self.walk.number(node, self.sub(key))
-        if minimum is None:
-            return value
-        return self.walk.at_least(node, self.sub(key), value, minimum, exclusive=exclusive)
+        return self.walk.within(node, self.sub(key), value, minimum, maximum, exclusive=exclusive)
 
-    def integer(self, key: str, default: int | None = None, *, minimum: int | None = None) -> int | None:
+    def integer(self, key: str, default: int | None = None, *, minimum: int | None = None,
+                maximum: int | None = None) -> int | None:
         node = self.get(key)
         if node is None:
             return default
         value = self.walk.integer(node, self.sub(key))
-        if minimum is not None and self.walk.at_least(node, self.sub(key), value, minimum) is None:
+        if self.walk.within(node, self.sub(key), value, minimum, maximum) is None:
             return None
         return value
 
@@ -309,14 +338,12 @@ class MapReader:
         return default if node is None else self.walk.choice(node, self.sub(key), choices)
 
     def duration(self, key: str, default: float | None, *, minimum: float | None = None,
-                 exclusive: bool = False) -> float | None:
+                 exclusive: bool = False, maximum: float | None = None) -> float | None:
         node = self.get(key)
         if node is None:
             return default
         value = self.walk.duration(node, self.sub(key))
-        if minimum is None:
-            return value
-        return self.walk.at_least(node, self.sub(key), value, minimum, exclusive=exclusive, seconds=True)
+        return self.walk.within(node, self.sub(key), value, minimum, maximum, exclusive=exclusive, seconds=True)
 
     def items(self, key: str, *, required: bool = False, noun: str = "item") -> list[tuple[Node, str]]:
         """List items with their paths; with required, the list must have at least one."""
