@@ -22,11 +22,22 @@ from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
 from noc_app.config.file_read import FileReadError, read_limited_text
 from noc_app.config.limits import MAX_FILE_BYTES, MAX_STALE_INTERVALS
-from noc_app.config.policy_section import read_actions, read_playlists, read_screens, read_severity_policy
+from noc_app.config.policy_section import (
+    read_actions,
+    read_playlists,
+    read_screens,
+    read_severity_policy,
+)
 from noc_app.config.schema import AppConfig, Mode, OperatorConfig, ScreenConfig
 from noc_app.config.source_section import read_sources
 from noc_app.config.yaml_limits import YamlLimitError, compose_limited
-from noc_app.config.yaml_nodes import MapReader, Walk, describe, is_null, report_tree_problems
+from noc_app.config.yaml_nodes import (
+    MapReader,
+    Walk,
+    describe,
+    is_null,
+    report_tree_problems,
+)
 from noc_app.themes import THEME_NAMES
 
 __all__ = [

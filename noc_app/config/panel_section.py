@@ -6,8 +6,20 @@ from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from noc_app.config.limits import MAX_DECIMALS, MAX_GRID_CELLS, MAX_PANEL_CELLS, MAX_PERIOD_S, MAX_ROW_LIMIT
-from noc_app.config.schema import PANEL_KINDS, GridPos, PanelConfig, QueryConfig, Threshold
+from noc_app.config.limits import (
+    MAX_DECIMALS,
+    MAX_GRID_CELLS,
+    MAX_PANEL_CELLS,
+    MAX_PERIOD_S,
+    MAX_ROW_LIMIT,
+)
+from noc_app.config.schema import (
+    PANEL_KINDS,
+    GridPos,
+    PanelConfig,
+    QueryConfig,
+    Threshold,
+)
 from noc_app.config.thresholds import parse_threshold_list, thresholds_from_numbers
 from noc_app.config.yaml_nodes import (
     FLOAT_TAG,

@@ -17,7 +17,15 @@ from noc_app.config.schema import (
     SeverityLevel,
 )
 from noc_app.config.source_section import check_http_url
-from noc_app.config.yaml_nodes import NULL_TAG, STR_TAG, MapReader, Walk, describe, mapping_pairs, sub_path
+from noc_app.config.yaml_nodes import (
+    NULL_TAG,
+    STR_TAG,
+    MapReader,
+    Walk,
+    describe,
+    mapping_pairs,
+    sub_path,
+)
 
 _POLICY_KEYS = ("id", "name", "severity", "response_time", "resolution_target", "escalation", "channels")
 _RUNBOOK_KEYS = (
@@ -61,11 +69,11 @@ def read_screens(walk: Walk, top: MapReader) -> tuple[ScreenConfig, ...]:
         number = item.integer("screen", 0, minimum=0, maximum=MAX_SCREEN_INDEX)
         if not item.exclusive("dashboard", "playlist") and not (item.has("dashboard") or item.has("playlist")):
             item.missing("dashboard", "playlist")
-        shown = {}
+        shown: dict[str, str | None] = {}
         for key in ("dashboard", "playlist"):
-            shown[key] = item.text(key)
-            if shown[key] is not None:
-                walk.refer(key, shown[key], item.nodes[key], item.sub(key))
+            name = shown[key] = item.text(key)
+            if name is not None:
+                walk.refer(key, name, item.nodes[key], item.sub(key))
         if screen_id is not None:
             screens.append(ScreenConfig(id=screen_id, screen=number or 0, **shown))
     return tuple(screens)
