@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from types import MappingProxyType
 
 from yaml.nodes import Node
 
+from noc_app.config.grafana_file import GrafanaFileError, read_grafana_json
 from noc_app.config.grafana_import import GrafanaImportError, grafana_to_dashboard
 from noc_app.config.limits import MAX_DASHBOARD_AREA, MAX_GRID_CELLS, MAX_PANEL_CELLS
 from noc_app.config.panel_section import GridRequest, place_panels, read_panel
@@ -92,16 +92,13 @@ def _read_import(walk: Walk, dash: MapReader, dashboard_id: str | None) -> Dashb
         return None
     file_node, file_path = dash.nodes["import_grafana"], dash.sub("import_grafana")
     resolved = walk.resolve_path(file_text)
-    try:
-        data = json.loads(resolved.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not resolved.exists() and not resolved.is_symlink():
         walk.error(file_node, file_path, f"Grafana dashboard not found: {resolved}")
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        walk.error(file_node, file_path, f"cannot read Grafana dashboard {resolved}: {exc}")
-        return None
-    except json.JSONDecodeError as exc:
-        walk.error(file_node, file_path, f"{resolved} is not valid JSON: {exc}")
+    try:
+        data = read_grafana_json(resolved)
+    except GrafanaFileError as exc:
+        walk.error(file_node, file_path, f"{resolved} {exc}")
         return None
     if dashboard_id is None or source is None:
         return None

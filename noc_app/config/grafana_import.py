@@ -9,10 +9,12 @@ app cannot show (table, heatmap, ...) are skipped, not errors.
 from __future__ import annotations
 
 import colorsys
+import math
 import re
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
+from noc_app.config.limits import MAX_DECIMALS, MAX_GRID_CELLS, MAX_PANEL_CELLS
 from noc_app.config.schema import DashboardConfig, GridPos, PanelConfig, QueryConfig, Threshold
 from noc_app.config.thresholds import parse_threshold_list, thresholds_from_numbers
 from noc_app.model import Severity
@@ -29,6 +31,7 @@ _NEEDS_QUERIES = ("timeseries", "stat", "gauge", "logs")
 _LEGACY_SINGLESTAT_COLORS = ("#299c46", "rgba(237, 129, 40, 0.89)", "#d44a3a")  # Grafana's defaults
 _DEFAULT_HEIGHT = 8  # Grafana grid units (30 px)
 _WIDTH = 24
+MAX_IMPORTED_PANELS = 1_000  # layout pushes overlapping panels down: bound the work it may do
 _OK = None  # a colour that means "fine": no threshold is crossed into it
 _BADNESS = {None: 0, Severity.INFO: 1, Severity.WARNING: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
 _NAMED_COLORS = {
@@ -118,7 +121,9 @@ def _sections(board: Mapping) -> Iterator[tuple[int, Mapping, Mapping]]:
 
 def _classify(board: Mapping) -> tuple[list[tuple[Mapping, str, tuple[int, Mapping]]], list[tuple[str, str]]]:
     kept, skipped = [], []
-    for section, row, panel in _sections(board):
+    for count, (section, row, panel) in enumerate(_sections(board), start=1):
+        if count > MAX_IMPORTED_PANELS:
+            raise GrafanaImportError(f"more than {MAX_IMPORTED_PANELS} panels; split the dashboard")
         grafana_type = str(panel.get("type") or "")
         kind = KIND_BY_TYPE.get(grafana_type)
         if kind == "stat" and isinstance(panel.get("gauge"), Mapping) and panel["gauge"].get("show"):
@@ -170,16 +175,18 @@ def _unit(panel: Mapping) -> str:
 
 def _decimals(panel: Mapping) -> int | None:
     value = _defaults(panel).get("decimals", panel.get("decimals"))
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DECIMALS
+    return value if valid else None
 
 
 def _number(value: object) -> float | None:
     if isinstance(value, bool) or value is None or value == "":
         return None
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)  # type: ignore[arg-type]  # anything JSON holds; failures are caught
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def _bound(panel: Mapping, which: str) -> float | None:
@@ -329,8 +336,7 @@ def _layout(kept: list[tuple[Mapping, str, tuple[int, Mapping]]]) -> list[GridPo
         for i in placed:
             pos = fixed[i]
             y = cursor + pos.y - top
-            while any((pos.x + dx, y + dy) in occupied for dx in range(pos.w) for dy in range(pos.h)):
-                y += 1  # Grafana pushes overlapping panels down; so do we
+            y = _below_overlaps(occupied, pos, y)  # Grafana pushes overlapping panels down; so do we
             occupied.update((pos.x + dx, y + dy) for dx in range(pos.w) for dy in range(pos.h))
             positions[i] = GridPos(x=pos.x, y=y, w=pos.w, h=pos.h)
         bottom = max((positions[i].y + positions[i].h for i in placed), default=cursor)
@@ -348,6 +354,17 @@ def _layout(kept: list[tuple[Mapping, str, tuple[int, Mapping]]]) -> list[GridPo
     return [pos for pos in positions if pos is not None]
 
 
+def _below_overlaps(occupied: set[tuple[int, int]], pos: GridPos, y: int) -> int:
+    """The first y from the given one where pos fits; jumps past the lowest overlapping row."""
+    while True:
+        for dy in reversed(range(pos.h)):
+            if any((pos.x + dx, y + dy) in occupied for dx in range(pos.w)):
+                y += dy + 1
+                break
+        else:
+            return y
+
+
 def _grid_pos(panel: Mapping) -> GridPos | None:
     grid = panel.get("gridPos")
     if not isinstance(grid, Mapping):
@@ -357,7 +374,8 @@ def _grid_pos(panel: Mapping) -> GridPos | None:
         return None
     x, y, w, h = values
     x = min(max(x, 0), _WIDTH - 1)
-    return GridPos(x=x, y=max(y, 0), w=min(max(w, 1), _WIDTH - x), h=max(h, 1))
+    return GridPos(x=x, y=min(max(y, 0), MAX_GRID_CELLS), w=min(max(w, 1), _WIDTH - x),
+                   h=min(max(h, 1), MAX_PANEL_CELLS))
 
 
 def _span_width(panel: Mapping) -> int | None:
@@ -368,4 +386,4 @@ def _span_width(panel: Mapping) -> int | None:
 def _row_height(row: Mapping) -> int:
     height = row.get("height") if isinstance(row, Mapping) else None
     pixels = _number(str(height).removesuffix("px")) if height is not None else None
-    return _DEFAULT_HEIGHT if pixels is None else max(2, round(pixels / 30))
+    return _DEFAULT_HEIGHT if pixels is None else min(MAX_PANEL_CELLS, max(2, round(pixels / 30)))

@@ -125,7 +125,11 @@ class Walk:
         return f"{self.filename}:{node.start_mark.line + 1}"
 
     def resolve_path(self, text: str) -> Path:
-        path = Path(text).expanduser()
+        path = Path(text)
+        try:
+            path = path.expanduser()
+        except RuntimeError:  # ~user that does not exist: keep the text as written
+            pass
         return path if path.is_absolute() else self.base_dir / path
 
     def declare(self, namespace: str, label: str, ident: str, node: Node, path: str) -> None:
