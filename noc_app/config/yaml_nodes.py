@@ -185,7 +185,8 @@ class Walk:
             try:
                 return int(cast(int, scalar_value(node)))
             except ValueError:  # more digits than Python's int() accepts
-                self.error(node, path, f"expected a whole number of reasonable size, got {describe(node)}")
+                digits = sum(char.isdigit() for char in str(node.value))
+                self.error(node, path, f"expected a whole number, got one with {digits} digits")
                 return None
         self.error(node, path, f"expected a whole number, got {describe(node)}")
         return None
