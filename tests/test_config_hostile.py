@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from noc_app.config.errors import ConfigError
-from noc_app.config.loader import load_config, load_config_text
 from noc_app.config.limits import MAX_FILE_BYTES
+from noc_app.config.loader import load_config, load_config_text
 
 SECRET = "s3cr3tvalue"
 SOURCE = "sources:\n  - {id: prom, kind: prometheus, url: 'http://prom:9090'}\n"
@@ -110,8 +110,8 @@ NUMERIC_BOUNDS = [
     pytest.param(source("interval: 30d"),
                  ["wall.yaml:2:69 sources[0].interval: must be at most 1d, got 30d"], id="interval-30d"),
     pytest.param(source("interval: " + "9" * 400 + "d"),
-                 ["wall.yaml:2:69 sources[0].interval: expected a duration like 15s, 5m, 1h, got "
-                  "'999999999999999999999999999999999999999999999999999999999...'"], id="interval-overflow"),
+                 [("wall.yaml:2:69 sources[0].interval: expected a duration like 15s, 5m, 1h, got "
+                  "'999999999999999999999999999999999999999999999999999999999...'")], id="interval-overflow"),
     pytest.param(source("timeout: 2d"),
                  ["wall.yaml:2:68 sources[0].timeout: must be at most 1d, got 2d"], id="timeout-2d"),
     pytest.param(source("max_response_mb: 1e9"),
@@ -126,8 +126,8 @@ NUMERIC_BOUNDS = [
     pytest.param(SOURCE + DASHBOARD + "actions: {ack_duration: 500d}\n",
                  ["wall.yaml:7:25 actions.ack_duration: must be at most 400d, got 500d"], id="ack-500d"),
     pytest.param(source("options: {scrape_interval: soon}"),
-                 ["wall.yaml:2:86 sources[0].options.scrape_interval: expected a duration like 15s, 5m, 1h, "
-                  "got 'soon'"], id="options-bad-duration"),
+                 [("wall.yaml:2:86 sources[0].options.scrape_interval: expected a duration like 15s, 5m, 1h, "
+                  "got 'soon'")], id="options-bad-duration"),
     pytest.param(source("options: {max_series: 0}"),
                  ["wall.yaml:2:81 sources[0].options.max_series: expected a whole number >= 1, got 0"],
                  id="options-max-series-0"),
@@ -145,67 +145,67 @@ NUMERIC_BOUNDS = [
 
 SECRET_LEAKS = [
     pytest.param(source("", url=f"http://prom:9090/?api_key={SECRET}"),
-                 ["wall.yaml:2:39 sources[0].url: a source url must not carry a query string or fragment (keys such "
+                 [("wall.yaml:2:39 sources[0].url: a source url must not carry a query string or fragment (keys such "
                   "as ?api_key= end up in logs); give the base URL like http://prometheus:9090 and put a key in "
-                  "'auth: {header_env: {X-Api-Key: NOC_PROM_API_KEY}}'"], id="url-api-key-query"),
+                  "'auth: {header_env: {X-Api-Key: NOC_PROM_API_KEY}}'")], id="url-api-key-query"),
     pytest.param(source("", url=f"http://prom:9090/#{SECRET}"),
-                 ["wall.yaml:2:39 sources[0].url: a source url must not carry a query string or fragment (keys such "
+                 [("wall.yaml:2:39 sources[0].url: a source url must not carry a query string or fragment (keys such "
                   "as ?api_key= end up in logs); give the base URL like http://prometheus:9090 and put a key in "
-                  "'auth: {header_env: {X-Api-Key: NOC_PROM_API_KEY}}'"], id="url-fragment"),
+                  "'auth: {header_env: {X-Api-Key: NOC_PROM_API_KEY}}'")], id="url-fragment"),
     pytest.param(source("", url=f"http://{SECRET}@prom:9090"),
-                 ["wall.yaml:2:39 sources[0].url: a secret must not be written in the config file; remove the user "
-                  "name from the URL and write 'auth: {basic: {username: ..., password_env: NOC_PROM_PASSWORD}}'"],
+                 [("wall.yaml:2:39 sources[0].url: a secret must not be written in the config file; remove the user "
+                  "name from the URL and write 'auth: {basic: {username: ..., password_env: NOC_PROM_PASSWORD}}'")],
                  id="url-user-info"),
     pytest.param(source("", url=f"http://admin:{SECRET}@prom:9090"),
-                 ["wall.yaml:2:39 sources[0].url: a secret must not be written in the config file; remove the "
+                 [("wall.yaml:2:39 sources[0].url: a secret must not be written in the config file; remove the "
                   "password from the URL and write 'auth: {basic: {username: admin, password_env: "
-                  "NOC_PROM_PASSWORD}}'"], id="url-password"),
+                  "NOC_PROM_PASSWORD}}'")], id="url-password"),
     pytest.param(source(f"options: {{access_token: {SECRET}}}"),
-                 ["wall.yaml:2:69 sources[0].options.access_token: a secret must not be written in the config file; "
+                 [("wall.yaml:2:69 sources[0].options.access_token: a secret must not be written in the config file; "
                   "put it in an environment variable and write 'bearer_token_env: NOC_PROM_ACCESS_TOKEN' or "
-                  "'header_env: {Header-Name: NOC_PROM_ACCESS_TOKEN}' under auth"], id="options-access-token"),
+                  "'header_env: {Header-Name: NOC_PROM_ACCESS_TOKEN}' under auth")], id="options-access-token"),
     pytest.param(source(f"options: {{extra: [{{client-secret: {SECRET}}}]}}"),
-                 ["wall.yaml:2:78 sources[0].options.extra[0].client-secret: a secret must not be written in the "
+                 [("wall.yaml:2:78 sources[0].options.extra[0].client-secret: a secret must not be written in the "
                   "config file; put it in an environment variable and write 'bearer_token_env: "
-                  "NOC_PROM_CLIENT_SECRET' or 'header_env: {Header-Name: NOC_PROM_CLIENT_SECRET}' under auth"],
+                  "NOC_PROM_CLIENT_SECRET' or 'header_env: {Header-Name: NOC_PROM_CLIENT_SECRET}' under auth")],
                  id="options-nested-client-secret"),
     pytest.param(source(f"auth: {{headers: {{X-Vault-Token: {SECRET}}}}}"),
-                 ["wall.yaml:2:76 sources[0].auth.headers.X-Vault-Token: a secret must not be written in the config "
+                 [("wall.yaml:2:76 sources[0].auth.headers.X-Vault-Token: a secret must not be written in the config "
                   "file; put it in an environment variable and write "
-                  "'header_env: {X-Vault-Token: NOC_PROM_X_VAULT_TOKEN}'"], id="header-x-vault-token"),
+                  "'header_env: {X-Vault-Token: NOC_PROM_X_VAULT_TOKEN}'")], id="header-x-vault-token"),
     pytest.param(source(f"auth: {{headers: {{Proxy-Authorization: 'Basic {SECRET}'}}}}"),
-                 ["wall.yaml:2:76 sources[0].auth.headers.Proxy-Authorization: a secret must not be written in the "
+                 [("wall.yaml:2:76 sources[0].auth.headers.Proxy-Authorization: a secret must not be written in the "
                   "config file; put it in an environment variable and write "
-                  "'header_env: {Proxy-Authorization: NOC_PROM_PROXY_AUTHORIZATION}'"], id="header-proxy-authorization"),
+                  "'header_env: {Proxy-Authorization: NOC_PROM_PROXY_AUTHORIZATION}'")], id="header-proxy-authorization"),
     pytest.param(source(f"auth: {{headers: {{X-Session-Cookie: {SECRET}}}}}"),
-                 ["wall.yaml:2:76 sources[0].auth.headers.X-Session-Cookie: a secret must not be written in the "
+                 [("wall.yaml:2:76 sources[0].auth.headers.X-Session-Cookie: a secret must not be written in the "
                   "config file; put it in an environment variable and write "
-                  "'header_env: {X-Session-Cookie: NOC_PROM_X_SESSION_COOKIE}'"], id="header-cookie"),
+                  "'header_env: {X-Session-Cookie: NOC_PROM_X_SESSION_COOKIE}'")], id="header-cookie"),
     pytest.param(source(f"auth: {{session_cookie: {SECRET}}}"),
-                 ["wall.yaml:2:66 sources[0].auth.session_cookie: a secret must not be written in the config file; "
+                 [("wall.yaml:2:66 sources[0].auth.session_cookie: a secret must not be written in the config file; "
                   "put it in an environment variable and write 'bearer_token_env: NOC_PROM_SESSION_COOKIE' or "
-                  "'header_env: {Header-Name: NOC_PROM_SESSION_COOKIE}' under auth"], id="auth-session-cookie"),
+                  "'header_env: {Header-Name: NOC_PROM_SESSION_COOKIE}' under auth")], id="auth-session-cookie"),
     pytest.param(source(f"options: {{api-key: {SECRET}}}"),
-                 ["wall.yaml:2:69 sources[0].options.api-key: a secret must not be written in the config file; put "
+                 [("wall.yaml:2:69 sources[0].options.api-key: a secret must not be written in the config file; put "
                   "it in an environment variable and write 'bearer_token_env: NOC_PROM_API_KEY' or "
-                  "'header_env: {Header-Name: NOC_PROM_API_KEY}' under auth"], id="options-api-key-dash"),
+                  "'header_env: {Header-Name: NOC_PROM_API_KEY}' under auth")], id="options-api-key-dash"),
     pytest.param(source("follow_redirects: always"),
-                 ["wall.yaml:2:77 sources[0].follow_redirects: expected one of none, same-origin, any (or false), "
-                  "got 'always'"], id="follow-redirects-bad"),
+                 [("wall.yaml:2:77 sources[0].follow_redirects: expected one of none, same-origin, any (or false), "
+                  "got 'always'")], id="follow-redirects-bad"),
     pytest.param(source("follow_redirects: true"),
-                 ["wall.yaml:2:77 sources[0].follow_redirects: expected one of none, same-origin, any (or false), "
-                  "got true"], id="follow-redirects-true"),
+                 [("wall.yaml:2:77 sources[0].follow_redirects: expected one of none, same-origin, any (or false), "
+                  "got true")], id="follow-redirects-true"),
 ]
 
 CA_FILES = [
     pytest.param(source("tls: {ca_file: /etc/passwd}", url="https://prom:9090"),
-                 ["wall.yaml:2:75 sources[0].tls.ca_file: ca_file /etc/passwd is not a PEM CA bundle "
-                  "(NO_CERTIFICATE_OR_CRL_FOUND)"], id="ca-file-etc-passwd"),
+                 [("wall.yaml:2:75 sources[0].tls.ca_file: ca_file /etc/passwd is not a PEM CA bundle "
+                  "(NO_CERTIFICATE_OR_CRL_FOUND)")], id="ca-file-etc-passwd"),
     pytest.param(source("tls: {ca_file: /nonexistent/ca.pem}", url="https://prom:9090"),
                  ["wall.yaml:2:75 sources[0].tls.ca_file: ca_file not found: /nonexistent/ca.pem"], id="ca-file-missing"),
     pytest.param(source("tls: {ca_file: /dev/zero}", url="https://prom:9090"),
-                 ["wall.yaml:2:75 sources[0].tls.ca_file: ca_file /dev/zero is not a regular file "
-                  "(a character device); expected a file"], id="ca-file-dev-zero"),
+                 [("wall.yaml:2:75 sources[0].tls.ca_file: ca_file /dev/zero is not a regular file "
+                  "(a character device); expected a file")], id="ca-file-dev-zero"),
     pytest.param(source("tls: {ca_file: /}", url="https://prom:9090"),
                  ["wall.yaml:2:75 sources[0].tls.ca_file: ca_file / is a directory; expected a file"],
                  id="ca-file-directory"),
@@ -314,12 +314,12 @@ def test_grafana_import_of_dev_zero_and_deep_json(tmp_path: Path) -> None:
         for index, path in enumerate(("/dev/zero", deep, big, fifo))
     )
     assert problems_of(text) == [
-        "wall.yaml:4:30 dashboards[0].import_grafana: /dev/zero is not a regular file (a character device); "
-        "expected a file",
-        f"wall.yaml:5:30 dashboards[1].import_grafana: {deep} is nested deeper than 64 levels; "
-        "a Grafana dashboard needs far fewer",
-        f"wall.yaml:6:30 dashboards[2].import_grafana: {big} is larger than 4 MiB; expected a file of at most "
-        "4194304 bytes",
+        ("wall.yaml:4:30 dashboards[0].import_grafana: /dev/zero is not a regular file (a character device); "
+        "expected a file"),
+        (f"wall.yaml:5:30 dashboards[1].import_grafana: {deep} is nested deeper than 64 levels; "
+        "a Grafana dashboard needs far fewer"),
+        (f"wall.yaml:6:30 dashboards[2].import_grafana: {big} is larger than 4 MiB; expected a file of at most "
+        "4194304 bytes"),
         f"wall.yaml:7:30 dashboards[3].import_grafana: {fifo} is not a regular file (a FIFO); expected a file",
     ]
 

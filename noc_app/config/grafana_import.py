@@ -380,7 +380,9 @@ def _grid_pos(panel: Mapping) -> GridPos | None:
 
 def _span_width(panel: Mapping) -> int | None:
     span = _number(panel.get("span"))  # legacy rows: a 12-column bootstrap grid
-    return None if span is None else min(_WIDTH, max(1, round(span * 2)))
+    if span is None:
+        return None
+    return min(_WIDTH, max(1, round(min(max(span, 0.0), float(_WIDTH)) * 2)))  # clamp first: 1e308 * 2 is inf
 
 
 def _row_height(row: Mapping) -> int:
