@@ -47,6 +47,15 @@ def merge_bomb() -> str:
     return first + rest + SOURCE + DASHBOARD
 
 
+def alias_chain(levels: int, *, merge: bool) -> str:
+    """Each anchor holds an alias to the one before: nesting that only shows once aliases expand."""
+    lines = ["x-a0: &a0 {k: 1}" if merge else "x-a0: &a0 [1]"]
+    lines += [f"x-a{i}: &a{i} {{<<: *a{i - 1}, k{i}: 1}}" if merge else f"x-a{i}: &a{i} [*a{i - 1}]"
+              for i in range(1, levels)]
+    return "\n".join(lines) + f"\nsources:\n  - {{id: prom, kind: prometheus, url: 'http://prom:9090', " \
+        f"options: {{o: *a{levels - 1}}}}}\n" + DASHBOARD
+
+
 ALIAS_BUDGET = ("takes the aliases and merge keys (<<) of this file past 100000 expanded nodes; "
                 "write the repeated part out or use fewer nested aliases")
 RECURSIVE = "points into the mapping or list that holds it (a recursive structure); expected a tree"
@@ -65,6 +74,12 @@ YAML_STRUCTURE = [
                  ["wall.yaml:1:261: nested deeper than 64 levels; a config needs far fewer"], id="20k-deep-mappings"),
     pytest.param("x-many: [" + ",".join(["0"] * 200_001) + "]\n" + SOURCE + DASHBOARD,
                  ["wall.yaml:1:400004: more than 200000 YAML nodes; a config needs far fewer"], id="too-many-nodes"),
+    pytest.param(alias_chain(300, merge=False),
+                 ["wall.yaml:64:14: alias *a62 nests deeper than 64 levels once expanded; a config needs far fewer"],
+                 id="alias-chain-300-deep"),
+    pytest.param(alias_chain(300, merge=True),
+                 ["wall.yaml:64:18: alias *a62 nests deeper than 64 levels once expanded; a config needs far fewer"],
+                 id="merge-chain-300-deep"),
     pytest.param("x-a: *nowhere\n" + SOURCE + DASHBOARD,
                  ["wall.yaml:1:6: YAML syntax error: found undefined alias 'nowhere'"], id="undefined-alias"),
 ]
@@ -338,4 +353,4 @@ HOSTILE_FAMILIES = {
 
 def test_hostile_family_counts_are_what_the_report_says() -> None:
     # If a case is added or removed, update the counts quoted in the report with these.
-    assert HOSTILE_FAMILIES == {"yaml structure": 9, "numeric bounds": 27, "secrets": 13, "files": 14}
+    assert HOSTILE_FAMILIES == {"yaml structure": 11, "numeric bounds": 27, "secrets": 13, "files": 14}

@@ -38,7 +38,9 @@ class LimitedLoader(yaml.SafeLoader):
         self._alias_nodes = 0
         self._open_anchors: set[str] = set()  # anchors of collections still being composed
         self._sizes: dict[str, int] = {}  # anchor -> nodes it stands for, aliases expanded
+        self._heights: dict[str, int] = {}  # anchor -> nesting levels it adds, aliases expanded
         self._open_sizes: list[int] = []  # expanded sizes of the collections being composed
+        self._open_heights: list[int] = []  # and the deepest child height of each
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event: Event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
@@ -50,18 +52,19 @@ class LimitedLoader(yaml.SafeLoader):
         anchor: str | None = getattr(event, "anchor", None)  # node events carry one; Event stubs do not say so
         if not isinstance(event, (MappingStartEvent, SequenceStartEvent)):
             node = super().compose_node(parent, index)
-            self._record(anchor, 1)
+            self._record(anchor, 1, 0)
             return node
         if len(self._open_sizes) >= MAX_DEPTH:
             raise YamlLimitError(event.start_mark,
                                  f"nested deeper than {MAX_DEPTH} levels; a config needs far fewer")
         self._open_sizes.append(0)
+        self._open_heights.append(0)
         if anchor is not None:
             self._open_anchors.add(anchor)
         node = super().compose_node(parent, index)
         if anchor is not None:
             self._open_anchors.discard(anchor)
-        self._record(anchor, self._open_sizes.pop() + 1)
+        self._record(anchor, self._open_sizes.pop() + 1, self._open_heights.pop() + 1)
         return node
 
     def _compose_alias(self, parent: Node | None, index: Any, event: AliasEvent) -> Node | None:
@@ -78,15 +81,24 @@ class LimitedLoader(yaml.SafeLoader):
                 f"alias *{anchor} takes the aliases and merge keys (<<) of this file past "
                 f"{MAX_ALIAS_NODES} expanded nodes; write the repeated part out or use fewer nested aliases"
             ))
+        # Aliases nest too: [*a] where a is [*b] ... is as deep as it reads expanded, and the
+        # recursive walks (plain construction of options) follow it level by level.
+        height = self._heights.get(anchor, 0)
+        if len(self._open_sizes) + height > MAX_DEPTH:
+            raise YamlLimitError(event.start_mark, (
+                f"alias *{anchor} nests deeper than {MAX_DEPTH} levels once expanded; a config needs far fewer"
+            ))
         node = super().compose_node(parent, index)
-        self._record(None, size)
+        self._record(None, size, height)
         return node
 
-    def _record(self, anchor: str | None, size: int) -> None:
+    def _record(self, anchor: str | None, size: int, height: int) -> None:
         if anchor is not None:
             self._sizes[anchor] = size
+            self._heights[anchor] = height
         if self._open_sizes:
             self._open_sizes[-1] += size
+            self._open_heights[-1] = max(self._open_heights[-1], height)
 
 
 def compose_limited(text: str) -> Node | None:
