@@ -80,7 +80,7 @@ def read_source(walk: Walk, node: Node, path: str) -> SourceConfig | None:
     tls = _read_tls(walk, src)
     read_only = src.boolean("read_only", False)
     deadman_alert = src.text("deadman_alert")
-    index = src.text("index", "*")
+    index = _read_index(walk, src)
     if source_id is None or kind is None:
         return None
     return SourceConfig(
@@ -154,6 +154,19 @@ def _read_url(walk: Walk, src: MapReader, key: str, owner: str) -> str | None:
 def _url_item(walk: Walk, node: Node, path: str, owner: str) -> str | None:
     url = walk.text(node, path)
     return None if url is None else check_source_url(walk, node, path, url, owner)
+
+
+def _read_index(walk: Walk, src: MapReader) -> str | None:
+    """An Elasticsearch index pattern; the same rule the adapter applies at start-up, checked here."""
+    index = src.text("index", "*")
+    if index is not None and src.has("index"):
+        pattern = index.strip().strip("/")
+        if not pattern or any(char.isspace() or char in "/?#" for char in pattern):
+            walk.error(src.nodes["index"], src.sub("index"), (
+                f"expected an index pattern like logs-* (no spaces, '/', '?' or '#'), got {describe(src.nodes['index'])}"
+            ))
+            return None
+    return index
 
 
 def _read_follow_redirects(walk: Walk, src: MapReader) -> str:
