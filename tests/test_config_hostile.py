@@ -155,8 +155,8 @@ NUMERIC_BOUNDS = [
                  ["wall.yaml:2:82 sources[0].options.categorize_labels: expected true or false, got 'maybe'"],
                  id="options-flag-text"),
     pytest.param(source("index: 'logs /x'", kind="elasticsearch", url="http://es:9200"),
-                 ["wall.yaml:2:67 sources[0].index: expected an index pattern like logs-* (no spaces, '/', '?' or "
-                  "'#'), got 'logs /x'"], id="elasticsearch-index-with-space"),
+                 [("wall.yaml:2:67 sources[0].index: expected an index pattern like logs-* (no spaces, '/', '?' or "
+                  "'#'), got 'logs /x'")], id="elasticsearch-index-with-space"),
     pytest.param(source("options: {since: 2024-13-45}", kind="loki", url="http://loki:3100"),
                  ["wall.yaml:2:62 sources[0].options: cannot read: month must be in 1..12"], id="options-bad-date"),
 ]
