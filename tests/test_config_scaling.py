@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from types import FrameType
 
+from noc_app.config.errors import ConfigError
 from noc_app.config.loader import load_config_text
 
 
@@ -86,3 +87,38 @@ def test_auto_placement_of_many_panels_in_one_dashboard_is_linear() -> None:
         return total
 
     assert calls(3000) < 12 * calls(300)
+
+
+def wall_with_unknown_references(count: int) -> str:
+    """count sources and count panels, each panel naming a source that is not there (all distinct)."""
+    sources = "".join(f"  - {{id: src{index}, kind: demo}}\n" for index in range(count))
+    panels = "".join(f"      - {{id: p{index}, kind: stat, title: P, source: srx{index}q, queries: [up]}}\n"
+                     for index in range(count))
+    return f"sources:\n{sources}dashboards:\n  - id: main\n    panels:\n{panels}"
+
+
+def calls_to_report(count: int) -> tuple[int, list[str]]:
+    text = wall_with_unknown_references(count)
+    total = 0
+
+    def profile(_frame: FrameType, event: str, _arg: object) -> None:
+        nonlocal total
+        total += event in ("call", "c_call")
+
+    sys.setprofile(profile)
+    try:
+        load_config_text(text, filename="big.yaml")
+    except ConfigError as err:
+        problems = [str(problem) for problem in err.problems]
+    finally:
+        sys.setprofile(None)
+    return total, problems
+
+
+def test_reporting_unknown_references_is_linear_too() -> None:
+    (small, _), (large, problems) = calls_to_report(150), calls_to_report(1500)
+    assert len(problems) == 1500
+    # a long list of names is cut short instead of repeated in full on every line
+    assert problems[0].endswith("configured sources: src0, src1, src2, src3, src4, src5, src6, src7, src8, src9 "
+                                "and 1490 more")
+    assert large < 12 * small, f"1500 unknown references took {large / small:.1f}x the calls of 150"

@@ -103,6 +103,21 @@ def mapping_pairs(node: MappingNode) -> Iterator[tuple[ScalarNode, Node]]:
     yield from own
 
 
+_MAX_SUGGESTION_POOL = 500  # difflib compares with every name: beyond this, errors would cost O(n^2)
+_MAX_LISTED = 10
+
+
+def _reference_hint(namespace: str, ident: str, known: Collection[str]) -> str:
+    close = suggestion(ident, known) if len(known) <= _MAX_SUGGESTION_POOL else None
+    if close:
+        return f"did you mean '{close}'?"
+    if not known:
+        return f"no {namespace}s are configured"
+    names = list(known)
+    more = f" and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else ""
+    return f"configured {namespace}s: {', '.join(names[:_MAX_LISTED])}{more}"
+
+
 class Walk:
     """Problems found while walking one config file, plus its ids and references."""
 
@@ -146,18 +161,14 @@ class Walk:
         self._references.append((namespace, ident, node, path))
 
     def check_references(self) -> None:
+        hints: dict[tuple[str, str], str] = {}  # one hint per unknown name, however often it is used
         for namespace, ident, node, path in self._references:
             known = self._declared.get(namespace, {})
             if ident in known:
                 continue
-            close = suggestion(ident, known)
-            if close:
-                hint = f"did you mean '{close}'?"
-            elif known:
-                hint = f"configured {namespace}s: {', '.join(known)}"
-            else:
-                hint = f"no {namespace}s are configured"
-            self.error(node, path, f"unknown {namespace} '{ident}'; {hint}")
+            if (namespace, ident) not in hints:
+                hints[namespace, ident] = _reference_hint(namespace, ident, known)
+            self.error(node, path, f"unknown {namespace} '{ident}'; {hints[namespace, ident]}")
 
     # -- typed readers: return the value, or None after recording a problem --
 
