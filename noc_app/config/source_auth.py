@@ -91,6 +91,7 @@ def refuse_secret_keys(walk: Walk, node: Node | None, path: str, source_id: str,
         if id(current) in seen:
             continue
         seen.add(id(current))
+        children: list[tuple[Node, str, Collection[str]]] = []
         if isinstance(current, MappingNode):
             for key_node, value_node in mapping_pairs(current):
                 key = str(key_node.value)
@@ -99,9 +100,10 @@ def refuse_secret_keys(walk: Walk, node: Node | None, path: str, source_id: str,
                 if is_secret_name(key):
                     walk.error(key_node, sub_path(where, key), secret_key_message(key, source_id))
                 else:
-                    stack.append((value_node, sub_path(where, key), ()))
+                    children.append((value_node, sub_path(where, key), ()))
         elif isinstance(current, SequenceNode):
-            stack.extend((value_node, item_path(where, index), ()) for index, value_node in enumerate(current.value))
+            children = [(value_node, item_path(where, index), ()) for index, value_node in enumerate(current.value)]
+        stack.extend(reversed(children))  # popped in document order: a shared node is named by its first use
 
 
 def refuse_url_credentials(walk: Walk, node: Node, path: str, url: str, source_id: str) -> bool:
