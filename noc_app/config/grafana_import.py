@@ -9,16 +9,16 @@ app cannot show (table, heatmap, ...) are skipped, not errors.
 from __future__ import annotations
 
 import colorsys
-import math
 import re
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from noc_app.config.limits import MAX_DECIMALS, MAX_GRID_CELLS, MAX_PANEL_CELLS
+from noc_app.config.grafana_layout import WIDTH as _WIDTH
+from noc_app.config.grafana_layout import JsonMap, Kept, finite_number, layout
+from noc_app.config.limits import MAX_DECIMALS
 from noc_app.config.schema import (
     DashboardConfig,
-    GridPos,
     PanelConfig,
     QueryConfig,
     Threshold,
@@ -36,8 +36,6 @@ UNIT_BY_GRAFANA_UNIT = {
 }
 _NEEDS_QUERIES = ("timeseries", "stat", "gauge", "logs")
 _LEGACY_SINGLESTAT_COLORS = ("#299c46", "rgba(237, 129, 40, 0.89)", "#d44a3a")  # Grafana's defaults
-_DEFAULT_HEIGHT = 8  # Grafana grid units (30 px)
-_WIDTH = 24
 MAX_IMPORTED_PANELS = 1_000  # layout pushes overlapping panels down: bound the work it may do
 _OK = None  # a colour that means "fine": no threshold is crossed into it
 _BADNESS = {None: 0, Severity.INFO: 1, Severity.WARNING: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
@@ -47,8 +45,6 @@ _NAMED_COLORS = {
 }
 
 
-JsonMap = Mapping[str, Any]  # a JSON object: values are whatever the export holds
-Kept = tuple[JsonMap, str, tuple[int, JsonMap]]  # panel, our kind, (section, row)
 _Band = Severity | None | bool  # a colour's severity; False when it cannot be read
 
 
@@ -64,7 +60,7 @@ def grafana_to_dashboard(data: object, *, dashboard_id: str, source_id: str, ori
     if not kept:
         listed = ", ".join(f"{kind} '{title}'" for title, kind in skipped) or "none found"
         raise GrafanaImportError(f"no panels this app can show (skipped: {listed})")
-    positions = _layout(kept)
+    positions = layout(kept)
     used_ids: set[str] = set()
     panels = []
     for (panel, kind, _section), grid in zip(kept, positions):
@@ -191,23 +187,13 @@ def _decimals(panel: JsonMap) -> int | None:
     return value if valid else None
 
 
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or value is None or value == "":
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]  # anything JSON holds; failures are caught
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _bound(panel: JsonMap, which: str) -> float | None:
-    found = _number(_defaults(panel).get(which))
+    found = finite_number(_defaults(panel).get(which))
     if found is None:
-        found = _number(_first_axis(panel).get(which))
+        found = finite_number(_first_axis(panel).get(which))
     gauge = panel.get("gauge")
     if found is None and isinstance(gauge, Mapping) and gauge.get("show"):
-        found = _number(gauge.get("minValue" if which == "min" else "maxValue"))
+        found = finite_number(gauge.get("minValue" if which == "min" else "maxValue"))
     return found
 
 
@@ -233,13 +219,13 @@ def _thresholds(panel: JsonMap) -> tuple[Threshold, ...]:
         return ()  # percentage thresholds depend on the data's min/max: not imported
     pairs = [(s.get("value"), s.get("color")) for s in _list(steps.get("steps")) if isinstance(s, Mapping)]
     base = [color for value, color in pairs if value is None][:1] or ["green"]
-    numbered = ((_number(v), c) for v, c in pairs)
+    numbered = ((finite_number(v), c) for v, c in pairs)
     rest = sorted(((v, c) for v, c in numbered if v is not None), key=lambda pair: pair[0])
     return _from_steps([None, *(v for v, _ in rest)], [base[0], *(c for _, c in rest)])
 
 
 def _graph_threshold(item: object) -> Threshold | None:
-    value = _number(item.get("value")) if isinstance(item, Mapping) else None
+    value = finite_number(item.get("value")) if isinstance(item, Mapping) else None
     if not isinstance(item, Mapping) or value is None:
         return None
     mode = str(item.get("colorMode"))
@@ -339,73 +325,3 @@ def _variables(board: JsonMap) -> dict[str, str]:
         else:
             found[str(var["name"])] = ".*" if var.get("includeAll") or var.get("multi") else ""
     return found
-
-
-def _layout(kept: list[Kept]) -> list[GridPos]:
-    """Stack sections (rows) top to bottom; keep gridPos inside a section, flow the rest."""
-    positions: list[GridPos | None] = [None] * len(kept)
-    cursor = 0
-    for section in sorted({sec for _, _, (sec, _) in kept}):
-        members = [i for i, (_, _, (sec, _)) in enumerate(kept) if sec == section]
-        fixed = {i: pos for i in members if (pos := _grid_pos(kept[i][0])) is not None}
-        placed = sorted(fixed, key=lambda i: (fixed[i].y, fixed[i].x))
-        top = min((fixed[i].y for i in placed), default=0)
-        occupied: set[tuple[int, int]] = set()
-        bottom = cursor
-        for i in placed:
-            pos = fixed[i]
-            y = _below_overlaps(occupied, pos, cursor + pos.y - top)  # Grafana pushes overlapping panels down
-            occupied.update((pos.x + dx, y + dy) for dx in range(pos.w) for dy in range(pos.h))
-            positions[i] = GridPos(x=pos.x, y=y, w=pos.w, h=pos.h)
-            bottom = max(bottom, y + pos.h)
-        flowing = [i for i in members if i not in fixed]
-        per_row = 1 if len(flowing) == 1 else 2 if len(flowing) in (2, 4) else 3
-        height = _row_height(kept[members[0]][2][1])
-        x, y = 0, bottom
-        cursor = bottom
-        for i in flowing:
-            w = _span_width(kept[i][0]) or _WIDTH // per_row
-            if x + w > _WIDTH:
-                x, y = 0, y + height
-            positions[i] = GridPos(x=x, y=y, w=w, h=height)
-            cursor = max(cursor, y + height)
-            x += w
-    return [pos for pos in positions if pos is not None]
-
-
-def _below_overlaps(occupied: set[tuple[int, int]], pos: GridPos, y: int) -> int:
-    """The first y from the given one where pos fits; jumps past the lowest overlapping row."""
-    while True:
-        for dy in reversed(range(pos.h)):
-            if any((pos.x + dx, y + dy) in occupied for dx in range(pos.w)):
-                y += dy + 1
-                break
-        else:
-            return y
-
-
-def _grid_pos(panel: JsonMap) -> GridPos | None:
-    grid = panel.get("gridPos")
-    if not isinstance(grid, Mapping):
-        return None
-    values = [grid.get(key) for key in ("x", "y", "w", "h")]
-    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
-    if len(numbers) != 4:
-        return None
-    x, y, w, h = numbers
-    x = min(max(x, 0), _WIDTH - 1)
-    return GridPos(x=x, y=min(max(y, 0), MAX_GRID_CELLS), w=min(max(w, 1), _WIDTH - x),
-                   h=min(max(h, 1), MAX_PANEL_CELLS))
-
-
-def _span_width(panel: JsonMap) -> int | None:
-    span = _number(panel.get("span"))  # legacy rows: a 12-column bootstrap grid
-    if span is None:
-        return None
-    return min(_WIDTH, max(1, round(min(max(span, 0.0), float(_WIDTH)) * 2)))  # clamp first: 1e308 * 2 is inf
-
-
-def _row_height(row: JsonMap) -> int:
-    height = row.get("height") if isinstance(row, Mapping) else None
-    pixels = _number(str(height).removesuffix("px")) if height is not None else None
-    return _DEFAULT_HEIGHT if pixels is None else min(MAX_PANEL_CELLS, max(2, round(pixels / 30)))

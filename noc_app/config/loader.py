@@ -30,13 +30,13 @@ from noc_app.config.policy_section import (
 )
 from noc_app.config.schema import AppConfig, Mode, OperatorConfig, ScreenConfig
 from noc_app.config.source_section import read_sources
+from noc_app.config.tree_checks import report_tree_problems
 from noc_app.config.yaml_limits import YamlLimitError, compose_limited
 from noc_app.config.yaml_nodes import (
     MapReader,
     Walk,
     describe,
     is_null,
-    report_tree_problems,
 )
 from noc_app.themes import THEME_NAMES  # type: ignore[import-not-found]  # themes/ via package-dir: mypy can't see it
 

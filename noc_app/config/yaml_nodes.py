@@ -27,6 +27,7 @@ NULL_TAG = "tag:yaml.org,2002:null"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 _SCALARS = yaml.constructor.SafeConstructor()
+SCALAR_CONSTRUCTORS = _SCALARS.yaml_constructors  # the tags safe YAML knows
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -393,30 +394,3 @@ class MapReader:
             if value is not None:
                 result[str(key_node.value)] = value
         return result
-
-
-def report_tree_problems(walk: Walk, node: Node | None, path: str = "",
-                         seen: set[int] | None = None) -> None:
-    """Report keys given twice in one mapping and tags safe YAML does not know, anywhere."""
-    seen = set() if seen is None else seen
-    if node is None or id(node) in seen:
-        return
-    seen.add(id(node))
-    if node.tag not in _SCALARS.yaml_constructors and node.tag != MERGE_TAG:
-        walk.error(node, path, f"unsupported YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}'")
-        walk.unsupported.add(id(node))
-    if isinstance(node, MappingNode):
-        first: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == MERGE_TAG:
-                continue
-            key = str(key_node.value) if isinstance(key_node, ScalarNode) else describe(key_node)
-            if key in first:
-                line = first[key].start_mark.line + 1
-                walk.error(key_node, sub_path(path, key), f"duplicate key '{key}' (first at line {line})")
-            else:
-                first[key] = key_node
-            report_tree_problems(walk, value_node, sub_path(path, key), seen)
-    elif isinstance(node, SequenceNode):
-        for index, value_node in enumerate(node.value):
-            report_tree_problems(walk, value_node, item_path(path, index), seen)
