@@ -138,7 +138,7 @@ NUMERIC_BOUNDS = [
                  ["wall.yaml:5:14 dashboards[0].columns: must be at most 100, got 1000"], id="columns-1000"),
     pytest.param(SOURCE + "dashboards:\n  - id: main\n    columns: 100\n    panels:\n" + "".join(
                      f"      - {{id: n{i}, kind: text, title: N, text: x, grid: {{w: 100, h: 100}}}}\n" for i in range(101)),
-                 [("wall.yaml:6:7 dashboards[0].panels: panels cover 1010000 grid cells; expected at most 1000000 "
+                 [("wall.yaml:7:7 dashboards[0].panels: panels cover 1010000 grid cells; expected at most 1000000 "
                   "(smaller or fewer panels)")], id="dashboard-area"),
     pytest.param(SOURCE + DASHBOARD + "playlists:\n  - {id: p, dashboards: [main], interval: 30d}\n",
                  ["wall.yaml:8:43 playlists[0].interval: must be at most 1d, got 30d"], id="playlist-interval-30d"),
