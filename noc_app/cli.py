@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from noc_app import __version__
-from noc_app.cli_types import seconds, size
+from noc_app.cli_types import positive_seconds, screen_index, size
 from noc_app.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
@@ -38,9 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="subcommands: check-config FILE | screenshot | snapshot | bench  (noc-app SUBCOMMAND --help)",
     )
     _add_wall_options(parser)
-    parser.add_argument("--screen", type=int, metavar="N", help="monitor to open on (0 = first)")
+    parser.add_argument("--screen", type=screen_index, metavar="N", help="monitor to open on (0 = first)")
     parser.add_argument("--fullscreen", action="store_true", help="full screen (always on in kiosk mode)")
-    parser.add_argument("--exit-after", type=seconds, metavar="SECONDS", help="quit after this long (smoke tests)")
+    parser.add_argument(
+        "--exit-after", type=positive_seconds, metavar="SECONDS", help="quit after this long (smoke tests)"
+    )
     parser.add_argument("--version", action="version", version=f"noc-app {__version__}")
     return parser
 
@@ -57,7 +59,9 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         )
         _add_wall_options(p)
         p.add_argument("--size", type=size, default=(3840, 2160), help="WIDTHxHEIGHT (default 3840x2160)")
-        p.add_argument("--after", type=seconds, default=5.0, metavar="SECONDS", help="poll this long first (default 5)")
+        p.add_argument(
+            "--after", type=positive_seconds, default=5.0, metavar="SECONDS", help="poll this long first (default 5)"
+        )
         p.add_argument("--out", default="wall.png", metavar="FILE", help="PNG to write (default wall.png)")
         return p
     if name == "snapshot":
@@ -66,7 +70,7 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
             description="Poll for a while without a screen and print the wall's state as JSON.",
         )
         p.add_argument("--config", "-c", metavar="FILE")
-        p.add_argument("--after", type=seconds, default=5.0, metavar="SECONDS")
+        p.add_argument("--after", type=positive_seconds, default=5.0, metavar="SECONDS")
         p.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
         return p
     from noc_app.bench.cli import build_bench_parser
@@ -78,7 +82,9 @@ def _load(path: str | None):
     from noc_app.config.loader import load_builtin, load_config
 
     config = load_config(path) if path else load_builtin("demo")
-    log.info("config loaded: %s (sources: %d, dashboards: %d)", config.path, len(config.sources), len(config.dashboards))
+    log.info(
+        "config loaded: %s (sources: %d, dashboards: %d)", config.path, len(config.sources), len(config.dashboards)
+    )
     return config
 
 

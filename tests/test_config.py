@@ -259,7 +259,9 @@ def test_anchors_under_x_keys_and_merge_keys() -> None:
 
 
 def test_relative_paths_resolve_against_the_config_file(tmp_path) -> None:
-    (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    # ca_file must load as a CA bundle at check time: use the integration tests' self-signed one
+    cert = Path(__file__).parent / "integration" / "tls" / "selfsigned-cert.pem"
+    (tmp_path / "ca.pem").write_bytes(cert.read_bytes())
     path = tmp_path / "wall.yaml"
     path.write_text(textwrap.dedent("""\
         sources: [{id: p, kind: prometheus, url: 'https://p:9090', tls: {ca_file: ca.pem}}]

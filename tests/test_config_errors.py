@@ -65,7 +65,7 @@ CASES = [
     pytest.param(
         VALID.replace("{id: demo, kind: demo}", "{id: demo, kind: demo, zzz: 1}"),
         ["wall.yaml:2:28 sources[0].zzz: unknown key 'zzz'; expected one of: id, kind, url, urls, interval, "
-         "timeout, max_response_mb, read_only, deadman_alert, index, auth, tls, options"],
+         "timeout, max_response_mb, read_only, deadman_alert, index, auth, tls, options, follow_redirects"],
         id="unknown-key-no-suggestion",
     ),
     pytest.param(

@@ -16,7 +16,13 @@ import os
 import sys
 
 from noc_app.bench.scenario import EXTRA_SCENARIOS, SCENARIOS, RunOptions
-from noc_app.cli_types import positive_float, positive_int, seconds, size
+from noc_app.cli_types import (
+    positive_float,
+    positive_int,
+    positive_seconds,
+    seconds,
+    size,
+)
 
 EXIT_OK, EXIT_CHILD_FAILED, EXIT_USAGE, EXIT_GOAL_FAILED = 0, 1, 2, 3
 # The peer benchmark passes its settings through the environment (run_both.sh).
@@ -24,7 +30,7 @@ PEER_ENV = {"N": "points", "HZ": "hz", "PANELS": "panels", "WARMUP": "warmup", "
 
 
 _PEER_PARSERS = {
-    "points": positive_int, "panels": positive_int, "hz": positive_float, "warmup": seconds, "duration": seconds,
+    "points": positive_int, "panels": positive_int, "hz": positive_float, "warmup": seconds, "duration": positive_seconds,
 }
 
 
@@ -42,7 +48,7 @@ def build_bench_parser() -> argparse.ArgumentParser:
                    help="scenario to run (repeatable); default: all standard ones, or 'config' with --config")
     p.add_argument("--config", "-c", metavar="FILE",
                    help="measure your own wall (fed by its real sources) against the baseline")
-    p.add_argument("--duration", type=seconds, metavar="S", help="measured window in seconds (scenario default)")
+    p.add_argument("--duration", type=positive_seconds, metavar="S", help="measured window in seconds (scenario default)")
     p.add_argument("--warmup", type=seconds, metavar="S", help="warm-up before the window (scenario default)")
     p.add_argument("--size", type=size, metavar="WxH", help="window size (default 3840x2160)")
     p.add_argument("--panels", type=positive_int, metavar="N", help="time-series panels (default 24)")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from types import MappingProxyType
 
 from yaml.nodes import Node
 
+from noc_app.config.grafana_file import GrafanaFileError, read_grafana_json
 from noc_app.config.grafana_import import GrafanaImportError, grafana_to_dashboard
+from noc_app.config.limits import MAX_DASHBOARD_AREA, MAX_GRID_CELLS, MAX_PANEL_CELLS
 from noc_app.config.panel_section import GridRequest, place_panels, read_panel
 from noc_app.config.schema import DashboardConfig, PanelConfig
 from noc_app.config.yaml_nodes import MapReader, Walk
@@ -38,8 +39,8 @@ def read_dashboard(walk: Walk, node: Node, path: str, index: int) -> DashboardCo
         walk.declare("dashboard", "dashboard", dashboard_id, dash.nodes["id"], dash.sub("id"))
     if is_import:
         return _read_import(walk, dash, dashboard_id)
-    columns = dash.integer("columns", 24, minimum=1)
-    rows = dash.integer("rows", 12, minimum=1)
+    columns = dash.integer("columns", 24, minimum=1, maximum=MAX_PANEL_CELLS)
+    rows = dash.integer("rows", 12, minimum=1, maximum=MAX_GRID_CELLS)
     variables = dash.text_mapping("variables")
     title = dash.text("title")
     panels: list[PanelConfig] = []
@@ -51,6 +52,11 @@ def read_dashboard(walk: Walk, node: Node, path: str, index: int) -> DashboardCo
             requests.append(result[1])
     if columns is not None:
         _check_widths(walk, requests, columns)
+    area = sum(req.w * req.h for req in requests)
+    if area > MAX_DASHBOARD_AREA:  # auto-placement marks every cell: bound the memory it takes
+        walk.error(dash.nodes["panels"], dash.sub("panels"),
+                   f"panels cover {area} grid cells; expected at most {MAX_DASHBOARD_AREA} (smaller or fewer panels)")
+        return None
     if dashboard_id is None:
         return None
     positions = place_panels(requests, columns or 24)
@@ -86,16 +92,13 @@ def _read_import(walk: Walk, dash: MapReader, dashboard_id: str | None) -> Dashb
         return None
     file_node, file_path = dash.nodes["import_grafana"], dash.sub("import_grafana")
     resolved = walk.resolve_path(file_text)
-    try:
-        data = json.loads(resolved.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not resolved.exists() and not resolved.is_symlink():
         walk.error(file_node, file_path, f"Grafana dashboard not found: {resolved}")
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        walk.error(file_node, file_path, f"cannot read Grafana dashboard {resolved}: {exc}")
-        return None
-    except json.JSONDecodeError as exc:
-        walk.error(file_node, file_path, f"{resolved} is not valid JSON: {exc}")
+    try:
+        data = read_grafana_json(resolved)
+    except GrafanaFileError as exc:
+        walk.error(file_node, file_path, f"{resolved} {exc}")
         return None
     if dashboard_id is None or source is None:
         return None

@@ -17,20 +17,27 @@ class DurationError(ValueError):
 
 def parse_duration(value: object) -> float:
     """Seconds from a number (seconds) or a string like '500ms', '15s', '5m', '1h30m', '7d'."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if math.isfinite(value):
-            return float(value)
-    elif isinstance(value, str):
-        text = value.strip()
-        if _PLAIN_NUMBER.fullmatch(text):
-            return float(text)
-        if _WHOLE.fullmatch(text):
-            return sum(float(amount) * _UNIT_SECONDS[unit] for amount, unit in _PART.findall(text))
+    seconds = math.nan
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            seconds = float(value)
+        elif isinstance(value, str):
+            text = value.strip()
+            if _PLAIN_NUMBER.fullmatch(text):
+                seconds = float(text)
+            elif _WHOLE.fullmatch(text):
+                seconds = sum(float(amount) * _UNIT_SECONDS[unit] for amount, unit in _PART.findall(text))
+    except OverflowError:  # an int beyond float range
+        seconds = math.inf
+    if math.isfinite(seconds):
+        return seconds
     raise DurationError(f"expected a duration like 15s, 5m, 1h, got {_shown(value)}")
 
 
 def format_duration(seconds: float) -> str:
-    """Compact text for a duration in messages: 0.2s, 90s, 5m."""
+    """Compact text for a duration in messages: 0.2s, 90s, 5m, 400d."""
+    if seconds and seconds % 86400 == 0:
+        return f"{seconds / 86400:g}d"
     if seconds and seconds % 3600 == 0:
         return f"{seconds / 3600:g}h"
     if seconds and seconds % 60 == 0:

@@ -12,8 +12,17 @@ import colorsys
 import re
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
+from typing import Any
 
-from noc_app.config.schema import DashboardConfig, GridPos, PanelConfig, QueryConfig, Threshold
+from noc_app.config.grafana_layout import WIDTH as _WIDTH
+from noc_app.config.grafana_layout import JsonMap, Kept, finite_number, layout
+from noc_app.config.limits import MAX_DECIMALS
+from noc_app.config.schema import (
+    DashboardConfig,
+    PanelConfig,
+    QueryConfig,
+    Threshold,
+)
 from noc_app.config.thresholds import parse_threshold_list, thresholds_from_numbers
 from noc_app.model import Severity
 
@@ -27,8 +36,7 @@ UNIT_BY_GRAFANA_UNIT = {
 }
 _NEEDS_QUERIES = ("timeseries", "stat", "gauge", "logs")
 _LEGACY_SINGLESTAT_COLORS = ("#299c46", "rgba(237, 129, 40, 0.89)", "#d44a3a")  # Grafana's defaults
-_DEFAULT_HEIGHT = 8  # Grafana grid units (30 px)
-_WIDTH = 24
+MAX_IMPORTED_PANELS = 1_000  # layout pushes overlapping panels down: bound the work it may do
 _OK = None  # a colour that means "fine": no threshold is crossed into it
 _BADNESS = {None: 0, Severity.INFO: 1, Severity.WARNING: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
 _NAMED_COLORS = {
@@ -37,11 +45,14 @@ _NAMED_COLORS = {
 }
 
 
+_Band = Severity | None | bool  # a colour's severity; False when it cannot be read
+
+
 class GrafanaImportError(ValueError):
     """JSON that is not a Grafana dashboard, or has nothing this app can show."""
 
 
-def grafana_to_dashboard(data: Mapping, *, dashboard_id: str, source_id: str, origin: str,
+def grafana_to_dashboard(data: object, *, dashboard_id: str, source_id: str, origin: str,
                          log_source_id: str | None = None) -> DashboardConfig:
     """Convert a Grafana dashboard (bare or wrapped in {"dashboard": ...}) to our config."""
     board = _unwrap(data)
@@ -49,7 +60,7 @@ def grafana_to_dashboard(data: Mapping, *, dashboard_id: str, source_id: str, or
     if not kept:
         listed = ", ".join(f"{kind} '{title}'" for title, kind in skipped) or "none found"
         raise GrafanaImportError(f"no panels this app can show (skipped: {listed})")
-    positions = _layout(kept)
+    positions = layout(kept)
     used_ids: set[str] = set()
     panels = []
     for (panel, kind, _section), grid in zip(kept, positions):
@@ -59,7 +70,7 @@ def grafana_to_dashboard(data: Mapping, *, dashboard_id: str, source_id: str, or
         source = log_source_id if uses_logs else source_id
         panels.append(PanelConfig(
             id=panel_id, kind=kind, title=title, source=source,
-            sources=(source,) if kind == "incidents" else (),
+            sources=(source,) if kind == "incidents" and source is not None else (),
             queries=_queries(panel), unit=_unit(panel), decimals=_decimals(panel),
             min=_bound(panel, "min"), max=_bound(panel, "max"), thresholds=_thresholds(panel),
             grid=grid, text=_text(panel) if kind == "text" else "",
@@ -75,17 +86,17 @@ def grafana_to_dashboard(data: Mapping, *, dashboard_id: str, source_id: str, or
     )
 
 
-def skipped_grafana_panels(data: Mapping) -> list[tuple[str, str]]:
+def skipped_grafana_panels(data: object) -> list[tuple[str, str]]:
     """(title, type) of the panels grafana_to_dashboard leaves out."""
     return _classify(_unwrap(data))[1]
 
 
-def _list(value: object) -> list:
+def _list(value: object) -> list[Any]:
     """A JSON array, or [] for anything else (hand-edited exports get this wrong)."""
     return value if isinstance(value, list) else []
 
 
-def _unwrap(data: object) -> Mapping:
+def _unwrap(data: object) -> JsonMap:
     if not isinstance(data, Mapping):
         raise GrafanaImportError(f"expected a JSON object (a Grafana dashboard), got {type(data).__name__}")
     board = data.get("dashboard", data)
@@ -96,7 +107,7 @@ def _unwrap(data: object) -> Mapping:
     return board
 
 
-def _sections(board: Mapping) -> Iterator[tuple[int, Mapping, Mapping]]:
+def _sections(board: JsonMap) -> Iterator[tuple[int, JsonMap, JsonMap]]:
     """(section number, row or {}, panel) in order; a section is one Grafana row."""
     section = 0
     for panel in _list(board.get("panels")):
@@ -116,9 +127,11 @@ def _sections(board: Mapping) -> Iterator[tuple[int, Mapping, Mapping]]:
                 yield section, row, panel
 
 
-def _classify(board: Mapping) -> tuple[list[tuple[Mapping, str, tuple[int, Mapping]]], list[tuple[str, str]]]:
+def _classify(board: JsonMap) -> tuple[list[Kept], list[tuple[str, str]]]:
     kept, skipped = [], []
-    for section, row, panel in _sections(board):
+    for count, (section, row, panel) in enumerate(_sections(board), start=1):
+        if count > MAX_IMPORTED_PANELS:
+            raise GrafanaImportError(f"more than {MAX_IMPORTED_PANELS} panels; split the dashboard")
         grafana_type = str(panel.get("type") or "")
         kind = KIND_BY_TYPE.get(grafana_type)
         if kind == "stat" and isinstance(panel.get("gauge"), Mapping) and panel["gauge"].get("show"):
@@ -130,7 +143,7 @@ def _classify(board: Mapping) -> tuple[list[tuple[Mapping, str, tuple[int, Mappi
     return kept, skipped
 
 
-def _queries(panel: Mapping) -> tuple[QueryConfig, ...]:
+def _queries(panel: JsonMap) -> tuple[QueryConfig, ...]:
     """Visible targets that carry an expression (PromQL or LogQL)."""
     queries = []
     for target in _list(panel.get("targets")):
@@ -145,60 +158,52 @@ def _queries(panel: Mapping) -> tuple[QueryConfig, ...]:
     return tuple(queries)
 
 
-def _queries_log_backend(panel: Mapping) -> bool:
+def _queries_log_backend(panel: JsonMap) -> bool:
     datasource = panel.get("datasource")
     if isinstance(datasource, Mapping):
         return datasource.get("type") in ("loki", "elasticsearch")
     return isinstance(datasource, str) and ("loki" in datasource.lower() or "elastic" in datasource.lower())
 
 
-def _defaults(panel: Mapping) -> Mapping:
+def _defaults(panel: JsonMap) -> JsonMap:
     field_config = panel.get("fieldConfig")
     defaults = field_config.get("defaults") if isinstance(field_config, Mapping) else None
     return defaults if isinstance(defaults, Mapping) else {}
 
 
-def _first_axis(panel: Mapping) -> Mapping:
+def _first_axis(panel: JsonMap) -> JsonMap:
     axes = panel.get("yaxes") or panel.get("yAxes") or []
     return axes[0] if isinstance(axes, list) and axes and isinstance(axes[0], Mapping) else {}
 
 
-def _unit(panel: Mapping) -> str:
+def _unit(panel: JsonMap) -> str:
     unit = _defaults(panel).get("unit") or panel.get("format") or _first_axis(panel).get("format") or ""
     return UNIT_BY_GRAFANA_UNIT.get(str(unit), str(unit))
 
 
-def _decimals(panel: Mapping) -> int | None:
+def _decimals(panel: JsonMap) -> int | None:
     value = _defaults(panel).get("decimals", panel.get("decimals"))
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    valid = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_DECIMALS
+    return value if valid else None
 
 
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or value is None or value == "":
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _bound(panel: Mapping, which: str) -> float | None:
-    found = _number(_defaults(panel).get(which))
+def _bound(panel: JsonMap, which: str) -> float | None:
+    found = finite_number(_defaults(panel).get(which))
     if found is None:
-        found = _number(_first_axis(panel).get(which))
+        found = finite_number(_first_axis(panel).get(which))
     gauge = panel.get("gauge")
     if found is None and isinstance(gauge, Mapping) and gauge.get("show"):
-        found = _number(gauge.get("minValue" if which == "min" else "maxValue"))
+        found = finite_number(gauge.get("minValue" if which == "min" else "maxValue"))
     return found
 
 
-def _text(panel: Mapping) -> str:
+def _text(panel: JsonMap) -> str:
     options = panel.get("options")
     content = options.get("content") if isinstance(options, Mapping) else None
     return str(content or panel.get("content") or "")
 
 
-def _thresholds(panel: Mapping) -> tuple[Threshold, ...]:
+def _thresholds(panel: JsonMap) -> tuple[Threshold, ...]:
     legacy = panel.get("thresholds")
     if isinstance(legacy, str):  # singlestat: "85,95" plus colors[] for below/between/above
         try:
@@ -214,21 +219,25 @@ def _thresholds(panel: Mapping) -> tuple[Threshold, ...]:
         return ()  # percentage thresholds depend on the data's min/max: not imported
     pairs = [(s.get("value"), s.get("color")) for s in _list(steps.get("steps")) if isinstance(s, Mapping)]
     base = [color for value, color in pairs if value is None][:1] or ["green"]
-    rest = sorted(((_number(v), c) for v, c in pairs if _number(v) is not None), key=lambda pair: pair[0])
+    numbered = ((finite_number(v), c) for v, c in pairs)
+    rest = sorted(((v, c) for v, c in numbered if v is not None), key=lambda pair: pair[0])
     return _from_steps([None, *(v for v, _ in rest)], [base[0], *(c for _, c in rest)])
 
 
 def _graph_threshold(item: object) -> Threshold | None:
-    if not isinstance(item, Mapping) or _number(item.get("value")) is None:
+    value = finite_number(item.get("value")) if isinstance(item, Mapping) else None
+    if not isinstance(item, Mapping) or value is None:
         return None
     mode = str(item.get("colorMode"))
-    severity = {"critical": Severity.CRITICAL, "warning": Severity.WARNING, "ok": _OK}.get(mode, Severity.WARNING)
+    severity: _Band = {"critical": Severity.CRITICAL, "warning": Severity.WARNING, "ok": _OK}.get(
+        mode, Severity.WARNING
+    )
     if mode == "custom":
         severity = _color_severity(item.get("lineColor") or item.get("fillColor") or "")
-    if severity is _OK or severity is False:
+    if not isinstance(severity, Severity):  # fine (None) or unreadable (False): nothing to cross
         return None
-    op = item.get("op") if item.get("op") in ("gt", "lt") else "gt"
-    return Threshold(value=float(_number(item["value"])), severity=severity, op=op)
+    op = str(item["op"]) if item.get("op") in ("gt", "lt") else "gt"
+    return Threshold(value=value, severity=severity, op=op)
 
 
 def _from_steps(values: list[float | None], colors: list[object]) -> tuple[Threshold, ...]:
@@ -241,12 +250,13 @@ def _from_steps(values: list[float | None], colors: list[object]) -> tuple[Thres
     severities = [_color_severity(c) for c in colors[: len(values)]]
     if len(severities) != len(values) or any(s is False for s in severities):
         return thresholds_from_numbers(bounds)
+    bands = [s for s in severities if not isinstance(s, bool)]  # all readable, checked above
     result = []
     for index, value in enumerate(bounds, start=1):
-        below, above = severities[index - 1], severities[index]
-        if _BADNESS[above] > _BADNESS[below]:
+        below, above = bands[index - 1], bands[index]
+        if above is not None and _BADNESS[above] > _BADNESS[below]:
             result.append(Threshold(value=value, severity=above, op="gt"))
-        elif _BADNESS[below] > _BADNESS[above]:
+        elif below is not None and _BADNESS[below] > _BADNESS[above]:
             result.append(Threshold(value=value, severity=below, op="lt"))
     # A bad band between two fine ones (green | red from 0 | green from 1) has no gt/lt
     # form; keep its upper edge as "lt" so e.g. a 0/1 health value still reads right.
@@ -254,7 +264,7 @@ def _from_steps(values: list[float | None], colors: list[object]) -> tuple[Thres
     return tuple(t for t in result if t.op == "lt" or not lows or t.value >= max(lows))
 
 
-def _color_severity(color: object) -> Severity | None | bool:
+def _color_severity(color: object) -> _Band:
     """Severity a Grafana colour stands for; None for fine (green); False if unreadable."""
     text = str(color).strip().lower()
     name = re.sub(r"^(dark|semi-dark|light|super-light)-", "", text)
@@ -280,10 +290,11 @@ def _parse_rgb(text: str) -> tuple[float, float, float] | None:
     hex_match = re.fullmatch(r"#([0-9a-f]{6})(?:[0-9a-f]{2})?", text)
     if hex_match:
         raw = hex_match.group(1)
-        return tuple(int(raw[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        return int(raw[0:2], 16) / 255, int(raw[2:4], 16) / 255, int(raw[4:6], 16) / 255
     rgb_match = re.fullmatch(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,[^)]*)?\)", text)
     if rgb_match:
-        return tuple(min(255, int(part)) / 255 for part in rgb_match.groups())
+        red, green, blue = (min(255, int(part[:4])) / 255 for part in rgb_match.groups())  # [:4]: no 5000-digit int()
+        return red, green, blue
     return None
 
 
@@ -296,7 +307,7 @@ def _unique_id(title: str, used: set[str]) -> str:
     return candidate
 
 
-def _variables(board: Mapping) -> dict[str, str]:
+def _variables(board: JsonMap) -> dict[str, str]:
     """Template variables with their saved value ('.*' for 'All'); datasource pickers left out."""
     templating = board.get("templating")
     found: dict[str, str] = {}
@@ -314,58 +325,3 @@ def _variables(board: Mapping) -> dict[str, str]:
         else:
             found[str(var["name"])] = ".*" if var.get("includeAll") or var.get("multi") else ""
     return found
-
-
-def _layout(kept: list[tuple[Mapping, str, tuple[int, Mapping]]]) -> list[GridPos]:
-    """Stack sections (rows) top to bottom; keep gridPos inside a section, flow the rest."""
-    positions: list[GridPos | None] = [None] * len(kept)
-    cursor = 0
-    for section in sorted({sec for _, _, (sec, _) in kept}):
-        members = [i for i, (_, _, (sec, _)) in enumerate(kept) if sec == section]
-        fixed = {i: _grid_pos(kept[i][0]) for i in members}
-        placed = sorted((i for i in members if fixed[i] is not None), key=lambda i: (fixed[i].y, fixed[i].x))
-        top = min((fixed[i].y for i in placed), default=0)
-        occupied: set[tuple[int, int]] = set()
-        for i in placed:
-            pos = fixed[i]
-            y = cursor + pos.y - top
-            while any((pos.x + dx, y + dy) in occupied for dx in range(pos.w) for dy in range(pos.h)):
-                y += 1  # Grafana pushes overlapping panels down; so do we
-            occupied.update((pos.x + dx, y + dy) for dx in range(pos.w) for dy in range(pos.h))
-            positions[i] = GridPos(x=pos.x, y=y, w=pos.w, h=pos.h)
-        bottom = max((positions[i].y + positions[i].h for i in placed), default=cursor)
-        flowing = [i for i in members if fixed[i] is None]
-        per_row = 1 if len(flowing) == 1 else 2 if len(flowing) in (2, 4) else 3
-        height = _row_height(kept[members[0]][2][1])
-        x, y = 0, bottom
-        for i in flowing:
-            w = _span_width(kept[i][0]) or _WIDTH // per_row
-            if x + w > _WIDTH:
-                x, y = 0, y + height
-            positions[i] = GridPos(x=x, y=y, w=w, h=height)
-            x += w
-        cursor = max([bottom] + [positions[i].y + positions[i].h for i in flowing])
-    return [pos for pos in positions if pos is not None]
-
-
-def _grid_pos(panel: Mapping) -> GridPos | None:
-    grid = panel.get("gridPos")
-    if not isinstance(grid, Mapping):
-        return None
-    values = [grid.get(key) for key in ("x", "y", "w", "h")]
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-        return None
-    x, y, w, h = values
-    x = min(max(x, 0), _WIDTH - 1)
-    return GridPos(x=x, y=max(y, 0), w=min(max(w, 1), _WIDTH - x), h=max(h, 1))
-
-
-def _span_width(panel: Mapping) -> int | None:
-    span = _number(panel.get("span"))  # legacy rows: a 12-column bootstrap grid
-    return None if span is None else min(_WIDTH, max(1, round(span * 2)))
-
-
-def _row_height(row: Mapping) -> int:
-    height = row.get("height") if isinstance(row, Mapping) else None
-    pixels = _number(str(height).removesuffix("px")) if height is not None else None
-    return _DEFAULT_HEIGHT if pixels is None else max(2, round(pixels / 30))

@@ -20,11 +20,25 @@ from yaml.nodes import MappingNode
 from noc_app.config.dashboard_section import read_dashboards
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
-from noc_app.config.policy_section import read_actions, read_playlists, read_screens, read_severity_policy
+from noc_app.config.file_read import FileReadError, read_limited_text
+from noc_app.config.limits import MAX_FILE_BYTES, MAX_STALE_INTERVALS
+from noc_app.config.policy_section import (
+    read_actions,
+    read_playlists,
+    read_screens,
+    read_severity_policy,
+)
 from noc_app.config.schema import AppConfig, Mode, OperatorConfig, ScreenConfig
 from noc_app.config.source_section import read_sources
-from noc_app.config.yaml_nodes import MapReader, Walk, describe, is_null, report_tree_problems
-from noc_app.themes import THEME_NAMES
+from noc_app.config.tree_checks import report_tree_problems
+from noc_app.config.yaml_limits import YamlLimitError, compose_limited
+from noc_app.config.yaml_nodes import (
+    MapReader,
+    Walk,
+    describe,
+    is_null,
+)
+from noc_app.themes import THEME_NAMES  # type: ignore[import-not-found]  # themes/ via package-dir: mypy can't see it
 
 __all__ = [
     "ConfigError", "DurationError", "Problem", "load_builtin", "load_config", "load_config_text", "parse_duration",
@@ -37,20 +51,28 @@ _TOP_KEYS = (
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
 
-def load_config(path: str | os.PathLike) -> AppConfig:
-    """Read and validate a config file; raises ConfigError naming every problem."""
+def load_config(path: str | os.PathLike[str]) -> AppConfig:
+    """Read and validate a config file; raises ConfigError naming every problem.
+
+    Only a regular file of at most MAX_FILE_BYTES is read: a FIFO, a device such
+    as /dev/zero or a directory is refused before it is opened (never a hang).
+    """
     label = os.fspath(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([Problem(label, 0, 0, "", "config file not found")]) from None
-    except IsADirectoryError:
-        raise ConfigError([Problem(label, 0, 0, "", "is a directory; expected a YAML config file")]) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(label, 0, 0, "", f"config file is not UTF-8 text: {exc.reason}")]) from None
-    except OSError as exc:
-        raise ConfigError([Problem(label, 0, 0, "", f"cannot read config file: {exc.strerror or exc}")]) from None
+        text = read_limited_text(path)
+    except FileReadError as exc:
+        raise ConfigError([Problem(label, 0, 0, "", _file_message(exc))]) from None
     return load_config_text(text, filename=label, base_dir=Path(path).resolve().parent)
+
+
+def _file_message(exc: FileReadError) -> str:
+    if exc.code == "missing":
+        return "config file not found"
+    if exc.code == "directory":
+        return "is a directory; expected a YAML config file"
+    if exc.code == "special":
+        return exc.message.replace("expected a file", "expected a YAML config file")
+    return f"config file {exc.message}"
 
 
 def load_builtin(name: str = "demo") -> AppConfig:
@@ -64,12 +86,20 @@ def load_builtin(name: str = "demo") -> AppConfig:
     return load_config_text(text, filename=label, base_dir=Path(str(resources.files("noc_app.configs"))))
 
 
-def load_config_text(text: str, *, filename: str, base_dir: str | os.PathLike | None = None) -> AppConfig:
+def load_config_text(text: str, *, filename: str, base_dir: str | os.PathLike[str] | None = None) -> AppConfig:
     """Validate config text; relative paths resolve against base_dir (default: the file's folder)."""
     base = Path(base_dir) if base_dir is not None else Path(filename).parent
     walk = Walk(filename, base)
+    if len(text) > MAX_FILE_BYTES:
+        raise ConfigError([Problem(filename, 1, 1, "", (
+            f"config text is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; expected a config of at most "
+            f"{MAX_FILE_BYTES} characters"
+        ))])
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_limited(text)
+    except YamlLimitError as exc:
+        line, column = (exc.mark.line + 1, exc.mark.column + 1) if exc.mark is not None else (1, 1)
+        raise ConfigError([Problem(filename, line, column, "", exc.message)]) from None
     except yaml.MarkedYAMLError as exc:
         raise ConfigError([_syntax_problem(filename, exc)]) from None
     except yaml.YAMLError as exc:  # reader errors (bad characters) carry no mark
@@ -96,7 +126,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         walk.error(top.nodes["version"], "version", f"unsupported config version {version}; expected 1")
     mode = top.choice("mode", [m.value for m in Mode], "wall")
     theme = top.choice("theme", THEME_NAMES, "dark")
-    stale = top.number("stale_after_intervals", 3.0, minimum=1.0)
+    stale = top.number("stale_after_intervals", 3.0, minimum=1.0, maximum=MAX_STALE_INTERVALS)
     sources = read_sources(walk, top)
     dashboards = read_dashboards(walk, top)
     playlists = read_playlists(walk, top)

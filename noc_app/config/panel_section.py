@@ -6,7 +6,20 @@ from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from noc_app.config.schema import PANEL_KINDS, GridPos, PanelConfig, QueryConfig, Threshold
+from noc_app.config.limits import (
+    MAX_DECIMALS,
+    MAX_GRID_CELLS,
+    MAX_PANEL_CELLS,
+    MAX_PERIOD_S,
+    MAX_ROW_LIMIT,
+)
+from noc_app.config.schema import (
+    PANEL_KINDS,
+    GridPos,
+    PanelConfig,
+    QueryConfig,
+    Threshold,
+)
 from noc_app.config.thresholds import parse_threshold_list, thresholds_from_numbers
 from noc_app.config.yaml_nodes import (
     FLOAT_TAG,
@@ -69,9 +82,9 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         walk.error(panel.nodes["max"], panel.sub("max"), f"max must be greater than min ({low:g}), got {high:g}")
     thresholds = read_thresholds(walk, panel.nodes["thresholds"], panel.sub("thresholds")) \
         if panel.has("thresholds") else ()
-    window = panel.duration("window", 3600.0, minimum=0.0, exclusive=True)
-    limit = panel.integer("limit", 200, minimum=1)
-    decimals = panel.integer("decimals", None, minimum=0)
+    window = panel.duration("window", 3600.0, minimum=0.0, exclusive=True, maximum=MAX_PERIOD_S)
+    limit = panel.integer("limit", 200, minimum=1, maximum=MAX_ROW_LIMIT)
+    decimals = panel.integer("decimals", None, minimum=0, maximum=MAX_DECIMALS)
     request = _read_grid(walk, panel)
     unit = panel.text("unit", "")
     if panel_id is None or kind is None or title is None:
@@ -189,36 +202,46 @@ def _read_grid(walk: Walk, panel: MapReader) -> GridRequest:
     given = {key for key, _ in mapping_pairs(node) if key.value in ("x", "y")}
     if len(given) == 1:
         grid.missing("y" if grid.has("x") else "x")
-    x, y = grid.integer("x", None, minimum=0), grid.integer("y", None, minimum=0)
-    w = grid.integer("w", DEFAULT_SIZE[0], minimum=1) or DEFAULT_SIZE[0]
-    h = grid.integer("h", DEFAULT_SIZE[1], minimum=1) or DEFAULT_SIZE[1]
+    x = grid.integer("x", None, minimum=0, maximum=MAX_GRID_CELLS)
+    y = grid.integer("y", None, minimum=0, maximum=MAX_GRID_CELLS)
+    w = grid.integer("w", DEFAULT_SIZE[0], minimum=1, maximum=MAX_PANEL_CELLS) or DEFAULT_SIZE[0]
+    h = grid.integer("h", DEFAULT_SIZE[1], minimum=1, maximum=MAX_PANEL_CELLS) or DEFAULT_SIZE[1]
     if x is None or y is None:
         return GridRequest(x=None, y=None, w=w, h=h, node=node, path=panel.sub("grid"))
     return GridRequest(x=x, y=y, w=w, h=h, node=node, path=panel.sub("grid"))
 
 
 def place_panels(requests: list[GridRequest], columns: int) -> list[GridPos]:
-    """Fixed positions as given; the rest go to the first free slot, top-left first."""
+    """Fixed positions as given; the rest go to the first free slot, top-left first.
+
+    Cells only ever fill up, so the first free slot for a given size never moves
+    back: each search resumes where the last one of that size stopped, which
+    keeps placing n panels linear in n instead of rescanning from the top.
+    """
     occupied: set[tuple[int, int]] = set()
     for req in requests:
         if req.x is not None and req.y is not None:
             occupied.update((req.x + dx, req.y + dy) for dx in range(req.w) for dy in range(req.h))
+    resume: dict[tuple[int, int], tuple[int, int]] = {}
     placed: list[GridPos] = []
     for req in requests:
         if req.x is not None and req.y is not None:
             placed.append(GridPos(x=req.x, y=req.y, w=req.w, h=req.h))
             continue
         w = min(req.w, columns)
-        x, y = _first_free(occupied, w, req.h, columns)
+        x, y = _first_free(occupied, w, req.h, columns, resume.get((w, req.h), (0, 0)))
+        resume[(w, req.h)] = (x, y)
         occupied.update((x + dx, y + dy) for dx in range(w) for dy in range(req.h))
         placed.append(GridPos(x=x, y=y, w=w, h=req.h))
     return placed
 
 
-def _first_free(occupied: set[tuple[int, int]], w: int, h: int, columns: int) -> tuple[int, int]:
-    y = 0
+def _first_free(occupied: set[tuple[int, int]], w: int, h: int, columns: int,
+                start: tuple[int, int]) -> tuple[int, int]:
+    """The first (x, y) at or after start, in reading order, where a w x h panel fits."""
+    x0, y = start
     while True:
-        for x in range(columns - w + 1):
+        for x in range(x0, columns - w + 1):
             if all((x + dx, y + dy) not in occupied for dx in range(w) for dy in range(h)):
                 return x, y
-        y += 1
+        x0, y = 0, y + 1

@@ -7,6 +7,7 @@ from types import MappingProxyType
 from yaml.nodes import Node, ScalarNode, SequenceNode
 
 from noc_app.config.durations import DurationError, parse_duration
+from noc_app.config.limits import MAX_PERIOD_S, MAX_SCREEN_INDEX, ONE_DAY_S
 from noc_app.config.panel_section import read_severity
 from noc_app.config.schema import (
     ActionsConfig,
@@ -16,7 +17,15 @@ from noc_app.config.schema import (
     SeverityLevel,
 )
 from noc_app.config.source_section import check_http_url
-from noc_app.config.yaml_nodes import NULL_TAG, STR_TAG, MapReader, Walk, describe, mapping_pairs, sub_path
+from noc_app.config.yaml_nodes import (
+    NULL_TAG,
+    STR_TAG,
+    MapReader,
+    Walk,
+    describe,
+    mapping_pairs,
+    sub_path,
+)
 
 _POLICY_KEYS = ("id", "name", "severity", "response_time", "resolution_target", "escalation", "channels")
 _RUNBOOK_KEYS = (
@@ -40,7 +49,7 @@ def read_playlists(walk: Walk, top: MapReader) -> tuple[PlaylistConfig, ...]:
             if name is not None:
                 walk.refer("dashboard", name, dash_node, dash_path)
                 dashboards.append(name)
-        interval = item.duration("interval", 60.0, minimum=0.0, exclusive=True)
+        interval = item.duration("interval", 60.0, minimum=0.0, exclusive=True, maximum=ONE_DAY_S)  # a timer
         if playlist_id is not None:
             playlists.append(PlaylistConfig(id=playlist_id, dashboards=tuple(dashboards),
                                             interval_s=interval if interval is not None else 60.0))
@@ -56,14 +65,15 @@ def read_screens(walk: Walk, top: MapReader) -> tuple[ScreenConfig, ...]:
             continue
         item = MapReader(walk, mapping, path, ("id", "screen", "dashboard", "playlist"))
         screen_id = _declared_id(walk, item, "screen")
-        number = item.integer("screen", 0, minimum=0)
+        # a screen beyond the monitors present is not an error (its content moves to one that is)
+        number = item.integer("screen", 0, minimum=0, maximum=MAX_SCREEN_INDEX)
         if not item.exclusive("dashboard", "playlist") and not (item.has("dashboard") or item.has("playlist")):
             item.missing("dashboard", "playlist")
-        shown = {}
+        shown: dict[str, str | None] = {}
         for key in ("dashboard", "playlist"):
-            shown[key] = item.text(key)
-            if shown[key] is not None:
-                walk.refer(key, shown[key], item.nodes[key], item.sub(key))
+            name = shown[key] = item.text(key)
+            if name is not None:
+                walk.refer(key, name, item.nodes[key], item.sub(key))
         if screen_id is not None:
             screens.append(ScreenConfig(id=screen_id, screen=number or 0, **shown))
     return tuple(screens)
@@ -81,7 +91,7 @@ def read_severity_policy(walk: Walk, top: MapReader) -> tuple[SeverityLevel, ...
         severity_node = item.require("severity")
         severity = read_severity(walk, severity_node, item.sub("severity")) if severity_node else None
         response = _response_time(walk, item)
-        resolution = item.duration("resolution_target", None, minimum=0.0)
+        resolution = item.duration("resolution_target", None, minimum=0.0, maximum=MAX_PERIOD_S)
         name = item.text("name")
         escalation, channels = item.texts("escalation"), item.texts("channels")
         if level_id is not None and severity is not None:
@@ -98,7 +108,7 @@ def read_actions(walk: Walk, top: MapReader) -> ActionsConfig:
     if node is None:
         return ActionsConfig()
     actions = MapReader(walk, node, top.sub("actions"), ("ack_duration", "runbooks"))
-    ack = actions.duration("ack_duration", 7200.0, minimum=0.0, exclusive=True)
+    ack = actions.duration("ack_duration", 7200.0, minimum=0.0, exclusive=True, maximum=MAX_PERIOD_S)
     runbooks = (_read_runbook(walk, item_node, item_path) for item_node, item_path in actions.items("runbooks"))
     return ActionsConfig(ack_duration_s=ack if ack is not None else 7200.0,
                          runbooks=tuple(r for r in runbooks if r is not None))
@@ -125,7 +135,7 @@ def _read_runbook(walk: Walk, node: Node, path: str) -> RunbookConfig | None:
         else:
             walk.error(method_node, item.sub("method"),
                        f"expected one of {', '.join(_METHODS)}, got {describe(method_node)}")
-    cooldown = item.duration("cooldown", 300.0, minimum=0.0)
+    cooldown = item.duration("cooldown", 300.0, minimum=0.0, maximum=MAX_PERIOD_S)
     title, params = item.text("title"), _read_params(walk, item)
     confirm, verify_query = item.boolean("confirm", True), item.text("verify_query")
     if runbook_id is None:
@@ -178,7 +188,7 @@ def _response_time(walk: Walk, item: MapReader) -> float | None:
             f"expected a duration like 15s, 5m, 1h, or 'immediate' or 'next-business-day', got {describe(node)}"
         ))
         return None
-    return walk.at_least(node, item.sub("response_time"), seconds, 0.0, seconds=True)
+    return walk.within(node, item.sub("response_time"), seconds, 0.0, MAX_PERIOD_S, seconds=True)
 
 
 def _declared_id(walk: Walk, item: MapReader, label: str) -> str | None:

@@ -67,20 +67,21 @@ def _lookup(ref: SecretRef, prefix: str) -> str:
         return value
     if ref.keyring_service:
         try:
-            import keyring  # optional dependency: pip install 'noc-app[keyring]'
+            # optional dependency (pip install 'noc-app[keyring]'): absent, mypy has nothing to read
+            import keyring  # type: ignore[import-not-found,unused-ignore]
         except ImportError as exc:
             raise SecretUnavailable(
                 f"{prefix}keyring entry {ref.keyring_service}/{ref.keyring_user} requested but "
                 "the 'keyring' package is not installed (pip install 'noc-app[keyring]')"
             ) from exc
         try:
-            value = keyring.get_password(ref.keyring_service, ref.keyring_user or "")
+            stored: str | None = keyring.get_password(ref.keyring_service, ref.keyring_user or "")
         except Exception as exc:  # any backend failure: no keyring daemon, locked store
             raise SecretUnavailable(f"{prefix}keyring lookup failed: {exc}") from exc
-        if not value:
+        if not stored:
             raise SecretUnavailable(
                 f"{prefix}no keyring entry for service {ref.keyring_service!r}, "
                 f"user {ref.keyring_user!r}"
             )
-        return value
+        return stored
     raise SecretUnavailable(f"{prefix}secret reference names neither env nor keyring")

@@ -8,15 +8,28 @@ through an environment variable or the OS keyring instead.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from noc_app.config.schema import AuthConfig, SecretRef
-from noc_app.config.yaml_nodes import MapReader, Walk, item_path, mapping_pairs, sub_path
+from noc_app.config.yaml_nodes import (
+    MapReader,
+    Walk,
+    item_path,
+    mapping_pairs,
+    sub_path,
+)
 
 SECRET_KEYS = frozenset({"token", "bearer_token", "password", "api_key", "apikey", "secret", "client_secret"})
+# Any key or header whose name holds one of these words is taken for a secret
+# (access_token, X-Vault-Token, Proxy-Authorization, Set-Cookie, X-Api-Key ...),
+# unless it names where the secret is kept (bearer_token_env, password_keyring).
+_SECRET_WORDS = ("token", "secret", "password", "passwd", "api_key", "apikey", "authorization", "cookie",
+                 "credential", "private_key")
+_REFERENCE_SUFFIXES = ("_env", "_keyring")
 SECRET_HEADERS = frozenset(
     name.lower() for name in ("Authorization", "Cookie", "X-Api-Key", "Api-Key", "X-Auth-Token", "PRIVATE-TOKEN")
 )
@@ -24,6 +37,21 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _REFUSED = "a secret must not be written in the config file"
 _AUTH_KEYS = ("bearer_token_env", "bearer_token_keyring", "basic", "headers", "header_env")
 _BASIC_KEYS = ("username", "password_env", "password_keyring")
+
+
+def is_secret_name(name: str) -> bool:
+    """True for a key or header name that holds a secret value (not a reference to one)."""
+    normal = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    if normal.endswith(_REFERENCE_SUFFIXES):
+        return False
+    return any(word in normal for word in _SECRET_WORDS)
+
+
+def secret_names_in(node: MappingNode | None) -> frozenset[str]:
+    """Lower-cased secret-looking keys of one mapping (reported elsewhere, so tolerated by MapReader)."""
+    if node is None:
+        return frozenset()
+    return frozenset(str(key.value).lower() for key, _ in mapping_pairs(node) if is_secret_name(str(key.value)))
 
 
 def env_hint(source_id: str, what: str) -> str:
@@ -48,23 +76,42 @@ def secret_key_message(key: str, source_id: str) -> str:
     return f"{_REFUSED}; put it in an environment variable and write {instead}"
 
 
-def refuse_secret_keys(walk: Walk, node: Node | None, path: str, source_id: str) -> None:
-    """Report every key named like a secret (password, token, ...) anywhere under node."""
-    if isinstance(node, MappingNode):
-        for key_node, value_node in mapping_pairs(node):
-            key = str(key_node.value)
-            if key.lower() in SECRET_KEYS:
-                walk.error(key_node, sub_path(path, key), secret_key_message(key, source_id))
-            else:
-                refuse_secret_keys(walk, value_node, sub_path(path, key), source_id)
-    elif isinstance(node, SequenceNode):
-        for index, value_node in enumerate(node.value):
-            refuse_secret_keys(walk, value_node, item_path(path, index), source_id)
+def refuse_secret_keys(walk: Walk, node: Node | None, path: str, source_id: str,
+                       *, skip: Collection[str] = ()) -> None:
+    """Report every key named like a secret (password, token, ...) anywhere under node.
+
+    Each node is visited once: an alias shares its node, and following aliases
+    again at every use is exponential in a crafted file.  `skip` names top-level
+    keys whose subtrees are checked elsewhere (auth headers).
+    """
+    seen: set[int] = set()
+    stack: list[tuple[Node, str, Collection[str]]] = [(node, path, skip)] if node is not None else []
+    while stack:  # a loop, not recursion: depth is bounded by the loader, but this costs nothing
+        current, where, skipped = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        children: list[tuple[Node, str, Collection[str]]] = []
+        if isinstance(current, MappingNode):
+            for key_node, value_node in mapping_pairs(current):
+                key = str(key_node.value)
+                if key in skipped:
+                    continue
+                if is_secret_name(key):
+                    walk.error(key_node, sub_path(where, key), secret_key_message(key, source_id))
+                else:
+                    children.append((value_node, sub_path(where, key), ()))
+        elif isinstance(current, SequenceNode):
+            children = [(value_node, item_path(where, index), ()) for index, value_node in enumerate(current.value)]
+        stack.extend(reversed(children))  # popped in document order: a shared node is named by its first use
 
 
 def refuse_url_credentials(walk: Walk, node: Node, path: str, url: str, source_id: str) -> bool:
     """Report a URL carrying user:password@; True if it did."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False  # not a URL at all: the caller says so
     if parts.password is None:
         return False
     user = parts.username or "..."
@@ -80,8 +127,8 @@ def read_auth(walk: Walk, node: Node, path: str, source_id: str) -> AuthConfig:
     mapping = walk.mapping(node, path)
     if mapping is None:
         return AuthConfig()
-    refuse_secret_keys(walk, mapping, path, source_id)
-    auth = MapReader(walk, mapping, path, _AUTH_KEYS, tolerated=SECRET_KEYS)
+    refuse_secret_keys(walk, mapping, path, source_id, skip=("headers", "header_env"))
+    auth = MapReader(walk, mapping, path, _AUTH_KEYS, tolerated=secret_names_in(mapping))
     auth.exclusive("bearer_token_env", "bearer_token_keyring")
     bearer = _env_ref(auth, "bearer_token_env") or _keyring_ref(auth, "bearer_token_keyring")
     if bearer is not None and auth.has("basic"):
@@ -109,12 +156,12 @@ def _read_basic(walk: Walk, auth: MapReader) -> tuple[str | None, SecretRef | No
     node = auth.sub_mapping("basic")
     if node is None:
         return None, None
-    basic = MapReader(walk, node, auth.sub("basic"), _BASIC_KEYS, tolerated=SECRET_KEYS)
+    inline = secret_names_in(node)
+    basic = MapReader(walk, node, auth.sub("basic"), _BASIC_KEYS, tolerated=inline)
     user = basic.text("username", required=True)
-    inline_password = any(str(key.value).lower() in SECRET_KEYS for key, _ in mapping_pairs(node))
-    if not basic.exclusive("password_env", "password_keyring"):
-        if not (basic.has("password_env") or basic.has("password_keyring") or inline_password):
-            basic.missing("password_env", "password_keyring")
+    given = basic.has("password_env") or basic.has("password_keyring") or bool(inline)
+    if not basic.exclusive("password_env", "password_keyring") and not given:
+        basic.missing("password_env", "password_keyring")
     return user, _env_ref(basic, "password_env") or _keyring_ref(basic, "password_keyring")
 
 
@@ -124,7 +171,7 @@ def _read_headers(walk: Walk, auth: MapReader, source_id: str) -> dict[str, str]
     for key_node, value_node in mapping_pairs(node) if node is not None else ():
         name = str(key_node.value)
         path = sub_path(auth.sub("headers"), name)
-        if name.lower() in SECRET_HEADERS:
+        if name.lower() in SECRET_HEADERS or is_secret_name(name):
             walk.error(key_node, path, (
                 f"{_REFUSED}; put it in an environment variable and write "
                 f"'header_env: {{{name}: {env_hint(source_id, name)}}}'"
@@ -154,7 +201,7 @@ def _keyring_ref(reader: MapReader, key: str) -> SecretRef | None:
     node = reader.sub_mapping(key)
     if node is None:
         return None
-    entry = MapReader(reader.walk, node, reader.sub(key), ("service", "username"), tolerated=SECRET_KEYS)
+    entry = MapReader(reader.walk, node, reader.sub(key), ("service", "username"), tolerated=secret_names_in(node))
     service = entry.text("service", required=True)
     username = entry.text("username", required=True)
     if service is None or username is None:

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -26,6 +27,7 @@ NULL_TAG = "tag:yaml.org,2002:null"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 _SCALARS = yaml.constructor.SafeConstructor()
+SCALAR_CONSTRUCTORS = _SCALARS.yaml_constructors  # the tags safe YAML knows
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -74,6 +76,9 @@ def construct_plain(walk: Walk, node: Node, path: str) -> object:
     """Plain Python data for a free-form subtree (kind-specific options); None if it has none."""
     try:
         return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except (ValueError, OverflowError) as exc:  # e.g. a date like 2024-13-45: not a YAMLError
+        walk.error(node, path, f"cannot read: {exc}")
+        return None
     except yaml.YAMLError as exc:
         if not any(problem.path.startswith(path) for problem in walk.problems):  # tags: reported already
             mark = getattr(exc, "problem_mark", None)
@@ -99,6 +104,21 @@ def mapping_pairs(node: MappingNode) -> Iterator[tuple[ScalarNode, Node]]:
     yield from own
 
 
+_MAX_SUGGESTION_POOL = 500  # difflib compares with every name: beyond this, errors would cost O(n^2)
+_MAX_LISTED = 10
+
+
+def _reference_hint(namespace: str, ident: str, known: Collection[str]) -> str:
+    close = suggestion(ident, known) if len(known) <= _MAX_SUGGESTION_POOL else None
+    if close:
+        return f"did you mean '{close}'?"
+    if not known:
+        return f"no {namespace}s are configured"
+    names = list(known)
+    more = f" and {len(names) - _MAX_LISTED} more" if len(names) > _MAX_LISTED else ""
+    return f"configured {namespace}s: {', '.join(names[:_MAX_LISTED])}{more}"
+
+
 class Walk:
     """Problems found while walking one config file, plus its ids and references."""
 
@@ -121,7 +141,11 @@ class Walk:
         return f"{self.filename}:{node.start_mark.line + 1}"
 
     def resolve_path(self, text: str) -> Path:
-        path = Path(text).expanduser()
+        path = Path(text)
+        try:
+            path = path.expanduser()
+        except RuntimeError:  # ~user that does not exist: keep the text as written
+            pass
         return path if path.is_absolute() else self.base_dir / path
 
     def declare(self, namespace: str, label: str, ident: str, node: Node, path: str) -> None:
@@ -138,30 +162,29 @@ class Walk:
         self._references.append((namespace, ident, node, path))
 
     def check_references(self) -> None:
+        hints: dict[tuple[str, str], str] = {}  # one hint per unknown name, however often it is used
         for namespace, ident, node, path in self._references:
             known = self._declared.get(namespace, {})
             if ident in known:
                 continue
-            close = suggestion(ident, known)
-            if close:
-                hint = f"did you mean '{close}'?"
-            elif known:
-                hint = f"configured {namespace}s: {', '.join(known)}"
-            else:
-                hint = f"no {namespace}s are configured"
-            self.error(node, path, f"unknown {namespace} '{ident}'; {hint}")
+            if (namespace, ident) not in hints:
+                hints[namespace, ident] = _reference_hint(namespace, ident, known)
+            self.error(node, path, f"unknown {namespace} '{ident}'; {hints[namespace, ident]}")
 
     # -- typed readers: return the value, or None after recording a problem --
 
     def text(self, node: Node, path: str) -> str | None:
         if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
-            return node.value
+            return str(node.value)
         self.error(node, path, f"expected a string, got {describe(node)}")
         return None
 
     def number(self, node: Node, path: str) -> float | None:
         if isinstance(node, ScalarNode) and node.tag in (INT_TAG, FLOAT_TAG):
-            value = float(scalar_value(node))
+            try:
+                value = float(cast(float, scalar_value(node)))
+            except (OverflowError, ValueError):  # an int too long for int() or too big for a float
+                value = math.inf
             if math.isfinite(value):
                 return value
             self.error(node, path, f"expected a finite number, got {describe(node)}")
@@ -171,7 +194,12 @@ class Walk:
 
     def integer(self, node: Node, path: str) -> int | None:
         if isinstance(node, ScalarNode) and node.tag == INT_TAG:
-            return int(scalar_value(node))
+            try:
+                return int(cast(int, scalar_value(node)))
+            except ValueError:  # more digits than Python's int() accepts
+                digits = sum(char.isdigit() for char in str(node.value))
+                self.error(node, path, f"expected a whole number, got one with {digits} digits")
+                return None
         self.error(node, path, f"expected a whole number, got {describe(node)}")
         return None
 
@@ -183,7 +211,7 @@ class Walk:
 
     def choice(self, node: Node, path: str, choices: Collection[str]) -> str | None:
         if isinstance(node, ScalarNode) and node.tag != NULL_TAG and node.value in choices:
-            return node.value
+            return str(node.value)
         self.error(node, path, f"expected one of {', '.join(choices)}, got {describe(node)}")
         return None
 
@@ -191,7 +219,7 @@ class Walk:
         if isinstance(node, ScalarNode) and node.tag in (INT_TAG, FLOAT_TAG, STR_TAG):
             try:
                 return parse_duration(scalar_value(node) if node.tag != STR_TAG else node.value)
-            except DurationError:
+            except (DurationError, ValueError):  # ValueError: an int too long for int()
                 pass
         self.error(node, path, f"expected a duration like 15s, 5m, 1h, got {describe(node)}")
         return None
@@ -222,6 +250,25 @@ class Walk:
         relation = "greater than" if exclusive else "at least"
         self.error(node, path, f"must be {relation} {bound}, got {describe(node).strip(chr(39))}")
         return None
+
+
+    def at_most(self, node: Node, path: str, value: float | None, maximum: float,
+                *, seconds: bool = False) -> float | None:
+        """Pass value through if it is not above maximum, else record a problem."""
+        if value is None or value <= maximum:
+            return value
+        bound = format_duration(maximum) if seconds else f"{maximum:g}"
+        self.error(node, path, f"must be at most {bound}, got {describe(node).strip(chr(39))}")
+        return None
+
+    def within(self, node: Node, path: str, value: float | None, minimum: float | None, maximum: float | None,
+               *, exclusive: bool = False, seconds: bool = False) -> float | None:
+        """value checked against an optional lower and an optional upper bound (one problem at most)."""
+        if minimum is not None:
+            value = self.at_least(node, path, value, minimum, exclusive=exclusive, seconds=seconds)
+        if maximum is not None:
+            value = self.at_most(node, path, value, maximum, seconds=seconds)
+        return value
 
 
 class MapReader:
@@ -280,21 +327,20 @@ class MapReader:
         return default if node is None else self.walk.text(node, self.sub(key))
 
     def number(self, key: str, default: float | None = None, *, minimum: float | None = None,
-               exclusive: bool = False) -> float | None:
+               exclusive: bool = False, maximum: float | None = None) -> float | None:
         node = self.get(key)
         if node is None:
             return default
         value = self.walk.number(node, self.sub(key))
-        if minimum is None:
-            return value
-        return self.walk.at_least(node, self.sub(key), value, minimum, exclusive=exclusive)
+        return self.walk.within(node, self.sub(key), value, minimum, maximum, exclusive=exclusive)
 
-    def integer(self, key: str, default: int | None = None, *, minimum: int | None = None) -> int | None:
+    def integer(self, key: str, default: int | None = None, *, minimum: int | None = None,
+                maximum: int | None = None) -> int | None:
         node = self.get(key)
         if node is None:
             return default
         value = self.walk.integer(node, self.sub(key))
-        if minimum is not None and self.walk.at_least(node, self.sub(key), value, minimum) is None:
+        if self.walk.within(node, self.sub(key), value, minimum, maximum) is None:
             return None
         return value
 
@@ -309,14 +355,12 @@ class MapReader:
         return default if node is None else self.walk.choice(node, self.sub(key), choices)
 
     def duration(self, key: str, default: float | None, *, minimum: float | None = None,
-                 exclusive: bool = False) -> float | None:
+                 exclusive: bool = False, maximum: float | None = None) -> float | None:
         node = self.get(key)
         if node is None:
             return default
         value = self.walk.duration(node, self.sub(key))
-        if minimum is None:
-            return value
-        return self.walk.at_least(node, self.sub(key), value, minimum, exclusive=exclusive, seconds=True)
+        return self.walk.within(node, self.sub(key), value, minimum, maximum, exclusive=exclusive, seconds=True)
 
     def items(self, key: str, *, required: bool = False, noun: str = "item") -> list[tuple[Node, str]]:
         """List items with their paths; with required, the list must have at least one."""
@@ -350,30 +394,3 @@ class MapReader:
             if value is not None:
                 result[str(key_node.value)] = value
         return result
-
-
-def report_tree_problems(walk: Walk, node: Node | None, path: str = "",
-                         seen: set[int] | None = None) -> None:
-    """Report keys given twice in one mapping and tags safe YAML does not know, anywhere."""
-    seen = set() if seen is None else seen
-    if node is None or id(node) in seen:
-        return
-    seen.add(id(node))
-    if node.tag not in _SCALARS.yaml_constructors and node.tag != MERGE_TAG:
-        walk.error(node, path, f"unsupported YAML tag '{node.tag.replace('tag:yaml.org,2002:', '!!')}'")
-        walk.unsupported.add(id(node))
-    if isinstance(node, MappingNode):
-        first: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == MERGE_TAG:
-                continue
-            key = str(key_node.value) if isinstance(key_node, ScalarNode) else describe(key_node)
-            if key in first:
-                line = first[key].start_mark.line + 1
-                walk.error(key_node, sub_path(path, key), f"duplicate key '{key}' (first at line {line})")
-            else:
-                first[key] = key_node
-            report_tree_problems(walk, value_node, sub_path(path, key), seen)
-    elif isinstance(node, SequenceNode):
-        for index, value_node in enumerate(node.value):
-            report_tree_problems(walk, value_node, item_path(path, index), seen)

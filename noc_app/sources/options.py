@@ -1,18 +1,32 @@
 """Kind-specific `options:` of a source, read and checked once at construction (pure).
 
-Errors name the key path (and where the source was declared) like the config
-loader's, so a bad option reads the same whichever adapter finds it.
+The checks and bounds live in noc_app.config.source_options, where check-config
+uses them too; errors here name the key path (and where the source was declared)
+like the config loader's, so a bad option reads the same whichever finds it.
 """
 
 from __future__ import annotations
 
-from noc_app.config.durations import DurationError, parse_duration
+from noc_app.config.limits import ONE_DAY_S
 from noc_app.config.schema import SourceConfig
+from noc_app.config.source_options import (
+    OptionError,
+    check_count,
+    check_duration,
+    check_flag,
+    check_text,
+    option_spec,
+)
 
 
 def _where(config: SourceConfig, name: str) -> str:
     origin = f" ({config.origin})" if config.origin else ""
     return f"sources[{config.id}].options.{name}{origin}"
+
+
+def _maximum(config: SourceConfig, name: str, default: float | None) -> float | None:
+    spec = option_spec(config.kind, name)
+    return spec.maximum if spec is not None else default
 
 
 def duration_option(config: SourceConfig, name: str, default_s: float) -> float:
@@ -21,12 +35,9 @@ def duration_option(config: SourceConfig, name: str, default_s: float) -> float:
     if value is None:
         return default_s
     try:
-        seconds = parse_duration(value)
-    except DurationError as exc:
+        return check_duration(value, maximum=_maximum(config, name, ONE_DAY_S))
+    except OptionError as exc:
         raise ValueError(f"{_where(config, name)}: {exc}") from exc
-    if seconds <= 0:
-        raise ValueError(f"{_where(config, name)}: must be more than zero, got {value!r}")
-    return seconds
 
 
 def text_option(config: SourceConfig, name: str, default: str) -> str:
@@ -34,9 +45,10 @@ def text_option(config: SourceConfig, name: str, default: str) -> str:
     value = config.options.get(name)
     if value is None:
         return default
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{_where(config, name)}: expected non-empty text, got {value!r}")
-    return value.strip()
+    try:
+        return check_text(value)
+    except OptionError as exc:
+        raise ValueError(f"{_where(config, name)}: {exc}") from exc
 
 
 def flag_option(config: SourceConfig, name: str, default: bool) -> bool:
@@ -44,17 +56,19 @@ def flag_option(config: SourceConfig, name: str, default: bool) -> bool:
     value = config.options.get(name)
     if value is None:
         return default
-    if not isinstance(value, bool):
-        raise ValueError(f"{_where(config, name)}: expected true or false, got {value!r}")
-    return value
+    try:
+        return check_flag(value)
+    except OptionError as exc:
+        raise ValueError(f"{_where(config, name)}: {exc}") from exc
 
 
 def count_option(config: SourceConfig, name: str, default: int) -> int:
     """A whole-number option of at least 1."""
     value = config.options.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{_where(config, name)}: expected a whole number >= 1, got {value!r}")
-    return value
+    try:
+        return check_count(value, maximum=_maximum(config, name, None))
+    except OptionError as exc:
+        raise ValueError(f"{_where(config, name)}: {exc}") from exc
 
 
 def required_url(config: SourceConfig) -> str:
