@@ -216,7 +216,8 @@ def build_runtime(config: AppConfig) -> Runtime:
 def wall_banner(config: AppConfig, screens: int) -> str:
     """'noc-app: wall open (demo config, 1 screen) — Ctrl+Alt+Q quits, F5 refreshes'."""
     where = "demo config" if config.path == BUILTIN_DEMO else config.path
-    return f"noc-app: wall open ({where}, {screens} screen{'s' if screens != 1 else ''}) — Ctrl+Alt+Q quits, F5 refreshes"
+    plural = "s" if screens != 1 else ""
+    return f"noc-app: wall open ({where}, {screens} screen{plural}) — Ctrl+Alt+Q quits, F5 refreshes"
 
 
 def run_wall(config: AppConfig, options: LaunchOptions) -> int:

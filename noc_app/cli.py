@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from noc_app import __version__
-from noc_app.cli_types import positive_seconds, screen_index, size
+from noc_app.cli_types import positive_seconds, screen_index, seconds, size
 from noc_app.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         _add_wall_options(p)
         p.add_argument("--size", type=size, default=(3840, 2160), help="WIDTHxHEIGHT (default 3840x2160)")
         p.add_argument(
-            "--after", type=positive_seconds, default=5.0, metavar="SECONDS", help="poll this long first (default 5)"
+            "--after", type=seconds, default=5.0, metavar="SECONDS", help="poll this long first (default 5)"
         )
         p.add_argument("--out", default="wall.png", metavar="FILE", help="PNG to write (default wall.png)")
         return p
@@ -70,7 +70,7 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
             description="Poll for a while without a screen and print the wall's state as JSON.",
         )
         p.add_argument("--config", "-c", metavar="FILE")
-        p.add_argument("--after", type=positive_seconds, default=5.0, metavar="SECONDS")
+        p.add_argument("--after", type=seconds, default=5.0, metavar="SECONDS")
         p.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
         return p
     from noc_app.bench.cli import build_bench_parser

@@ -24,13 +24,14 @@ def is_harmless(message: str) -> bool:
 def _level(msg_type: object) -> int:
     from PySide6.QtCore import QtMsgType
 
-    return {
+    levels: dict[object, int] = {
         QtMsgType.QtDebugMsg: logging.DEBUG,
         QtMsgType.QtInfoMsg: logging.INFO,
         QtMsgType.QtWarningMsg: logging.WARNING,
         QtMsgType.QtCriticalMsg: logging.ERROR,
         QtMsgType.QtFatalMsg: logging.CRITICAL,
-    }.get(msg_type, logging.WARNING)
+    }
+    return levels.get(msg_type, logging.WARNING)
 
 
 def handle_qt_message(msg_type: object, _context: object, message: str) -> None:

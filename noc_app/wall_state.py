@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from noc_app import __version__
@@ -23,7 +23,7 @@ SCHEMA_VERSION = 1
 def _iso(ts: float | None) -> str | None:
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="seconds")
 
 
 def _num(value: float | None) -> float | str | None:
@@ -55,14 +55,17 @@ def _panel_entry(panel: PanelConfig, data: PanelData) -> dict[str, Any]:
             continue
         for series in result.series:
             value = series.last_value
+            last_time = _iso(series.last_time) if math.isfinite(series.last_time) else None
             entry["series"].append(
-                {"name": series.name, "labels": dict(series.labels), "last_value": _num(value), "last_time": _iso(series.last_time) if math.isfinite(series.last_time) else None, "points": int(series.x.size)}
+                {"name": series.name, "labels": dict(series.labels), "last_value": _num(value),
+                 "last_time": last_time, "points": int(series.x.size)}
             )
             severity = threshold_severity(value, panel.thresholds)
             if severity is not None:
                 crossed = [t for t in panel.thresholds if t.severity is severity]
                 entry["thresholds_crossed"].append(
-                    {"series": series.name, "value": _num(value), "severity": severity.value, "threshold": crossed[0].value, "op": crossed[0].op}
+                    {"series": series.name, "value": _num(value), "severity": severity.value,
+                     "threshold": crossed[0].value, "op": crossed[0].op}
                 )
     if panel.kind == "incidents":
         entry["incident_count"] = len(data.alerts)

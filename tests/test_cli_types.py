@@ -17,6 +17,8 @@ from noc_app.cli import build_parser, build_subparser
 from noc_app.cli_types import MAX_PIXELS, MAX_SCREEN, MAX_SECONDS
 
 SECONDS = "(expected seconds like 10 or 2.5, more than 0 and at most 604800)"
+# --after may be 0: render or print what the wall has at once (a LOADING wall, on purpose)
+AFTER = "(expected seconds like 10 or 2.5, from 0 to 604800)"
 SIZE = "(expected WIDTHxHEIGHT like 3840x2160, each from 1 to 16384)"
 SCREEN = "(expected a monitor number from 0 to 63)"
 
@@ -51,11 +53,11 @@ CLI_CASES = [
     ("wall", ["--screen", "64"], f"noc-app: error: argument --screen: invalid screen value: '64' {SCREEN}"),
     ("wall", ["--screen", "1e20"], f"noc-app: error: argument --screen: invalid screen value: '1e20' {SCREEN}"),
     ("snapshot", ["--after", "nan"],
-     f"noc-app snapshot: error: argument --after: invalid seconds value: 'nan' {SECONDS}"),
+     f"noc-app snapshot: error: argument --after: invalid seconds value: 'nan' {AFTER}"),
     ("snapshot", ["--after=-inf"],
-     f"noc-app snapshot: error: argument --after: invalid seconds value: '-inf' {SECONDS}"),
+     f"noc-app snapshot: error: argument --after: invalid seconds value: '-inf' {AFTER}"),
     ("screenshot", ["--after", "1e10"],
-     f"noc-app screenshot: error: argument --after: invalid seconds value: '1e10' {SECONDS}"),
+     f"noc-app screenshot: error: argument --after: invalid seconds value: '1e10' {AFTER}"),
     ("screenshot", ["--size", "00x00"], f"noc-app screenshot: error: argument --size: invalid size value: '00x00' {SIZE}"),
     ("screenshot", ["--size", "16385x10"],
      f"noc-app screenshot: error: argument --size: invalid size value: '16385x10' {SIZE}"),
@@ -93,7 +95,7 @@ def test_refusal_from_the_real_command_is_exit_2_without_traceback() -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == (
-        f"noc-app snapshot: error: argument --after: invalid seconds value: 'nan' {SECONDS}"
+        f"noc-app snapshot: error: argument --after: invalid seconds value: 'nan' {AFTER}"
     )
 
 

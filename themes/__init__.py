@@ -7,10 +7,10 @@ severity is also always spelled out, never colour alone).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
 import yaml
 

@@ -216,7 +216,8 @@ def split_finite_runs(values: np.ndarray) -> list[tuple[int, int]]:
     if finite.all():
         return [(0, int(values.size))] if values.size else []
     edges = np.diff(finite.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+    # Padded with 0 at both ends, every run's rise (+1) has its fall (-1).
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
 
 
 def last_finite(values: np.ndarray) -> float:
@@ -257,7 +258,9 @@ def relative_time_label(offset_s: float) -> str:
     return "-" + "".join(parts[:2])
 
 
-def severity_bands(lo: float, hi: float, thresholds: tuple[Threshold, ...]) -> list[tuple[float, float, Severity | None]]:
+def severity_bands(
+    lo: float, hi: float, thresholds: tuple[Threshold, ...]
+) -> list[tuple[float, float, Severity | None]]:
     """Split [lo, hi] into intervals by threshold, each with the severity its values have (None: fine)."""
     if not hi > lo:
         return []

@@ -113,7 +113,8 @@ class HealthChip(QWidget):
         rect = self.rect().adjusted(1, 1, -1, -1)
         painter.fillRect(rect, QColor(self._theme.color("panel")))
         painter.fillRect(QRect(rect.left(), rect.top(), max(3, px // 4), rect.height()), color)
-        draw_marker(painter, self.marker, QRectF(rect.left() + px * 0.6, rect.center().y() - px * 0.35, px * 0.7, px * 0.7), color)
+        marker_rect = QRectF(rect.left() + px * 0.6, rect.center().y() - px * 0.35, px * 0.7, px * 0.7)
+        draw_marker(painter, self.marker, marker_rect, color)
         x = rect.left() + round(px * 1.6)
         for i, part in enumerate(self.text_parts):
             state_part = i == 2
@@ -129,7 +130,8 @@ class HealthChip(QWidget):
             advance = fm.horizontalAdvance(part)
             room = max(0, rect.right() - x)
             text = part if advance <= room else fm.elidedText(part, Qt.TextElideMode.ElideRight, room)
-            painter.drawText(QRect(x, rect.top(), max(advance, room), rect.height()), Qt.AlignmentFlag.AlignVCenter, text)
+            text_rect = QRect(x, rect.top(), max(advance, room), rect.height())
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, text)
             x += advance + round(px * 0.6)
             if x >= rect.right():
                 break

@@ -104,9 +104,8 @@ class GaugeBody(SingleValueBody):
         if not self.judged.text:
             painter.fillRect(self.rect(), self.color("panel"))
             return
-        if self._static is None:
-            self._build_static()
-        painter.drawPixmap(0, 0, self._static)
+        static = self._static if self._static is not None else self._build_static()
+        painter.drawPixmap(0, 0, static)
         g = self._layout()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         fraction = self.fraction(self.judged.value)
@@ -137,8 +136,8 @@ class GaugeBody(SingleValueBody):
             y = baseline + metrics.descent() + caption_metrics.ascent()
             painter.drawText(QPointF(g.cx - caption_metrics.horizontalAdvance(caption) / 2, y), caption)
 
-    def _build_static(self) -> None:
-        """Track, threshold bands and min/max labels: everything but the value."""
+    def _build_static(self) -> QPixmap:
+        """Track, threshold bands and min/max labels: everything but the value (kept and returned)."""
         g = self._layout()
         dpr = self.devicePixelRatioF()
         pixmap = QPixmap(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)))
@@ -154,12 +153,14 @@ class GaugeBody(SingleValueBody):
                     key = severity.value if severity is not None else "ok"
                     p.setPen(QPen(self.color(key), g.band_w, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
                     start = START_DEG - SWEEP_DEG * self.fraction(a)
-                    p.drawArc(g.rect(g.band_r), round(start * 16), -round(SWEEP_DEG * (self.fraction(b) - self.fraction(a)) * 16))
+                    span = SWEEP_DEG * (self.fraction(b) - self.fraction(a))
+                    p.drawArc(g.rect(g.band_r), round(start * 16), -round(span * 16))
             self._paint_end_labels(p, g)
         finally:
             p.end()
         self._static = pixmap
         self._static_dimmed = self.dimmed
+        return pixmap
 
     def _paint_end_labels(self, p: QPainter, g: _Geometry) -> None:
         metrics = QFontMetricsF(self.px_font(g.label_px))
@@ -170,6 +171,7 @@ class GaugeBody(SingleValueBody):
         for value, deg in ((self.lo, START_DEG), (self.hi, START_DEG - SWEEP_DEG)):
             text = format_value(value, unit_text(self.panel.unit))
             end_x = g.cx + (g.track_r) * math.cos(math.radians(deg))
-            x = min(max(end_x - metrics.horizontalAdvance(text) / 2, 0.0), self.width() - metrics.horizontalAdvance(text))
+            text_w = metrics.horizontalAdvance(text)
+            x = min(max(end_x - text_w / 2, 0.0), self.width() - text_w)
             p.drawText(QPointF(x, y), text)
 

@@ -90,7 +90,8 @@ def board_row(group: tuple[Alert, ...], now: float) -> BoardRow:
     labels = " · ".join(f"{k}={alert.labels[k]}" for k in shared)
     if len(group) > 1:
         varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
-        labels = " · ".join(p for p in (labels, f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts") if p)
+        folded = f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts"
+        labels = " · ".join(p for p in (labels, folded) if p)
     detail = " — ".join(part for part in (lineage, alert.summary, labels) if part)
     return BoardRow(  # backend text: controls and bidi overrides made visible (only rows that fit are built)
         severity=alert.severity,
@@ -255,7 +256,8 @@ class IncidentBoardBody(QWidget):
         if self.more_count:
             painter.setFont(small_font)
             painter.setPen(self._color("text_dim"))
-            painter.drawText(QRect(0, y, w - px // 2, more_h), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, self.more_text)
+            align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
+            painter.drawText(QRect(0, y, w - px // 2, more_h), align, self.more_text)
         painter.end()
 
     def _paint_header(self, painter: QPainter, font: QFont, rect: QRect) -> None:
@@ -266,10 +268,14 @@ class IncidentBoardBody(QWidget):
         for i, (text, severity) in enumerate(self._segments):
             if i:
                 painter.setPen(self._color("text_dim"))
-                painter.drawText(QRect(x, rect.top(), rect.right() - x, rect.height()), Qt.AlignmentFlag.AlignVCenter, separator)
+                painter.drawText(
+                    QRect(x, rect.top(), rect.right() - x, rect.height()), Qt.AlignmentFlag.AlignVCenter, separator
+                )
                 x += fm.horizontalAdvance(separator)
             painter.setPen(self._severity_color(severity))
-            painter.drawText(QRect(x, rect.top(), max(0, rect.right() - x), rect.height()), Qt.AlignmentFlag.AlignVCenter, text)
+            painter.drawText(
+                QRect(x, rect.top(), max(0, rect.right() - x), rect.height()), Qt.AlignmentFlag.AlignVCenter, text
+            )
             x += fm.horizontalAdvance(text)
 
     def _paint_row(
@@ -286,7 +292,8 @@ class IncidentBoardBody(QWidget):
         draw_marker(painter, SEVERITY_MARKER[row.severity], marker, color)
         painter.setFont(bold)
         painter.setPen(color)
-        painter.drawText(QRect(x + round(px * 1.1), line1.top(), sev_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, row.severity_text)
+        severity_rect = QRect(x + round(px * 1.1), line1.top(), sev_w, line1.height())
+        painter.drawText(severity_rect, Qt.AlignmentFlag.AlignVCenter, row.severity_text)
         name_left = x + sev_w
         right = rect.right() - px // 2
         painter.setFont(small_font)
@@ -294,7 +301,9 @@ class IncidentBoardBody(QWidget):
         tail = "   ".join(t for t in (row.state_tag, row.age_text) if t)
         tail_w = small_fm.horizontalAdvance(tail)
         painter.setPen(self._color("text_dim"))
-        painter.drawText(QRect(right - tail_w, line1.top(), tail_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, tail)
+        painter.drawText(
+            QRect(right - tail_w, line1.top(), tail_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, tail
+        )
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
         name_w = max(0, right - tail_w - px // 2 - name_left)

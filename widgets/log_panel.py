@@ -51,7 +51,9 @@ def clock_text(ts: float) -> str:
     return time.strftime("%H:%M:%S", time.localtime(ts))
 
 
-def lines_after(lines: Sequence[LogLine], last_cursor: str | None, last_ts: float, recent: set[str]) -> Sequence[LogLine]:
+def lines_after(
+    lines: Sequence[LogLine], last_cursor: str | None, last_ts: float, recent: set[str]
+) -> Sequence[LogLine]:
     """The lines not shown yet: those after the last shown cursor.
 
     When that cursor has scrolled out of the backend's window, fall back to

@@ -25,6 +25,12 @@ class PanelBody(Protocol):
     def set_text_px(self, px: int) -> None: ...
 
 
+class BodyClass(Protocol):
+    """A body widget class: built from the panel, the theme and the parent widget."""
+
+    def __call__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> QWidget: ...
+
+
 @runtime_checkable
 class ClockAware(Protocol):
     """Optional: bodies that show ages ("for 12m") get the time every second."""
@@ -44,14 +50,15 @@ BODY_CLASSES: dict[str, tuple[str, str]] = {
 }
 
 
-def body_class(kind: str) -> type[QWidget]:
+def body_class(kind: str) -> BodyClass:
     """The body widget class for a panel kind."""
     try:
         module_name, class_name = BODY_CLASSES[kind]
     except KeyError:
         raise ValueError(f"no panel body for kind {kind!r}; known kinds: {', '.join(BODY_CLASSES)}") from None
     module = importlib.import_module(f"noc_app.widgets.{module_name}")
-    return getattr(module, class_name)
+    cls: BodyClass = getattr(module, class_name)
+    return cls
 
 
 def make_body(panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> QWidget:

@@ -12,6 +12,8 @@ the message tooltip is escaped.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QFrame, QWidget
@@ -22,7 +24,7 @@ from noc_app.model import DataState
 from noc_app.selectors import PanelData, PanelView
 from noc_app.themes import Theme
 from noc_app.units import format_age
-from noc_app.widgets.panel_factory import make_body
+from noc_app.widgets.panel_factory import PanelBody, make_body
 from noc_app.widgets.plain_text import set_tooltip
 from noc_app.widgets.scale import TextScale, clamp_px, text_scale
 from noc_app.widgets.state_style import STATE_COLOR_KEY, state_words
@@ -83,6 +85,9 @@ class PanelFrame(QFrame):
         self.setObjectName("panelFrame")
         self.body = body if body is not None else make_body(panel, theme, self)
         self.body.setParent(self)
+        # Every class in BODY_CLASSES implements PanelBody (a QWidget that also has refresh and
+        # set_text_px); Python typing has no QWidget-and-PanelBody type, so the frame keeps both views.
+        self._panel_body = cast(PanelBody, self.body)
         self._tick_body = getattr(self.body, "tick", None)
         self._overlay = HatchOverlay(theme, self)
         self._scale = text_scale(1080)
@@ -127,7 +132,7 @@ class PanelFrame(QFrame):
         if key != self._body_key:
             self._body_key = key
             self.body_refresh_count += 1
-            self.body.refresh(data)
+            self._panel_body.refresh(data)
         elif self._tick_body is not None:
             self._tick_body(data.now)
         self._show_view(data.view, data.dimmed)
@@ -197,7 +202,7 @@ class PanelFrame(QFrame):
         self._overlay.raise_()
         if s.base_px != self._body_px:
             self._body_px = s.base_px
-            self.body.set_text_px(s.base_px)
+            self._panel_body.set_text_px(s.base_px)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -215,7 +220,8 @@ class PanelFrame(QFrame):
         right = tr.right() - pad
         # Right side first (pill, badge, age), the title gets what is left.
         if self.pill_text:
-            right = self._draw_pill(painter, pill_font, self.pill_text, right, tr, color(self.pill_color_key), filled=True)
+            pill_fill = color(self.pill_color_key)
+            right = self._draw_pill(painter, pill_font, self.pill_text, right, tr, pill_fill, filled=True)
         if self.badge_text:
             right = self._draw_pill(painter, pill_font, self.badge_text, right, tr, color("demo_badge"), filled=False)
         if self.age_text:
@@ -223,7 +229,8 @@ class PanelFrame(QFrame):
             fm = QFontMetrics(msg_font)
             width = fm.horizontalAdvance(self.age_text)
             painter.setPen(QColor(color("text_dim")))
-            painter.drawText(QRect(right - width, tr.top(), width, tr.height()), Qt.AlignmentFlag.AlignVCenter, self.age_text)
+            age_rect = QRect(right - width, tr.top(), width, tr.height())
+            painter.drawText(age_rect, Qt.AlignmentFlag.AlignVCenter, self.age_text)
             right -= width + pad
         title_rect = QRect(tr.left() + pad, tr.top(), max(0, right - tr.left() - pad), tr.height())
         title_font = _fit_font(title_font, self.title_text, title_rect.width(), smallest=0.6)
@@ -239,7 +246,9 @@ class PanelFrame(QFrame):
             painter.drawText(mr, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
         painter.end()
 
-    def _draw_pill(self, painter: QPainter, font: QFont, text: str, right: int, bar: QRect, fill: str, *, filled: bool) -> int:
+    def _draw_pill(
+        self, painter: QPainter, font: QFont, text: str, right: int, bar: QRect, fill: str, *, filled: bool
+    ) -> int:
         """Draw a pill ending at `right`; return the x where the next item must end."""
         fm = QFontMetrics(font)
         pad_x = max(4, font.pixelSize() // 2)

@@ -147,8 +147,10 @@ class TargetsBody(QWidget):
             painter.drawText(QRect(text_left, rect.top(), width, round(px * 1.4)), Qt.AlignmentFlag.AlignVCenter, name)
             painter.setFont(small_font)
             painter.setPen(color if tile.health_text != "UP" else dim)
-            line2 = QFontMetrics(small_font).elidedText(f"{tile.health_text} · {tile.job}", Qt.TextElideMode.ElideRight, width)
-            painter.drawText(QRect(text_left, rect.top() + round(px * 1.4), width, round(px * 1.1)), Qt.AlignmentFlag.AlignVCenter, line2)
+            health = f"{tile.health_text} · {tile.job}"
+            line2 = QFontMetrics(small_font).elidedText(health, Qt.TextElideMode.ElideRight, width)
+            line2_rect = QRect(text_left, rect.top() + round(px * 1.4), width, round(px * 1.1))
+            painter.drawText(line2_rect, Qt.AlignmentFlag.AlignVCenter, line2)
         if self.more_count:
             i = len(self.visible_tiles)
             rect = QRect((i % self._cols) * tile_w, (i // self._cols) * self._tile_h, tile_w - gap, self._tile_h - gap)

@@ -41,8 +41,8 @@ class StatBody(SingleValueBody):
 
         caption_px = 0
         if self.severity_text:
-            caption_px = max(self.text_px * 0.8, min(h * 0.15, self.text_px * 1.6))
-            caption_px = self.fit_px(self.severity_text, caption_px, w * 0.92)
+            wanted_px = max(self.text_px * 0.8, min(h * 0.15, self.text_px * 1.6))
+            caption_px = self.fit_px(self.severity_text, wanted_px, w * 0.92)
         number_px = self.fit_px(self.value_text, h * (0.48 if caption_px else 0.6), w * 0.92, bold=True)
 
         number_metrics = QFontMetricsF(self.px_font(number_px, bold=True))
@@ -50,7 +50,8 @@ class StatBody(SingleValueBody):
         baseline = (h - block) / 2 + number_metrics.ascent() * 0.92
         painter.setPen(color)
         painter.setFont(self.px_font(number_px, bold=True))
-        painter.drawText(QPointF((w - number_metrics.horizontalAdvance(self.value_text)) / 2, baseline), self.value_text)
+        number_x = (w - number_metrics.horizontalAdvance(self.value_text)) / 2
+        painter.drawText(QPointF(number_x, baseline), self.value_text)
         if caption_px:
             caption_metrics = QFontMetricsF(self.px_font(caption_px, bold=True))
             painter.setFont(self.px_font(caption_px, bold=True))
@@ -63,7 +64,8 @@ class StatBody(SingleValueBody):
             painter.setFont(self.px_font(hint_px))
             painter.setPen(self.color("text_dim"))
             pad = hint_px * 0.4
-            painter.drawText(QPointF(w - pad - metrics.horizontalAdvance(self.hint_text), pad + metrics.ascent()), self.hint_text)
+            hint_at = QPointF(w - pad - metrics.horizontalAdvance(self.hint_text), pad + metrics.ascent())
+            painter.drawText(hint_at, self.hint_text)
 
     def _paint_sparkline(self, painter: QPainter, area: QRectF, color: QColor) -> None:
         """The series' recent shape, faint, behind the number's lower part."""

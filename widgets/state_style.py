@@ -83,11 +83,16 @@ def draw_marker(painter: QPainter, shape: str, rect: QRectF, color: QColor) -> N
             painter.drawEllipse(r.adjusted(side * 0.05, side * 0.05, -side * 0.05, -side * 0.05))
         elif shape == "triangle":
             painter.drawPolygon(
-                QPolygonF([QPointF(r.center().x(), r.top()), QPointF(r.right(), r.bottom()), QPointF(r.left(), r.bottom())])
+                QPolygonF([
+                    QPointF(r.center().x(), r.top()), QPointF(r.right(), r.bottom()), QPointF(r.left(), r.bottom()),
+                ])
             )
         else:  # diamond
             c = r.center()
             painter.drawPolygon(
-                QPolygonF([QPointF(c.x(), r.top()), QPointF(r.right(), c.y()), QPointF(c.x(), r.bottom()), QPointF(r.left(), c.y())])
+                QPolygonF([
+                    QPointF(c.x(), r.top()), QPointF(r.right(), c.y()),
+                    QPointF(c.x(), r.bottom()), QPointF(r.left(), c.y()),
+                ])
             )
     painter.restore()

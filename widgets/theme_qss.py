@@ -52,9 +52,13 @@ QToolTip {{ background: {c("panel")}; color: {c("text")}; border: 1px solid {c("
 #wallHeader QLabel[role="dim"] {{ color: {c("text_dim")}; }}
 #wallHeader QLabel[role="demo"] {{ color: {c("background")}; background: {c("demo_badge")}; padding: 0 0.5em; }}
 #wallHeader QLabel[role="paused"] {{ color: {c("background")}; background: {c("warning")}; padding: 0 0.5em; }}
-QPushButton {{ background: {c("panel")}; color: {c("text")}; border: 1px solid {c("panel_border")}; padding: 4px 12px; }}
+QPushButton {{
+    background: {c("panel")}; color: {c("text")}; border: 1px solid {c("panel_border")}; padding: 4px 12px;
+}}
 QPushButton:focus {{ border-color: {c("info")}; }}
-QLineEdit, QPlainTextEdit#input, QComboBox {{ background: {c("panel")}; color: {c("text")}; border: 1px solid {c("panel_border")}; }}
+QLineEdit, QPlainTextEdit#input, QComboBox {{
+    background: {c("panel")}; color: {c("text")}; border: 1px solid {c("panel_border")};
+}}
 QScrollBar:vertical {{ background: {c("background")}; width: 10px; }}
 QScrollBar::handle:vertical {{ background: {c("panel_border")}; min-height: 20px; }}
 QMenu {{ background: {c("panel")}; color: {c("text")}; border: 1px solid {c("panel_border")}; }}

@@ -113,7 +113,9 @@ class TimeSeriesBody(MetricBody):
     # -- data -----------------------------------------------------------------------
     @property
     def legend(self) -> tuple[LegendEntry, ...]:
-        return tuple(LegendEntry(name=ln.name, value_text=ln.value_text, color_key=ln.value_color_key) for ln in self._lines)
+        return tuple(
+            LegendEntry(name=ln.name, value_text=ln.value_text, color_key=ln.value_color_key) for ln in self._lines
+        )
 
     def _on_data(self, data: PanelData) -> None:
         found = all_series(data.results)
@@ -127,7 +129,7 @@ class TimeSeriesBody(MetricBody):
         lines = []
         any_value = False
         unit = unit_text(self.panel.unit)
-        for i, ((_, series), key) in enumerate(zip(found, keys)):
+        for i, ((_, series), key) in enumerate(zip(found, keys, strict=True)):
             value = last_value(series.y)  # +Inf and -Inf are values ("+Inf", judged); NaN is a gap
             any_value = any_value or not math.isnan(value)
             text = format_value(value, unit, self.panel.decimals)
@@ -213,19 +215,20 @@ class TimeSeriesBody(MetricBody):
             return
         if not self._prepared:
             self._prepare()
-        if self._background is None:
-            self._build_background()
+        background = self._background
+        if background is None:
+            background = self._build_background()
             if self._columns != self._columns_for(self.plot_rect.width()):  # first layout at this size
                 self._decimate(self._columns_for(self.plot_rect.width()))
-        painter.drawPixmap(0, 0, self._background)
+        painter.drawPixmap(0, 0, background)
         self._paint_lines(painter)
         self._paint_values(painter)
 
     def _axis_px(self) -> int:
         return max(8, round(self.text_px * 0.7))
 
-    def _build_background(self) -> None:
-        """Lay out plot and legend and paint everything that does not move per update."""
+    def _build_background(self) -> QPixmap:
+        """Lay out plot and legend and paint everything that does not move per update (kept and returned)."""
         assert self.y_range is not None
         w, h = self.width(), self.height()
         axis_px, legend_px = self._axis_px(), self.text_px
@@ -242,7 +245,9 @@ class TimeSeriesBody(MetricBody):
         # grows (in steps of two digits) until the size or text size changes: a y-range
         # step to smaller numbers must not make the legend, and so the plot, jump.
         widest_value = max(ln.value_width for ln in self._lines)
-        tick_value_w = max((legend_metrics.horizontalAdvance(format_value(v, unit, decimals)) for v in y_ticks), default=0.0)
+        tick_value_w = max(
+            (legend_metrics.horizontalAdvance(format_value(v, unit, decimals)) for v in y_ticks), default=0.0
+        )
         step = max(1.0, legend_metrics.horizontalAdvance("00"))
         needed = math.ceil(max(widest_value, tick_value_w) * 1.1 / step) * step
         self._value_width = max(self._value_width, needed)
@@ -277,21 +282,22 @@ class TimeSeriesBody(MetricBody):
             p.setFont(self.px_font(axis_px))
             p.setPen(self.color("axis"))
             ascent = axis_metrics.ascent()
-            for v, text in zip(y_ticks, y_labels):
-                y = self._y_of(v) - axis_metrics.height() / 2 + ascent
-                p.drawText(QPointF(left - pad - axis_metrics.horizontalAdvance(text), y), text)
+            for v, text in zip(y_ticks, y_labels, strict=True):
+                text_y = self._y_of(v) - axis_metrics.height() / 2 + ascent
+                p.drawText(QPointF(left - pad - axis_metrics.horizontalAdvance(text), text_y), text)
             baseline = plot.bottom() + pad / 2 + ascent
             for offset in x_ticks:
                 text = relative_time_label(offset)
                 tw = axis_metrics.horizontalAdvance(text)
-                x = plot.right() + offset / self._window_s * plot.width() - tw / 2
-                p.drawText(QPointF(min(max(x, pad), w - pad - tw), baseline), text)
+                text_x = plot.right() + offset / self._window_s * plot.width() - tw / 2
+                p.drawText(QPointF(min(max(text_x, pad), w - pad - tw), baseline), text)
 
             self._paint_legend_names(p, legend_metrics)
         finally:
             p.end()
         self._background = pixmap
         self._background_dimmed = self.dimmed
+        return pixmap
 
     def _paint_bands(self, p: QPainter, plot: QRectF) -> None:
         assert self.y_range is not None
@@ -316,7 +322,8 @@ class TimeSeriesBody(MetricBody):
     def _paint_legend_names(self, p: QPainter, metrics: QFontMetricsF) -> None:
         legend = self._legend
         p.setFont(self.px_font(self.text_px))
-        for cell, line in zip(legend.cells, self._lines):
+        # Fewer cells than lines when the legend is full ("+N more"): the rest go unlabelled.
+        for cell, line in zip(legend.cells, self._lines, strict=False):
             mid = cell.baseline - metrics.ascent() / 2 + metrics.descent() / 2
             pen = QPen(self.series_qcolor(line.slot), max(3, round(self.text_px / 7)))
             if self.dimmed:
@@ -344,7 +351,7 @@ class TimeSeriesBody(MetricBody):
         # With many lines a second pass buys no readability and doubles the cost.
         double = len(self._lines) <= DOUBLE_PASS_MAX_SERIES
         for line in self._lines:
-            if line.xs is None or not line.xs.size:
+            if line.xs is None or line.ys is None or not line.xs.size:  # xs and ys are set together
                 continue
             pen = QPen(self.series_qcolor(line.slot), 0)  # cosmetic 1 px: Qt's fast line path
             if self.dimmed:
@@ -368,7 +375,8 @@ class TimeSeriesBody(MetricBody):
 
     def _paint_values(self, painter: QPainter) -> None:
         painter.setFont(self.px_font(self.text_px))
-        for cell, line in zip(self._legend.cells, self._lines):
+        # Fewer cells than lines when the legend is full ("+N more"): those values are not shown.
+        for cell, line in zip(self._legend.cells, self._lines, strict=False):
             painter.setPen(self.color(line.value_color_key))
             painter.drawText(QPointF(cell.value_right - line.value_width, cell.baseline), line.value_text)
 

@@ -69,13 +69,13 @@ class WallHeader(QWidget):
         self.demo_banner.hide()
         self.paused.hide()
         self.quit_hint.hide()
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 4, 12, 4)
-        layout.addWidget(self.title)
-        layout.addWidget(self.dashboard)
-        layout.addStretch(1)
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(12, 4, 12, 4)
+        self._row.addWidget(self.title)
+        self._row.addWidget(self.dashboard)
+        self._row.addStretch(1)
         for label in (self.quit_hint, self.demo_banner, self.paused, self.position, self.mode, self.clock):
-            layout.addWidget(label)
+            self._row.addWidget(label)
 
     def set_titles(self, wall_title: str, dashboard_title: str) -> None:
         """The wall's title and the shown dashboard's (plain, controls made visible).
@@ -88,11 +88,12 @@ class WallHeader(QWidget):
         self.dashboard.setVisible(not repeated)
 
     def set_text_px(self, px: int) -> None:
-        self.layout().setSpacing(max(8, px))
+        self._row.setSpacing(max(8, px))
+        bold = (self.title, self.clock, self.demo_banner)
         for label in self.findChildren(QLabel):
             font = QFont(label.font())
             font.setPixelSize(px)
-            font.setWeight(QFont.Weight.Bold if label in (self.title, self.clock, self.demo_banner) else QFont.Weight.Normal)
+            font.setWeight(QFont.Weight.Bold if label in bold else QFont.Weight.Normal)
             label.setFont(font)
 
 
@@ -233,14 +234,14 @@ class WallWindow(QMainWindow):
     # -- keys and lock-down ------------------------------------------------------
 
     def _install_keys(self) -> None:
-        QShortcut(QKeySequence("Ctrl+Alt+Q"), self, activated=self._quit)
+        QShortcut(QKeySequence("Ctrl+Alt+Q"), self).activated.connect(self._quit)
         for key in (QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")):
-            QShortcut(key, self, activated=self.refresh_requested.emit)
+            QShortcut(key, self).activated.connect(self.refresh_requested.emit)
         if self.mode in (Mode.WALL, Mode.OPERATOR):
-            QShortcut(QKeySequence(Qt.Key.Key_Space), self, activated=lambda: self.set_paused(not self.paused))
+            QShortcut(QKeySequence(Qt.Key.Key_Space), self).activated.connect(lambda: self.set_paused(not self.paused))
         if self.mode is Mode.OPERATOR:
-            QShortcut(QKeySequence(Qt.Key.Key_Right), self, activated=lambda: self._step(1))
-            QShortcut(QKeySequence(Qt.Key.Key_Left), self, activated=lambda: self._step(-1))
+            QShortcut(QKeySequence(Qt.Key.Key_Right), self).activated.connect(lambda: self._step(1))
+            QShortcut(QKeySequence(Qt.Key.Key_Left), self).activated.connect(lambda: self._step(-1))
 
     def _step(self, delta: int) -> None:
         self.show_dashboard(self.current_index + delta)

@@ -30,7 +30,8 @@ PEER_ENV = {"N": "points", "HZ": "hz", "PANELS": "panels", "WARMUP": "warmup", "
 
 
 _PEER_PARSERS = {
-    "points": positive_int, "panels": positive_int, "hz": positive_float, "warmup": seconds, "duration": positive_seconds,
+    "points": positive_int, "panels": positive_int, "hz": positive_float,
+    "warmup": seconds, "duration": positive_seconds,
 }
 
 
@@ -48,7 +49,8 @@ def build_bench_parser() -> argparse.ArgumentParser:
                    help="scenario to run (repeatable); default: all standard ones, or 'config' with --config")
     p.add_argument("--config", "-c", metavar="FILE",
                    help="measure your own wall (fed by its real sources) against the baseline")
-    p.add_argument("--duration", type=positive_seconds, metavar="S", help="measured window in seconds (scenario default)")
+    p.add_argument("--duration", type=positive_seconds, metavar="S",
+                   help="measured window in seconds (scenario default)")
     p.add_argument("--warmup", type=seconds, metavar="S", help="warm-up before the window (scenario default)")
     p.add_argument("--size", type=size, metavar="WxH", help="window size (default 3840x2160)")
     p.add_argument("--panels", type=positive_int, metavar="N", help="time-series panels (default 24)")

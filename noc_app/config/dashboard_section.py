@@ -63,7 +63,7 @@ def read_dashboard(walk: Walk, node: Node, path: str, index: int) -> DashboardCo
     return DashboardConfig(
         id=dashboard_id,
         title=title or dashboard_id,
-        panels=tuple(replace(panel, grid=grid) for panel, grid in zip(panels, positions)),
+        panels=tuple(replace(panel, grid=grid) for panel, grid in zip(panels, positions, strict=True)),
         columns=columns or 24,
         rows=rows or 12,
         variables=MappingProxyType(variables),

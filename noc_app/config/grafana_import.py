@@ -63,7 +63,7 @@ def grafana_to_dashboard(data: object, *, dashboard_id: str, source_id: str, ori
     positions = layout(kept)
     used_ids: set[str] = set()
     panels = []
-    for (panel, kind, _section), grid in zip(kept, positions):
+    for (panel, kind, _section), grid in zip(kept, positions, strict=True):
         title = str(panel.get("title") or "").strip() or kind
         panel_id = _unique_id(title, used_ids)
         uses_logs = log_source_id is not None and (kind == "logs" or _queries_log_backend(panel))

@@ -38,7 +38,7 @@ from noc_app.config.yaml_nodes import (
     describe,
     is_null,
 )
-from noc_app.themes import THEME_NAMES  # type: ignore[import-not-found]  # themes/ via package-dir: mypy can't see it
+from noc_app.themes import THEME_NAMES
 
 __all__ = [
     "ConfigError", "DurationError", "Problem", "load_builtin", "load_config", "load_config_text", "parse_duration",

@@ -160,7 +160,8 @@ def _read_index(walk: Walk, src: MapReader) -> str | None:
         pattern = index.strip().strip("/")
         if not pattern or any(char.isspace() or char in "/?#" for char in pattern):
             walk.error(src.nodes["index"], src.sub("index"), (
-                f"expected an index pattern like logs-* (no spaces, '/', '?' or '#'), got {describe(src.nodes['index'])}"
+                "expected an index pattern like logs-* (no spaces, '/', '?' or '#'), "
+                f"got {describe(src.nodes['index'])}"
             ))
             return None
     return index

@@ -20,7 +20,7 @@ def thresholds_from_numbers(values: Iterable[float]) -> tuple[Threshold, ...]:
     ordered = sorted(values)
     return tuple(
         Threshold(value=value, severity=severity, op="gt")
-        for value, severity in zip(ordered, positional_severities(len(ordered)))
+        for value, severity in zip(ordered, positional_severities(len(ordered)), strict=True)
     )
 
 

@@ -6,6 +6,7 @@ mark, so each problem can name the file, line and column of the offending node.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 import re
@@ -142,10 +143,8 @@ class Walk:
 
     def resolve_path(self, text: str) -> Path:
         path = Path(text)
-        try:
+        with contextlib.suppress(RuntimeError):  # ~user that does not exist: keep the text as written
             path = path.expanduser()
-        except RuntimeError:  # ~user that does not exist: keep the text as written
-            pass
         return path if path.is_absolute() else self.base_dir / path
 
     def declare(self, namespace: str, label: str, ident: str, node: Node, path: str) -> None:
