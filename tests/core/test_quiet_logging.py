@@ -109,3 +109,15 @@ def test_the_installed_handler_receives_real_qt_warnings(qapp, caplog):
     finally:
         qInstallMessageHandler(None)
     assert [r.getMessage() for r in caplog.records if r.name == "qt"] == ["a real Qt warning"]
+
+
+def test_log_lines_show_control_and_bidi_characters_escaped():
+    from noc_app.logging_setup import VisibleTextFormatter
+
+    record = logging.LogRecord("noc_app.store", logging.WARNING, __file__, 1,
+                               "source=%s now STALE: %s", ("prom", "\x1b[2J\u202eevil"), None)
+    line = VisibleTextFormatter("%(levelname)s %(message)s").format(record)
+    assert "\x1b" not in line and "\u202e" not in line
+    assert line.startswith("WARNING source=prom now STALE: ") and "U+202E" in line
+    plain = logging.LogRecord("x", logging.INFO, __file__, 1, "plain text", None, None)
+    assert VisibleTextFormatter("%(message)s").format(plain) == "plain text"  # the control
