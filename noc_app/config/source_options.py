@@ -107,3 +107,15 @@ def _shown(value: object) -> str:
         return "a mapping" if isinstance(value, dict) else "a list"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def index_pattern(text: str | None) -> str | None:
+    """An Elasticsearch index pattern as sent in the URL path, or None when it is not one.
+
+    One rule for check-config and the adapter: no spaces, '/', '?' or '#' (they would
+    change the request's path or query); surrounding slashes are dropped; empty means '*'.
+    """
+    pattern = (text if text is not None else "*").strip().strip("/")
+    if not pattern or any(char.isspace() or char in "/?#" for char in pattern):
+        return None
+    return pattern

@@ -18,7 +18,7 @@ from noc_app.config.source_auth import (
     refuse_secret_keys,
     refuse_url_credentials,
 )
-from noc_app.config.source_options import OptionError, check_option, option_spec
+from noc_app.config.source_options import OptionError, check_option, index_pattern, option_spec
 from noc_app.config.yaml_nodes import (
     BOOL_TAG,
     STR_TAG,
@@ -156,14 +156,12 @@ def _url_item(walk: Walk, node: Node, path: str, owner: str) -> str | None:
 def _read_index(walk: Walk, src: MapReader) -> str | None:
     """An Elasticsearch index pattern; the same rule the adapter applies at start-up, checked here."""
     index = src.text("index", "*")
-    if index is not None and src.has("index"):
-        pattern = index.strip().strip("/")
-        if not pattern or any(char.isspace() or char in "/?#" for char in pattern):
-            walk.error(src.nodes["index"], src.sub("index"), (
-                "expected an index pattern like logs-* (no spaces, '/', '?' or '#'), "
-                f"got {describe(src.nodes['index'])}"
-            ))
-            return None
+    if index is not None and src.has("index") and index_pattern(index) is None:
+        walk.error(src.nodes["index"], src.sub("index"), (
+            "expected an index pattern like logs-* (no spaces, '/', '?' or '#'), "
+            f"got {describe(src.nodes['index'])}"
+        ))
+        return None
     return index
 
 

@@ -32,6 +32,7 @@ import httpx
 import numpy as np
 
 from noc_app.config.schema import SourceConfig
+from noc_app.config.source_options import index_pattern
 from noc_app.model import LogLevel, LogLine, QueryResult, Series, Snapshot
 from noc_app.sources.base import BadAnswer, LogQuery, MetricQuery, PollPlan, dropped_note
 from noc_app.sources.http import (
@@ -80,8 +81,8 @@ class ElasticsearchSource:
         self._plan = plan
         self._clock = clock
         self._max_bytes = max_bytes_of(config)
-        index = (config.index or "*").strip().strip("/")
-        if not index or any(ch.isspace() or ch in "/?#" for ch in index):
+        index = index_pattern(config.index or "*")
+        if index is None:
             raise ValueError(f"sources[{config.id}].index: not an index pattern: {config.index!r}")
         self._index = index
         self._lookback_ms = int(duration_option(config, "lookback", DEFAULT_LOOKBACK_S) * 1000)
