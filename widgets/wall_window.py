@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, 
 
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
 from noc_app.display_text import window_title
+from noc_app.modes import capabilities
 from noc_app.store import Store
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
@@ -117,6 +118,7 @@ class WallWindow(QMainWindow):
         quit_clock: Callable[[], float] = time.monotonic,
         parent: QWidget | None = None,
     ) -> None:
+        self.capabilities = capabilities(mode)  # what this mode may do: one table (noc_app.modes)
         super().__init__(parent)
         if not dashboards:
             raise ValueError("a wall window needs at least one dashboard")
@@ -136,7 +138,7 @@ class WallWindow(QMainWindow):
         self.header.mode.setText(mode.value.upper())
         self.stack = QStackedWidget()
         # A kiosk has nobody to hover, and its tooltips would carry error details: none at all.
-        tooltips = mode is not Mode.KIOSK
+        tooltips = self.capabilities.tooltips
         self.views: tuple[DashboardView, ...] = tuple(
             DashboardView(
                 dash, store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock, tooltips=tooltips
@@ -237,9 +239,9 @@ class WallWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+Alt+Q"), self).activated.connect(self._quit)
         for key in (QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")):
             QShortcut(key, self).activated.connect(self.refresh_requested.emit)
-        if self.mode in (Mode.WALL, Mode.OPERATOR):
+        if self.capabilities.pause_rotation:
             QShortcut(QKeySequence(Qt.Key.Key_Space), self).activated.connect(lambda: self.set_paused(not self.paused))
-        if self.mode is Mode.OPERATOR:
+        if self.capabilities.navigate:
             QShortcut(QKeySequence(Qt.Key.Key_Right), self).activated.connect(lambda: self._step(1))
             QShortcut(QKeySequence(Qt.Key.Key_Left), self).activated.connect(lambda: self._step(-1))
 
@@ -254,7 +256,7 @@ class WallWindow(QMainWindow):
 
     def _quit(self) -> None:
         """Ctrl+Alt+Q: quits at once, except in a kiosk, where it must be pressed twice within 3 s."""
-        if self.mode is Mode.KIOSK:
+        if self.capabilities.locked:
             now = self._quit_clock()
             armed = self._quit_armed_at
             if armed is None or not 0 <= now - armed <= KIOSK_QUIT_WINDOW_S:
@@ -268,17 +270,20 @@ class WallWindow(QMainWindow):
         self.close()
 
     def _lock_down(self) -> None:
-        if self.mode in (Mode.WALL, Mode.KIOSK):
+        caps = self.capabilities
+        if not caps.pointer_input:
             self.stack.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        if self.mode is Mode.KIOSK:
+        if caps.locked:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-            for widget in (self, *self.findChildren(QWidget)):
+        for widget in (self, *self.findChildren(QWidget)):
+            if not caps.cursor:
                 widget.setCursor(Qt.CursorShape.BlankCursor)
+            if not caps.context_menus:
                 widget.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
-        if self.mode is Mode.KIOSK and event.type() == QEvent.Type.WindowStateChange:
+        if self.capabilities.locked and event.type() == QEvent.Type.WindowStateChange:
             was_full = bool(cast(QWindowStateChangeEvent, event).oldState() & Qt.WindowState.WindowFullScreen)
             if was_full and (not self.isFullScreen() or self.isMinimized()):
                 # Queued: the window manager's state change finishes before we undo it.
@@ -286,7 +291,7 @@ class WallWindow(QMainWindow):
         return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.mode is Mode.KIOSK and event.spontaneous():
+        if not self.capabilities.window_close and event.spontaneous():
             event.ignore()  # the window manager (Alt+F4) cannot close a kiosk
             return
         super().closeEvent(event)
