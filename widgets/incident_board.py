@@ -351,11 +351,11 @@ class IncidentBoardBody(QWidget):
         )
         if row.marker:  # an action in flight or its result, before the state tag
             marker_w = min(small_fm.horizontalAdvance(row.marker), max(0, (right - name_left) // 2))
-            marker = small_fm.elidedText(row.marker, Qt.TextElideMode.ElideRight, marker_w)
+            marker_text = small_fm.elidedText(row.marker, Qt.TextElideMode.ElideRight, marker_w)
             tail_w += marker_w + px
             painter.setPen(self._color("warning" if "FAILED" in row.marker else "loading"))
             painter.drawText(
-                QRect(right - tail_w, line1.top(), marker_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, marker
+                QRect(right - tail_w, line1.top(), marker_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, marker_text
             )
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
