@@ -76,6 +76,7 @@ class IncidentBoardBody(QWidget):
         self._markers: dict[tuple[str, str], str] = {}
         self._held = False
         self._waiting: PanelData | None = None  # data that arrived while held
+        self.painted_markers: dict[tuple[str, str], str] = {}  # what the last paint showed (tests)
 
     # -- contract ----------------------------------------------------------------
 
@@ -350,8 +351,13 @@ class IncidentBoardBody(QWidget):
             QRect(right - tail_w, line1.top(), tail_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, tail
         )
         if row.marker:  # an action in flight or its result, before the state tag
-            marker_w = min(small_fm.horizontalAdvance(row.marker), max(0, (right - name_left) // 2))
-            marker_text = small_fm.elidedText(row.marker, Qt.TextElideMode.ElideRight, marker_w)
+            room = max(0, (right - name_left) // 2)
+            marker_w = small_fm.horizontalAdvance(row.marker) + 1  # elidedText's float widths cut exact fits
+            marker_text = row.marker
+            if marker_w > room:
+                marker_w = room
+                marker_text = small_fm.elidedText(row.marker, Qt.TextElideMode.ElideRight, room)
+            self.painted_markers[row.key] = marker_text
             tail_w += marker_w + px
             painter.setPen(self._color("warning" if "FAILED" in row.marker else "loading"))
             painter.drawText(

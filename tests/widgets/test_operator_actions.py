@@ -252,6 +252,10 @@ def test_show_outcome_updates_the_marker(qtbot):
     assert board.visible_rows[0].marker == "ACK PENDING"
     window.show_outcome(ActionOutcome(request_id=rid, status=OutcomeStatus.QUEUED, message="no peer reachable"))
     assert board.visible_rows[0].marker == "ACK QUEUED"
+    for px in range(9, 60):  # elidedText's float widths cut some exact fits ("ACK QUEU…" at 4K)
+        board.set_text_px(px)
+        board.repaint()
+        assert board.painted_markers[("src", "fp-high")] == "ACK QUEUED", px
     window.show_outcome(ActionOutcome(request_id=rid, status=OutcomeStatus.DONE, message="acknowledged"))
     assert board.visible_rows[0].marker == ""
     assert window.board_actions[0].pending_count == 0
