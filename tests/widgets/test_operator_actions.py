@@ -309,3 +309,20 @@ def test_screenshot_of_a_pending_ack_in_operator_mode(qtbot):
     image.save(out)
     assert board.visible_rows[0].marker == "ACK PENDING" and board.selected_index == 1
     assert isinstance(window.board_actions[0], BoardActions)
+
+
+def test_u_takes_back_my_own_ack(qtbot):
+    acked = (alert("HighErrorRate", Severity.CRITICAL, fingerprint="fp-high", state=AlertState.ACKNOWLEDGED,
+                   acknowledged_by="kim", labels=LABELS),)
+    _, window, board = _window(qtbot, Mode.OPERATOR, alerts=acked)
+    seen = _requests(window)
+    qtbot.keyClick(board, Qt.Key.Key_Down)  # the board has the keys in operator mode; Down selects the first row
+    assert board.selected_key == ("src", "fp-high")
+    qtbot.keyClick(board, Qt.Key.Key_A)  # already acknowledged: the policy refuses, no dialog
+    assert window.board_actions[0].dialog is None
+    qtbot.keyClick(board, Qt.Key.Key_U)
+    dialog = window.board_actions[0].dialog
+    assert isinstance(dialog, NoteDialog) and dialog.ok_button.isEnabled()  # the comment is optional
+    dialog.accept()
+    assert [(r.kind, r.incident.fingerprint, r.operator.name) for r in seen] == [(ActionKind.UNACK, "fp-high", "kim")]
+    assert board.visible_rows[0].marker == "UNACK PENDING"
