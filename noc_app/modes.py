@@ -24,6 +24,9 @@ class Capabilities:
     context_menus: bool
     quit: bool  # the app's own quit key (Ctrl+Alt+Q)
     window_close: bool  # the window manager may close the window (Alt+F4)
+    # Added for the window (defaults keep older rows valid):
+    tooltips: bool = True  # hover tooltips (a kiosk's would show error details to nobody)
+    locked: bool = False  # stays on top, re-asserts full screen, the quit key must be pressed twice
 
 
 MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
@@ -37,7 +40,7 @@ MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     ),
     Mode.KIOSK: Capabilities(
         act=False, navigate=False, pause_rotation=False, pointer_input=False, cursor=False,
-        context_menus=False, quit=True, window_close=False,
+        context_menus=False, quit=True, window_close=False, tooltips=False, locked=True,
     ),
 })
 

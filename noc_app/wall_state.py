@@ -82,7 +82,9 @@ def incident_entry(alert: Alert) -> dict[str, Any]:
         "severity": alert.severity.value,
         "priority": alert.severity.priority,
         "state": alert.state.value,
-        "acknowledged": alert.state in (AlertState.ACKNOWLEDGED, AlertState.SILENCED),
+        # Only an acknowledgement is one (an app ack, or the backend's own); a maintenance silence is not.
+        "acknowledged": alert.state is AlertState.ACKNOWLEDGED,
+        "silenced": alert.state is AlertState.SILENCED,
         "acknowledged_by": alert.acknowledged_by,
         "summary": alert.summary,
         "starts_at": _iso(alert.starts_at) if alert.starts_at else None,

@@ -7,127 +7,54 @@ who muted them, never hidden.  Only the rows that fit are built and painted, so
 200 alerts cost no more than the dozen on screen; the rest are "+N more".
 Row order comes from `noc_app.selectors` (already sorted).  Backend text is
 painted with its controls and bidi overrides made visible.
+
+Where the mode lets an operator act (widgets/incident_actions.py turns it on),
+a row can be selected (click, Up/Down) and the board forwards A/U/N and the
+context menu request; it never decides what is allowed.  While a menu or a
+dialog is open the board is held: new data waits, so rows never move under the
+operator's cursor.  A row with an action in flight shows a plain marker.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-
-from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QWidget
 
+from noc_app.actions.model import ActionKind
 from noc_app.config.schema import PanelConfig
-from noc_app.display_text import visible
-from noc_app.model import Alert, AlertState, DataState, Severity
+from noc_app.model import Alert, DataState, Severity
 from noc_app.selectors import PanelData, group_alerts
 from noc_app.themes import Theme
-from noc_app.units import format_age
+from noc_app.widgets.board_rows import (
+    CALM_EMPTY_STATES,
+    BoardRow,
+    board_row,
+    counts_text,
+    earliest_start,
+    firing_for,
+    row_key,
+)
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker, severity_color_key, severity_words
 
-KEY_LABELS = ("service", "instance", "job", "namespace")
-_MUTED_TAGS = {
-    AlertState.SILENCED: "SILENCED",
-    AlertState.ACKNOWLEDGED: "ACKED",
-    AlertState.INHIBITED: "INHIBITED",
-}
-_CALM_EMPTY_STATES = (DataState.OK, DataState.NO_DATA, DataState.STALE)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class BoardRow:
-    """The words of one painted row."""
-
-    severity: Severity
-    severity_text: str  # "P0 CRITICAL"
-    name: str
-    detail: str  # summary and key labels (muted rows: lineage first)
-    age_text: str  # "for 12m"
-    state_tag: str  # "" | SILENCED | ACKED | INHIBITED
-    lineage: str  # who muted it and why; empty for active alerts
-    count: int = 1  # alerts folded into this row (same name, severity, state)
-
-    @property
-    def title(self) -> str:
-        return f"{self.name} ×{self.count}" if self.count > 1 else self.name
-
-    @property
-    def muted(self) -> bool:
-        return bool(self.state_tag)
-
-
-def firing_for(starts_at: float, now: float) -> str:
-    """'for 42s', 'for 12m', 'for 3h05m': minutes are precise enough past one."""
-    if starts_at <= 0:
-        return ""
-    seconds = max(0.0, now - starts_at)
-    if 60 <= seconds < 3600:
-        return f"for {int(seconds // 60)}m"
-    return f"for {format_age(seconds)}"
-
-
-def lineage_text(alert: Alert) -> str:
-    """Who muted an alert and why, in one line."""
-    if alert.mute_reason:
-        return alert.mute_reason
-    if alert.state is AlertState.SILENCED and alert.silenced_by:
-        return "silenced by " + ", ".join(alert.silenced_by)
-    if alert.state is AlertState.INHIBITED and alert.inhibited_by:
-        return "inhibited by " + ", ".join(alert.inhibited_by)
-    if alert.state is AlertState.ACKNOWLEDGED and alert.acknowledged_by:
-        return "acked by " + alert.acknowledged_by
-    return ""
-
-
-def board_row(group: tuple[Alert, ...], now: float) -> BoardRow:
-    """The words painted for one alert, or for a group of alike alerts."""
-    alert = group[0]
-    tag = _MUTED_TAGS.get(alert.state, "")
-    lineage = lineage_text(alert) if tag else ""
-    # Only labels every member shares describe the row; the rest is "varies".
-    shared = [k for k in KEY_LABELS if alert.labels.get(k) and all(a.labels.get(k) == alert.labels[k] for a in group)]
-    labels = " · ".join(f"{k}={alert.labels[k]}" for k in shared)
-    if len(group) > 1:
-        varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
-        folded = f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts"
-        labels = " · ".join(p for p in (labels, folded) if p)
-    detail = " — ".join(part for part in (lineage, alert.summary, labels) if part)
-    return BoardRow(  # backend text: controls and bidi overrides made visible (only rows that fit are built)
-        severity=alert.severity,
-        severity_text=severity_words(alert.severity),
-        name=visible(alert.name),
-        detail=visible(detail),
-        age_text=firing_for(_earliest_start(group), now),
-        state_tag=tag,
-        lineage=visible(lineage),
-        count=len(group),
-    )
-
-
-def _earliest_start(group: tuple[Alert, ...]) -> float:
-    starts = [a.starts_at for a in group if a.starts_at > 0]
-    return min(starts) if starts else 0.0
-
-
-def counts_text(alerts: tuple[Alert, ...]) -> tuple[tuple[str, Severity | None], ...]:
-    """Header segments: ('2 P0', CRITICAL), ('1 P1', HIGH), ..., ('3 muted', None)."""
-    muted_states = tuple(_MUTED_TAGS)  # identity checks on a tuple: no enum hashing per alert
-    by_value = Counter(a.severity._value_ for a in alerts if a.state not in muted_states)
-    muted = sum(1 for a in alerts if a.state in muted_states)
-    active = {Severity(value): n for value, n in by_value.items()}
-    parts: list[tuple[str, Severity | None]] = [
-        (f"{active[sev]} {sev.priority}", sev) for sev in sorted(active, key=lambda s: s.rank)
-    ]
-    if not parts:
-        parts.append(("0 active", None))
-    if muted:
-        parts.append((f"{muted} muted", None))
-    return tuple(parts)
-
+__all__ = ["BoardRow", "IncidentBoardBody", "board_row", "firing_for"]
+ACTION_KEYS = {Qt.Key.Key_A: ActionKind.ACK, Qt.Key.Key_U: ActionKind.UNACK, Qt.Key.Key_N: ActionKind.NOTE}
 
 class IncidentBoardBody(QWidget):
     """Custom-painted incident rows sized for the room."""
+
+    action_key = Signal(object)  # ActionKind: A, U or N pressed with a row selected
+    menu_requested = Signal(QPoint)  # global position: the context menu of the selected row
 
     def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,11 +71,20 @@ class IncidentBoardBody(QWidget):
         self.visible_rows: tuple[BoardRow, ...] = ()
         self.more_count = 0
         self.empty_text = ""
+        self.selectable = False  # set by the actions controller in operator mode
+        self.selected_key: tuple[str, str] | None = None
+        self._markers: dict[tuple[str, str], str] = {}
+        self._held = False
+        self._waiting: PanelData | None = None  # data that arrived while held
+        self.painted_markers: dict[tuple[str, str], str] = {}  # what the last paint showed (tests)
 
     # -- contract ----------------------------------------------------------------
 
     def refresh(self, data: PanelData) -> None:
-        """Show a new alert list (already sorted by the selector)."""
+        """Show a new alert list (already sorted by the selector); while held, keep it for later."""
+        if self._held:
+            self._waiting = data
+            return
         self._alerts = data.alerts
         self._groups = group_alerts(data.alerts)
         self._now = data.now
@@ -160,7 +96,7 @@ class IncidentBoardBody(QWidget):
         elif self._state is DataState.DEGRADED:
             # e.g. the dead man's switch is missing: "nothing firing" may be a broken pipeline
             self.empty_text = "No alerts received — feed degraded"
-        elif self._state in _CALM_EMPTY_STATES:
+        elif self._state in CALM_EMPTY_STATES:
             self.empty_text = "No active incidents"
         elif self._state is DataState.LOADING:
             self.empty_text = ""
@@ -168,6 +104,106 @@ class IncidentBoardBody(QWidget):
             self.empty_text = "Incident state unknown"
         self._relayout()
         self.update()
+
+    # -- selection, markers, hold (operator mode) -------------------------------------
+
+    def set_selectable(self, on: bool) -> None:
+        self.selectable = on
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus if on else Qt.FocusPolicy.NoFocus)
+        if not on:
+            self.selected_key = None
+        self.update()
+
+    def select_index(self, index: int) -> None:
+        """Select the index-th visible row (clamped); nothing when no row is shown."""
+        if not self.selectable or not self.visible_rows:
+            return
+        index = max(0, min(index, len(self.visible_rows) - 1))
+        self.selected_key = self.visible_rows[index].key
+        self.update()
+
+    @property
+    def selected_index(self) -> int | None:
+        for i, row in enumerate(self.visible_rows):
+            if row.key == self.selected_key:
+                return i
+        return None
+
+    def selected_group(self) -> tuple[Alert, ...] | None:
+        """The alerts of the selected row, or None when it is gone or nothing is selected."""
+        for group in self._groups[: self._fit]:
+            if row_key(group) == self.selected_key:
+                return group
+        return None
+
+    def set_marker(self, key: tuple[str, str], text: str) -> None:
+        """Show (or, with "", clear) an action marker on the row whose identity is `key`."""
+        if text:
+            self._markers[key] = text
+        else:
+            self._markers.pop(key, None)
+        self._build_rows()
+        self.update()
+
+    def marker(self, key: tuple[str, str]) -> str:
+        return self._markers.get(key, "")
+
+    def set_held(self, held: bool) -> None:
+        """Hold the rows still (a menu or dialog is open); on release, show what arrived meanwhile."""
+        self._held = held
+        if not held and self._waiting is not None:
+            waiting, self._waiting = self._waiting, None
+            self.refresh(waiting)
+
+    def row_at(self, y: int) -> int | None:
+        _, _, header_h, row_h, _ = self._metrics()
+        if y < header_h or row_h <= 0:
+            return None
+        index = (y - header_h) // row_h
+        return index if index < len(self.visible_rows) else None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        index = self.row_at(round(event.position().y())) if self.selectable else None
+        if index is None:
+            super().mousePressEvent(event)
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.select_index(index)
+        event.accept()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt override)
+        if not self.selectable:
+            event.ignore()
+            return
+        index = self.row_at(event.pos().y())
+        if index is not None and event.reason() is QContextMenuEvent.Reason.Mouse:
+            self.select_index(index)
+        if self.selected_group() is not None:
+            self.menu_requested.emit(event.globalPos())
+        event.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if not self.selectable or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+            return
+        key = event.key()
+        current = self.selected_index
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            step = 1 if key == Qt.Key.Key_Down else -1
+            self.select_index(0 if current is None else current + step)
+        elif key == Qt.Key.Key_Menu and self.selected_group() is not None:
+            self.menu_requested.emit(self.mapToGlobal(self._selected_rect().center()))
+        elif key in ACTION_KEYS and self.selected_group() is not None:
+            self.action_key.emit(ACTION_KEYS[Qt.Key(key)])
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def _selected_rect(self) -> QRect:
+        _, _, header_h, row_h, _ = self._metrics()
+        index = self.selected_index or 0
+        return QRect(0, header_h + index * row_h, self.width(), row_h)
 
     def set_text_px(self, px: int) -> None:
         self._px = max(9, int(px))
@@ -177,7 +213,7 @@ class IncidentBoardBody(QWidget):
     def tick(self, now: float) -> None:
         """Advance the "for 12m" ages; repaint only when a visible text changed."""
         self._now = now
-        ages = tuple(firing_for(_earliest_start(g), now) for g in self._groups[: self._fit])
+        ages = tuple(firing_for(earliest_start(g), now) for g in self._groups[: self._fit])
         if ages != tuple(r.age_text for r in self.visible_rows):
             self._build_rows()
             self.update()
@@ -214,7 +250,10 @@ class IncidentBoardBody(QWidget):
         self._build_rows()
 
     def _build_rows(self) -> None:
-        self.visible_rows = tuple(board_row(g, self._now) for g in self._groups[: self._fit])
+        markers = self._markers
+        self.visible_rows = tuple(
+            board_row(g, self._now, markers.get(row_key(g), "")) for g in self._groups[: self._fit]
+        )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -251,6 +290,8 @@ class IncidentBoardBody(QWidget):
         sev_w = max(QFontMetrics(bold).horizontalAdvance(severity_words(s)) for s in Severity) + round(px * 1.5)
         y = header_h
         for row in self.visible_rows:
+            if self.selectable and row.key == self.selected_key:
+                self._paint_selection(painter, QRect(0, y, w, row_h))
             self._paint_row(painter, row, QRect(0, y, w, row_h), bold, regular, small_font, sev_w)
             y += row_h
         if self.more_count:
@@ -259,6 +300,11 @@ class IncidentBoardBody(QWidget):
             align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
             painter.drawText(QRect(0, y, w - px // 2, more_h), align, self.more_text)
         painter.end()
+
+    def _paint_selection(self, painter: QPainter, rect: QRect) -> None:
+        painter.fillRect(rect.adjusted(0, 1, 0, -1), self._color("panel_border"))
+        painter.setPen(self._color("text_dim"))
+        painter.drawRect(rect.adjusted(0, 1, -1, -2))
 
     def _paint_header(self, painter: QPainter, font: QFont, rect: QRect) -> None:
         fm = QFontMetrics(font)
@@ -304,6 +350,19 @@ class IncidentBoardBody(QWidget):
         painter.drawText(
             QRect(right - tail_w, line1.top(), tail_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, tail
         )
+        if row.marker:  # an action in flight or its result, before the state tag
+            room = max(0, (right - name_left) // 2)
+            marker_w = small_fm.horizontalAdvance(row.marker) + 1  # elidedText's float widths cut exact fits
+            marker_text = row.marker
+            if marker_w > room:
+                marker_w = room
+                marker_text = small_fm.elidedText(row.marker, Qt.TextElideMode.ElideRight, room)
+            self.painted_markers[row.key] = marker_text
+            tail_w += marker_w + px
+            painter.setPen(self._color("warning" if "FAILED" in row.marker else "loading"))
+            painter.drawText(
+                QRect(right - tail_w, line1.top(), marker_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, marker_text
+            )
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
         name_w = max(0, right - tail_w - px // 2 - name_left)

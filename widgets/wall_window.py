@@ -5,8 +5,12 @@ simulated data, PAUSED, the playlist position ("2/3"), the mode and a clock.
 Centre: one DashboardView per dashboard, all built once, rotated by a timer.
 Bottom: the feed-health strip.
 
-Keys: Space pauses/resumes rotation (wall and operator modes); Left/Right step
-through the playlist (operator mode); Ctrl+Alt+Q quits in every mode.  Esc does
+What each mode may do comes from one table, `noc_app.modes`.  Keys: Space
+pauses/resumes rotation (wall and operator modes); Left/Right step through the
+playlist (operator mode); Ctrl+Alt+Q quits in every mode.  In operator mode the
+incident boards take actions (widgets/incident_actions.py): select a row, then
+A (acknowledge), U (un-acknowledge), N (note) or the context menu; the window
+emits `action_requested(ActionRequest)` and shows outcomes via `show_outcome`.  Esc does
 nothing.  Kiosk mode is locked: no cursor, no context menus, no mouse input to
 panels, no tooltips, stays on top, full screen is re-asserted when anything
 takes it away, and window-manager close requests (Alt+F4) are refused, so
@@ -20,6 +24,7 @@ an imported Grafana dashboard and are never interpreted as HTML.
 
 from __future__ import annotations
 
+import getpass
 import time
 from collections.abc import Callable
 from typing import cast
@@ -28,12 +33,16 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QShortcut, QWindowStateChangeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from noc_app.actions.model import ActionOutcome, Operator
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
 from noc_app.display_text import window_title
+from noc_app.modes import capabilities
 from noc_app.store import Store
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.feed_health import FeedHealthStrip
+from noc_app.widgets.incident_actions import ActionSettings, BoardActions
+from noc_app.widgets.incident_board import IncidentBoardBody
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.scale import text_scale
@@ -103,6 +112,7 @@ class WallWindow(QMainWindow):
     first_paint_done = Signal()  # once, after the window first painted (startup timing)
     quit_requested = Signal()  # Ctrl+Alt+Q: the application decides how to quit
     refresh_requested = Signal()  # F5 / Ctrl+R: poll every source now (the poller debounces)
+    action_requested = Signal(object)  # ActionRequest from an incident board (operator mode only)
 
     def __init__(
         self,
@@ -115,8 +125,11 @@ class WallWindow(QMainWindow):
         playlist_interval_s: float | None = None,
         clock: Callable[[], float] = time.time,
         quit_clock: Callable[[], float] = time.monotonic,
+        operator: Operator | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """operator: who acts (noc_app.actions.identity.current_operator); default: config's name or the OS user."""
+        self.capabilities = capabilities(mode)  # what this mode may do: one table (noc_app.modes)
         super().__init__(parent)
         if not dashboards:
             raise ValueError("a wall window needs at least one dashboard")
@@ -136,7 +149,7 @@ class WallWindow(QMainWindow):
         self.header.mode.setText(mode.value.upper())
         self.stack = QStackedWidget()
         # A kiosk has nobody to hover, and its tooltips would carry error details: none at all.
-        tooltips = mode is not Mode.KIOSK
+        tooltips = self.capabilities.tooltips
         self.views: tuple[DashboardView, ...] = tuple(
             DashboardView(
                 dash, store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock, tooltips=tooltips
@@ -170,6 +183,10 @@ class WallWindow(QMainWindow):
 
         self._install_keys()
         self._lock_down()
+        self.board_actions: tuple[BoardActions, ...] = ()
+        if self.capabilities.act:
+            self.board_actions = self._attach_actions(operator or _default_operator(config))
+            self._focus_board()
         self.header.installEventFilter(self)
         self.show_dashboard(0)
         if len(self.views) > 1:
@@ -215,6 +232,7 @@ class WallWindow(QMainWindow):
         self.header.set_titles(self.config.title, self.views[index].dashboard.title)
         self.header.position.setText(f"{index + 1}/{len(self.views)}" if len(self.views) > 1 else "")
         self.header.position.setVisible(len(self.views) > 1)
+        self._focus_board()
 
     def show_next(self) -> None:
         self.show_dashboard(self.current_index + 1)
@@ -231,15 +249,47 @@ class WallWindow(QMainWindow):
         elif len(self.views) > 1:
             self._rotation.start()
 
+    # -- operator actions ----------------------------------------------------------
+
+    def _attach_actions(self, operator: Operator) -> tuple[BoardActions, ...]:
+        settings = ActionSettings(
+            mode=self.mode,
+            operator=operator,
+            read_only_sources=frozenset(s.id for s in self.config.sources if s.read_only),
+            ack_duration_s=self.config.actions.ack_duration_s,
+            context_menus=self.capabilities.context_menus,
+        )
+        controllers = []
+        for frame in self.panel_frames():
+            if isinstance(frame.body, IncidentBoardBody):
+                controller = BoardActions(frame.body, settings, parent=self)
+                controller.requested.connect(self.action_requested.emit)
+                controllers.append(controller)
+        return tuple(controllers)
+
+    def _focus_board(self) -> None:
+        """Operator mode: the shown dashboard's first incident board takes the keys (Up/Down, A, U, N)."""
+        view = self.views[self.current_index]
+        for controller in getattr(self, "board_actions", ()):  # not yet set while __init__ shows page 0
+            if view.isAncestorOf(controller.board):
+                controller.board.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+    def show_outcome(self, outcome: ActionOutcome) -> None:
+        """The action service's answer to a request: the row's marker follows it."""
+        for controller in self.board_actions:
+            if controller.show_outcome(outcome):
+                return
+
     # -- keys and lock-down ------------------------------------------------------
 
     def _install_keys(self) -> None:
         QShortcut(QKeySequence("Ctrl+Alt+Q"), self).activated.connect(self._quit)
         for key in (QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")):
             QShortcut(key, self).activated.connect(self.refresh_requested.emit)
-        if self.mode in (Mode.WALL, Mode.OPERATOR):
+        if self.capabilities.pause_rotation:
             QShortcut(QKeySequence(Qt.Key.Key_Space), self).activated.connect(lambda: self.set_paused(not self.paused))
-        if self.mode is Mode.OPERATOR:
+        if self.capabilities.navigate:
             QShortcut(QKeySequence(Qt.Key.Key_Right), self).activated.connect(lambda: self._step(1))
             QShortcut(QKeySequence(Qt.Key.Key_Left), self).activated.connect(lambda: self._step(-1))
 
@@ -254,7 +304,7 @@ class WallWindow(QMainWindow):
 
     def _quit(self) -> None:
         """Ctrl+Alt+Q: quits at once, except in a kiosk, where it must be pressed twice within 3 s."""
-        if self.mode is Mode.KIOSK:
+        if self.capabilities.locked:
             now = self._quit_clock()
             armed = self._quit_armed_at
             if armed is None or not 0 <= now - armed <= KIOSK_QUIT_WINDOW_S:
@@ -268,17 +318,20 @@ class WallWindow(QMainWindow):
         self.close()
 
     def _lock_down(self) -> None:
-        if self.mode in (Mode.WALL, Mode.KIOSK):
+        caps = self.capabilities
+        if not caps.pointer_input:
             self.stack.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        if self.mode is Mode.KIOSK:
+        if caps.locked:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-            for widget in (self, *self.findChildren(QWidget)):
+        for widget in (self, *self.findChildren(QWidget)):
+            if not caps.cursor:
                 widget.setCursor(Qt.CursorShape.BlankCursor)
+            if not caps.context_menus:
                 widget.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
-        if self.mode is Mode.KIOSK and event.type() == QEvent.Type.WindowStateChange:
+        if self.capabilities.locked and event.type() == QEvent.Type.WindowStateChange:
             was_full = bool(cast(QWindowStateChangeEvent, event).oldState() & Qt.WindowState.WindowFullScreen)
             if was_full and (not self.isFullScreen() or self.isMinimized()):
                 # Queued: the window manager's state change finishes before we undo it.
@@ -286,7 +339,7 @@ class WallWindow(QMainWindow):
         return handled
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.mode is Mode.KIOSK and event.spontaneous():
+        if not self.capabilities.window_close and event.spontaneous():
             event.ignore()  # the window manager (Alt+F4) cannot close a kiosk
             return
         super().closeEvent(event)
@@ -323,3 +376,12 @@ class WallWindow(QMainWindow):
 
     def _emit_first_paint(self) -> None:
         self.first_paint_done.emit()
+
+
+def _default_operator(config: AppConfig) -> Operator:
+    """Config's operator name, else the login (the composition root normally passes the real identity)."""
+    try:
+        login = getpass.getuser()
+    except (OSError, KeyError):
+        login = "unknown"
+    return Operator(name=" ".join(config.operator.name.split()) or login or "unknown", os_user=login)

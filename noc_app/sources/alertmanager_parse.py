@@ -2,10 +2,17 @@
 
 Muted alerts are never dropped: a silenced or inhibited alert keeps its place on
 the board with a `mute_reason` that says who muted it, why, and until when.
+
+Alertmanager has no native acknowledgement: noc-app acks an alert with a silence
+whose comment carries "[noc-app request <32 hex>]" (written by
+sources.silences.silence_body, recognised by actions.backends.alertmanager_acks).
+An alert muted by such a silence is ACKNOWLEDGED ("acked by kim until resolved");
+any other silence (maintenance) leaves it SILENCED.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +21,21 @@ from noc_app.sources.base import BadAnswer
 from noc_app.sources.prometheus_parse import parse_rfc3339
 
 SHORT_ID = 8  # a silence id's first UUID group: unambiguous on one wall
+# The app's ack tag and until-resolved mark, as the actions backend writes them
+# (tests/sources/test_ack_silences.py proves both sides agree).
+ACK_TAG = re.compile(r"\[noc-app request ([0-9a-f]{32})\]")
+UNTIL_RESOLVED_MARK = "(until resolved)"
+
+
+def ack_request_id(comment: str) -> str | None:
+    """The request id of a silence noc-app created for an ack; None for any other silence."""
+    found = ACK_TAG.findall(comment)
+    return found[-1] if found else None
+
+
+def is_ack_silence(comment: str) -> bool:
+    """True when a silence comment carries noc-app's ack tag."""
+    return ack_request_id(comment) is not None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -250,7 +272,10 @@ def to_alerts(
 def _to_alert(
     raw: RawAlert, silences: Mapping[str, Silence], names: Mapping[str, str], *, source_id: str, now: float
 ) -> Alert:
-    if raw.state == "suppressed" and raw.silenced_by:
+    acks = [s for sid in raw.silenced_by if (s := silences.get(sid)) is not None and is_ack_silence(s.comment)]
+    if raw.state == "suppressed" and acks:
+        state = AlertState.ACKNOWLEDGED
+    elif raw.state == "suppressed" and raw.silenced_by:
         state = AlertState.SILENCED
     elif raw.state == "suppressed" and raw.inhibited_by:
         state = AlertState.INHIBITED
@@ -274,6 +299,7 @@ def _to_alert(
         silenced_by=raw.silenced_by,
         inhibited_by=raw.inhibited_by,
         mute_reason=mute_reason(raw, silences, names, now=now) if raw.state == "suppressed" else "",
+        acknowledged_by=acks[0].created_by if acks and raw.state == "suppressed" else "",
     )
 
 
@@ -296,6 +322,8 @@ def _silence_text(silence_id: str, silence: Silence | None, *, now: float) -> st
     short = silence_id[:SHORT_ID]
     if silence is None:
         return f"silenced by {short} (silence details unavailable)"
+    if is_ack_silence(silence.comment):
+        return ack_text(silence, now=now)
     remaining = silence.ends_at - now
     if remaining > 0:
         when = f"expires in {human_duration(remaining)}"
@@ -307,6 +335,32 @@ def _silence_text(silence_id: str, silence: Silence | None, *, now: float) -> st
     if silence.comment:
         text += f": {silence.comment}"
     return text
+
+
+def ack_text(silence: Silence, *, now: float) -> str:
+    """An app ack in words: "acked by kim until resolved (12m ago): replacing the disk"."""
+    who = silence.created_by or "unknown"
+    if UNTIL_RESOLVED_MARK in silence.comment:
+        until = "until resolved"
+    elif silence.ends_at > now:
+        until = f"for {human_duration(silence.ends_at - now)} more"
+    else:
+        until = f"expired {human_duration(now - silence.ends_at)} ago"
+    text = f"acked by {who} {until}"
+    if silence.starts_at > 0:
+        text += f" ({human_duration(now - silence.starts_at)} ago)"
+    note = ack_note(silence.comment, who)
+    return f"{text}: {note}" if note else text
+
+
+def ack_note(comment: str, who: str) -> str:
+    """The operator's own words in an ack comment, without the "ack by NAME (...)" head and the tag."""
+    text = ACK_TAG.sub("", comment).strip()
+    head = f"ack by {who}"
+    if not text.startswith(head):
+        return text
+    text = text[len(head):].removeprefix(" (claimed)").removeprefix(" " + UNTIL_RESOLVED_MARK)
+    return text.removeprefix(":").strip()
 
 
 def human_duration(seconds: float) -> str:
