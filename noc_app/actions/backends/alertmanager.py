@@ -111,16 +111,20 @@ class AlertmanagerBackend:
 
     # -- upkeep of until-resolved acks -------------------------------------------------
 
-    def upkeep(self, current_alerts: Sequence[Mapping[str, str]]) -> AckUpkeep:
+    def upkeep(
+        self, current_alerts: Sequence[Mapping[str, str]], *, alerts_taken_at: float | None = None
+    ) -> AckUpkeep:
         """Expire until-resolved acks whose alert is gone, extend those still firing; returns what was done.
 
-        `current_alerts`: labels of every alert the cluster holds, from a complete, successful poll.
+        `current_alerts`: labels of every alert the cluster holds, from a complete, successful poll
+        taken at `alerts_taken_at` (acks made after it are left for the next poll to judge).
         """
         def run(peer: str) -> AckUpkeep:
             client = self._client(peer)
             silences = list_silences(client, max_bytes=self._max_bytes)
             now = self._clock()
-            plan = plan_upkeep(silences, current_alerts, now=now, extend_within_s=EXTEND_WITHIN_S)
+            plan = plan_upkeep(silences, current_alerts, now=now, extend_within_s=EXTEND_WITHIN_S,
+                               alerts_taken_at=alerts_taken_at)
             by_id = {s.id: s for s in silences}
             for silence_id in plan.expire:
                 expire_silence(client, silence_id, max_bytes=self._max_bytes)
@@ -180,6 +184,14 @@ class AlertmanagerBackend:
             expire_silence(client, silence.id, max_bytes=self._max_bytes)
         ids = ",".join(s.id for s in acks)
         return _done(request, f"un-acknowledged: expired silence {ids}", ids)
+
+    def ack_holder(self, labels: Mapping[str, str]) -> str:
+        """Who holds the app ack in force on these labels ("" when none): the backend's own word."""
+        def run(peer: str) -> str:
+            acks = live_acks(self._silences_for(self._client(peer), labels), labels, self._names)
+            return acks[0].created_by if acks else ""
+
+        return self._on_any_peer(run)
 
     def silence(self, silence_id: str) -> Silence:
         """One silence by id (for checks and the history view)."""
