@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -29,7 +29,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from noc_app.actions.backends.alertmanager_acks import AckUpkeep
 from noc_app.actions.errors import NotPermitted
 from noc_app.actions.execute import ActionBackend, Clock, default_owner, execute, replay_outbox
-from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, OutcomeStatus
+from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, Operator, OutcomeStatus
 from noc_app.actions.policy import BACKEND_KINDS, PolicyContext
 from noc_app.actions.retry import RetryDelay, outbox_delay
 from noc_app.actions.upkeep import complete_alert_labels
@@ -91,6 +91,7 @@ class ActionService(QObject):
         *,
         repoll: Callable[[str], None] = lambda source_id: None,
         policy_for: PolicyFor | None = None,
+        operator: Operator | None = None,
         upkeep_sources: Mapping[str, bool] | None = None,
         executor: Executor | None = None,
         owner: str | None = None,
@@ -100,12 +101,16 @@ class ActionService(QObject):
         upkeep_every_s: float = UPKEEP_EVERY_S,
         parent: QObject | None = None,
     ) -> None:
-        """upkeep_sources: source id -> whether its snapshots hide alerts on purpose (dead man's switch)."""
+        """operator: who acts from this workstation; stamped on every submitted request (a widget does not say).
+
+        upkeep_sources: source id -> whether its snapshots hide alerts on purpose (dead man's switch).
+        """
         super().__init__(parent)
         self._backends = dict(backends)
         self._journal = journal
         self._repoll = repoll
         self._policy_for = policy_for
+        self.operator = operator
         self._upkeep_sources = dict(upkeep_sources or {})
         self._own_executor = executor is None
         self._executor = executor or ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="action")
@@ -140,6 +145,8 @@ class ActionService(QObject):
         if self._stopping:
             log.warning("action %s submitted while the app is stopping: not sent", request.request_id)
             return
+        if self.operator is not None and request.operator != self.operator:
+            request = replace(request, operator=self.operator)
         backend = self._backends.get(request.incident.source_id)
         policy = self._policy_for(request) if self._policy_for is not None else None
         self._run(lambda: self._execute(request, backend, policy))
