@@ -44,6 +44,7 @@ class LaunchOptions:
     fullscreen: bool = False
     theme: str | None = None
     exit_after_s: float | None = None  # smoke tests and autostart checks: quit by itself
+    claimed_name: str | None = None  # --as NAME: the operator acts under this name (recorded as claimed)
 
 
 def prepare_qt_environment(*, offscreen: bool = False) -> None:
@@ -222,12 +223,15 @@ def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | N
 
     if not capabilities(config.mode).act:
         return
+    from noc_app.actions.errors import InvalidRequest
     from noc_app.actions.service import ActionService
     from noc_app.actions.wiring import build_parts, store_policy, upkeep_sources
     from noc_app.redaction import redact
 
     try:
         parts = build_parts(config, claimed_name=claimed_name)
+    except InvalidRequest as exc:  # an unusable --as name or operator.name
+        raise StartupError(str(exc)) from exc
     except Exception as exc:  # a missing secret, psycopg not installed, the database down
         message = f"actions are off: cannot open the state database: {redact(str(exc))}"
         log.error("%s", message)
@@ -271,7 +275,7 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     if problem:
         print(f"noc-app: warning: {problem}", file=sys.stderr)
     runtime = build_runtime(config)
-    attach_actions(config, runtime)
+    attach_actions(config, runtime, claimed_name=options.claimed_name)
     windows = build_windows(config, runtime, options)
     settle_heap()
     fullscreen = options.fullscreen or config.mode is Mode.KIOSK

@@ -172,6 +172,34 @@ def replay_outbox(
     return tuple(outcomes)
 
 
+def flush_outbox(
+    backends: Mapping[str, ActionBackend],
+    journal: Journal,
+    *,
+    owner: str | None = None,
+    clock: Clock = time.time,
+    retry_delay: RetryDelay = outbox_delay,
+    lease_s: float = DEFAULT_LEASE_S,
+    max_age_s: float | None = MAX_QUEUE_AGE_S,
+) -> Sequence[ActionOutcome]:
+    """Try every pending row now, due or not (`outbox flush`); rows another deliverer holds are skipped."""
+    try:
+        rows = journal.pending()
+    except Exception:
+        log.exception("outbox flush: the state database failed")
+        return ()
+    outcomes = []
+    for row in rows:
+        try:
+            lease = journal.lease(row.request_id, owner=owner or default_owner(), now=clock(), lease_s=lease_s)
+        except Exception:
+            log.exception("outbox flush: cannot lease %s", row.request_id)
+            continue
+        if lease is not None:
+            outcomes.append(_replay_one(lease, backends, journal, clock, retry_delay, max_age_s))
+    return tuple(outcomes)
+
+
 def _replay_one(
     lease: Lease, backends: Mapping[str, ActionBackend], journal: Journal, clock: Clock, retry_delay: RetryDelay,
     max_age_s: float | None,

@@ -27,12 +27,12 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from noc_app.actions.backends.alertmanager_acks import AckUpkeep
-from noc_app.actions.errors import NotPermitted
 from noc_app.actions.execute import ActionBackend, Clock, default_owner, execute, replay_outbox
-from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, Operator, OutcomeStatus
+from noc_app.actions.model import ActionOutcome, ActionRequest, Operator, OutcomeStatus
 from noc_app.actions.policy import BACKEND_KINDS, PolicyContext
 from noc_app.actions.retry import RetryDelay, outbox_delay
 from noc_app.actions.upkeep import complete_alert_labels
+from noc_app.actions.wiring import NoBackend
 from noc_app.model import Snapshot
 from noc_app.state.journal import Journal
 from noc_app.state.records import ActionState
@@ -192,7 +192,7 @@ class ActionService(QObject):
 
     def _execute(self, request: ActionRequest, backend: ActionBackend | None, policy: PolicyContext | None) -> object:
         if backend is None:
-            backend = _NoBackend(request.incident.source_id)
+            backend = NoBackend(request.incident.source_id)
         outcome = execute(request, backend, self._journal, policy=policy, owner=self._owner, clock=self._clock,
                           retry_delay=self._retry_delay)
         return _Delivered(outcome, request.kind.value, request.incident.source_id)
@@ -308,14 +308,3 @@ class ActionService(QObject):
         self._replay_running = True
         self._run(self._replay)
 
-
-class _NoBackend:
-    """Stands in for a source with no action backend (read_only, unknown, or not an incident system)."""
-
-    def __init__(self, source_id: str) -> None:
-        self._source_id = source_id
-
-    def perform(self, request: ActionRequest) -> ActionOutcome:
-        if request.kind is ActionKind.NOTE:  # notes live in the journal: no backend needed
-            return ActionOutcome(request_id=request.request_id, status=OutcomeStatus.DONE, message="note recorded")
-        raise NotPermitted(f"source {self._source_id!r} takes no actions from this app (read-only or not writable)")

@@ -9,9 +9,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from noc_app.actions.backends.alertmanager import AlertmanagerBackend
+from noc_app.actions.errors import NotPermitted
 from noc_app.actions.execute import ActionBackend
 from noc_app.actions.identity import current_operator
-from noc_app.actions.model import ActionOutcome, ActionRequest, Operator, OutcomeStatus
+from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, Operator, OutcomeStatus
 from noc_app.actions.policy import PolicyContext
 from noc_app.actions.upkeep import find_alert, policy_context
 from noc_app.config.schema import AppConfig
@@ -107,3 +108,15 @@ def store_policy(
         return policy_context(config, request, alert)
 
     return policy_for
+
+
+class NoBackend:
+    """Stands in for a source with no action backend (read-only, or not an incident system): notes only."""
+
+    def __init__(self, source_id: str) -> None:
+        self._source_id = source_id
+
+    def perform(self, request: ActionRequest) -> ActionOutcome:
+        if request.kind is ActionKind.NOTE:  # notes live in the journal: no backend needed
+            return ActionOutcome(request_id=request.request_id, status=OutcomeStatus.DONE, message="note recorded")
+        raise NotPermitted(f"source {self._source_id!r} takes no actions from this app (read-only or not writable)")
