@@ -252,6 +252,9 @@ def connect_actions(window: QObject, runtime: Runtime) -> None:
     if service is None or requested is None:
         return
     requested.connect(service.submit)
+    set_operator = getattr(window, "set_operator", None)  # who acts here (the service stamps it on requests anyway)
+    if set_operator is not None and service.operator is not None:
+        set_operator(service.operator)
     show = getattr(window, "show_action_outcome", None)
     if show is not None:
         service.outcome_ready.connect(show)

@@ -41,6 +41,10 @@ class FakeWindow(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.outcomes: list[object] = []
+        self.operator: object = None
+
+    def set_operator(self, operator: object) -> None:
+        self.operator = operator
 
     def show_action_outcome(self, outcome: object) -> None:
         self.outcomes.append(outcome)
@@ -63,6 +67,7 @@ def test_operator_mode_wires_window_requests_to_the_service(tmp_path, qtbot):
     assert service is not None and service.operator.name == "bob" and service.operator.claimed
     window = FakeWindow()
     connect_actions(window, runtime)
+    assert window.operator == service.operator
     runtime.start()
     try:
         # the window's Operator is replaced by the workstation's; an unknown incident cannot be acked
