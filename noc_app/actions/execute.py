@@ -81,8 +81,10 @@ def execute(
     try:
         now = clock()
         payload = request.to_record()
+        # due only after a lease's length: the replay of another worker or workstation must not take the
+        # row between this record and this lease (if this process dies here, the row is replayed then)
         if journal.record(NewAction(request_id=rid, kind=request.kind.value, source_id=request.incident.source_id,
-                                    payload=payload, created_at=now)):
+                                    payload=payload, created_at=now, due_at=now + lease_s)):
             _audit_or_raise(journal, request, f"{request.kind.value} requested", "pending", now)
         lease = journal.lease(rid, owner=owner or default_owner(), now=now, lease_s=lease_s)
     except Exception as exc:

@@ -134,7 +134,7 @@ class PostgresJournal:
                 " created_at, updated_at) VALUES (%s, %s, %s, %s, 'pending', 0, %s, %s, %s)"
                 " ON CONFLICT (request_id) DO NOTHING",
                 (action.request_id, action.kind, action.source_id, Jsonb(dict(action.payload)),
-                 action.created_at, action.created_at, action.created_at),
+                 action.first_attempt_at, action.created_at, action.created_at),
             )
             return cur.rowcount == 1
 
