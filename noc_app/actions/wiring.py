@@ -48,7 +48,10 @@ def action_backends(config: AppConfig) -> Mapping[str, ActionBackend]:
         if source.read_only:
             continue
         if source.kind == "alertmanager":
-            backends[source.id] = AlertmanagerBackend(source, default_duration_s=config.actions.ack_duration_s)
+            backends[source.id] = AlertmanagerBackend(
+                source, default_duration_s=config.actions.ack_duration_s,
+                ack_label_names=config.actions.ack_labels or None,
+            )
     return backends
 
 

@@ -190,6 +190,8 @@ class RunbookConfig:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ActionsConfig:
     ack_duration_s: float = 7200.0
+    # The labels an Alertmanager ack (a silence) matches, those of them the alert has; () = all its labels.
+    ack_labels: tuple[str, ...] = ()
     runbooks: tuple[RunbookConfig, ...] = ()
 
 
