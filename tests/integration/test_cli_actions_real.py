@@ -151,3 +151,40 @@ def test_an_ack_while_alertmanager_is_down_is_queued_and_flushed_once_it_is_back
     again = noc_app("outbox", "flush", "--config", str(config))
     assert again.returncode == 0 and "nothing to deliver" in again.stdout
     assert len(tagged_silences(url, request_id)) == 1
+
+
+def test_a_running_operator_app_delivers_what_the_command_line_queued(lone_alertmanager, run_id, tmp_path):
+    """The room's outbox: an ack queued by `incidents ack` while Alertmanager is down is delivered, once,
+    by an operator app that is running when it comes back (no `outbox flush`)."""
+    import os
+
+    url = lone_alertmanager.base_url
+    post_alert(url, run_id, "InventorySyncStalled")
+    config = write_config(tmp_path, url)
+    key = key_of(config, run_id)
+    lone_alertmanager.kill()
+    queued = noc_app("incidents", "ack", key, "--match", "alertname=InventorySyncStalled",
+                     "--match", f"test_run={run_id}", "--config", str(config))
+    assert queued.returncode == 3, queued.stderr
+    request_id = REQUEST_ID.search(queued.stderr).group(1)
+
+    lone_alertmanager.start()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    app = subprocess.Popen([sys.executable, "-m", "noc_app", "--mode", "operator", "--config", str(config)],
+                           cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        (silence,) = servers.wait_for(lambda: tagged_silences(url, request_id), timeout_s=90,
+                                      what="the operator app to deliver the queued ack")
+        assert silence["status"]["state"] == "active"
+        servers.wait_for(lambda: noc_app("outbox", "list", "--config", str(config)).stdout.strip()
+                         == "outbox empty", timeout_s=30, what="the outbox to be empty")
+    finally:
+        app.kill()
+        app.wait(timeout=30)
+    assert len(tagged_silences(url, request_id)) == 1
+    journal = SqliteJournal(tmp_path / "state.db")
+    try:
+        row = journal.get(request_id)
+        assert row.state.value == "done" and row.attempts == 2
+    finally:
+        journal.close()
