@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypedDict
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode, ScreenConfig
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication, QObject
 
     from noc_app.runtime import Runtime
     from noc_app.widgets.wall_window import WallWindow
@@ -44,6 +44,7 @@ class LaunchOptions:
     fullscreen: bool = False
     theme: str | None = None
     exit_after_s: float | None = None  # smoke tests and autostart checks: quit by itself
+    claimed_name: str | None = None  # --as NAME: the operator acts under this name (recorded as claimed)
 
 
 def prepare_qt_environment(*, offscreen: bool = False) -> None:
@@ -213,6 +214,52 @@ def build_runtime(config: AppConfig) -> Runtime:
     return Runtime(config)
 
 
+def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | None = None) -> None:
+    """Build the journal, the backends and the ActionService when the mode can act; attach them to the runtime.
+
+    A state database that cannot be opened leaves the wall running without actions, and says so.
+    """
+    from noc_app.modes import capabilities
+
+    if not capabilities(config.mode).act:
+        return
+    from noc_app.actions.errors import InvalidRequest
+    from noc_app.actions.service import ActionService
+    from noc_app.actions.wiring import build_parts, store_policy, upkeep_sources
+    from noc_app.redaction import redact
+
+    try:
+        parts = build_parts(config, claimed_name=claimed_name)
+    except InvalidRequest as exc:  # an unusable --as name or operator.name
+        raise StartupError(str(exc)) from exc
+    except Exception as exc:  # a missing secret, psycopg not installed, the database down
+        message = f"actions are off: cannot open the state database: {redact(str(exc))}"
+        log.error("%s", message)
+        print(f"noc-app: warning: {message}", file=sys.stderr)
+        return
+    service = ActionService(
+        parts.backends, parts.journal, repoll=runtime.repoll, operator=parts.operator,
+        policy_for=store_policy(config, runtime.store.snapshot), upkeep_sources=upkeep_sources(config),
+    )
+    closers = [close for b in parts.backends.values() if (close := getattr(b, "close", None)) is not None]
+    runtime.attach_actions(service, close_backends=closers, close_journal=parts.journal.close)
+
+
+def connect_actions(window: QObject, runtime: Runtime) -> None:
+    """Wire a window's action requests to the service, when both exist (the window gains the signal later)."""
+    service = runtime.actions
+    requested = getattr(window, "action_requested", None)
+    if service is None or requested is None:
+        return
+    requested.connect(service.submit)
+    set_operator = getattr(window, "set_operator", None)  # who acts here (the service stamps it on requests anyway)
+    if set_operator is not None and service.operator is not None:
+        set_operator(service.operator)
+    show = getattr(window, "show_action_outcome", None)
+    if show is not None:
+        service.outcome_ready.connect(show)
+
+
 def wall_banner(config: AppConfig, screens: int) -> str:
     """'noc-app: wall open (demo config, 1 screen) — Ctrl+Alt+Q quits, F5 refreshes'."""
     where = "demo config" if config.path == BUILTIN_DEMO else config.path
@@ -231,6 +278,7 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     if problem:
         print(f"noc-app: warning: {problem}", file=sys.stderr)
     runtime = build_runtime(config)
+    attach_actions(config, runtime, claimed_name=options.claimed_name)
     windows = build_windows(config, runtime, options)
     settle_heap()
     fullscreen = options.fullscreen or config.mode is Mode.KIOSK
@@ -242,6 +290,7 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     for window in windows:
         window.quit_requested.connect(app.quit)
         window.refresh_requested.connect(runtime.poller.refresh_now)
+        connect_actions(window, runtime)
     if options.exit_after_s is not None:
         from PySide6.QtCore import QTimer
 

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-SUBCOMMANDS = ("check-config", "screenshot", "snapshot", "bench")
+SUBCOMMANDS = ("check-config", "screenshot", "snapshot", "bench", "incidents", "outbox")
 
 
 def _add_wall_options(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="noc-app",
         description="NOC wall for Prometheus, Alertmanager and log backends. "
         "With no arguments it opens the built-in demo wall.",
-        epilog="subcommands: check-config FILE | screenshot | snapshot | bench  (noc-app SUBCOMMAND --help)",
+        epilog="subcommands: check-config FILE | screenshot | snapshot | bench | incidents | outbox  "
+        "(noc-app SUBCOMMAND --help)",
     )
     _add_wall_options(parser)
     parser.add_argument("--screen", type=screen_index, metavar="N", help="monitor to open on (0 = first)")
@@ -43,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--exit-after", type=positive_seconds, metavar="SECONDS", help="quit after this long (smoke tests)"
     )
+    parser.add_argument("--as", dest="claimed_name", metavar="NAME",
+                        help="operator mode: act under this name (recorded as claimed, beside your OS user)")
     parser.add_argument("--version", action="version", version=f"noc-app {__version__}")
     return parser
 
@@ -73,6 +76,10 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         p.add_argument("--after", type=seconds, default=5.0, metavar="SECONDS")
         p.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
         return p
+    if name in ("incidents", "outbox"):
+        from noc_app.cli_actions import build_incidents_parser, build_outbox_parser
+
+        return build_incidents_parser() if name == "incidents" else build_outbox_parser()
     from noc_app.bench.cli import build_bench_parser
 
     return build_bench_parser()
@@ -100,6 +107,7 @@ def _options(args: argparse.Namespace):
         fullscreen=getattr(args, "fullscreen", False),
         theme=args.theme,
         exit_after_s=getattr(args, "exit_after", None),
+        claimed_name=getattr(args, "claimed_name", None),
     )
 
 
@@ -118,6 +126,8 @@ def _dispatch(argv: list[str]) -> int:
             from noc_app.app import print_snapshot
 
             return print_snapshot(_load(args.config), after_s=args.after)
+        if name in ("incidents", "outbox"):
+            return _run_actions(name, args)
         from noc_app.bench.cli import run_bench
 
         return run_bench(args)
@@ -126,6 +136,17 @@ def _dispatch(argv: list[str]) -> int:
     from noc_app.app import run_wall
 
     return run_wall(_load(args.config), _options(args))
+
+
+def _run_actions(name: str, args: argparse.Namespace) -> int:
+    from noc_app.cli_actions import CliStateError, exit_for_state_error, run_incidents, run_outbox
+
+    try:
+        if name == "incidents":
+            return run_incidents(args, _load(args.config))
+        return run_outbox(args, _load(args.config))
+    except CliStateError as exc:
+        return exit_for_state_error(exc)
 
 
 def check_config(path: str) -> int:

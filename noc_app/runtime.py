@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
+from noc_app.actions.service import ActionService
 from noc_app.config.schema import AppConfig, SourceConfig
 from noc_app.model import Snapshot
 from noc_app.plans import build_plans
@@ -86,14 +87,54 @@ class Runtime:
         self.poller.failed.connect(self._on_failed)
         self.poller.scheduled.connect(self.store.set_next_poll)
         self.poll_counts: dict[str, int] = {sc.id: 0 for sc in config.sources}
+        # Operator actions (None when the mode cannot act); set by attach_actions from the composition root.
+        self.actions: ActionService | None = None
+        self._action_closers: list[Callable[[], None]] = []
+        self._close_journal: Callable[[], None] | None = None
+
+    def attach_actions(
+        self,
+        service: ActionService,
+        *,
+        close_backends: Sequence[Callable[[], None]] = (),
+        close_journal: Callable[[], None] | None = None,
+    ) -> None:
+        """Run `service` with this runtime: it sees every successful poll, starts and stops with it.
+
+        close_backends, close_journal: called once the service has stopped.
+        """
+        self.actions = service
+        self._action_closers = list(close_backends)
+        self._close_journal = close_journal
+        self.poller.succeeded.connect(service.on_poll_succeeded)
+
+    def repoll(self, source_id: str) -> None:
+        """Poll one source now (after an action changed it); unknown ids are ignored."""
+        if source_id in self.sources:
+            self.poller.refresh_now(source_id)
 
     def start(self) -> None:
         self.poller.start()
+        if self.actions is not None:
+            self.actions.start()
 
     def stop(self) -> None:
-        """Stop polling, let in-flight polls finish (bounded), then release every source's connections."""
+        """Stop polling and actions, let in-flight work finish (bounded), then release every connection."""
         if not self.poller.stop():
             log.info("closing connections with polls still running (they end without being shown)")
+        if self.actions is not None:
+            closers = list(self._action_closers)
+            if self.actions.stop():
+                if self._close_journal is not None:
+                    closers.append(self._close_journal)
+            else:  # a delivery is still running: keep the journal open under it; its row stays pending
+                log.warning("an action was still being delivered at exit; it is sent again at the next start")
+            for close in closers:
+                try:
+                    close()
+                except Exception:
+                    log.exception("closing an action backend or the state database failed")
+            self._action_closers, self._close_journal = [], None
         for source in self.sources.values():
             try:
                 source.close()

@@ -81,8 +81,10 @@ def execute(
     try:
         now = clock()
         payload = request.to_record()
+        # due only after a lease's length: the replay of another worker or workstation must not take the
+        # row between this record and this lease (if this process dies here, the row is replayed then)
         if journal.record(NewAction(request_id=rid, kind=request.kind.value, source_id=request.incident.source_id,
-                                    payload=payload, created_at=now)):
+                                    payload=payload, created_at=now, due_at=now + lease_s)):
             _audit_or_raise(journal, request, f"{request.kind.value} requested", "pending", now)
         lease = journal.lease(rid, owner=owner or default_owner(), now=now, lease_s=lease_s)
     except Exception as exc:
@@ -169,6 +171,34 @@ def replay_outbox(
     outcomes = []
     for lease in leases:
         outcomes.append(_replay_one(lease, backends, journal, clock, retry_delay, max_age_s))
+    return tuple(outcomes)
+
+
+def flush_outbox(
+    backends: Mapping[str, ActionBackend],
+    journal: Journal,
+    *,
+    owner: str | None = None,
+    clock: Clock = time.time,
+    retry_delay: RetryDelay = outbox_delay,
+    lease_s: float = DEFAULT_LEASE_S,
+    max_age_s: float | None = MAX_QUEUE_AGE_S,
+) -> Sequence[ActionOutcome]:
+    """Try every pending row now, due or not (`outbox flush`); rows another deliverer holds are skipped."""
+    try:
+        rows = journal.pending()
+    except Exception:
+        log.exception("outbox flush: the state database failed")
+        return ()
+    outcomes = []
+    for row in rows:
+        try:
+            lease = journal.lease(row.request_id, owner=owner or default_owner(), now=clock(), lease_s=lease_s)
+        except Exception:
+            log.exception("outbox flush: cannot lease %s", row.request_id)
+            continue
+        if lease is not None:
+            outcomes.append(_replay_one(lease, backends, journal, clock, retry_delay, max_age_s))
     return tuple(outcomes)
 
 

@@ -1,17 +1,25 @@
 """From a validated config to the action backends, and from an outcome to a CLI exit code.
 
-Helpers for the composition root and the CLI (neither is wired yet): they build
-nothing at import time.
+Helpers for the composition root and the CLI: they build nothing at import time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from noc_app.actions.backends.alertmanager import AlertmanagerBackend
+from noc_app.actions.errors import NotPermitted
 from noc_app.actions.execute import ActionBackend
-from noc_app.actions.model import ActionOutcome, OutcomeStatus
+from noc_app.actions.identity import current_operator
+from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, Operator, OutcomeStatus
+from noc_app.actions.policy import PolicyContext
+from noc_app.actions.upkeep import find_alert, policy_context
 from noc_app.config.schema import AppConfig
+from noc_app.config.secrets import resolve_secret
+from noc_app.model import Snapshot
+from noc_app.state.journal import Journal
+from noc_app.state.open import open_journal
 
 EXIT_DONE = 0  # the backend confirmed
 EXIT_REFUSED = 2  # refused by policy, invalid, or rejected by the backend
@@ -40,5 +48,78 @@ def action_backends(config: AppConfig) -> Mapping[str, ActionBackend]:
         if source.read_only:
             continue
         if source.kind == "alertmanager":
-            backends[source.id] = AlertmanagerBackend(source, default_duration_s=config.actions.ack_duration_s)
+            backends[source.id] = AlertmanagerBackend(
+                source, default_duration_s=config.actions.ack_duration_s,
+                ack_label_names=config.actions.ack_labels or None,
+            )
     return backends
+
+
+def open_state(config: AppConfig) -> Journal:
+    """The config's state database; a PostgreSQL password is resolved from its reference here.
+
+    Raises SecretUnavailable, StateUrlError, ImportError (no psycopg) or the driver's error.
+    """
+    password = None
+    if config.state.password is not None:
+        password = resolve_secret(config.state.password, where="state.password", spaces_allowed=True)
+    return open_journal(config.state.url, password=password)
+
+
+def upkeep_sources(config: AppConfig) -> Mapping[str, bool]:
+    """Writable Alertmanager sources whose acks the app keeps until resolved -> whether they hide alerts.
+
+    A source with a dead man's switch kept off the board drops that alert from its
+    snapshots; its list is never whole, so the service does no upkeep from it.
+    """
+    return {
+        s.id: bool(s.deadman_alert) and not bool(s.options.get("deadman_visible", False))
+        for s in config.sources
+        if s.kind == "alertmanager" and not s.read_only
+    }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ActionParts:
+    """What acting needs, built from one config: who acts, where it is journalled, where it is sent."""
+
+    operator: Operator
+    journal: Journal
+    backends: Mapping[str, ActionBackend]
+
+    def close(self) -> None:
+        for backend in self.backends.values():
+            close = getattr(backend, "close", None)
+            if close is not None:
+                close()
+        self.journal.close()
+
+
+def build_parts(config: AppConfig, *, claimed_name: str | None = None) -> ActionParts:
+    """Operator identity, the state database and the backends (raises when the database cannot be opened)."""
+    operator = current_operator(config.operator, claimed_name=claimed_name)
+    journal = open_state(config)
+    return ActionParts(operator=operator, journal=journal, backends=action_backends(config))
+
+
+def store_policy(
+    config: AppConfig, snapshot_of: Callable[[str], Snapshot | None]
+) -> Callable[[ActionRequest], PolicyContext]:
+    """The policy context of a request, from the config and the latest snapshot of its source."""
+    def policy_for(request: ActionRequest) -> PolicyContext:
+        alert = find_alert(snapshot_of(request.incident.source_id), request.incident.fingerprint)
+        return policy_context(config, request, alert)
+
+    return policy_for
+
+
+class NoBackend:
+    """Stands in for a source with no action backend (read-only, or not an incident system): notes only."""
+
+    def __init__(self, source_id: str) -> None:
+        self._source_id = source_id
+
+    def perform(self, request: ActionRequest) -> ActionOutcome:
+        if request.kind is ActionKind.NOTE:  # notes live in the journal: no backend needed
+            return ActionOutcome(request_id=request.request_id, status=OutcomeStatus.DONE, message="note recorded")
+        raise NotPermitted(f"source {self._source_id!r} takes no actions from this app (read-only or not writable)")

@@ -30,6 +30,7 @@ from noc_app.config.policy_section import (
 )
 from noc_app.config.schema import AppConfig, Mode, OperatorConfig, ScreenConfig
 from noc_app.config.source_section import read_sources
+from noc_app.config.state_section import read_state
 from noc_app.config.tree_checks import report_tree_problems
 from noc_app.config.yaml_limits import YamlLimitError, compose_limited
 from noc_app.config.yaml_nodes import (
@@ -46,7 +47,7 @@ __all__ = [
 
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
-    "playlists", "screens", "severity_policy", "actions",
+    "playlists", "screens", "severity_policy", "actions", "state",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -146,6 +147,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         operator=_read_operator(walk, top),
         severity_levels=read_severity_policy(walk, top),
         actions=read_actions(walk, top),
+        state=read_state(walk, top),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 
 from yaml.nodes import Node, ScalarNode, SequenceNode
@@ -32,6 +33,7 @@ _RUNBOOK_KEYS = (
     "id", "title", "webhook_url", "argv", "method", "params", "confirm", "cooldown", "verify_query",
 )
 _METHODS = ("GET", "POST", "PUT")
+_LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def read_playlists(walk: Walk, top: MapReader) -> tuple[PlaylistConfig, ...]:
@@ -107,11 +109,30 @@ def read_actions(walk: Walk, top: MapReader) -> ActionsConfig:
     node = top.sub_mapping("actions")
     if node is None:
         return ActionsConfig()
-    actions = MapReader(walk, node, top.sub("actions"), ("ack_duration", "runbooks"))
+    actions = MapReader(walk, node, top.sub("actions"), ("ack_duration", "ack_labels", "runbooks"))
     ack = actions.duration("ack_duration", 7200.0, minimum=0.0, exclusive=True, maximum=MAX_PERIOD_S)
     runbooks = (_read_runbook(walk, item_node, item_path) for item_node, item_path in actions.items("runbooks"))
-    return ActionsConfig(ack_duration_s=ack if ack is not None else 7200.0,
+    return ActionsConfig(ack_duration_s=ack if ack is not None else 7200.0, ack_labels=_read_ack_labels(walk, actions),
                          runbooks=tuple(r for r in runbooks if r is not None))
+
+
+def _read_ack_labels(walk: Walk, actions: MapReader) -> tuple[str, ...]:
+    """Label names an ack's silence matches: a non-empty list of distinct Prometheus label names."""
+    node = actions.get("ack_labels")
+    if node is None:
+        return ()
+    names: list[str] = []
+    for item_node, path in actions.items("ack_labels", required=True, noun="label name"):
+        name = walk.text(item_node, path)
+        if name is None:
+            continue
+        if not _LABEL_NAME.fullmatch(name):
+            walk.error(item_node, path, f"expected a label name like alertname or service, got '{name[:60]}'")
+        elif name in names:
+            walk.error(item_node, path, f"label '{name}' is listed twice")
+        else:
+            names.append(name)
+    return tuple(names)
 
 
 def _read_runbook(walk: Walk, node: Node, path: str) -> RunbookConfig | None:

@@ -190,7 +190,21 @@ class RunbookConfig:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ActionsConfig:
     ack_duration_s: float = 7200.0
+    # The labels an Alertmanager ack (a silence) matches, those of them the alert has; () = all its labels.
+    ack_labels: tuple[str, ...] = ()
     runbooks: tuple[RunbookConfig, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class StateConfig:
+    """Where the state database lives: None is SQLite in the user's state dir.
+
+    url: sqlite:///abs/path.db or postgresql://user@host/db (never with a password in it);
+    password: the PostgreSQL password, by reference.
+    """
+
+    url: str | None = None
+    password: SecretRef | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -206,6 +220,7 @@ class AppConfig:
     operator: OperatorConfig = field(default_factory=OperatorConfig)
     severity_levels: tuple[SeverityLevel, ...] = ()
     actions: ActionsConfig = field(default_factory=ActionsConfig)
+    state: StateConfig = field(default_factory=StateConfig)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:

@@ -21,7 +21,8 @@ class StateUrlError(ValueError):
     """The state URL is not one this app can open; the message never contains the password."""
 
 
-def open_journal(url: str | None = None) -> Journal:
+def open_journal(url: str | None = None, *, password: str | None = None) -> Journal:
+    """password: PostgreSQL only, given apart from the URL (the config keeps it out of the file)."""
     if not url:
         return SqliteJournal(default_path())
     parts = urllib.parse.urlsplit(url)
@@ -33,7 +34,7 @@ def open_journal(url: str | None = None) -> Journal:
     if scheme in ("postgresql", "postgres"):
         from noc_app.state.postgres import PostgresJournal  # psycopg is optional
 
-        return PostgresJournal(url)
+        return PostgresJournal(url, password=password)
     raise StateUrlError(f"{shown_url(url)}: the state database must be sqlite:/// or postgresql://")
 
 

@@ -84,8 +84,10 @@ _NEW_TOKEN = "replace(gen_random_uuid()::text, '-', '')"
 class PostgresJournal:
     """The Journal protocol on PostgreSQL; one connection per instance, shared by threads under a lock."""
 
-    def __init__(self, url: str, *, connect_timeout_s: float = 10.0) -> None:
+    def __init__(self, url: str, *, password: str | None = None, connect_timeout_s: float = 10.0) -> None:
+        """password: from the config's password_env/password_keyring; never part of `url`."""
         self._url = url
+        self._password = password
         self._timeout = max(1, int(connect_timeout_s))
         self._lock = threading.Lock()
         self._conn: psycopg.Connection[Any] | None = None
@@ -108,7 +110,12 @@ class PostgresJournal:
 
     def _connection(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed or self._conn.broken:
-            self._conn = psycopg.connect(self._url, autocommit=True, connect_timeout=self._timeout)
+            if self._password is None:
+                self._conn = psycopg.connect(self._url, autocommit=True, connect_timeout=self._timeout)
+            else:
+                self._conn = psycopg.connect(
+                    self._url, autocommit=True, connect_timeout=self._timeout, password=self._password
+                )
         return self._conn
 
     @contextmanager
@@ -127,7 +134,7 @@ class PostgresJournal:
                 " created_at, updated_at) VALUES (%s, %s, %s, %s, 'pending', 0, %s, %s, %s)"
                 " ON CONFLICT (request_id) DO NOTHING",
                 (action.request_id, action.kind, action.source_id, Jsonb(dict(action.payload)),
-                 action.created_at, action.created_at, action.created_at),
+                 action.first_attempt_at, action.created_at, action.created_at),
             )
             return cur.rowcount == 1
 

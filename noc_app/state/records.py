@@ -24,6 +24,13 @@ class NewAction:
     source_id: str
     payload: Mapping[str, Any]  # JSON-able; the actions layer's own record
     created_at: float
+    # When a replay may first take it (None: at once).  The recorder leases the row right after
+    # recording it; this keeps another deliverer's replay from taking it in between.
+    due_at: float | None = None
+
+    @property
+    def first_attempt_at(self) -> float:
+        return self.created_at if self.due_at is None else self.due_at
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

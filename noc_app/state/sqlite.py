@@ -135,7 +135,7 @@ class SqliteJournal:
                 "INSERT OR IGNORE INTO actions (request_id, kind, source_id, payload, state, attempts,"
                 " next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
                 (action.request_id, action.kind, action.source_id, payload,
-                 action.created_at, action.created_at, action.created_at),
+                 action.first_attempt_at, action.created_at, action.created_at),
             )
             return cursor.rowcount == 1
 

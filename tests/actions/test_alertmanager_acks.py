@@ -97,6 +97,15 @@ def test_plan_upkeep_expires_resolved_and_extends_firing_acks():
     assert plan_upkeep(silences[:1], [{**LABELS, "extra": "x"}], now=NOW, extend_within_s=0).expire == ()
 
 
+def test_plan_upkeep_does_not_expire_an_ack_younger_than_the_alert_list():
+    """An ack made after the alert list was fetched is on an alert that list may not hold yet."""
+    acked = [silence("fresh", {"alertname": "NewAlert"}, comment=ack_text(uuid.uuid4().hex))]  # starts NOW - 60
+    assert plan_upkeep(acked, [], now=NOW, extend_within_s=0, alerts_taken_at=NOW - 90).expire == ()
+    assert plan_upkeep(acked, [], now=NOW, extend_within_s=0, alerts_taken_at=NOW - 30).expire == ()  # skew
+    assert plan_upkeep(acked, [], now=NOW, extend_within_s=0, alerts_taken_at=NOW + 30).expire == ("fresh",)
+    assert plan_upkeep(acked, [], now=NOW, extend_within_s=0).expire == ("fresh",)
+
+
 @pytest.mark.parametrize(
     ("error", "kind", "retry_after"),
     [

@@ -229,3 +229,27 @@ def test_a_request_queued_too_long_expires_instead_of_being_delivered(journal, d
     assert backend.calls == 1  # only the first, failed attempt
     assert journal.get(request.request_id).state is ActionState.FAILED and journal.pending() == []
     assert journal.audit(request_id=request.request_id)[-1].action == "ack expired"
+
+
+class _RacingJournal:
+    """A journal where another workstation's replay runs right after each record(), before the lease."""
+
+    def __init__(self, inner: SqliteJournal) -> None:
+        self.inner = inner
+        self.taken_by_other: list[object] = []
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+    def record(self, action):
+        fresh = self.inner.record(action)
+        self.taken_by_other.extend(self.inner.lease_due(owner="other-ws", now=action.created_at))
+        return fresh
+
+
+def test_a_replay_between_record_and_lease_does_not_take_the_fresh_row(journal, db_path):
+    racing = _RacingJournal(journal)
+    backend = SpyBackend(db_path)
+    outcome = execute(make_request(), backend, racing, owner="ws-1", clock=FakeClock())
+    assert racing.taken_by_other == []
+    assert outcome.status is OutcomeStatus.DONE and backend.calls == 1

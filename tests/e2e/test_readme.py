@@ -51,12 +51,18 @@ def documented_options(section: str) -> set[str]:
 
 
 def parser_options(parser: argparse.ArgumentParser) -> set[str]:
-    return {
+    """The parser's options, and those of its sub-commands (`incidents ack --reason`)."""
+    options = {
         option
         for action in parser._actions  # argparse has no public way to list its options
         if action.help != argparse.SUPPRESS
         for option in action.option_strings
     }
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                options |= parser_options(child)
+    return options
 
 
 def parsers() -> dict[str, argparse.ArgumentParser]:

@@ -97,3 +97,33 @@ def test_the_journal_reconnects_after_the_connection_is_lost(journal, database_u
     with pytest.raises(psycopg.OperationalError):
         journal.get(rid(1))  # the call in flight when the server dropped us fails...
     assert journal.get(rid(1)) is not None  # ...the next one reconnects
+
+
+def test_a_config_state_url_with_a_password_reference_opens_the_room_database(database_url, monkeypatch, tmp_path):
+    """state: {url: postgresql://..., password_env: VAR} -> the journal; the password reaches no row."""
+    import psycopg
+
+    from noc_app.actions.wiring import open_state
+    from noc_app.config.loader import load_config_text
+    from noc_app.state.postgres import PostgresJournal
+    from noc_app.state.records import NewAction
+
+    config = load_config_text(
+        "sources: [{id: demo, kind: demo}]\n"
+        "dashboards: [{id: main, panels: [{id: t, kind: text, title: T, text: hi}]}]\n"
+        f"state: {{url: '{database_url}', password_env: NOC_TEST_PG_PASSWORD}}\n",
+        filename="wall.yaml",
+    )
+    monkeypatch.setenv("NOC_TEST_PG_PASSWORD", "pg-secret-7f3a")  # trust auth: accepted, never stored
+    journal = open_state(config)
+    try:
+        assert isinstance(journal, PostgresJournal)
+        assert journal.record(NewAction(request_id=rid(1), kind="note", source_id="demo", payload={"x": 1},
+                                        created_at=T0))
+        assert journal.get(rid(1)).payload == {"x": 1}
+    finally:
+        journal.close()
+    with psycopg.connect(database_url) as conn:
+        dumped = " ".join(str(row) for table in ("noc_actions", "noc_audit", "noc_meta")
+                          for row in conn.execute(f"SELECT * FROM {table}").fetchall())
+    assert dumped and "pg-secret-7f3a" not in dumped

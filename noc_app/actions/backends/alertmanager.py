@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from noc_app.actions.backends.alertmanager_acks import (
+    UPKEEP_SKEW_S,
     AckUpkeep,
     ack_comment,
     ack_matchers,
@@ -79,8 +80,12 @@ class AlertmanagerBackend:
         horizon_s: float = UNTIL_RESOLVED_HORIZON_S,
         ack_label_names: Sequence[str] | None = None,
         client_factory: Callable[[SourceConfig, str], SourceClient] | None = None,
+        upkeep_skew_s: float = UPKEEP_SKEW_S,
     ) -> None:
-        """ack_label_names: the stable labels an ack matches (default: all of the alert's labels)."""
+        """ack_label_names: the stable labels an ack matches (default: all of the alert's labels).
+
+        upkeep_skew_s: how much older than an alert list an ack must be for that list to expire it.
+        """
         peers = [u.strip().rstrip("/") for u in (config.url, *config.urls) if u and u.strip()]
         if not peers:
             raise ValueError(f"source {config.id!r} (alertmanager) needs a url")
@@ -90,6 +95,7 @@ class AlertmanagerBackend:
         self._clock = clock
         self._default_duration_s = default_duration_s
         self._horizon_s = horizon_s
+        self._upkeep_skew_s = upkeep_skew_s
         self._names = None if ack_label_names is None else tuple(ack_label_names)
         self._max_bytes = max_bytes_of(config)
         self._factory = client_factory or (lambda cfg, peer: make_client(cfg, base_url=peer))
@@ -111,16 +117,20 @@ class AlertmanagerBackend:
 
     # -- upkeep of until-resolved acks -------------------------------------------------
 
-    def upkeep(self, current_alerts: Sequence[Mapping[str, str]]) -> AckUpkeep:
+    def upkeep(
+        self, current_alerts: Sequence[Mapping[str, str]], *, alerts_taken_at: float | None = None
+    ) -> AckUpkeep:
         """Expire until-resolved acks whose alert is gone, extend those still firing; returns what was done.
 
-        `current_alerts`: labels of every alert the cluster holds, from a complete, successful poll.
+        `current_alerts`: labels of every alert the cluster holds, from a complete, successful poll
+        taken at `alerts_taken_at` (acks made after it are left for the next poll to judge).
         """
         def run(peer: str) -> AckUpkeep:
             client = self._client(peer)
             silences = list_silences(client, max_bytes=self._max_bytes)
             now = self._clock()
-            plan = plan_upkeep(silences, current_alerts, now=now, extend_within_s=EXTEND_WITHIN_S)
+            plan = plan_upkeep(silences, current_alerts, now=now, extend_within_s=EXTEND_WITHIN_S,
+                               alerts_taken_at=alerts_taken_at, skew_s=self._upkeep_skew_s)
             by_id = {s.id: s for s in silences}
             for silence_id in plan.expire:
                 expire_silence(client, silence_id, max_bytes=self._max_bytes)
@@ -180,6 +190,14 @@ class AlertmanagerBackend:
             expire_silence(client, silence.id, max_bytes=self._max_bytes)
         ids = ",".join(s.id for s in acks)
         return _done(request, f"un-acknowledged: expired silence {ids}", ids)
+
+    def ack_holder(self, labels: Mapping[str, str]) -> str:
+        """Who holds the app ack in force on these labels ("" when none): the backend's own word."""
+        def run(peer: str) -> str:
+            acks = live_acks(self._silences_for(self._client(peer), labels), labels, self._names)
+            return acks[0].created_by if acks else ""
+
+        return self._on_any_peer(run)
 
     def silence(self, silence_id: str) -> Silence:
         """One silence by id (for checks and the history view)."""

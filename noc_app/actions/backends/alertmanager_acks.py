@@ -26,6 +26,7 @@ from noc_app.sources.alertmanager_parse import Silence, SilenceMatcher
 from noc_app.sources.silences import matchers_from_labels
 
 UNTIL_RESOLVED_MARK = "(until resolved)"
+UPKEEP_SKEW_S = 60.0  # an ack younger than the alert list by less than this is not expired on its word
 _TAG = re.compile(r"\[noc-app request ([0-9a-f]{32})\]")
 
 
@@ -106,6 +107,8 @@ def plan_upkeep(
     *,
     now: float,
     extend_within_s: float,
+    alerts_taken_at: float | None = None,
+    skew_s: float = UPKEEP_SKEW_S,
 ) -> AckUpkeep:
     """Which until-resolved acks to expire and which to extend.
 
@@ -113,6 +116,10 @@ def plan_upkeep(
     (firing, silenced or inhibited; resolved ones are gone from its list).  Pass
     them only from a successful, complete answer: an empty list expires every ack.
     Other silences (maintenance, fixed-duration acks) are never touched.
+
+    `alerts_taken_at`: when that list was fetched.  An ack made after it (or within
+    `skew_s` before it: the two clocks may differ) is on an alert the list may not
+    hold yet, so it is not expired on this list's word; the next poll decides.
     """
     expire: list[str] = []
     extend: list[str] = []
@@ -120,7 +127,8 @@ def plan_upkeep(
         if not (is_until_resolved(silence) and silence.state == "active"):
             continue
         if not any(covers(silence, labels) for labels in current_alerts):
-            expire.append(silence.id)
+            if alerts_taken_at is None or silence.starts_at < alerts_taken_at - skew_s:
+                expire.append(silence.id)
         elif silence.ends_at - now < extend_within_s:
             extend.append(silence.id)
     return AckUpkeep(expire=tuple(sorted(expire)), extend=tuple(sorted(extend)))

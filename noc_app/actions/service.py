@@ -1,0 +1,310 @@
+"""The action service: runs `execute` off the GUI thread and reports outcomes on it (QtCore only).
+
+    submit(request)          -> worker: execute() (journal first, then the backend)
+                             -> GUI thread: outcome_ready(ActionOutcome); a re-poll of the source when
+                                the backend changed; a retry timer when the request was queued
+    start()                  -> worker: replay the outbox (rows left by a crash, the CLI, another
+                                workstation); then the timer wakes the replay when the next row is due
+    on_poll_succeeded(...)   -> worker: ack-until-resolved upkeep from a complete Alertmanager alert list
+
+Its own small worker pool (a hung poll never delays an ack), timers on the GUI
+thread (never a sleep), results handed back through a queued signal.  `stop()`
+is bounded like the Poller's: a delivery still running when it gives up is
+finished by the next start's replay (its row stays pending; its lease runs out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from noc_app.actions.backends.alertmanager_acks import AckUpkeep
+from noc_app.actions.execute import ActionBackend, Clock, default_owner, execute, replay_outbox
+from noc_app.actions.model import ActionOutcome, ActionRequest, Operator, OutcomeStatus
+from noc_app.actions.policy import BACKEND_KINDS, PolicyContext
+from noc_app.actions.retry import RetryDelay, outbox_delay
+from noc_app.actions.upkeep import complete_alert_labels
+from noc_app.actions.wiring import NoBackend
+from noc_app.model import Snapshot
+from noc_app.state.journal import Journal
+from noc_app.state.records import ActionState
+
+log = logging.getLogger(__name__)
+
+WORKERS = 2
+STOP_WAIT_S = 3.0
+OUTBOX_SCAN_S = 30.0  # with nothing due, look at the outbox this often (rows from the CLI, other workstations)
+UPKEEP_EVERY_S = 30.0  # ack upkeep per source at most this often
+MAX_TIMER_MS = 2**31 - 1
+REPLAY_BATCH = 20
+_BACKEND_KIND_VALUES = frozenset(k.value for k in BACKEND_KINDS)
+
+PolicyFor = Callable[[ActionRequest], PolicyContext | None]
+
+
+class UpkeepBackend(Protocol):
+    def upkeep(
+        self, current_alerts: Sequence[Mapping[str, str]], *, alerts_taken_at: float | None = None
+    ) -> AckUpkeep: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivered:
+    outcome: ActionOutcome
+    kind: str  # ActionKind value
+    source_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Replayed:
+    delivered: tuple[_Delivered, ...]
+    next_due: float | None  # epoch seconds of the next pending row (None: the outbox is empty)
+    full_batch: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Upkept:
+    source_id: str
+    plan: AckUpkeep | None  # None: it failed (logged)
+
+
+class ActionService(QObject):
+    """Delivers action requests in its own worker pool; every outcome comes back on the GUI thread."""
+
+    outcome_ready = Signal(object)  # ActionOutcome
+    replayed = Signal(int)  # outcomes of one outbox replay (0 when nothing was due)
+    upkept = Signal(str, object)  # source_id, AckUpkeep (after a successful upkeep)
+    _finished = Signal(object)  # from worker threads; queued to the GUI thread
+
+    def __init__(
+        self,
+        backends: Mapping[str, ActionBackend],
+        journal: Journal,
+        *,
+        repoll: Callable[[str], None] = lambda source_id: None,
+        policy_for: PolicyFor | None = None,
+        operator: Operator | None = None,
+        upkeep_sources: Mapping[str, bool] | None = None,
+        executor: Executor | None = None,
+        owner: str | None = None,
+        clock: Clock = time.time,
+        retry_delay: RetryDelay = outbox_delay,
+        scan_every_s: float = OUTBOX_SCAN_S,
+        upkeep_every_s: float = UPKEEP_EVERY_S,
+        parent: QObject | None = None,
+    ) -> None:
+        """operator: who acts from this workstation; stamped on every submitted request (a widget does not say).
+
+        upkeep_sources: source id -> whether its snapshots hide alerts on purpose (dead man's switch).
+        """
+        super().__init__(parent)
+        self._backends = dict(backends)
+        self._journal = journal
+        self._repoll = repoll
+        self._policy_for = policy_for
+        self.operator = operator
+        self._upkeep_sources = dict(upkeep_sources or {})
+        self._own_executor = executor is None
+        self._executor = executor or ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="action")
+        self._owner = owner or default_owner()
+        self._clock = clock
+        self._retry_delay = retry_delay
+        self._scan_every_s = scan_every_s
+        self._upkeep_every_s = upkeep_every_s
+        self._running = False
+        self._stopping = False
+        self._in_flight: set[Future[object]] = set()
+        self._lock = threading.Lock()
+        self._replay_running = False
+        self._replay_again = False
+        self._upkeep_running: set[str] = set()
+        self._upkeep_last: dict[str, float] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._replay_now)
+        self._due_at: float | None = None
+        self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+
+    # -- public --------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Replay what the outbox holds, now, then whenever a row is due."""
+        self._running = True
+        self._replay_now()
+
+    def submit(self, request: ActionRequest) -> None:
+        """Deliver one request in the worker pool; its outcome arrives as outcome_ready."""
+        if self._stopping:
+            log.warning("action %s submitted while the app is stopping: not sent", request.request_id)
+            return
+        if self.operator is not None and request.operator != self.operator:
+            request = replace(request, operator=self.operator)
+        backend = self._backends.get(request.incident.source_id)
+        policy = self._policy_for(request) if self._policy_for is not None else None
+        self._run(lambda: self._execute(request, backend, policy))
+
+    def on_poll_succeeded(self, source_id: str, snapshot: object, latency_ms: float = 0.0) -> None:
+        """After a successful poll: keep until-resolved acks of that source in step with its alerts."""
+        del latency_ms
+        backend = self._backends.get(source_id)
+        if not self._running or not isinstance(snapshot, Snapshot) or not hasattr(backend, "upkeep"):
+            return
+        if source_id in self._upkeep_running or source_id not in self._upkeep_sources:
+            return
+        now = self._clock()
+        if now - self._upkeep_last.get(source_id, -1e18) < self._upkeep_every_s:
+            return
+        alerts = complete_alert_labels(snapshot, hides_alerts=self._upkeep_sources[source_id])
+        if alerts is None:
+            return  # an incomplete list would expire the acks of the alerts it misses
+        self._upkeep_running.add(source_id)
+        self._upkeep_last[source_id] = now
+        upkeeper: UpkeepBackend = backend  # type: ignore[assignment]  # hasattr checked above
+        self._run(lambda: self._upkeep(source_id, upkeeper, alerts, snapshot.taken_at))
+
+    def stop(self, wait_s: float = STOP_WAIT_S) -> bool:
+        """Stop timers, cancel queued work, wait up to wait_s for running work; True when none is left."""
+        self._running = False
+        self._stopping = True
+        self._timer.stop()
+        with self._lock:
+            pending = list(self._in_flight)
+        running = [f for f in pending if not f.cancel()]
+        if running:
+            wait(running, timeout=max(0.0, wait_s))
+        if self._own_executor and isinstance(self._executor, ThreadPoolExecutor):
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        return all(f.done() for f in running)
+
+    def next_replay_at(self) -> float | None:
+        """When the outbox is looked at next (epoch seconds), None when no timer is set."""
+        return self._due_at if self._timer.isActive() else None
+
+    # -- workers (run in the pool; never touch Qt objects but the signal) -------------------
+
+    def _execute(self, request: ActionRequest, backend: ActionBackend | None, policy: PolicyContext | None) -> object:
+        if backend is None:
+            backend = NoBackend(request.incident.source_id)
+        outcome = execute(request, backend, self._journal, policy=policy, owner=self._owner, clock=self._clock,
+                          retry_delay=self._retry_delay)
+        return _Delivered(outcome, request.kind.value, request.incident.source_id)
+
+    def _replay(self) -> object:
+        outcomes = tuple(replay_outbox(self._backends, self._journal, owner=self._owner, clock=self._clock,
+                                       retry_delay=self._retry_delay, limit=REPLAY_BATCH))
+        delivered = []
+        for outcome in outcomes:
+            try:
+                row = self._journal.get(outcome.request_id)
+            except Exception:
+                row = None
+            delivered.append(_Delivered(outcome, row.kind if row else "", row.source_id if row else ""))
+        next_due: float | None = None
+        try:
+            for row in self._journal.pending():
+                if row.state is not ActionState.PENDING:
+                    continue
+                due = max(row.next_attempt_at, row.lease_until or 0.0)
+                next_due = due if next_due is None else min(next_due, due)
+        except Exception:
+            log.exception("outbox: cannot read the pending rows")
+        return _Replayed(tuple(delivered), next_due, len(outcomes) >= REPLAY_BATCH)
+
+    def _upkeep(
+        self, source_id: str, backend: UpkeepBackend, alerts: Sequence[Mapping[str, str]], taken_at: float
+    ) -> object:
+        try:
+            return _Upkept(source_id, backend.upkeep(alerts, alerts_taken_at=taken_at))
+        except Exception as exc:  # an ActionError from the backend, or anything unexpected: try again next poll
+            log.warning("ack upkeep on %s failed: %s", source_id, exc)
+            return _Upkept(source_id, None)
+
+    def _run(self, job: Callable[[], object]) -> None:
+        try:
+            future: Future[object] = self._executor.submit(job)
+        except RuntimeError:  # the pool is shut down
+            return
+        with self._lock:
+            self._in_flight.add(future)
+        future.add_done_callback(self._deliver)
+
+    def _deliver(self, future: Future[object]) -> None:
+        """Runs in the worker thread: hand the result to the GUI thread."""
+        with self._lock:
+            self._in_flight.discard(future)
+        if future.cancelled() or self._stopping:
+            return  # shutting down: the journal holds the outcome (or the row stays pending for the next start)
+        exc = future.exception()
+        if exc is not None:
+            log.error("action worker raised unexpectedly", exc_info=exc)
+            return
+        with contextlib.suppress(RuntimeError):  # the service was deleted during shutdown
+            self._finished.emit(future.result())
+
+    # -- back on the GUI thread ---------------------------------------------------------
+
+    def _on_finished(self, result: object) -> None:
+        if isinstance(result, _Delivered):
+            self._settle(result)
+        elif isinstance(result, _Replayed):
+            self._replay_running = False
+            for delivered in result.delivered:
+                self._settle(delivered)
+            self.replayed.emit(len(result.delivered))
+            if result.full_batch or self._replay_again:
+                self._replay_again = False
+                self._schedule(self._clock())
+            else:
+                self._schedule(result.next_due if result.next_due is not None else self._clock() + self._scan_every_s)
+        elif isinstance(result, _Upkept):
+            self._upkeep_running.discard(result.source_id)
+            if result.plan is not None:
+                if result.plan.expire or result.plan.extend:
+                    log.info("ack upkeep on %s: expired %d, extended %d", result.source_id,
+                             len(result.plan.expire), len(result.plan.extend))
+                    self._safe_repoll(result.source_id)
+                self.upkept.emit(result.source_id, result.plan)
+
+    def _settle(self, delivered: _Delivered) -> None:
+        outcome = delivered.outcome
+        if outcome.status is OutcomeStatus.QUEUED and outcome.retry_at is not None:
+            self._schedule(outcome.retry_at)
+        elif outcome.status is OutcomeStatus.DONE and delivered.kind in _BACKEND_KIND_VALUES:
+            self._safe_repoll(delivered.source_id)  # the backend changed: show it now, not at the next poll
+        self.outcome_ready.emit(outcome)
+
+    def _safe_repoll(self, source_id: str) -> None:
+        if not self._running:
+            return
+        try:
+            self._repoll(source_id)
+        except Exception:
+            log.exception("re-poll of %s failed", source_id)
+
+    def _schedule(self, at: float) -> None:
+        """Wake the replay at `at` (epoch seconds), unless it is already due to wake sooner."""
+        if not self._running:
+            return
+        if self._timer.isActive() and self._due_at is not None and self._due_at <= at:
+            return
+        self._due_at = at
+        delay_ms = int(max(0.0, at - self._clock()) * 1000)
+        self._timer.start(min(MAX_TIMER_MS, delay_ms))
+
+    def _replay_now(self) -> None:
+        if not self._running:
+            return
+        if self._replay_running:
+            self._replay_again = True
+            return
+        self._replay_running = True
+        self._run(self._replay)
+

@@ -1,0 +1,128 @@
+"""The composition root builds the journal, backends and ActionService only when the mode can act."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from action_helpers import make_request
+from PySide6.QtCore import QObject, Signal
+
+from noc_app.actions.model import ActionKind, OutcomeStatus
+from noc_app.actions.wiring import open_state, store_policy, upkeep_sources
+from noc_app.app import attach_actions, connect_actions
+from noc_app.config.schema import AppConfig, Mode, SecretRef, SourceConfig, StateConfig
+from noc_app.config.secrets import SecretUnavailable
+from noc_app.model import Alert, AlertState, Severity, Snapshot
+from noc_app.runtime import Runtime
+from noc_app.state.records import ActionState
+from noc_app.state.sqlite import SqliteJournal
+
+WAIT_MS = 10_000
+
+
+def config_for(tmp_path, mode: Mode = Mode.OPERATOR, **changes) -> AppConfig:
+    config = AppConfig(
+        path="wall.yaml", title="t", mode=mode, theme="dark", dashboards=(),
+        sources=(
+            SourceConfig(id="am", kind="alertmanager", url="http://127.0.0.1:9", timeout_s=1.0,
+                         deadman_alert="Watchdog"),
+            SourceConfig(id="am-ro", kind="alertmanager", url="http://127.0.0.1:9", read_only=True),
+            SourceConfig(id="am-plain", kind="alertmanager", url="http://127.0.0.1:9"),
+        ),
+        state=StateConfig(url=f"sqlite://{tmp_path}/state.db"),
+    )
+    return dataclasses.replace(config, **changes)
+
+
+class FakeWindow(QObject):
+    action_requested = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcomes: list[object] = []
+        self.operator: object = None
+
+    def set_operator(self, operator: object) -> None:
+        self.operator = operator
+
+    def show_action_outcome(self, outcome: object) -> None:
+        self.outcomes.append(outcome)
+
+
+@pytest.mark.parametrize("mode", [Mode.WALL, Mode.KIOSK])
+def test_modes_that_cannot_act_get_no_service_and_no_database(tmp_path, qtbot, mode):
+    runtime = Runtime(config_for(tmp_path, mode))
+    attach_actions(runtime.config, runtime)
+    assert runtime.actions is None
+    assert not (tmp_path / "state.db").exists()
+    connect_actions(FakeWindow(), runtime)  # nothing to connect, no error
+
+
+def test_operator_mode_wires_window_requests_to_the_service(tmp_path, qtbot):
+    config = config_for(tmp_path)
+    runtime = Runtime(config)
+    attach_actions(config, runtime, claimed_name="bob")
+    service = runtime.actions
+    assert service is not None and service.operator.name == "bob" and service.operator.claimed
+    window = FakeWindow()
+    connect_actions(window, runtime)
+    assert window.operator == service.operator
+    runtime.start()
+    try:
+        # the window's Operator is replaced by the workstation's; an unknown incident cannot be acked
+        with qtbot.waitSignal(service.outcome_ready, timeout=WAIT_MS) as caught:
+            window.action_requested.emit(make_request())
+        assert caught.args[0].status is OutcomeStatus.REJECTED and "resolved" in caught.args[0].message
+        note = make_request(ActionKind.NOTE)
+        with qtbot.waitSignal(service.outcome_ready, timeout=WAIT_MS) as caught:
+            window.action_requested.emit(note)
+        assert caught.args[0].status is OutcomeStatus.DONE
+        qtbot.waitUntil(lambda: len(window.outcomes) == 2, timeout=WAIT_MS)
+    finally:
+        runtime.stop()
+    journal = SqliteJournal(tmp_path / "state.db")
+    try:
+        row = journal.get(note.request_id)
+        assert row.state is ActionState.DONE and row.payload["operator"]["name"] == "bob"
+        assert row.payload["operator"]["claimed"] is True
+    finally:
+        journal.close()
+
+
+def test_a_state_database_that_cannot_be_opened_leaves_the_wall_without_actions(tmp_path, qtbot, capsys):
+    config = config_for(tmp_path, state=StateConfig(url="postgresql://noc@127.0.0.1:9/noc",
+                                                    password=SecretRef(env="NOC_TEST_UNSET_PASSWORD")))
+    runtime = Runtime(config)
+    attach_actions(config, runtime)
+    assert runtime.actions is None
+    assert "actions are off: cannot open the state database" in capsys.readouterr().err
+
+
+def test_open_state_resolves_the_password_reference(tmp_path, monkeypatch):
+    config = config_for(tmp_path, state=StateConfig(url="postgresql://noc@127.0.0.1:9/noc",
+                                                    password=SecretRef(env="NOC_TEST_STATE_PASSWORD")))
+    with pytest.raises(SecretUnavailable, match="NOC_TEST_STATE_PASSWORD is not set"):
+        open_state(config)
+    monkeypatch.setenv("NOC_TEST_STATE_PASSWORD", "hunter2-state")
+    with pytest.raises(Exception) as caught:  # nobody listens on port 9: the driver's error
+        open_state(config)
+    from noc_app.redaction import redact
+
+    assert "hunter2-state" not in redact(str(caught.value))
+
+
+def test_upkeep_sources_skip_read_only_and_know_hidden_dead_man_switches(tmp_path):
+    assert upkeep_sources(config_for(tmp_path)) == {"am": True, "am-plain": False}
+
+
+def test_store_policy_reads_the_incident_from_the_latest_snapshot(tmp_path):
+    config = config_for(tmp_path)
+    request = make_request()
+    alert = Alert(fingerprint=request.incident.fingerprint, source_id="am", name="CheckoutErrors",
+                  severity=Severity.CRITICAL, state=AlertState.ACKNOWLEDGED, acknowledged_by="carol")
+    snapshots = {"am": Snapshot.build("am", 1.0, alerts=[alert])}
+    context = store_policy(config, snapshots.get)(request)
+    assert (context.state, context.acknowledged_by, context.read_only, context.mode) == (
+        AlertState.ACKNOWLEDGED, "carol", False, Mode.OPERATOR)
+    assert store_policy(config, lambda sid: None)(request).state is AlertState.RESOLVED

@@ -1,0 +1,107 @@
+"""`noc-app incidents` / `noc-app outbox` in process, on the built-in demo wall (no servers)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from noc_app import cli
+from noc_app.actions.model import ActionKind, ActionRequest, IncidentKey, Operator
+from noc_app.state.sqlite import SqliteJournal, default_path
+
+REQUEST_ID = re.compile(r"\(request ([0-9a-f]{32})\)")
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = cli.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def demo_incidents(capsys) -> list[dict]:
+    code, out, _ = run(capsys, "incidents", "list", "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+def test_list_prints_keys_and_json_incidents(capsys):
+    incidents = demo_incidents(capsys)
+    assert incidents and all(i["key"] == f"{i['source']}/{i['fingerprint']}" for i in incidents)
+    code, out, _ = run(capsys, "incidents", "list")
+    assert code == 0 and incidents[0]["key"] in out
+
+
+def test_note_is_journalled_with_the_claimed_name(capsys):
+    key = demo_incidents(capsys)[0]["key"]
+    code, out, _ = run(capsys, "incidents", "note", key, "vendor says 10 minutes", "--as", "bob")
+    assert code == 0
+    request_id = REQUEST_ID.search(out).group(1)
+    journal = SqliteJournal(default_path())
+    try:
+        row = journal.get(request_id)
+        assert row.state.value == "done" and row.payload["comment"] == "vendor says 10 minutes"
+        assert [e.actor for e in journal.audit(request_id=request_id)] == ["bob (claimed)"] * 2
+    finally:
+        journal.close()
+
+
+def test_policy_refusals_and_bad_keys_exit_2(capsys):
+    incidents = demo_incidents(capsys)
+    acked = next(i for i in incidents if i["acknowledged_by"])
+    code, _, err = run(capsys, "incidents", "ack", acked["key"])
+    assert code == 2 and f"already acknowledged by {acked['acknowledged_by']}" in err
+    firing = next(i for i in incidents if i["state"] == "firing")
+    code, _, err = run(capsys, "incidents", "ack", firing["key"])  # the demo source takes no acks
+    assert code == 2 and "takes no actions" in err
+    assert run(capsys, "incidents", "ack", "no-slash")[0] == 2
+    assert run(capsys, "incidents", "ack", "nosuch/abc")[0] == 2
+    code, _, err = run(capsys, "incidents", "ack", "demo/0000")
+    assert code == 2 and "no such incident" in err
+    code, _, err = run(capsys, "incidents", "ack", firing["key"], "--match", "alertname=SomethingElse")
+    assert code == 2 and "does not match" in err
+    code, _, err = run(capsys, "incidents", "note", firing["key"], "x", "--as", "bad\x1bname")
+    assert code == 2 and "control characters" in err
+
+
+@pytest.mark.parametrize("args", [["incidents", "ack", "k", "--duration", "forever"],
+                                  ["incidents", "ack", "k", "--duration", "1h", "--until-resolved"],
+                                  ["incidents", "ack", "k", "--match", "novalue"],
+                                  ["incidents"], ["outbox", "cancel"]])
+def test_bad_usage_exits_2(capsys, args):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(args)
+    assert caught.value.code == 2
+
+
+def test_outbox_list_and_cancel(capsys):
+    journal = SqliteJournal(default_path())
+    request = ActionRequest(kind=ActionKind.ACK, incident=IncidentKey(source_id="am", fingerprint="ab12"),
+                            operator=Operator(name="carol"), labels={"alertname": "X"})
+    from noc_app.state.records import NewAction
+
+    journal.record(NewAction(request_id=request.request_id, kind="ack", source_id="am",
+                             payload=request.to_record(), created_at=request.requested_at))
+    journal.close()
+    code, out, _ = run(capsys, "outbox", "list", "--json")
+    assert code == 0 and [i["id"] for i in json.loads(out)] == [request.request_id]
+    code, out, _ = run(capsys, "outbox", "list")
+    assert code == 0 and request.request_id in out and "by carol" in out
+    assert run(capsys, "outbox", "cancel", request.request_id, "--as", "dave")[0] == 0
+    code, _, err = run(capsys, "outbox", "cancel", request.request_id)
+    assert code == 2 and "cancelled" in err
+    assert run(capsys, "outbox", "cancel", "f" * 32)[0] == 2
+    code, out, _ = run(capsys, "outbox", "list")
+    assert out.strip() == "outbox empty"
+    journal = SqliteJournal(default_path())
+    try:
+        assert [(e.actor, e.action) for e in journal.audit(request_id=request.request_id)] == [
+            ("dave (claimed)", "ack cancelled")]
+    finally:
+        journal.close()
+
+
+def test_flush_of_an_empty_outbox(capsys):
+    code, out, _ = run(capsys, "outbox", "flush")
+    assert code == 0 and "nothing to deliver" in out
