@@ -143,6 +143,7 @@ def build_windows(
         window = WallWindow(
             config, dashboards, runtime.store, theme,
             mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock,
+            operator=runtime.actions.operator if runtime.actions is not None else None,
         )
         window.setProperty("noc_screen_index", screen.screen)
         if size is not None:
@@ -252,10 +253,8 @@ def connect_actions(window: QObject, runtime: Runtime) -> None:
     if service is None or requested is None:
         return
     requested.connect(service.submit)
-    set_operator = getattr(window, "set_operator", None)  # who acts here (the service stamps it on requests anyway)
-    if set_operator is not None and service.operator is not None:
-        set_operator(service.operator)
-    show = getattr(window, "show_action_outcome", None)
+    # The window was built with the service's operator (build_windows); outcomes mark its rows.
+    show = getattr(window, "show_outcome", None)
     if show is not None:
         service.outcome_ready.connect(show)
 

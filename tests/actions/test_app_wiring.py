@@ -41,12 +41,8 @@ class FakeWindow(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.outcomes: list[object] = []
-        self.operator: object = None
 
-    def set_operator(self, operator: object) -> None:
-        self.operator = operator
-
-    def show_action_outcome(self, outcome: object) -> None:
+    def show_outcome(self, outcome: object) -> None:  # as WallWindow.show_outcome
         self.outcomes.append(outcome)
 
 
@@ -67,7 +63,6 @@ def test_operator_mode_wires_window_requests_to_the_service(tmp_path, qtbot):
     assert service is not None and service.operator.name == "bob" and service.operator.claimed
     window = FakeWindow()
     connect_actions(window, runtime)
-    assert window.operator == service.operator
     runtime.start()
     try:
         # the window's Operator is replaced by the workstation's; an unknown incident cannot be acked
@@ -126,3 +121,21 @@ def test_store_policy_reads_the_incident_from_the_latest_snapshot(tmp_path):
     assert (context.state, context.acknowledged_by, context.read_only, context.mode) == (
         AlertState.ACKNOWLEDGED, "carol", False, Mode.OPERATOR)
     assert store_policy(config, lambda sid: None)(request).state is AlertState.RESOLVED
+
+
+def test_an_operator_wall_window_acts_as_the_workstations_operator(tmp_path, qtbot):
+    from noc_app.app import LaunchOptions, build_windows
+    from noc_app.config.schema import DashboardConfig, GridPos, PanelConfig
+
+    board = PanelConfig(id="inc", kind="incidents", title="Incidents", source="am", grid=GridPos(x=0, y=0, w=24, h=12))
+    config = config_for(tmp_path, dashboards=(DashboardConfig(id="d", title="d", panels=(board,)),))
+    runtime = Runtime(config)
+    attach_actions(config, runtime, claimed_name="bob")
+    try:
+        (window,) = build_windows(config, runtime, LaunchOptions(), size=(800, 600))
+        qtbot.addWidget(window)
+        connect_actions(window, runtime)
+        assert runtime.actions is not None
+        assert [a.settings.operator for a in window.board_actions] == [runtime.actions.operator]
+    finally:
+        runtime.stop()
