@@ -16,7 +16,6 @@ import numpy as np
 from noc_app.config.schema import PanelConfig, Threshold
 from noc_app.model import (
     Alert,
-    AlertState,
     DataState,
     LogLine,
     QueryResult,
@@ -27,7 +26,36 @@ from noc_app.model import (
     Target,
 )
 from noc_app.panel_keys import panel_sources, query_key
+from noc_app.selectors_incidents import (
+    NO_BOARD,
+    AlertsMemo,
+    IncidentBoard,
+    alert_sort_key,
+    group_alerts,
+    panel_alerts,
+    select_incident_board,
+)
 from noc_app.units import format_age
+
+# Re-exported: the incident selection lives in noc_app.selectors_incidents.
+__all__ = [
+    "AlertsMemo",
+    "IncidentBoard",
+    "PanelData",
+    "PanelView",
+    "alert_sort_key",
+    "combined_view",
+    "group_alerts",
+    "metric_panel_view",
+    "metric_results",
+    "panel_alerts",
+    "panel_log_lines",
+    "select_panel_data",
+    "source_state",
+    "threshold_severity",
+    "with_section_problems",
+    "worst",
+]
 
 # Worst first: the state a multi-source panel shows is the worst of its sources'.
 _STATE_ORDER = (
@@ -165,45 +193,6 @@ def combined_view(
     return view
 
 
-# panel id -> ((source id, snapshot fingerprint) per source, the alerts selected for them)
-_ALERTS_MEMO: dict[str, tuple[tuple[tuple[str, str | None], ...], tuple[Alert, ...]]] = {}
-_MUTED = (AlertState.SILENCED, AlertState.INHIBITED, AlertState.ACKNOWLEDGED)
-
-
-def panel_alerts(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> tuple[Alert, ...]:
-    """Alerts for an incident board: de-duplicated, worst first, then newest.
-
-    Memoised per panel on its snapshots' fingerprints: the wall re-selects every
-    second to age its panels, and re-sorting 5,000 alerts each time is not free.
-    """
-    key = tuple(
-        (sid, snap.fingerprint if (snap := snapshots.get(sid)) is not None else None)
-        for sid in panel_sources(panel)
-    )
-    memo = _ALERTS_MEMO.get(panel.id)
-    if memo is not None and memo[0] == key:
-        return memo[1]
-    result = _collect_alerts(panel, snapshots)
-    _ALERTS_MEMO[panel.id] = (key, result)
-    return result
-
-
-def _collect_alerts(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> tuple[Alert, ...]:
-    seen: dict[str, Alert] = {}
-    for sid in panel_sources(panel):
-        snap = snapshots.get(sid)
-        for alert in (snap.alerts or ()) if snap is not None else ():
-            if alert.state is AlertState.RESOLVED:
-                continue
-            seen.setdefault(f"{alert.source_id}:{alert.fingerprint}", alert)
-    return tuple(sorted(seen.values(), key=alert_sort_key))
-
-
-def alert_sort_key(alert: Alert) -> tuple[bool, int, float, str]:
-    """Active before muted, then by severity, then newest first."""
-    return (alert.state in _MUTED, alert.severity.rank, -alert.starts_at, alert.name)
-
-
 def panel_log_lines(panel: PanelConfig, dashboard_id: str, snapshot: Snapshot | None) -> tuple[LogLine, ...]:
     """Log lines for a log panel, oldest first, at most panel.limit."""
     if snapshot is None or snapshot.logs is None:
@@ -237,6 +226,7 @@ class PanelData:
     now: float
     results: tuple[QueryResult | None, ...] = ()  # metric panels, in query order
     alerts: tuple[Alert, ...] = ()  # incident boards
+    board: IncidentBoard = NO_BOARD  # incident boards: rows, counts, empty-claim
     logs: tuple[LogLine, ...] = ()  # log panels
     targets: tuple[Target, ...] = ()  # target grids
 
@@ -264,8 +254,13 @@ def select_panel_data(
     statuses: Mapping[str, SourceStatus],
     now: float,
     stale_after: float,
+    memo: AlertsMemo | None = None,
 ) -> PanelData:
-    """Everything one panel needs, from the store's contents."""
+    """Everything one panel needs, from the store's contents.
+
+    `memo` (owned by the caller, e.g. the wall window) spares re-sorting an incident
+    board's alerts while its snapshots are unchanged.
+    """
     sources = panel_sources(panel)
     if not sources:  # text panels
         return PanelData(view=PanelView(state=DataState.OK), now=now)
@@ -278,9 +273,9 @@ def select_panel_data(
     if panel.kind in ("incidents", "targets"):
         view = with_section_problems(view, "alerts" if panel.kind == "incidents" else "targets", sources, snapshots)
     if panel.kind == "incidents":
-        alerts = panel_alerts(panel, snapshots)
+        board = select_incident_board(panel, snapshots, view.state, memo)
         # Nothing firing on a healthy feed is the good state, not missing data: stay OK.
-        return PanelData(view=view, now=now, alerts=alerts)
+        return PanelData(view=view, now=now, alerts=board.alerts, board=board)
     if panel.kind == "logs":
         snap = snapshots.get(first)
         errors = [
@@ -328,17 +323,3 @@ def _no_data_if(view: PanelView, condition: bool, message: str) -> PanelView:
     if not condition:
         return view
     return PanelView(state=DataState.NO_DATA, message=message, age_s=view.age_s, badge=view.badge)
-
-
-def group_alerts(alerts: tuple[Alert, ...]) -> tuple[tuple[Alert, ...], ...]:
-    """Fold alerts that read the same on a wall (name, severity, state) into one group.
-
-    A rule without aggregation fires once per series (the seed's HighErrorRate gives
-    one alert per 5xx status); eleven identical rows would push everything else off
-    the board.  Order follows the first member, so the board stays worst-first.
-    """
-    groups: dict[tuple[str, str, str, str], list[Alert]] = {}
-    for alert in alerts:
-        # Enum values, not members, in the key: hashing members is a Python-level call.
-        groups.setdefault((alert.name, alert.severity._value_, alert.state._value_, alert.summary), []).append(alert)
-    return tuple(tuple(members) for members in groups.values())

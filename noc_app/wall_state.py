@@ -15,7 +15,9 @@ from typing import Any
 from noc_app import __version__
 from noc_app.config.schema import AppConfig, PanelConfig
 from noc_app.model import Alert, AlertState, Snapshot, SourceStatus
-from noc_app.selectors import PanelData, select_panel_data, source_state, threshold_severity
+from noc_app.selectors import PanelData, source_state, threshold_severity
+from noc_app.selectors_incidents import AlertsMemo
+from noc_app.selectors_wall import PanelSelection, select_dashboard, wall_incidents
 
 SCHEMA_VERSION = 1
 
@@ -115,19 +117,21 @@ def wall_state(
     snapshots: Mapping[str, Snapshot | None],
     statuses: Mapping[str, SourceStatus],
     now: float,
+    memo: AlertsMemo | None = None,
 ) -> dict[str, Any]:
-    """The documented JSON shape of `noc-app snapshot` (see README)."""
+    """The documented JSON shape of `noc-app snapshot` (see README).
+
+    `memo`: an owned incidents memo, for a caller that builds this repeatedly.
+    """
     stale_after = config.stale_after_intervals
     dashboards = []
-    incidents: dict[str, dict[str, Any]] = {}
+    selected: list[PanelSelection] = []
     for dash in config.dashboards:
-        panels = []
-        for panel in dash.panels:
-            data = select_panel_data(panel, dash.id, snapshots, statuses, now, stale_after)
-            panels.append(_panel_entry(panel, data))
-            for alert in data.alerts:
-                incidents.setdefault(f"{alert.source_id}:{alert.fingerprint}", incident_entry(alert))
+        selections = select_dashboard(dash, snapshots, statuses, now, stale_after, memo)
+        selected.extend(selections)
+        panels = [_panel_entry(s.panel, s.data) for s in selections]
         dashboards.append({"id": dash.id, "title": dash.title, "panels": panels})
+    incidents = [incident_entry(alert) for alert in wall_incidents(selected)]
     return {
         "schema": SCHEMA_VERSION,
         "app_version": __version__,
@@ -138,5 +142,5 @@ def wall_state(
             source_entry(statuses[sc.id], snapshots.get(sc.id), now, stale_after) for sc in config.sources
         ],
         "dashboards": dashboards,
-        "incidents": list(incidents.values()),
+        "incidents": incidents,
     }

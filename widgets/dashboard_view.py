@@ -18,10 +18,10 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import DashboardConfig, GridPos
-from noc_app.model import Snapshot, SourceStatus
 from noc_app.panel_keys import panel_sources
-from noc_app.selectors import select_panel_data
-from noc_app.store import Store
+from noc_app.selectors_incidents import AlertsMemo
+from noc_app.selectors_wall import read_sources, select_panels
+from noc_app.store_view import StoreView
 from noc_app.themes import Theme
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.scale import TextScale, text_scale
@@ -45,10 +45,11 @@ class DashboardView(QWidget):
     def __init__(
         self,
         dashboard: DashboardConfig,
-        store: Store,
+        store: StoreView,
         theme: Theme,
         *,
         stale_after_intervals: float = 3.0,
+        memo: AlertsMemo | None = None,
         clock: Callable[[], float] = time.time,
         tooltips: bool = True,
         parent: QWidget | None = None,
@@ -56,6 +57,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.dashboard = dashboard
         self._store = store
+        self._memo = memo if memo is not None else AlertsMemo()  # the window shares one across its views
         self._theme = theme
         self._stale_after = stale_after_intervals
         self._clock = clock
@@ -103,22 +105,16 @@ class DashboardView(QWidget):
 
     def refresh_frames(self, frames: Iterable[PanelFrame]) -> None:
         """Select and show the current data of these frames."""
-        now = self._clock()
-        known = set(self._store.source_ids())
-        for frame in frames:
-            sources = panel_sources(frame.panel)
-            snapshots: dict[str, Snapshot | None] = {}
-            statuses: dict[str, SourceStatus] = {}
-            for sid in sources:
-                if sid in known:
-                    snapshots[sid] = self._store.snapshot(sid)
-                    statuses[sid] = self._store.status(sid)
-                else:  # not registered (yet): shown as LOADING, never as a crash
-                    snapshots[sid] = None
-                    statuses[sid] = SourceStatus(source_id=sid, kind="?")
-            frame.set_interval_s(max((s.interval_s for s in statuses.values()), default=None))
-            data = select_panel_data(frame.panel, self.dashboard.id, snapshots, statuses, now, self._stale_after)
-            frame.refresh(data)
+        frames = tuple(frames)
+        sources = {sid for frame in frames for sid in panel_sources(frame.panel)}
+        snapshots, statuses = read_sources(self._store, sources)
+        selections = select_panels(
+            (f.panel for f in frames), self.dashboard.id, snapshots, statuses, self._clock(), self._stale_after,
+            self._memo,
+        )
+        for frame, selection in zip(frames, selections, strict=True):
+            frame.set_interval_s(selection.interval_s)
+            frame.refresh(selection.data)
 
     # -- store signals -----------------------------------------------------------
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QWidget
 from noc_app.display_text import visible
 from noc_app.model import SourceStatus
 from noc_app.selectors import PanelView, source_state
-from noc_app.store import Store
+from noc_app.store_view import StoreView
 from noc_app.themes import Theme
 from noc_app.units import format_age
 from noc_app.widgets.plain_text import set_tooltip
@@ -143,7 +143,7 @@ class FeedHealthStrip(QWidget):
 
     def __init__(
         self,
-        store: Store,
+        store: StoreView,
         theme: Theme,
         *,
         stale_after_intervals: float = 3.0,

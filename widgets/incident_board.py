@@ -5,8 +5,10 @@ then the alert name, how long it has been firing, the summary and key labels.
 Muted alerts (silenced, acknowledged, inhibited) are dimmed at the bottom with
 who muted them, never hidden.  Only the rows that fit are built and painted, so
 200 alerts cost no more than the dozen on screen; the rest are "+N more".
-Row order comes from `noc_app.selectors` (already sorted).  Backend text is
-painted with its controls and bidi overrides made visible.
+What to show is decided in `noc_app.selectors_incidents`: the rows' alerts (sorted,
+de-duplicated, grouped), the header counts and whether the board may claim to be
+empty arrive as an `IncidentBoard`; this widget only lays them out and paints.
+Backend text is painted with its controls and bidi overrides made visible.
 
 Where the mode lets an operator act (widgets/incident_actions.py turns it on),
 a row can be selected (click, Up/Down) and the board forwards A/U/N and the
@@ -34,17 +36,10 @@ from PySide6.QtWidgets import QWidget
 from noc_app.actions.model import ActionKind
 from noc_app.config.schema import PanelConfig
 from noc_app.model import Alert, DataState, Severity
-from noc_app.selectors import PanelData, group_alerts
+from noc_app.selectors import PanelData
+from noc_app.selectors_incidents import NO_BOARD, BoardRow, IncidentBoard, board_row, board_rows, firing_for, row_ages
 from noc_app.themes import Theme
-from noc_app.widgets.board_rows import (
-    CALM_EMPTY_STATES,
-    BoardRow,
-    board_row,
-    counts_text,
-    earliest_start,
-    firing_for,
-    row_key,
-)
+from noc_app.widgets.board_rows import row_key
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker, severity_color_key, severity_words
 
 __all__ = ["BoardRow", "IncidentBoardBody", "board_row", "firing_for"]
@@ -60,14 +55,12 @@ class IncidentBoardBody(QWidget):
         super().__init__(parent)
         self.panel = panel
         self._theme = theme
-        self._alerts: tuple[Alert, ...] = ()
-        self._groups: tuple[tuple[Alert, ...], ...] = ()
+        self._board: IncidentBoard = NO_BOARD
         self._now = 0.0
         self._state = DataState.LOADING
         self._dimmed = False
         self._px = 18
         self._fit = 0
-        self._segments: tuple[tuple[str, Severity | None], ...] = ()
         self.visible_rows: tuple[BoardRow, ...] = ()
         self.more_count = 0
         self.empty_text = ""
@@ -85,23 +78,11 @@ class IncidentBoardBody(QWidget):
         if self._held:
             self._waiting = data
             return
-        self._alerts = data.alerts
-        self._groups = group_alerts(data.alerts)
+        self._board = data.board
         self._now = data.now
         self._state = data.view.state
         self._dimmed = data.dimmed
-        self._segments = counts_text(self._alerts) if self._alerts else ()
-        if self._alerts:
-            self.empty_text = ""
-        elif self._state is DataState.DEGRADED:
-            # e.g. the dead man's switch is missing: "nothing firing" may be a broken pipeline
-            self.empty_text = "No alerts received — feed degraded"
-        elif self._state in CALM_EMPTY_STATES:
-            self.empty_text = "No active incidents"
-        elif self._state is DataState.LOADING:
-            self.empty_text = ""
-        else:  # never claim "no incidents" when we could not ask
-            self.empty_text = "Incident state unknown"
+        self.empty_text = data.board.empty_text
         self._relayout()
         self.update()
 
@@ -131,7 +112,7 @@ class IncidentBoardBody(QWidget):
 
     def selected_group(self) -> tuple[Alert, ...] | None:
         """The alerts of the selected row, or None when it is gone or nothing is selected."""
-        for group in self._groups[: self._fit]:
+        for group in self._board.groups[: self._fit]:
             if row_key(group) == self.selected_key:
                 return group
         return None
@@ -213,7 +194,7 @@ class IncidentBoardBody(QWidget):
     def tick(self, now: float) -> None:
         """Advance the "for 12m" ages; repaint only when a visible text changed."""
         self._now = now
-        ages = tuple(firing_for(earliest_start(g), now) for g in self._groups[: self._fit])
+        ages = row_ages(self._board, now, self._fit)
         if ages != tuple(r.age_text for r in self.visible_rows):
             self._build_rows()
             self.update()
@@ -222,7 +203,7 @@ class IncidentBoardBody(QWidget):
 
     @property
     def header_text(self) -> str:
-        return " · ".join(text for text, _ in self._segments)
+        return " · ".join(text for text, _ in self._board.counts)
 
     @property
     def more_text(self) -> str:
@@ -240,7 +221,7 @@ class IncidentBoardBody(QWidget):
 
     def _relayout(self) -> None:
         _, _, header_h, row_h, more_h = self._metrics()
-        n = len(self._groups)
+        n = len(self._board.groups)
         avail = self.height() - header_h
         fit = max(0, avail // row_h)
         if n > fit:
@@ -250,10 +231,7 @@ class IncidentBoardBody(QWidget):
         self._build_rows()
 
     def _build_rows(self) -> None:
-        markers = self._markers
-        self.visible_rows = tuple(
-            board_row(g, self._now, markers.get(row_key(g), "")) for g in self._groups[: self._fit]
-        )
+        self.visible_rows = board_rows(self._board, self._now, self._fit, self._markers)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -311,7 +289,7 @@ class IncidentBoardBody(QWidget):
         painter.setFont(font)
         x = rect.left() + 2
         separator = "  ·  "
-        for i, (text, severity) in enumerate(self._segments):
+        for i, (text, severity) in enumerate(self._board.counts):
             if i:
                 painter.setPen(self._color("text_dim"))
                 painter.drawText(

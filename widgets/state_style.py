@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 
 from noc_app.model import DataState, Severity
 from noc_app.selectors import PanelView
+from noc_app.selectors_incidents import severity_words as severity_words  # one spelling, decided there
 from noc_app.units import format_age
 
 STATE_COLOR_KEY = {
@@ -48,11 +49,6 @@ SEVERITY_MARKER = {
 def severity_color_key(severity: Severity) -> str:
     """Theme key of a severity's colour (the theme has one per severity)."""
     return severity.value
-
-
-def severity_words(severity: Severity) -> str:
-    """'P0 CRITICAL', 'P2 WARNING', ..."""
-    return f"{severity.priority} {severity.value.upper()}"
 
 
 def state_words(view: PanelView) -> str:

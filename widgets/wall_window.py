@@ -37,7 +37,8 @@ from noc_app.actions.model import ActionOutcome, Operator
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
 from noc_app.display_text import window_title
 from noc_app.modes import capabilities
-from noc_app.store import Store
+from noc_app.selectors_incidents import AlertsMemo
+from noc_app.store_view import StoreView
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.feed_health import FeedHealthStrip
@@ -118,7 +119,7 @@ class WallWindow(QMainWindow):
         self,
         config: AppConfig,
         dashboards: tuple[DashboardConfig, ...],
-        store: Store,
+        store: StoreView,
         theme: Theme,
         *,
         mode: Mode,
@@ -126,9 +127,13 @@ class WallWindow(QMainWindow):
         clock: Callable[[], float] = time.time,
         quit_clock: Callable[[], float] = time.monotonic,
         operator: Operator | None = None,
+        alerts_memo: AlertsMemo | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """operator: who acts (noc_app.actions.identity.current_operator); default: config's name or the OS user."""
+        """operator: who acts (noc_app.actions.identity.current_operator); default: config's name or the OS user.
+
+        alerts_memo: the incidents selector's memo, shared by this window's views (default: a new one).
+        """
         self.capabilities = capabilities(mode)  # what this mode may do: one table (noc_app.modes)
         super().__init__(parent)
         if not dashboards:
@@ -136,6 +141,7 @@ class WallWindow(QMainWindow):
         self.config = config
         self.mode = mode
         self._store = store
+        self.alerts_memo = alerts_memo if alerts_memo is not None else AlertsMemo()
         self._clock = clock
         self._quit_clock = quit_clock
         self._quit_armed_at: float | None = None
@@ -152,7 +158,8 @@ class WallWindow(QMainWindow):
         tooltips = self.capabilities.tooltips
         self.views: tuple[DashboardView, ...] = tuple(
             DashboardView(
-                dash, store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock, tooltips=tooltips
+                dash, store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock, tooltips=tooltips,
+                memo=self.alerts_memo,
             )
             for dash in dashboards
         )

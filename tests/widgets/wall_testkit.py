@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QImage
 from noc_app.config.schema import AppConfig, DashboardConfig, GridPos, Mode, PanelConfig
 from noc_app.model import Alert, AlertState, DataState, LogLevel, LogLine, QueryResult, Series, Severity, Snapshot
 from noc_app.selectors import PanelData, PanelView
+from noc_app.selectors_incidents import board_from_alerts
 from noc_app.store import Store
 
 T0 = 1_700_000_000.0
@@ -69,7 +70,9 @@ def snapshot(sid: str = "src", **sections) -> Snapshot:
 
 
 def data(view_state: DataState = DataState.OK, *, now: float = T0, **kw) -> PanelData:
-    """PanelData for driving a body directly."""
+    """PanelData for driving a body directly (an incident board's model built by its selector)."""
+    if "board" not in kw:
+        kw["board"] = board_from_alerts(tuple(kw.get("alerts", ())), view_state)
     return PanelData(view=PanelView(state=view_state), now=now, **kw)
 
 

@@ -1,0 +1,318 @@
+"""The incidents selector (pure): from snapshots to what an incident board shows.
+
+One place decides which alerts a board lists (de-duplicated across its sources,
+resolved ones dropped, worst first then newest), how alike alerts fold into one
+row, what the header counts, and whether the board may claim to be empty.  The
+board widget (widgets/incident_board.py) only paints the `IncidentBoard` it is
+given and the `BoardRow`s built here; the panels and detection issues extend
+this module rather than write another.
+
+Each row spells its severity three ways (colour, marker shape, "P0 CRITICAL");
+muted rows say who muted them and why.  Backend text has its controls and bidi
+overrides made visible here, once, for the rows that fit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from noc_app.config.schema import PanelConfig
+from noc_app.display_text import visible
+from noc_app.model import Alert, AlertState, DataState, Severity, Snapshot
+from noc_app.panel_keys import panel_sources
+from noc_app.units import format_age
+
+_MUTED = (AlertState.SILENCED, AlertState.INHIBITED, AlertState.ACKNOWLEDGED)
+KEY_LABELS = ("service", "instance", "job", "namespace")
+MUTED_TAGS = {
+    AlertState.SILENCED: "SILENCED",
+    AlertState.ACKNOWLEDGED: "ACKED",
+    AlertState.INHIBITED: "INHIBITED",
+}
+# States in which "No active incidents" is true: the board asked (or holds an answer) and got none.
+CALM_EMPTY_STATES = (DataState.OK, DataState.NO_DATA, DataState.STALE)
+
+AlertGroup = tuple[Alert, ...]
+CountSegment = tuple[str, Severity | None]
+# (source id, snapshot fingerprint) per source of a panel
+MemoKey = tuple[tuple[str, str | None], ...]
+
+
+# -- selection and its memo ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Selected:
+    alerts: tuple[Alert, ...]
+    groups: tuple[AlertGroup, ...]
+    counts: tuple[CountSegment, ...]
+
+
+class AlertsMemo:
+    """What was selected per panel, keyed on its snapshots' fingerprints.
+
+    The wall re-selects every second to age its panels, and re-sorting and
+    grouping 5,000 alerts each time is not free.  Owned by whoever re-selects (the
+    wall window makes one and hands it to its views); never module state, so two
+    windows, or two tests, never share entries.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[MemoKey, _Selected]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def selected(self, panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> _Selected:
+        """The panel's selection, re-computed only when a snapshot fingerprint changed."""
+        key = _memo_key(panel, snapshots)
+        entry = self._entries.get(panel.id)
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        selected = _select(panel, snapshots)
+        self._entries[panel.id] = (key, selected)
+        return selected
+
+
+def _memo_key(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> MemoKey:
+    return tuple(
+        (sid, snap.fingerprint if (snap := snapshots.get(sid)) is not None else None)
+        for sid in panel_sources(panel)
+    )
+
+
+def _select(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> _Selected:
+    alerts = _collect_alerts(panel, snapshots)
+    return _Selected(alerts=alerts, groups=group_alerts(alerts), counts=counts_text(alerts) if alerts else ())
+
+
+def _selected(
+    panel: PanelConfig, snapshots: Mapping[str, Snapshot | None], memo: AlertsMemo | None
+) -> _Selected:
+    return memo.selected(panel, snapshots) if memo is not None else _select(panel, snapshots)
+
+
+def panel_alerts(
+    panel: PanelConfig, snapshots: Mapping[str, Snapshot | None], memo: AlertsMemo | None = None
+) -> tuple[Alert, ...]:
+    """Alerts for an incident board: de-duplicated, worst first, then newest."""
+    return _selected(panel, snapshots, memo).alerts
+
+
+def _collect_alerts(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> tuple[Alert, ...]:
+    seen: dict[str, Alert] = {}
+    for sid in panel_sources(panel):
+        snap = snapshots.get(sid)
+        for alert in (snap.alerts or ()) if snap is not None else ():
+            if alert.state is AlertState.RESOLVED:
+                continue
+            seen.setdefault(f"{alert.source_id}:{alert.fingerprint}", alert)
+    return tuple(sorted(seen.values(), key=alert_sort_key))
+
+
+def alert_sort_key(alert: Alert) -> tuple[bool, int, float, str]:
+    """Active before muted, then by severity, then newest first."""
+    return (alert.state in _MUTED, alert.severity.rank, -alert.starts_at, alert.name)
+
+
+def group_alerts(alerts: tuple[Alert, ...]) -> tuple[AlertGroup, ...]:
+    """Fold alerts that read the same on a wall (name, severity, state) into one group.
+
+    A rule without aggregation fires once per series (the seed's HighErrorRate gives
+    one alert per 5xx status); eleven identical rows would push everything else off
+    the board.  Order follows the first member, so the board stays worst-first.
+    """
+    groups: dict[tuple[str, str, str, str], list[Alert]] = {}
+    for alert in alerts:
+        # Enum values, not members, in the key: hashing members is a Python-level call.
+        groups.setdefault((alert.name, alert.severity._value_, alert.state._value_, alert.summary), []).append(alert)
+    return tuple(tuple(members) for members in groups.values())
+
+
+def counts_text(alerts: tuple[Alert, ...]) -> tuple[CountSegment, ...]:
+    """Header segments: ('2 P0', CRITICAL), ('1 P1', HIGH), ..., ('3 muted', None)."""
+    muted_states = tuple(MUTED_TAGS)  # identity checks on a tuple: no enum hashing per alert
+    by_value = Counter(a.severity._value_ for a in alerts if a.state not in muted_states)
+    muted = sum(1 for a in alerts if a.state in muted_states)
+    active = {Severity(value): n for value, n in by_value.items()}
+    parts: list[CountSegment] = [
+        (f"{active[sev]} {sev.priority}", sev) for sev in sorted(active, key=lambda s: s.rank)
+    ]
+    if not parts:
+        parts.append(("0 active", None))
+    if muted:
+        parts.append((f"{muted} muted", None))
+    return tuple(parts)
+
+
+# -- the board's view model ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IncidentBoard:
+    """What an incident board draws: its rows' alerts, header counts, and the empty-board words."""
+
+    alerts: tuple[Alert, ...] = ()  # worst first
+    groups: tuple[AlertGroup, ...] = ()  # one per painted row, in order
+    counts: tuple[CountSegment, ...] = ()  # header segments; empty when there are no alerts
+    empty_text: str = ""  # shown instead of rows when there are none; "" while loading
+
+    @property
+    def claims_empty(self) -> bool:
+        """True when the board may say that nothing is firing."""
+        return not self.alerts and self.empty_text == EMPTY_CALM
+
+
+EMPTY_CALM = "No active incidents"
+EMPTY_DEGRADED = "No alerts received — feed degraded"
+EMPTY_UNKNOWN = "Incident state unknown"
+NO_BOARD = IncidentBoard()
+
+
+def empty_text(has_alerts: bool, state: DataState) -> str:
+    """Words for a board without rows; never "no incidents" when the board could not ask."""
+    if has_alerts:
+        return ""
+    if state is DataState.DEGRADED:
+        # e.g. the dead man's switch is missing: "nothing firing" may be a broken pipeline
+        return EMPTY_DEGRADED
+    if state in CALM_EMPTY_STATES:
+        return EMPTY_CALM
+    if state is DataState.LOADING:
+        return ""
+    return EMPTY_UNKNOWN
+
+
+def board_from_alerts(alerts: tuple[Alert, ...], state: DataState) -> IncidentBoard:
+    """The board for alerts already selected and sorted (drives a board directly, e.g. in tests)."""
+    return IncidentBoard(
+        alerts=alerts,
+        groups=group_alerts(alerts),
+        counts=counts_text(alerts) if alerts else (),
+        empty_text=empty_text(bool(alerts), state),
+    )
+
+
+def select_incident_board(
+    panel: PanelConfig,
+    snapshots: Mapping[str, Snapshot | None],
+    state: DataState,
+    memo: AlertsMemo | None = None,
+) -> IncidentBoard:
+    """The incident board of `panel` from its sources' snapshots and the panel's data state."""
+    selected = _selected(panel, snapshots, memo)
+    return IncidentBoard(
+        alerts=selected.alerts,
+        groups=selected.groups,
+        counts=selected.counts,
+        empty_text=empty_text(bool(selected.alerts), state),
+    )
+
+
+# -- the words of the rows ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BoardRow:
+    """The words of one painted row."""
+
+    severity: Severity
+    severity_text: str  # "P0 CRITICAL"
+    name: str
+    detail: str  # summary and key labels (muted rows: lineage first)
+    age_text: str  # "for 12m"
+    state_tag: str  # "" | SILENCED | ACKED | INHIBITED
+    lineage: str  # who muted it and why; empty for active alerts
+    count: int = 1  # alerts folded into this row (same name, severity, state)
+    key: tuple[str, str] = ("", "")  # (source id, fingerprint) of the row's first alert: its identity
+    marker: str = ""  # an action in flight or its result: "ACK PENDING", "ACK QUEUED", "ACK FAILED: ..."
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} ×{self.count}" if self.count > 1 else self.name
+
+    @property
+    def muted(self) -> bool:
+        return bool(self.state_tag)
+
+
+def severity_words(severity: Severity) -> str:
+    """'P0 CRITICAL', 'P2 WARNING', ..."""
+    return f"{severity.priority} {severity.value.upper()}"
+
+
+def firing_for(starts_at: float, now: float) -> str:
+    """'for 42s', 'for 12m', 'for 3h05m': minutes are precise enough past one."""
+    if starts_at <= 0:
+        return ""
+    seconds = max(0.0, now - starts_at)
+    if 60 <= seconds < 3600:
+        return f"for {int(seconds // 60)}m"
+    return f"for {format_age(seconds)}"
+
+
+def lineage_text(alert: Alert) -> str:
+    """Who muted an alert and why, in one line."""
+    if alert.mute_reason:
+        return alert.mute_reason
+    if alert.state is AlertState.SILENCED and alert.silenced_by:
+        return "silenced by " + ", ".join(alert.silenced_by)
+    if alert.state is AlertState.INHIBITED and alert.inhibited_by:
+        return "inhibited by " + ", ".join(alert.inhibited_by)
+    if alert.state is AlertState.ACKNOWLEDGED and alert.acknowledged_by:
+        return "acked by " + alert.acknowledged_by
+    return ""
+
+
+def row_key(group: AlertGroup) -> tuple[str, str]:
+    """A row's identity across refreshes: its first alert's source and fingerprint."""
+    return (group[0].source_id, group[0].fingerprint)
+
+
+def board_row(group: AlertGroup, now: float, marker: str = "") -> BoardRow:
+    """The words painted for one alert, or for a group of alike alerts."""
+    alert = group[0]
+    tag = MUTED_TAGS.get(alert.state, "")
+    lineage = lineage_text(alert) if tag else ""
+    # Only labels every member shares describe the row; the rest is "varies".
+    shared = [k for k in KEY_LABELS if alert.labels.get(k) and all(a.labels.get(k) == alert.labels[k] for a in group)]
+    labels = " · ".join(f"{k}={alert.labels[k]}" for k in shared)
+    if len(group) > 1:
+        varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
+        folded = f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts"
+        labels = " · ".join(p for p in (labels, folded) if p)
+    detail = " — ".join(part for part in (lineage, alert.summary, labels) if part)
+    return BoardRow(  # backend text: controls and bidi overrides made visible (only rows that fit are built)
+        severity=alert.severity,
+        severity_text=severity_words(alert.severity),
+        name=visible(alert.name),
+        detail=visible(detail),
+        age_text=firing_for(earliest_start(group), now),
+        state_tag=tag,
+        lineage=visible(lineage),
+        count=len(group),
+        key=row_key(group),
+        marker=visible(marker),
+    )
+
+
+def board_rows(
+    board: IncidentBoard, now: float, fit: int, markers: Mapping[tuple[str, str], str]
+) -> tuple[BoardRow, ...]:
+    """The rows that fit (the first `fit` groups), with any action markers the view holds."""
+    return tuple(board_row(g, now, markers.get(row_key(g), "")) for g in board.groups[:fit])
+
+
+def row_ages(board: IncidentBoard, now: float, fit: int) -> tuple[str, ...]:
+    """The "for 12m" texts of the rows that fit: the view repaints only when one changed."""
+    return tuple(firing_for(earliest_start(g), now) for g in board.groups[:fit])
+
+
+def earliest_start(group: AlertGroup) -> float:
+    starts = [a.starts_at for a in group if a.starts_at > 0]
+    return min(starts) if starts else 0.0
