@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE_QT_FREE = ["noc_app/model.py", "noc_app/units.py", "noc_app/plans.py", "noc_app/panel_keys.py",
-                "noc_app/selectors.py", "noc_app/wall_state.py", "noc_app/modes.py", "noc_app/display_text.py",
+                "noc_app/selectors.py", "noc_app/selectors_incidents.py", "noc_app/selectors_wall.py",
+                "noc_app/wall_state.py", "noc_app/modes.py", "noc_app/display_text.py",
                 "noc_app/backoff.py", "noc_app/redaction.py", "noc_app/scrub.py"]
 CORE_QT_FREE_DIRS = ["noc_app/config", "noc_app/sources", "noc_app/analytics", "noc_app/actions", "noc_app/state"]
 # The actions core and the state database must not even load Qt through another module.
@@ -81,6 +82,56 @@ def _actions_import_forbidden_to_widgets(name: str) -> bool:
     if not name.startswith("noc_app.actions."):
         return False  # the bare package (`from noc_app.actions import model`) is checked by its members
     return not any(name == ok or name.startswith(ok + ".") for ok in WIDGET_ACTIONS_ALLOWED)
+
+
+@pytest.mark.parametrize("path", _files([], [WIDGET_DIR]), ids=lambda p: str(p.relative_to(ROOT)))
+def test_widgets_read_the_store_only_through_its_read_only_view(path):
+    """Widgets take a StoreView (read methods and change signals); the Store itself is the app's."""
+    bad = sorted(n for n in _imports(path) if n == "noc_app.store" or n.startswith("noc_app.store."))
+    assert not bad, f"{path.relative_to(ROOT)} is a widget; it may import noc_app.store_view, not {bad}"
+
+
+# Decided once in noc_app.selectors_incidents; a widget that calls these is doing model work.
+INCIDENT_DECISIONS = ("panel_alerts", "group_alerts", "counts_text", "empty_text", "select_incident_board",
+                      "alert_sort_key", "CALM_EMPTY_STATES")
+
+
+@pytest.mark.parametrize("path", _files([], [WIDGET_DIR]), ids=lambda p: str(p.relative_to(ROOT)))
+def test_widgets_do_not_select_group_or_count_incidents(path):
+    names = _imports(path)
+    bad = sorted(n for n in names for d in INCIDENT_DECISIONS
+                 if n in (f"noc_app.selectors.{d}", f"noc_app.selectors_incidents.{d}"))
+    assert not bad, f"{path.relative_to(ROOT)} is a widget but imports incident decisions {bad}"
+
+
+def test_the_store_view_and_selectors_load_no_qt():
+    """store_view names Qt's SignalInstance for type checkers only; importing it (or the selectors) loads no Qt."""
+    code = (
+        "import sys\n"
+        "import noc_app.store_view, noc_app.selectors_wall, noc_app.selectors_incidents, noc_app.wall_state\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_selectors_keep_no_module_level_memo():
+    """The incidents memo is an object its owner (the wall window) creates and passes in."""
+    for rel in ("noc_app/selectors.py", "noc_app/selectors_incidents.py", "noc_app/selectors_wall.py"):
+        tree = ast.parse((ROOT / rel).read_text(encoding="utf-8"))
+        for node in tree.body:
+            value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+            assert not isinstance(value, (ast.Dict, ast.DictComp, ast.List, ast.Set)) or _is_constant_table(node), (
+                f"{rel}:{node.lineno}: module-level mutable state"
+            )
+
+
+def _is_constant_table(node: ast.stmt) -> bool:
+    """Read-only lookup tables written in capitals (MUTED_TAGS) are not a memo."""
+    targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
+    return all(isinstance(t, ast.Name) and (t.id.isupper() or t.id == "__all__") and "MEMO" not in t.id
+               for t in targets)
 
 
 def test_actions_and_state_do_not_load_qt_even_indirectly():

@@ -157,3 +157,36 @@ def test_alike_alerts_fold_into_one_row_with_a_count(qtbot):
     assert "service=ecommerce-api" in rows[0].detail and "3 alerts, by status" in rows[0].detail
     assert rows[0].age_text == firing_for(T0 - 563, T0)  # the earliest member's start
     assert board.header_text.startswith("3 P0")  # counts stay per alert
+
+
+def test_board_draws_the_model_it_is_given_and_decides_nothing(qtbot):
+    from noc_app.selectors_incidents import IncidentBoard, board_from_alerts
+
+    board = _board(qtbot)
+    board.refresh(data(DataState.UNREACHABLE, board=IncidentBoard(empty_text="words from the selector")))
+    assert board.empty_text == "words from the selector" and board.visible_rows == ()
+    alerts = _sorted(alert("A", Severity.CRITICAL), alert("B", Severity.HIGH))
+    model = board_from_alerts(alerts, DataState.OK)
+    board.refresh(data(board=model, alerts=alerts))
+    assert [r.name for r in board.visible_rows] == ["A", "B"]
+    assert board.header_text == " · ".join(text for text, _ in model.counts)
+
+
+def test_a_window_owns_one_alerts_memo_shared_by_its_views(qtbot):
+    from noc_app.config.schema import Mode
+    from noc_app.selectors_incidents import AlertsMemo
+    from noc_app.widgets.wall_window import WallWindow
+
+    from wall_testkit import FakeClock, app_config, dashboard, store_with
+
+    dash_a, dash_b = dashboard(PANEL, did="a"), dashboard(PANEL, did="b")
+    memo = AlertsMemo()
+    window = WallWindow(app_config(dash_a, dash_b), (dash_a, dash_b), store_with(("src", "alertmanager")), THEME,
+                        mode=Mode.WALL, clock=FakeClock(), alerts_memo=memo)
+    qtbot.addWidget(window)
+    assert window.alerts_memo is memo
+    assert all(view._memo is memo for view in window.views)
+    other = WallWindow(app_config(dash_a), (dash_a,), store_with(("src", "alertmanager")), THEME,
+                       mode=Mode.WALL, clock=FakeClock())
+    qtbot.addWidget(other)
+    assert other.alerts_memo is not memo
