@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from noc_app.config.schema import AppConfig, DashboardConfig, PanelConfig
+from noc_app.config.schema import METRIC_PANEL_KINDS, AppConfig, DashboardConfig, PanelConfig, PanelKind
 from noc_app.panel_keys import panel_sources, query_key
 from noc_app.sources.base import LogQuery, MetricQuery, PollPlan
 
-INSTANT_KINDS = ("stat", "gauge")
+INSTANT_KINDS = (PanelKind.STAT, PanelKind.GAUGE)
 
 
 def _metric_queries(dash: DashboardConfig, panel: PanelConfig) -> list[MetricQuery]:
@@ -37,18 +37,18 @@ def build_plans(config: AppConfig) -> dict[str, PollPlan]:
     for dash in config.dashboards:
         for panel in dash.panels:
             sources = panel_sources(panel)
-            if panel.kind in ("timeseries", "stat", "gauge"):
+            if panel.kind in METRIC_PANEL_KINDS:
                 metrics[sources[0]].extend(_metric_queries(dash, panel))
-            elif panel.kind == "logs":
+            elif panel.kind == PanelKind.LOGS:
                 queries = panel.queries or ()
                 exprs = [q.expr for q in queries] or [""]
                 for i, expr in enumerate(exprs):
                     logs[sources[0]].append(
                         LogQuery(key=query_key(dash.id, panel.id, i), expr=expr, limit=panel.limit)
                     )
-            elif panel.kind == "incidents":
+            elif panel.kind == PanelKind.INCIDENTS:
                 alerts.update(sources)
-            elif panel.kind == "targets":
+            elif panel.kind == PanelKind.TARGETS:
                 targets.update(sources)
     return {
         src.id: PollPlan(

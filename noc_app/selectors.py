@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from noc_app.config.schema import PanelConfig, Threshold
+from noc_app.config.schema import METRIC_PANEL_KINDS, PanelConfig, PanelKind, Threshold
 from noc_app.model import (
     Alert,
     DataState,
@@ -265,18 +265,19 @@ def select_panel_data(
     if not sources:  # text panels
         return PanelData(view=PanelView(state=DataState.OK), now=now)
     first = sources[0]
-    if panel.kind in ("timeseries", "stat", "gauge"):
+    if panel.kind in METRIC_PANEL_KINDS:
         snap = snapshots.get(first)
         view = metric_panel_view(panel, dashboard_id, snap, statuses[first], now, stale_after)
         return PanelData(view=view, now=now, results=metric_results(panel, dashboard_id, snap))
     view = combined_view(panel, snapshots, statuses, now, stale_after)
-    if panel.kind in ("incidents", "targets"):
-        view = with_section_problems(view, "alerts" if panel.kind == "incidents" else "targets", sources, snapshots)
-    if panel.kind == "incidents":
+    if panel.kind in (PanelKind.INCIDENTS, PanelKind.TARGETS):
+        section = "alerts" if panel.kind == PanelKind.INCIDENTS else "targets"
+        view = with_section_problems(view, section, sources, snapshots)
+    if panel.kind == PanelKind.INCIDENTS:
         board = select_incident_board(panel, snapshots, view.state, memo)
         # Nothing firing on a healthy feed is the good state, not missing data: stay OK.
         return PanelData(view=view, now=now, alerts=board.alerts, board=board)
-    if panel.kind == "logs":
+    if panel.kind == PanelKind.LOGS:
         snap = snapshots.get(first)
         errors = [
             r.error
@@ -288,7 +289,7 @@ def select_panel_data(
         lines = panel_log_lines(panel, dashboard_id, snap)
         no_lines = not lines and view.state is DataState.OK
         return PanelData(view=_no_data_if(view, no_lines, "no log lines in range"), now=now, logs=lines)
-    if panel.kind == "targets":
+    if panel.kind == PanelKind.TARGETS:
         snap = snapshots.get(first)
         targets = tuple(snap.targets or ()) if snap is not None else ()
         return PanelData(view=view, now=now, targets=targets)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from noc_app import __version__
-from noc_app.config.schema import AppConfig, PanelConfig
+from noc_app.config.schema import AppConfig, PanelConfig, PanelKind
 from noc_app.model import Alert, AlertState, Snapshot, SourceStatus
 from noc_app.selectors import PanelData, source_state, threshold_severity
 from noc_app.selectors_incidents import AlertsMemo
@@ -69,9 +69,9 @@ def _panel_entry(panel: PanelConfig, data: PanelData) -> dict[str, Any]:
                     {"series": series.name, "value": _num(value), "severity": severity.value,
                      "threshold": crossed[0].value, "op": crossed[0].op}
                 )
-    if panel.kind == "incidents":
+    if panel.kind == PanelKind.INCIDENTS:
         entry["incident_count"] = len(data.alerts)
-    if panel.kind == "logs":
+    if panel.kind == PanelKind.LOGS:
         entry["log_lines"] = len(data.logs)
     return entry
 

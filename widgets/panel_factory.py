@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
 
-from noc_app.config.schema import PanelConfig
+from noc_app.config.schema import PanelConfig, PanelKind
 from noc_app.selectors import PanelData
 from noc_app.themes import Theme
 
@@ -40,13 +40,13 @@ class ClockAware(Protocol):
 
 # kind -> (module under noc_app.widgets, class name)
 BODY_CLASSES: dict[str, tuple[str, str]] = {
-    "timeseries": ("timeseries_panel", "TimeSeriesBody"),
-    "stat": ("stat_panel", "StatBody"),
-    "gauge": ("gauge_panel", "GaugeBody"),
-    "incidents": ("incident_board", "IncidentBoardBody"),
-    "logs": ("log_panel", "LogBody"),
-    "targets": ("simple_panels", "TargetsBody"),
-    "text": ("simple_panels", "TextBody"),
+    PanelKind.TIMESERIES: ("timeseries_panel", "TimeSeriesBody"),
+    PanelKind.STAT: ("stat_panel", "StatBody"),
+    PanelKind.GAUGE: ("gauge_panel", "GaugeBody"),
+    PanelKind.INCIDENTS: ("incident_board", "IncidentBoardBody"),
+    PanelKind.LOGS: ("log_panel", "LogBody"),
+    PanelKind.TARGETS: ("simple_panels", "TargetsBody"),
+    PanelKind.TEXT: ("simple_panels", "TextBody"),
 }
 
 

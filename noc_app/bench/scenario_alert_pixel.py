@@ -117,6 +117,7 @@ def run_app_side(params: Mapping[str, Any]) -> dict[str, Any]:
     from noc_app.bench.alertmanager_backend import start_alert_backend
     from noc_app.bench.app_wall import build_app_wall, save_screenshot
     from noc_app.bench.measure import ProcessSampler, measure_window, median, rounded, start_qt_application
+    from noc_app.config.schema import PanelKind
 
     app = start_qt_application()
     backend = start_alert_backend(prefer_real=params["prefer_real"])
@@ -128,7 +129,7 @@ def run_app_side(params: Mapping[str, Any]) -> dict[str, Any]:
         ]
         client.post("/api/v2/alerts", json=background).raise_for_status()
         wall = build_app_wall(_config(backend.url, params["interval_s"]), size=tuple(params["size"]))
-        board = next(frame.body for frame in wall.window.panel_frames() if frame.panel.kind == "incidents")
+        board = next(frame.body for frame in wall.window.panel_frames() if frame.panel.kind == PanelKind.INCIDENTS)
         driver = ProbeDriver(client, board)
         wall.runtime.listeners.append(driver.on_update)
 

@@ -233,13 +233,15 @@ def _baseline_shape(params: Mapping[str, Any]) -> tuple[int, int, float]:
     """(panels, points, hz) of the reference wall; for a user's wall, derived from its config."""
     if params["tag"] != "config":
         return params["panels"], params["points"], params["hz"]
+    from noc_app.config.schema import PanelKind
+
     config = _app_config(params)
     dashboard = config.dashboards[0]
     if config.screens:
         from noc_app.app import LaunchOptions, resolve_screens, screen_dashboards
 
         dashboard = screen_dashboards(config, resolve_screens(config, LaunchOptions())[0])[0][0]
-    series_panels = [p for p in dashboard.panels if p.kind == "timeseries"] or list(dashboard.panels)
+    series_panels = [p for p in dashboard.panels if p.kind == PanelKind.TIMESERIES] or list(dashboard.panels)
     intervals = [s.interval_s for s in config.sources if any(s.id in (p.source, *p.sources) for p in series_panels)]
     hz = 1.0 / max(1.0, min(intervals, default=15.0))
     return max(1, len(series_panels)), 720, hz

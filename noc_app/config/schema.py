@@ -34,6 +34,21 @@ SOURCE_KINDS = (
 PANEL_KINDS = ("timeseries", "stat", "gauge", "incidents", "logs", "targets", "text")
 
 
+class PanelKind(enum.StrEnum):
+    """A panel's kind, for comparisons in code (PanelConfig.kind is a str: equal to these)."""
+
+    TIMESERIES = "timeseries"
+    STAT = "stat"
+    GAUGE = "gauge"
+    INCIDENTS = "incidents"
+    LOGS = "logs"
+    TARGETS = "targets"
+    TEXT = "text"
+
+
+METRIC_PANEL_KINDS = (PanelKind.TIMESERIES, PanelKind.STAT, PanelKind.GAUGE)  # drawn from metric queries
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SecretRef:
     """Where a secret comes from: an environment variable or the OS keyring."""

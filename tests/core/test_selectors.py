@@ -122,3 +122,11 @@ def test_wall_state_reports_crossed_thresholds_and_nan_as_text():
     nan_state = wall_state(config, {"prom": _snap(QueryResult.build([_series(math.nan)]))}, {"prom": _status()}, NOW)
     assert nan_state["dashboards"][0]["panels"][0]["series"][0]["last_value"] == "NaN"
     assert nan_state["dashboards"][0]["panels"][0]["state"] == "NO DATA"
+
+
+def test_panel_kind_names_every_configurable_kind_and_equals_its_string():
+    from noc_app.config.schema import PANEL_KINDS, PanelKind
+
+    assert tuple(PanelKind) == PANEL_KINDS  # same members, same order as the validator's list
+    assert PanelKind.INCIDENTS == "incidents" and f"{PanelKind.STAT}" == "stat"
+    assert {"incidents": 1}[PanelKind.INCIDENTS] == 1  # configs keep plain strings; lookups still match
