@@ -18,6 +18,7 @@ from noc_app.actions.backends.alertmanager_acks import (
     plan_upkeep,
     tagged_request_id,
 )
+from noc_app.actions.backends.alertmanager_silences import InvalidSilence, matchers_from_labels
 from noc_app.actions.errors import BackendRejected, InvalidRequest, Retryable
 from noc_app.actions.model import ActionKind, Operator, OutcomeStatus
 from noc_app.config.schema import SourceConfig
@@ -30,7 +31,6 @@ from noc_app.sources.base import (
     Unreachable,
 )
 from noc_app.sources.http import make_client
-from noc_app.sources.silences import InvalidSilence, matchers_from_labels
 
 NOW = 1_800_000_000.0
 LABELS = {"alertname": "CheckoutErrors", "service": "checkout", "severity": "critical"}

@@ -6,7 +6,7 @@ Alertmanager has no native ack, so an ack is a silence:
   stable ones (e.g. alertname + service), never empty;
 - createdBy: the operator;
 - comment: "ack by NAME (until resolved): TEXT [noc-app request <32 hex>]"; the
-  tag (written by sources.silences.silence_body) is how the app recognises its own
+  tag (written by alertmanager_silences.silence_body) is how the app recognises its own
   acks, joins them to its journal, and finds an earlier delivery of the same
   request after a crash;
 - ack-until-resolved: the silence is long (a horizon) and `plan_upkeep` decides,
@@ -20,10 +20,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from noc_app.actions.backends.alertmanager_silences import matchers_from_labels
 from noc_app.actions.errors import InvalidRequest
 from noc_app.actions.model import ActionRequest
 from noc_app.sources.alertmanager_parse import Silence, SilenceMatcher
-from noc_app.sources.silences import matchers_from_labels
 
 UNTIL_RESOLVED_MARK = "(until resolved)"
 UPKEEP_SKEW_S = 60.0  # an ack younger than the alert list by less than this is not expired on its word
