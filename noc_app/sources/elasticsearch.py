@@ -56,10 +56,10 @@ from noc_app.sources.http import (
     request_bytes,
     status_error,
 )
+from noc_app.sources.log_poll import LogRead, poll_logs
 from noc_app.sources.log_window import (
     LogBook,
     QueryFailed,
-    QueryOutcomes,
     line_labels,
 )
 from noc_app.sources.offload import load_json
@@ -114,30 +114,10 @@ class ElasticsearchSource:
         client = self._http()
         now = self._clock()
         now_ms = int(now * 1000)
-        outcomes = QueryOutcomes()
-        info: dict[str, str] = {}
-        for log_query in self._plan.logs:
-            try:
-                warnings, total = self._read_logs(client, log_query, now_ms)
-            except QueryFailed as failure:
-                outcomes.failed(log_query.key, failure)
-            except BadAnswer as exc:
-                outcomes.failed(log_query.key, QueryFailed(str(exc), unusable=True))
-            else:
-                outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
-                if total:
-                    info[f"hits:{log_query.key}"] = total
-        for metric_query in self._plan.metrics:
-            try:
-                outcomes.answered(metric_query.key, self._read_metric(client, metric_query, now_ms))
-            except QueryFailed as failure:
-                outcomes.failed(metric_query.key, failure)
-            except BadAnswer as exc:
-                outcomes.failed(metric_query.key, QueryFailed(str(exc), unusable=True))
-        degraded = (*outcomes.degraded(), *client.take_redirect_notes())
-        logs = self._book.lines() if self._plan.logs else None
-        return Snapshot.build(
-            self.id, now, metrics=outcomes.results, logs=logs, degraded=degraded, info=info
+        return poll_logs(
+            self.id, now, self._plan, self._book, client,
+            lambda query: self._read_logs(client, query, now_ms),
+            lambda query: self._read_metric(client, query, now_ms),
         )
 
     def close(self) -> None:
@@ -146,8 +126,8 @@ class ElasticsearchSource:
 
     # -- log lines ------------------------------------------------------------------
 
-    def _read_logs(self, client: httpx.Client, query: LogQuery, now_ms: int) -> tuple[tuple[str, ...], str]:
-        """Merge the newest hits since the last poll; return (warnings, total-hits text)."""
+    def _read_logs(self, client: httpx.Client, query: LogQuery, now_ms: int) -> LogRead:
+        """Merge the newest hits since the last poll; return the warnings and the total-hits text."""
         since_ms = self._newest_ms.get(query.key, now_ms - self._lookback_ms)
         body = {
             "query": self._filter(query.expr, since_ms, now_ms),
@@ -178,7 +158,8 @@ class ElasticsearchSource:
         if note:
             warnings.append(note)
         self._book.merge(query.key, reversed(lines))  # oldest first, so arrival order breaks ts ties
-        return tuple(warnings), total_text(payload)
+        total = total_text(payload)
+        return LogRead(tuple(warnings), {f"hits:{query.key}": total} if total else {})
 
     def _filter(self, expr: str, since_ms: int, until_ms: int) -> dict[str, Any]:
         return {
