@@ -12,8 +12,8 @@ from noc_app.config.schema import SourceConfig
 from noc_app.model import AlertState, LogLevel, Severity, Snapshot
 from noc_app.sources.base import LogQuery, MetricQuery, PollPlan
 from noc_app.sources.demo import DemoSource
-from noc_app.sources.demo_catalog import Signal, normalise, resolve
-from noc_app.sources.demo_service import EpisodeKind
+from noc_app.sources.demo.catalog import Signal, normalise, resolve
+from noc_app.sources.demo.service import EpisodeKind
 from noc_app.sources.legend import format_legend, label_text, series_key
 from noc_app.sources.registry import create_source
 

@@ -5,7 +5,7 @@ the board with a `mute_reason` that says who muted it, why, and until when.
 
 Alertmanager has no native acknowledgement: noc-app acks an alert with a silence
 whose comment carries "[noc-app request <32 hex>]" (written by
-sources.silences.silence_body, recognised by actions.backends.alertmanager_acks).
+actions.backends.alertmanager_silences.silence_body, recognised by actions.backends.alertmanager_acks).
 An alert muted by such a silence is ACKNOWLEDGED ("acked by kim until resolved");
 any other silence (maintenance) leaves it SILENCED.
 """

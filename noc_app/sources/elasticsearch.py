@@ -16,14 +16,13 @@ series; an instant query uses `_count`.
 Errors come as `{"error": {"type", "reason", "root_cause", ...}, "status": N}`:
 shown as "<type>: <reason>" on that query's panel (index_not_found_exception,
 parse errors, status_exception); 5xx envelopes also mark the source DEGRADED;
-429 (es_rejected_execution_exception) raises RateLimited.
+429 (es_rejected_execution_exception) raises RateLimited.  Reading the answers
+is elasticsearch_parse's job.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -35,6 +34,21 @@ from noc_app.config.schema import SourceConfig
 from noc_app.config.source_options import index_pattern
 from noc_app.model import LogLevel, LogLine, QueryResult, Series, Snapshot
 from noc_app.sources.base import BadAnswer, LogQuery, MetricQuery, PollPlan, dropped_note
+from noc_app.sources.elasticsearch_parse import (
+    HISTOGRAM,
+    MISSING,
+    brief,
+    envelope_message,
+    field_millis,
+    field_value,
+    first_text,
+    histogram_interval,
+    histogram_points,
+    hits_of,
+    search_warnings,
+    sort_millis,
+    total_text,
+)
 from noc_app.sources.http import (
     LazyClient,
     SourceClient,
@@ -42,24 +56,22 @@ from noc_app.sources.http import (
     request_bytes,
     status_error,
 )
+from noc_app.sources.log_poll import LogRead, poll_logs
 from noc_app.sources.log_window import (
     LogBook,
     QueryFailed,
-    QueryOutcomes,
     line_labels,
 )
 from noc_app.sources.offload import load_json
 from noc_app.sources.options import duration_option, required_url, text_option
-from noc_app.sources.step import aligned_range, choose_step
+from noc_app.sources.step import aligned_range
 from noc_app.sources.template_vars import substitute
 
 DEFAULT_LOOKBACK_S = 15 * 60.0
-HISTOGRAM = "over_time"  # our name for the date_histogram aggregation
 # Every error status may carry Elasticsearch's JSON envelope; auth and rate limits never
 # are per-query, so they go through status_error().
 _ENVELOPE_STATUSES = tuple(s for s in range(400, 600) if s not in (401, 403, 429))
 _SERVICE_FIELDS = ("service.name", "service", "app")
-_MISSING = object()
 
 
 class ElasticsearchSource:
@@ -102,30 +114,10 @@ class ElasticsearchSource:
         client = self._http()
         now = self._clock()
         now_ms = int(now * 1000)
-        outcomes = QueryOutcomes()
-        info: dict[str, str] = {}
-        for log_query in self._plan.logs:
-            try:
-                warnings, total = self._read_logs(client, log_query, now_ms)
-            except QueryFailed as failure:
-                outcomes.failed(log_query.key, failure)
-            except BadAnswer as exc:
-                outcomes.failed(log_query.key, QueryFailed(str(exc), unusable=True))
-            else:
-                outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
-                if total:
-                    info[f"hits:{log_query.key}"] = total
-        for metric_query in self._plan.metrics:
-            try:
-                outcomes.answered(metric_query.key, self._read_metric(client, metric_query, now_ms))
-            except QueryFailed as failure:
-                outcomes.failed(metric_query.key, failure)
-            except BadAnswer as exc:
-                outcomes.failed(metric_query.key, QueryFailed(str(exc), unusable=True))
-        degraded = (*outcomes.degraded(), *client.take_redirect_notes())
-        logs = self._book.lines() if self._plan.logs else None
-        return Snapshot.build(
-            self.id, now, metrics=outcomes.results, logs=logs, degraded=degraded, info=info
+        return poll_logs(
+            self.id, now, self._plan, self._book, client,
+            lambda query: self._read_logs(client, query, now_ms),
+            lambda query: self._read_metric(client, query, now_ms),
         )
 
     def close(self) -> None:
@@ -134,8 +126,8 @@ class ElasticsearchSource:
 
     # -- log lines ------------------------------------------------------------------
 
-    def _read_logs(self, client: httpx.Client, query: LogQuery, now_ms: int) -> tuple[tuple[str, ...], str]:
-        """Merge the newest hits since the last poll; return (warnings, total-hits text)."""
+    def _read_logs(self, client: httpx.Client, query: LogQuery, now_ms: int) -> LogRead:
+        """Merge the newest hits since the last poll; return the warnings and the total-hits text."""
         since_ms = self._newest_ms.get(query.key, now_ms - self._lookback_ms)
         body = {
             "query": self._filter(query.expr, since_ms, now_ms),
@@ -143,8 +135,8 @@ class ElasticsearchSource:
             "size": max(1, query.limit),
         }
         payload = self._post(client, "_search", body)
-        warnings = list(_search_warnings(payload))
-        hits = _hits_of(payload)
+        warnings = list(search_warnings(payload))
+        hits = hits_of(payload)
         lines: list[LogLine] = []
         undated = 0
         dropped: list[str] = []
@@ -166,7 +158,8 @@ class ElasticsearchSource:
         if note:
             warnings.append(note)
         self._book.merge(query.key, reversed(lines))  # oldest first, so arrival order breaks ts ties
-        return tuple(warnings), _total_text(payload)
+        total = total_text(payload)
+        return LogRead(tuple(warnings), {f"hits:{query.key}": total} if total else {})
 
     def _filter(self, expr: str, since_ms: int, until_ms: int) -> dict[str, Any]:
         return {
@@ -186,18 +179,18 @@ class ElasticsearchSource:
     def _line(self, hit: Any, query_key: str) -> tuple[int, LogLine] | None:
         """(epoch ms, LogLine) of one hit; None when it carries no usable timestamp."""
         if not isinstance(hit, dict) or not isinstance(hit.get("_source", {}), dict):
-            raise BadAnswer(f"Elasticsearch: hit is not an object with a _source: {_brief(hit)}")
+            raise BadAnswer(f"Elasticsearch: hit is not an object with a _source: {brief(hit)}")
         source = hit.get("_source", {})
-        ms = _sort_millis(hit.get("sort"))
+        ms = sort_millis(hit.get("sort"))
         if ms is None:
-            ms = _field_millis(field_value(source, self._ts_field))
+            ms = field_millis(field_value(source, self._ts_field))
         if ms is None:
             return None
         index, doc_id = str(hit.get("_index", "")), str(hit.get("_id", ""))
         if not doc_id:
-            raise BadAnswer(f"Elasticsearch: hit without an _id: {_brief(hit)}")
+            raise BadAnswer(f"Elasticsearch: hit without an _id: {brief(hit)}")
         message = field_value(source, self._message_field)
-        if message is _MISSING:
+        if message is MISSING:
             text = json.dumps(source, ensure_ascii=False, default=str)[:2000]
         else:
             text = message if isinstance(message, str) else json.dumps(message, ensure_ascii=False)
@@ -206,7 +199,7 @@ class ElasticsearchSource:
             level=self._level(source),
             text=text,
             cursor=f"{index}/{doc_id}",
-            service=_first_text(source, _SERVICE_FIELDS),
+            service=first_text(source, _SERVICE_FIELDS),
             labels=line_labels({"_index": index}, query_key),
         )
         return ms, line
@@ -229,7 +222,7 @@ class ElasticsearchSource:
             payload = self._post(client, "_count", {"query": self._filter(expr, since_ms, now_ms)})
             count = payload.get("count")
             if not isinstance(count, (int, float)) or isinstance(count, bool):
-                raise BadAnswer(f"Elasticsearch _count: no numeric 'count' in {_brief(payload)}")
+                raise BadAnswer(f"Elasticsearch _count: no numeric 'count' in {brief(payload)}")
             x = np.array([now_ms / 1000.0])
             y = np.array([float(count)])
             return QueryResult.build([Series(key="count", name=name, labels={}, x=x, y=y)])
@@ -256,7 +249,7 @@ class ElasticsearchSource:
         payload = self._post(client, "_search", body)
         x, y = histogram_points(payload)
         series = Series(key="count", name=name, labels={}, x=x, y=y)
-        return QueryResult.build([series], warnings=_search_warnings(payload))
+        return QueryResult.build([series], warnings=search_warnings(payload))
 
     # -- HTTP ------------------------------------------------------------------------
 
@@ -276,159 +269,5 @@ class ElasticsearchSource:
             raise QueryFailed(message, server_side=status >= 500)
         payload = load_json(raw, what=f"Elasticsearch {endpoint}", split=("hits", "hits"))
         if not isinstance(payload, dict):
-            raise BadAnswer(f"Elasticsearch {endpoint}: expected a JSON object, got {_brief(payload)}")
+            raise BadAnswer(f"Elasticsearch {endpoint}: expected a JSON object, got {brief(payload)}")
         return payload
-
-
-def envelope_message(raw: bytes) -> str | None:
-    """'<type>: <reason>' of an Elasticsearch error envelope; None when the body is not one."""
-    try:
-        payload = json.loads(raw)
-    except ValueError:
-        return None
-    if not isinstance(payload, dict) or "error" not in payload:
-        return None
-    error = payload["error"]
-    if isinstance(error, str):  # Elasticsearch before 5.0 sent the error as text
-        return error
-    if not isinstance(error, dict):
-        return None
-    message = _cause_text(error)
-    root_causes = error.get("root_cause")
-    if isinstance(root_causes, list) and root_causes and isinstance(root_causes[0], dict):
-        root = _cause_text(root_causes[0])
-        if root != message:
-            message += f" (root cause: {root})"
-    return message
-
-
-def _cause_text(cause: Mapping[str, Any]) -> str:
-    kind, reason = cause.get("type"), cause.get("reason")
-    if kind and reason:
-        return f"{kind}: {reason}"
-    return str(kind or reason or "unknown error")
-
-
-def _hits_of(payload: Mapping[str, Any]) -> list[Any]:
-    hits = payload.get("hits")
-    inner = hits.get("hits") if isinstance(hits, dict) else None
-    if not isinstance(inner, list):
-        raise BadAnswer(f"Elasticsearch _search: no hits.hits list in {_brief(payload)}")
-    return inner
-
-
-def _total_text(payload: Mapping[str, Any]) -> str:
-    """hits.total as text: "20", or "10000+" when Elasticsearch stopped counting."""
-    total = payload.get("hits", {}).get("total")
-    if isinstance(total, int) and not isinstance(total, bool):  # ES 6, rest_total_hits_as_int
-        return str(total)
-    if isinstance(total, dict) and isinstance(total.get("value"), int):
-        return f"{total['value']}{'+' if total.get('relation') == 'gte' else ''}"
-    return ""
-
-
-def _search_warnings(payload: Mapping[str, Any]) -> tuple[str, ...]:
-    """Partial-result warnings: a timed-out search, failed shards."""
-    warnings = []
-    if payload.get("timed_out") is True:
-        warnings.append("search timed out: results may be incomplete")
-    shards = payload.get("_shards")
-    if isinstance(shards, dict) and isinstance(shards.get("failed"), int) and shards["failed"] > 0:
-        detail = ""
-        failures = shards.get("failures")
-        if isinstance(failures, list) and failures and isinstance(failures[0], dict):
-            reason = failures[0].get("reason")
-            detail = f": {_cause_text(reason)}" if isinstance(reason, dict) else ""
-        warnings.append(f"{shards['failed']} of {shards.get('total', '?')} shards failed{detail}")
-    return tuple(warnings)
-
-
-def histogram_interval(window_s: float, max_points: int) -> int:
-    """The bucket width in whole seconds: the smallest clock-friendly width within the point budget."""
-    return int(choose_step(window_s, max_points, min_step_s=1.0))
-
-
-def histogram_points(payload: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    """(epoch seconds, doc counts) from our date_histogram's buckets."""
-    aggregations = payload.get("aggregations")
-    histogram = aggregations.get(HISTOGRAM) if isinstance(aggregations, dict) else None
-    buckets = histogram.get("buckets") if isinstance(histogram, dict) else None
-    if not isinstance(buckets, list):
-        raise BadAnswer(f"Elasticsearch _search: no aggregations.{HISTOGRAM}.buckets list")
-    x = np.empty(len(buckets), dtype=np.float64)
-    y = np.empty(len(buckets), dtype=np.float64)
-    for i, bucket in enumerate(buckets):
-        key = bucket.get("key") if isinstance(bucket, dict) else None
-        count = bucket.get("doc_count") if isinstance(bucket, dict) else None
-        if not isinstance(key, (int, float)) or not isinstance(count, (int, float)):
-            raise BadAnswer(f"Elasticsearch date_histogram: unreadable bucket {_brief(bucket)}")
-        x[i] = key / 1000.0
-        y[i] = count
-    return x, y
-
-
-def field_value(source: Mapping[str, Any], path: str) -> Any:
-    """A field of a document by dotted path, flat (`"log.level"`) or nested (`log: {level}`)."""
-    if path in source:
-        return source[path]
-    parts = path.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        head = ".".join(parts[:cut])
-        child = source.get(head)
-        if isinstance(child, dict):
-            value = field_value(child, ".".join(parts[cut:]))
-            if value is not _MISSING:
-                return value
-    return _MISSING
-
-
-def _first_text(source: Mapping[str, Any], paths: tuple[str, ...]) -> str:
-    for path in paths:
-        value = field_value(source, path)
-        if isinstance(value, str) and value:
-            return value
-    return ""
-
-
-def _sort_millis(sort: Any) -> int | None:
-    """Epoch ms from a hit's first sort value (ms for `date`, ns for `date_nanos` fields)."""
-    first = sort[0] if isinstance(sort, list) and sort else None
-    if isinstance(first, (int, float)) and not isinstance(first, bool):
-        return _epoch_number_millis(first)
-    return None
-
-
-def _field_millis(value: Any) -> int | None:
-    """Epoch ms from a _source timestamp: ISO-8601 text or an epoch number."""
-    if isinstance(value, list) and value:
-        value = value[0]
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return _epoch_number_millis(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text.isdigit():
-            return _epoch_number_millis(int(text))
-        try:
-            when = dt.datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.UTC)  # Elasticsearch reads zone-less dates as UTC
-        return math.floor(when.timestamp() * 1000)
-    return None
-
-
-def _epoch_number_millis(value: float) -> int:
-    # Magnitude tells the unit apart for any date between 1973 and 5138.
-    if abs(value) >= 1e17:
-        return int(value // 1_000_000)
-    if abs(value) >= 1e14:
-        return int(value // 1_000)
-    return int(value)
-
-
-def _brief(value: Any) -> str:
-    text = json.dumps(value, default=str)
-    return text if len(text) <= 80 else text[:77] + "..."

@@ -31,13 +31,13 @@ from typing import Any
 import httpx
 
 from noc_app.config.schema import SourceConfig
-from noc_app.model import LogLevel, LogLine, QueryResult, Snapshot
+from noc_app.model import LogLevel, LogLine, Snapshot
 from noc_app.sources.base import BadAnswer, BadResponse, LogQuery, PollPlan, dropped_note
 from noc_app.sources.http import LazyClient, SourceClient, decode_json, max_bytes_of, request_bytes
+from noc_app.sources.log_poll import LogRead, poll_logs
 from noc_app.sources.log_window import (
     LogBook,
     QueryFailed,
-    QueryOutcomes,
     line_labels,
 )
 from noc_app.sources.options import required_url
@@ -76,24 +76,11 @@ class JournaldSource:
         """Read every log query of the plan; blocking."""
         client = self._http()
         now = self._clock()
-        outcomes = QueryOutcomes()
-        for log_query in self._plan.logs:
-            try:
-                warnings = self._read_logs(client, log_query)
-            except QueryFailed as failure:
-                outcomes.failed(log_query.key, failure)
-            except BadAnswer as exc:
-                outcomes.failed(log_query.key, QueryFailed(str(exc), unusable=True))
-            else:
-                outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
-        for metric_query in self._plan.metrics:
-            outcomes.failed(
-                metric_query.key,
-                QueryFailed("a journald source serves log lines only: use a logs panel"),
-            )
-        degraded = (*outcomes.degraded(), *client.take_redirect_notes())
-        logs = self._book.lines() if self._plan.logs else None
-        return Snapshot.build(self.id, now, metrics=outcomes.results, logs=logs, degraded=degraded)
+        return poll_logs(
+            self.id, now, self._plan, self._book, client,
+            lambda query: LogRead(self._read_logs(client, query)),
+            metrics_refused="a journald source serves log lines only: use a logs panel",
+        )
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""

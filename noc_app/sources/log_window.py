@@ -25,7 +25,8 @@ Per-query outcome
     backend answered with warnings.  When a query failed on the server side
     (5xx) the source is also DEGRADED (`Snapshot.degraded`); when every query
     of a poll failed on the server side, poll() raises BadResponse so the
-    source goes STALE instead of pretending to be healthy.
+    source goes STALE instead of pretending to be healthy.  `log_poll.poll_logs`
+    runs that per-query loop for every log adapter.
 """
 
 from __future__ import annotations

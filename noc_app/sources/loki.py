@@ -34,10 +34,10 @@ from noc_app.sources.http import (
     status_error,
 )
 from noc_app.sources.legend import label_text
+from noc_app.sources.log_poll import LogRead, poll_logs
 from noc_app.sources.log_window import (
     LogBook,
     QueryFailed,
-    QueryOutcomes,
     line_labels,
 )
 from noc_app.sources.offload import load_json
@@ -90,26 +90,11 @@ class LokiSource:
         client = self._http()
         now = self._clock()
         now_ns = int(now * NS_PER_S)
-        outcomes = QueryOutcomes()
-        for log_query in self._plan.logs:
-            try:
-                warnings = self._read_logs(client, log_query, now_ns)
-            except QueryFailed as failure:
-                outcomes.failed(log_query.key, failure)
-            except BadAnswer as exc:
-                outcomes.failed(log_query.key, QueryFailed(str(exc), unusable=True))
-            else:
-                outcomes.answered(log_query.key, QueryResult.build(warnings=warnings))
-        for metric_query in self._plan.metrics:
-            try:
-                outcomes.answered(metric_query.key, self._read_metric(client, metric_query, now))
-            except QueryFailed as failure:
-                outcomes.failed(metric_query.key, failure)
-            except BadAnswer as exc:
-                outcomes.failed(metric_query.key, QueryFailed(str(exc), unusable=True))
-        degraded = (*outcomes.degraded(), *client.take_redirect_notes())
-        logs = self._book.lines() if self._plan.logs else None
-        return Snapshot.build(self.id, now, metrics=outcomes.results, logs=logs, degraded=degraded)
+        return poll_logs(
+            self.id, now, self._plan, self._book, client,
+            lambda query: LogRead(self._read_logs(client, query, now_ns)),
+            lambda query: self._read_metric(client, query, now),
+        )
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""

@@ -20,7 +20,7 @@ class SourceFactory(Protocol):
 
 
 _ADAPTERS: dict[str, tuple[str, str]] = {
-    "demo": ("noc_app.sources.demo", "DemoSource"),
+    "demo": ("noc_app.sources.demo.source", "DemoSource"),
     "localhost": ("noc_app.sources.localhost", "LocalHostSource"),
     "prometheus": ("noc_app.sources.prometheus", "PrometheusSource"),
     "alertmanager": ("noc_app.sources.alertmanager", "AlertmanagerSource"),

@@ -12,12 +12,15 @@ from action_helpers import FakeClock, make_request
 from noc_app.actions.backends.alertmanager import AlertmanagerBackend, to_action_error
 from noc_app.actions.backends.alertmanager_acks import (
     ack_comment,
+    ack_label_names,
     ack_matchers,
+    exactly_matches,
     delivered,
     live_acks,
     plan_upkeep,
     tagged_request_id,
 )
+from noc_app.actions.backends.alertmanager_silences import InvalidSilence, matchers_from_labels
 from noc_app.actions.errors import BackendRejected, InvalidRequest, Retryable
 from noc_app.actions.model import ActionKind, Operator, OutcomeStatus
 from noc_app.config.schema import SourceConfig
@@ -30,9 +33,9 @@ from noc_app.sources.base import (
     Unreachable,
 )
 from noc_app.sources.http import make_client
-from noc_app.sources.silences import InvalidSilence, matchers_from_labels
 
 NOW = 1_800_000_000.0
+STABLE = ("alertname", "service", "instance")
 LABELS = {"alertname": "CheckoutErrors", "service": "checkout", "severity": "critical"}
 
 
@@ -250,8 +253,41 @@ def test_acks_on_configured_stable_labels():
     assert again.backend_ref == ack.backend_ref and fake.posts == 1
     unack = backend.perform(make_request(ActionKind.UNACK))
     assert unack.backend_ref == ack.backend_ref
+    # none of the configured labels: alertname at least, never an empty matcher list
+    fallback = backend_for(fake, ack_label_names=("instance",)).perform(make_request(labels={**LABELS, "x": "1"}))
+    assert [m["name"] for m in fake.silences[fallback.backend_ref]["matchers"]] == ["alertname"]
     with pytest.raises(InvalidRequest, match="among instance"):
-        backend_for(fake, ack_label_names=("instance",)).perform(make_request())
+        backend_for(fake, ack_label_names=("instance",)).perform(make_request(labels={"service": "checkout"}))
+
+
+@pytest.mark.parametrize(
+    ("labels", "names", "chosen"),
+    [
+        (LABELS, None, ("alertname", "service", "severity")),
+        (LABELS, STABLE, ("alertname", "service")),
+        ({**LABELS, "instance": "web-1:9100"}, STABLE, ("alertname", "service", "instance")),
+        ({"alertname": "X", "instance": "web-1"}, STABLE, ("alertname", "instance")),
+        ({"alertname": "X", "severity": "page"}, STABLE, ("alertname",)),
+        ({"alertname": "X", "service": "checkout"}, ("service", "instance"), ("service",)),
+        ({"alertname": "X", "job": "api"}, ("service", "instance"), ("alertname",)),  # fallback
+        ({"alertname": "X", "service": ""}, ("service",), ("alertname",)),  # an empty value is no label
+        ({"alertname": "X"}, ("alertname", "alertname"), ("alertname",)),
+    ],
+)
+def test_ack_label_names_choose_stable_labels_and_fall_back_to_alertname(labels, names, chosen):
+    assert ack_label_names(labels, names) == chosen
+    assert tuple(m.name for m in ack_matchers(labels, names)) == chosen
+
+
+@pytest.mark.parametrize(
+    ("labels", "names"),
+    [({}, None), ({"a": ""}, None), ({}, STABLE), ({"severity": "page", "job": "x"}, STABLE),
+     ({"alertname": ""}, ("alertname",))],
+)
+def test_an_ack_never_has_empty_matchers(labels, names):
+    with pytest.raises(InvalidRequest, match="an ack would silence everything"):
+        ack_matchers(labels, names)
+    assert not exactly_matches(silence("s", {"x": "1"}), labels, names)  # and no silence is its ack
 
 
 def test_two_workstations_acking_at_once_converge_on_the_oldest_silence():

@@ -41,6 +41,14 @@ def post_alert(peer_urls: tuple[str, ...], run: str, name: str, *, ends_in_s: fl
     return labels
 
 
+def post_labels(peer_urls: tuple[str, ...], labels: dict[str, str]) -> None:
+    now = time.time()
+    alert = {"labels": labels, "annotations": {}, "startsAt": iso_time(now - 30), "endsAt": iso_time(now + 600)}
+    for url in peer_urls:
+        response = httpx.post(f"{url}/api/v2/alerts", json=[alert], timeout=5)
+        assert response.status_code == 200, response.text
+
+
 def our_alert(peer_url: str, run: str) -> dict | None:
     found = raw_api.am_alerts(peer_url, filter=f'test_run="{run}"')
     return found[0] if found else None
@@ -61,9 +69,9 @@ def ack_request(labels: dict[str, str], fingerprint: str, kind: ActionKind = Act
     )
 
 
-def backend_for(*urls: str) -> AlertmanagerBackend:
+def backend_for(*urls: str, ack_labels: tuple[str, ...] | None = None) -> AlertmanagerBackend:
     return AlertmanagerBackend(SourceConfig(id="am", kind="alertmanager", url=urls[0], urls=tuple(urls[1:]),
-                                            timeout_s=3.0))
+                                            timeout_s=3.0), ack_label_names=ack_labels)
 
 
 @pytest.fixture
@@ -222,5 +230,62 @@ def test_an_incident_the_app_raises_is_shared_acked_and_resolved(alertmanager_cl
                              what=f"the resolved incident to leave {peer}")
     finally:
         sink.close()
+        backend.close()
+        journal.close()
+
+
+def test_ack_on_stable_labels_mutes_the_incident_on_both_peers_and_never_matches_everything(
+        alertmanager_cluster, run_id, tmp_path):
+    """actions.ack_labels [alertname, service, instance]: the silence holds those the alert has (no instance
+    here), mutes the same incident when a volatile label changes, and an alert with none of them is acked on
+    alertname alone, never with empty matchers."""
+    a, b = alertmanager_cluster.urls
+    name = f"StableAck{run_id}"  # unique: a silence on alertname + service must not mute other tests' alerts
+    labels = post_alert((a, b), run_id, name)
+    fingerprint = servers.wait_for(lambda: our_alert(a, run_id), timeout_s=20, what="the alert")["fingerprint"]
+    backend = backend_for(a, b, ack_labels=("alertname", "service", "instance"))
+    journal = SqliteJournal(tmp_path / "state.db")
+    try:
+        request = ack_request(labels, fingerprint)
+        ack = execute(request, backend, journal)
+        assert ack.status is OutcomeStatus.DONE, ack.message
+        for peer in (a, b):
+            (silence,) = servers.wait_for(lambda peer=peer: silences_for(peer, request.request_id),
+                                          timeout_s=20, what=f"the ack silence on {peer}")
+            assert {m["name"]: m["value"] for m in silence["matchers"]} == {"alertname": name, "service": "checkout"}
+            assert all(m["isEqual"] and not m["isRegex"] for m in silence["matchers"])
+        # the same incident with a volatile label changed (severity) is muted by the same ack
+        changed = {**labels, "severity": "warning", "test_run": f"{run_id}-b"}
+        post_labels((a, b), changed)
+        muted = servers.wait_for(
+            lambda: (al := our_alert(a, f"{run_id}-b")) and ack.backend_ref in al["status"]["silencedBy"] and al,
+            timeout_s=20, what="the changed alert to be muted by the stable-label ack")
+        assert muted["status"]["state"] == "suppressed"
+        # acking it again finds the ack in force: no second silence
+        again = execute(ack_request(changed, muted["fingerprint"]), backend, journal)
+        assert again.backend_ref == ack.backend_ref
+
+        # none of the configured labels: the ack falls back to alertname, never to an empty matcher list
+        bare = {"alertname": f"BareAck{run_id}", "test_run": f"{run_id}-c"}
+        post_labels((a, b), bare)
+        bare_fp = servers.wait_for(lambda: our_alert(a, f"{run_id}-c"), timeout_s=20, what="the bare alert")
+        narrow = backend_for(a, b, ack_labels=("service", "instance"))
+        try:
+            fallback = execute(ack_request(bare, bare_fp["fingerprint"]), narrow, journal)
+            assert fallback.status is OutcomeStatus.DONE, fallback.message
+            matchers = backend.silence(fallback.backend_ref).matchers
+            assert [(m.name, m.value) for m in matchers] == [("alertname", bare["alertname"])]
+            nothing = execute(ack_request({"test_run": run_id}, "0" * 16), narrow, journal)
+            assert nothing.status is not OutcomeStatus.DONE and "silence everything" in nothing.message
+        finally:
+            narrow.close()
+        backend.perform(ack_request(labels, fingerprint, ActionKind.UNACK, comment=""))
+        narrow_unack = backend_for(a, b, ack_labels=("service", "instance"))
+        try:
+            narrow_unack.perform(ack_request(bare, bare_fp["fingerprint"], ActionKind.UNACK, comment=""))
+        finally:
+            narrow_unack.close()
+        assert backend.silence(fallback.backend_ref).state == "expired"
+    finally:
         backend.close()
         journal.close()

@@ -12,8 +12,9 @@ import copy
 import pytest
 
 from noc_app.actions.backends.alertmanager_acks import ack_comment, tagged_request_id
+from noc_app.actions.backends.alertmanager_silences import silence_body
 from noc_app.actions.model import ActionKind, ActionRequest, IncidentKey, Operator
-from noc_app.model import AlertState, Alert
+from noc_app.model import Alert, AlertState
 from noc_app.sources.alertmanager_parse import (
     ack_request_id,
     is_ack_silence,
@@ -23,7 +24,6 @@ from noc_app.sources.alertmanager_parse import (
     to_alerts,
 )
 from noc_app.sources.prometheus_parse import parse_rfc3339
-from noc_app.sources.silences import silence_body
 from noc_app.wall_state import incident_entry
 
 from .conftest import fixture_json

@@ -20,11 +20,8 @@ from noc_app.sources.base import (
     PollPlan,
     RateLimited,
 )
-from noc_app.sources.elasticsearch import (
-    ElasticsearchSource,
-    envelope_message,
-    histogram_interval,
-)
+from noc_app.sources.elasticsearch import ElasticsearchSource
+from noc_app.sources.elasticsearch_parse import envelope_message, histogram_interval
 from noc_app.sources.log_window import QUERY_LABEL
 from noc_app.sources.registry import create_source
 

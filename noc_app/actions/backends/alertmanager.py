@@ -30,6 +30,7 @@ from noc_app.actions.backends.alertmanager_acks import (
     live_acks,
     plan_upkeep,
 )
+from noc_app.actions.backends.alertmanager_silences import InvalidSilence, create_silence, expire_silence
 from noc_app.actions.errors import (
     ActionError,
     BackendRejected,
@@ -52,13 +53,7 @@ from noc_app.sources.base import (
     Unreachable,
 )
 from noc_app.sources.http import SourceClient, make_client, max_bytes_of
-from noc_app.sources.silences import (
-    InvalidSilence,
-    create_silence,
-    expire_silence,
-    get_silence,
-    list_silences,
-)
+from noc_app.sources.silences import get_silence, list_silences
 
 UNTIL_RESOLVED_HORIZON_S = 24 * 3600.0  # an until-resolved ack is this long, and extended while it fires
 EXTEND_WITHIN_S = 6 * 3600.0  # upkeep extends an ack whose end is nearer than this

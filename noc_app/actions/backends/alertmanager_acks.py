@@ -3,10 +3,11 @@
 Alertmanager has no native ack, so an ack is a silence:
 
 - matchers: the alert's exact labels (equality, sorted), or only the configured
-  stable ones (e.g. alertname + service), never empty;
+  stable ones it has (e.g. alertname + service), alertname when it has none of
+  them; never empty (refused instead);
 - createdBy: the operator;
 - comment: "ack by NAME (until resolved): TEXT [noc-app request <32 hex>]"; the
-  tag (written by sources.silences.silence_body) is how the app recognises its own
+  tag (written by alertmanager_silences.silence_body) is how the app recognises its own
   acks, joins them to its journal, and finds an earlier delivery of the same
   request after a crash;
 - ack-until-resolved: the silence is long (a horizon) and `plan_upkeep` decides,
@@ -20,12 +21,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from noc_app.actions.backends.alertmanager_silences import matchers_from_labels
 from noc_app.actions.errors import InvalidRequest
 from noc_app.actions.model import ActionRequest
 from noc_app.sources.alertmanager_parse import Silence, SilenceMatcher
-from noc_app.sources.silences import matchers_from_labels
 
 UNTIL_RESOLVED_MARK = "(until resolved)"
+FALLBACK_ACK_LABEL = "alertname"  # matched when the alert has none of the configured ack labels
 UPKEEP_SKEW_S = 60.0  # an ack younger than the alert list by less than this is not expired on its word
 _TAG = re.compile(r"\[noc-app request ([0-9a-f]{32})\]")
 
@@ -36,13 +38,26 @@ class AckUpkeep:
     extend: tuple[str, ...] = ()  # silence ids whose alert still fires and whose end is near
 
 
-def ack_matchers(labels: Mapping[str, str], names: Sequence[str] | None = None) -> tuple[SilenceMatcher, ...]:
-    """Equality matchers on the alert's labels (all, or those `names` it has); never empty."""
-    matchers = matchers_from_labels(labels, names)
-    if not any(m.value for m in matchers):
-        chosen = "" if names is None else f" among {', '.join(names)}"
+def ack_label_names(labels: Mapping[str, str], names: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The label names an ack of these labels matches; never empty.
+
+    names=None: every label the alert has.  Configured names: those of them the alert
+    has (with a value); when it has none of them, alertname alone (an ack on
+    alertname is narrower than no ack, and never a silence on everything).  Refused
+    with InvalidRequest when even that is missing.
+    """
+    present = [n for n in (sorted(labels) if names is None else dict.fromkeys(names)) if labels.get(n)]
+    if not present and names is not None and labels.get(FALLBACK_ACK_LABEL):
+        present = [FALLBACK_ACK_LABEL]
+    if not present:
+        chosen = "" if names is None else f" among {', '.join(names)} (nor {FALLBACK_ACK_LABEL})"
         raise InvalidRequest(f"the incident has no labels{chosen} to match: an ack would silence everything")
-    return matchers
+    return tuple(present)
+
+
+def ack_matchers(labels: Mapping[str, str], names: Sequence[str] | None = None) -> tuple[SilenceMatcher, ...]:
+    """Equality matchers on the labels `ack_label_names` chooses; never empty."""
+    return matchers_from_labels(labels, ack_label_names(labels, names))
 
 
 def ack_comment(request: ActionRequest) -> str:
@@ -74,7 +89,10 @@ def is_live(silence: Silence) -> bool:
 
 def exactly_matches(silence: Silence, labels: Mapping[str, str], names: Sequence[str] | None = None) -> bool:
     """The silence's matchers are exactly the equality matchers an ack of these labels would use."""
-    wanted = matchers_from_labels(labels, names)
+    try:
+        wanted = ack_matchers(labels, names)
+    except InvalidRequest:
+        return False  # nothing an ack could match: no silence is this alert's ack
     return sorted(_key(m) for m in silence.matchers) == sorted(_key(m) for m in wanted)
 
 

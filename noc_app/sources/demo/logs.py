@@ -17,7 +17,7 @@ from statistics import NormalDist
 import numpy as np
 
 from noc_app.model import LogLevel, LogLine
-from noc_app.sources.demo_service import (
+from noc_app.sources.demo.service import (
     INSTANCE,
     JOB,
     SERIES_LABELS,

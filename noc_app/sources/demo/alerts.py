@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from noc_app.model import Alert, AlertState, Severity, digest, freeze_labels
-from noc_app.sources.demo_service import INSTANCE, JOB, DemoService, ServiceState, hash_uniform, smooth_noise
+from noc_app.sources.demo.service import INSTANCE, JOB, DemoService, ServiceState, hash_uniform, smooth_noise
 
 _LOOKBACK_S = 600
 _RUNBOOK = "https://wiki.company.com/runbooks/"

@@ -1,11 +1,11 @@
 """The demo source: an in-process simulated e-commerce service for the built-in wall.
 
-It answers the seed's PromQL expressions (see demo_catalog), serves the seed's
-alert rules evaluated on the simulation plus standing incidents (demo_alerts)
-and a structured log stream (demo_logs).  Everything is a deterministic
+It answers the seed's PromQL expressions (see demo.catalog), serves the seed's
+alert rules evaluated on the simulation plus standing incidents (demo.alerts)
+and a structured log stream (demo.logs).  Everything is a deterministic
 function of time, the seed and the start epoch, which is the clock's reading
 when the source is created: the first trouble episode starts 30-120 s later
-(see demo_service for the schedule).  Same clock and seed, same wall.
+(see demo.service for the schedule).  Same clock and seed, same wall.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import numpy as np
 from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLine, QueryResult, Series, Snapshot, Target, freeze_labels
 from noc_app.sources.base import MetricQuery, PollPlan
-from noc_app.sources.demo_alerts import simulated_alerts
-from noc_app.sources.demo_catalog import Signal, SimulatedQuery, UnknownQuery, resolve
-from noc_app.sources.demo_logs import DemoLogStream, LogFilter, LogQueryError, parse_log_query
-from noc_app.sources.demo_service import (
+from noc_app.sources.demo.alerts import simulated_alerts
+from noc_app.sources.demo.catalog import Signal, SimulatedQuery, UnknownQuery, resolve
+from noc_app.sources.demo.logs import DemoLogStream, LogFilter, LogQueryError, parse_log_query
+from noc_app.sources.demo.service import (
     INSTANCE,
     JOB,
     SERIES_LABELS,
