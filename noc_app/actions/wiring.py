@@ -38,6 +38,10 @@ def exit_code(outcome: ActionOutcome) -> int:
     return _EXIT[outcome.status]
 
 
+# Labels that name a problem, not its current shape: an ack survives a severity change.
+DEFAULT_ACK_LABELS = ("alertname", "service", "instance")
+
+
 def action_backends(config: AppConfig) -> Mapping[str, ActionBackend]:
     """One backend per writable incident source (read_only sources get none: nothing is sent there).
 
@@ -50,7 +54,7 @@ def action_backends(config: AppConfig) -> Mapping[str, ActionBackend]:
         if source.kind == "alertmanager":
             backends[source.id] = AlertmanagerBackend(
                 source, default_duration_s=config.actions.ack_duration_s,
-                ack_label_names=config.actions.ack_labels or None,
+                ack_label_names=config.actions.ack_labels or DEFAULT_ACK_LABELS,
             )
     return backends
 

@@ -91,16 +91,3 @@ def shown_url(client: httpx.Client, url: str) -> str:
     if "://" in url:
         return url.split("?", 1)[0]
     return str(client.base_url).rstrip("/") + "/" + url.lstrip("/")
-
-
-# The write half moved to the actions backend; old imports keep working (lazily, so
-# importing this module never loads the actions package).
-_MOVED = ("InvalidSilence", "matchers_from_labels", "silence_body", "create_silence", "expire_silence")
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        from noc_app.actions.backends import alertmanager_silences
-
-        return getattr(alertmanager_silences, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,15 +8,16 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-
 import raw_api
 import servers
+
+from noc_app.actions.backends.alertmanager_silences import create_silence, expire_silence
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Alert, AlertState, Severity, Snapshot
 from noc_app.sources.alertmanager import AlertmanagerSource
 from noc_app.sources.alertmanager_parse import SilenceMatcher
 from noc_app.sources.base import PollPlan, Unreachable
-from noc_app.sources.silences import create_silence, expire_silence, get_silence, iso_time
+from noc_app.sources.silences import get_silence, iso_time
 
 pytestmark = pytest.mark.integration
 

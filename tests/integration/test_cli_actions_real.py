@@ -27,7 +27,9 @@ REQUEST_ID = re.compile(r"\(request ([0-9a-f]{32})\)")
 
 def post_alert(url: str, run: str, name: str) -> dict[str, str]:
     now = time.time()
-    labels = {"alertname": name, "severity": "critical", "service": "checkout", "test_run": run}
+    # A name of this run's own: an ack matches alertname + service/instance by default, and
+    # the Alertmanager is shared with other tests.
+    labels = {"alertname": f"{name}-{run}", "severity": "critical", "service": "checkout", "test_run": run}
     alert = {"labels": labels, "annotations": {"summary": f"{name} for the CLI test"},
              "startsAt": iso_time(now - 30), "endsAt": iso_time(now + 600)}
     response = httpx.post(f"{url}/api/v2/alerts", json=[alert], timeout=5)
@@ -100,7 +102,9 @@ def test_ack_and_unack_from_the_command_line(alertmanager, run_id, tmp_path):
     (silence,) = tagged_silences(url, request_id)
     assert silence["status"]["state"] == "active" and silence["createdBy"] == "alice"
     assert silence["comment"] == f"ack by alice (claimed) (until resolved): INC-7 on it [noc-app request {request_id}]"
-    assert {m["name"]: m["value"] for m in silence["matchers"]} == labels
+    # the default stable labels: alertname and service (the alert has no instance)
+    assert {m["name"]: m["value"] for m in silence["matchers"]} == {
+        "alertname": labels["alertname"], "service": "checkout"}
 
     again = noc_app("incidents", "ack", key, "--as", "bob", "--config", str(config))
     assert again.returncode == 2 and "already acknowledged by alice" in again.stderr
@@ -130,7 +134,7 @@ def test_an_ack_while_alertmanager_is_down_is_queued_and_flushed_once_it_is_back
     lone_alertmanager.kill()
     unlabelled = noc_app("incidents", "ack", key, "--config", str(config))
     assert unlabelled.returncode == 2 and "--match alertname=NAME" in unlabelled.stderr
-    queued = noc_app("incidents", "ack", key, "--match", "alertname=PaymentGatewayDown",
+    queued = noc_app("incidents", "ack", key, "--match", f"alertname=PaymentGatewayDown-{run_id}",
                      "--match", f"test_run={run_id}", "--reason", "queued while down", "--config", str(config))
     assert queued.returncode == 3, queued.stderr
     assert "no Alertmanager peer reachable" in queued.stderr
@@ -145,8 +149,8 @@ def test_an_ack_while_alertmanager_is_down_is_queued_and_flushed_once_it_is_back
     assert flushed.returncode == 0, flushed.stderr
     (silence,) = tagged_silences(url, request_id)
     assert silence["status"]["state"] == "active"
-    assert {m["name"]: m["value"] for m in silence["matchers"]} == {
-        "alertname": "PaymentGatewayDown", "test_run": run_id}
+    # --match gave alertname and test_run; of the default stable labels only alertname is among them
+    assert {m["name"]: m["value"] for m in silence["matchers"]} == {"alertname": f"PaymentGatewayDown-{run_id}"}
     assert noc_app("outbox", "list", "--config", str(config)).stdout.strip() == "outbox empty"
     again = noc_app("outbox", "flush", "--config", str(config))
     assert again.returncode == 0 and "nothing to deliver" in again.stdout
