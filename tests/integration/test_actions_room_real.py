@@ -456,6 +456,7 @@ def test_outbox_holds_the_ack_while_the_cluster_is_down_and_a_killed_app_deliver
     row, audit = _row(url, request_id)
     print(f"[audit] {series}: {[(e.action, e.outcome, e.host) for e in audit]}; attempts {row.attempts}")
     assert row.state.value == "done"
+    assert [e.outcome for e in audit if e.action == "ack"].count("done") == 1  # delivered once, audited once
     listed = noc_app("outbox", "list", "--config", str(config))
     assert listed.stdout.strip() == "outbox empty", listed.stdout + listed.stderr
 
@@ -494,3 +495,4 @@ def test_two_workstations_sharing_postgres_deliver_the_queued_ack_exactly_once(
     print(f"[audit] two-workstations: {[(e.action, e.outcome, e.host) for e in audit]}; attempts {row.attempts},"
           f" lease owner {row.lease_owner}")
     assert row.state.value == "done"
+    assert [e.outcome for e in audit if e.action == "ack"].count("done") == 1  # one workstation delivered it
