@@ -29,9 +29,13 @@ from noc_app.state.records import (
     ActionRecord,
     ActionState,
     AuditEntry,
+    IncidentHistory,
+    IncidentMark,
     Lease,
     NewAction,
+    merge_mark,
 )
+from noc_app.state.records import HISTORY_COLUMNS, history_from_row, history_values
 
 SCHEMA_VERSION = 1
 _SCHEMA_LOCK = 0x6E6F6361  # pg_advisory_xact_lock key: one workstation creates the tables at a time
@@ -67,6 +71,20 @@ _SCHEMA = (
         detail     TEXT NOT NULL
     )""",
     """CREATE INDEX IF NOT EXISTS noc_audit_request ON noc_audit (request_id)""",
+    """CREATE INDEX IF NOT EXISTS noc_audit_subject ON noc_audit (subject)""",
+    """CREATE TABLE IF NOT EXISTS noc_incidents (
+        source_id     TEXT NOT NULL,
+        fingerprint   TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        first_seen_at DOUBLE PRECISION,
+        shown_at      DOUBLE PRECISION,
+        acked_at      DOUBLE PRECISION,
+        acked_by      TEXT NOT NULL,
+        resolved_at   DOUBLE PRECISION,
+        updated_at    DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (source_id, fingerprint)
+    )""",
+    """CREATE INDEX IF NOT EXISTS noc_incidents_updated ON noc_incidents (updated_at)""",
     """CREATE OR REPLACE FUNCTION noc_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN RAISE EXCEPTION 'audit is append-only'; END $$""",
     """DROP TRIGGER IF EXISTS noc_audit_append_only ON noc_audit""",
@@ -223,9 +241,12 @@ class PostgresJournal:
                  entry.subject, entry.outcome, entry.detail),
             )
 
-    def audit(self, *, request_id: str | None = None, limit: int = 1000) -> Sequence[AuditEntry]:
-        where = "WHERE request_id = %s" if request_id is not None else ""
-        params: tuple[Any, ...] = (request_id, max(0, limit)) if request_id is not None else (max(0, limit),)
+    def audit(
+        self, *, request_id: str | None = None, subject: str | None = None, limit: int = 1000
+    ) -> Sequence[AuditEntry]:
+        terms = [(col, value) for col, value in (("request_id", request_id), ("subject", subject)) if value is not None]
+        where = ("WHERE " + " AND ".join(f"{col} = %s" for col, _ in terms)) if terms else ""
+        params: tuple[Any, ...] = (*(value for _, value in terms), max(0, limit))
         with self._tx() as cur:
             cur.execute(
                 "SELECT at, actor, os_user, host, action, request_id, subject, outcome, detail FROM noc_audit "
@@ -238,6 +259,51 @@ class PostgresJournal:
                        subject=r[6], outcome=r[7], detail=r[8])
             for r in rows
         ]
+
+    # -- incident history ----------------------------------------------------------------
+
+    def mark_incidents(self, marks: Sequence[IncidentMark], *, now: float) -> None:
+        """Each row is created if missing, then locked (FOR UPDATE) while it is merged: workstations never clash."""
+        if not marks:
+            return
+        with self._tx() as cur:
+            for mark in marks:
+                cur.execute(
+                    f"INSERT INTO noc_incidents ({HISTORY_COLUMNS}) VALUES (%s, %s, '', NULL, NULL, NULL, '', NULL,"
+                    " %s) ON CONFLICT (source_id, fingerprint) DO NOTHING RETURNING source_id",
+                    (mark.source_id, mark.fingerprint, now),
+                )
+                created = cur.fetchone() is not None
+                cur.execute(
+                    f"SELECT {HISTORY_COLUMNS} FROM noc_incidents WHERE source_id = %s AND fingerprint = %s"
+                    " FOR UPDATE",
+                    (mark.source_id, mark.fingerprint),
+                )
+                found = cur.fetchone()
+                row = merge_mark(None if created or found is None else history_from_row(found), mark, now=now)
+                cur.execute(
+                    "UPDATE noc_incidents SET name = %s, first_seen_at = %s, shown_at = %s, acked_at = %s,"
+                    " acked_by = %s, resolved_at = %s, updated_at = %s WHERE source_id = %s AND fingerprint = %s",
+                    (*history_values(row)[2:], row.source_id, row.fingerprint),
+                )
+
+    def incident_history(self, source_id: str, fingerprint: str) -> IncidentHistory | None:
+        with self._tx() as cur:
+            cur.execute(
+                f"SELECT {HISTORY_COLUMNS} FROM noc_incidents WHERE source_id = %s AND fingerprint = %s",
+                (source_id, fingerprint),
+            )
+            row = cur.fetchone()
+        return None if row is None else history_from_row(row)
+
+    def incident_histories(self, *, since: float | None = None, limit: int = 1000) -> Sequence[IncidentHistory]:
+        with self._tx() as cur:
+            cur.execute(
+                f"SELECT {HISTORY_COLUMNS} FROM noc_incidents WHERE updated_at >= %s"
+                " ORDER BY updated_at DESC, source_id, fingerprint LIMIT %s",
+                (-1e300 if since is None else since, max(0, limit)),
+            )
+            return [history_from_row(r) for r in cur.fetchall()]
 
     def close(self) -> None:
         with self._lock:

@@ -27,9 +27,13 @@ from noc_app.state.records import (
     ActionRecord,
     ActionState,
     AuditEntry,
+    IncidentHistory,
+    IncidentMark,
     Lease,
     NewAction,
+    merge_mark,
 )
+from noc_app.state.records import HISTORY_COLUMNS, history_from_row, history_values
 
 APP_NAME = "noc-app"
 DB_FILENAME = "state.db"
@@ -66,6 +70,20 @@ CREATE TABLE IF NOT EXISTS audit (
     detail     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_request ON audit (request_id);
+CREATE INDEX IF NOT EXISTS audit_subject ON audit (subject);
+CREATE TABLE IF NOT EXISTS incidents (
+    source_id     TEXT NOT NULL,
+    fingerprint   TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    first_seen_at REAL,
+    shown_at      REAL,
+    acked_at      REAL,
+    acked_by      TEXT NOT NULL,
+    resolved_at   REAL,
+    updated_at    REAL NOT NULL,
+    PRIMARY KEY (source_id, fingerprint)
+);
+CREATE INDEX IF NOT EXISTS incidents_updated ON incidents (updated_at);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -212,8 +230,12 @@ class SqliteJournal:
                  entry.subject, entry.outcome, entry.detail),
             )
 
-    def audit(self, *, request_id: str | None = None, limit: int = 1000) -> Sequence[AuditEntry]:
-        where, params = ("WHERE request_id = ?", [request_id]) if request_id is not None else ("", [])
+    def audit(
+        self, *, request_id: str | None = None, subject: str | None = None, limit: int = 1000
+    ) -> Sequence[AuditEntry]:
+        terms = [(col, value) for col, value in (("request_id", request_id), ("subject", subject)) if value is not None]
+        where = ("WHERE " + " AND ".join(f"{col} = ?" for col, _ in terms)) if terms else ""
+        params = [value for _, value in terms]
         rows = self._read(
             "SELECT at, actor, os_user, host, action, request_id, subject, outcome, detail FROM audit "
             f"{where} ORDER BY id LIMIT ?",
@@ -224,6 +246,38 @@ class SqliteJournal:
                        subject=r[6], outcome=r[7], detail=r[8])
             for r in rows
         ]
+
+    # -- incident history ------------------------------------------------------------
+
+    def mark_incidents(self, marks: Sequence[IncidentMark], *, now: float) -> None:
+        if not marks:
+            return
+        with self._write() as db:
+            for mark in marks:
+                rows = db.execute(
+                    f"SELECT {HISTORY_COLUMNS} FROM incidents WHERE source_id = ? AND fingerprint = ?",
+                    (mark.source_id, mark.fingerprint),
+                ).fetchall()
+                row = merge_mark(history_from_row(rows[0]) if rows else None, mark, now=now)
+                db.execute(
+                    f"INSERT OR REPLACE INTO incidents ({HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    history_values(row),
+                )
+
+    def incident_history(self, source_id: str, fingerprint: str) -> IncidentHistory | None:
+        rows = self._read(
+            f"SELECT {HISTORY_COLUMNS} FROM incidents WHERE source_id = ? AND fingerprint = ?",
+            (source_id, fingerprint),
+        )
+        return history_from_row(rows[0]) if rows else None
+
+    def incident_histories(self, *, since: float | None = None, limit: int = 1000) -> Sequence[IncidentHistory]:
+        rows = self._read(
+            f"SELECT {HISTORY_COLUMNS} FROM incidents WHERE updated_at >= ?"
+            " ORDER BY updated_at DESC, source_id, fingerprint LIMIT ?",
+            (-1e300 if since is None else since, max(0, limit)),
+        )
+        return [history_from_row(r) for r in rows]
 
     def close(self) -> None:
         with self._lock:
