@@ -26,6 +26,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from noc_app.state.journal import DEFAULT_LEASE_S
 from noc_app.state.records import (
+    HISTORY_COLUMNS,
     ActionRecord,
     ActionState,
     AuditEntry,
@@ -33,9 +34,10 @@ from noc_app.state.records import (
     IncidentMark,
     Lease,
     NewAction,
+    history_from_row,
+    history_values,
     merge_mark,
 )
-from noc_app.state.records import HISTORY_COLUMNS, history_from_row, history_values
 
 SCHEMA_VERSION = 1
 _SCHEMA_LOCK = 0x6E6F6361  # pg_advisory_xact_lock key: one workstation creates the tables at a time

@@ -24,6 +24,7 @@ import platformdirs
 
 from noc_app.state.journal import DEFAULT_LEASE_S
 from noc_app.state.records import (
+    HISTORY_COLUMNS,
     ActionRecord,
     ActionState,
     AuditEntry,
@@ -31,9 +32,10 @@ from noc_app.state.records import (
     IncidentMark,
     Lease,
     NewAction,
+    history_from_row,
+    history_values,
     merge_mark,
 )
-from noc_app.state.records import HISTORY_COLUMNS, history_from_row, history_values
 
 APP_NAME = "noc-app"
 DB_FILENAME = "state.db"
