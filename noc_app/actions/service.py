@@ -29,8 +29,8 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from noc_app.actions.backends.alertmanager_acks import AckUpkeep
 from noc_app.actions.execute import ActionBackend, Clock, default_owner, execute, replay_outbox
-from noc_app.actions.history import observe, outcome_mark
-from noc_app.actions.model import ActionOutcome, ActionRequest, Operator, OutcomeStatus
+from noc_app.actions.history import observe, outcome_mark, timeline
+from noc_app.actions.model import ActionOutcome, ActionRequest, IncidentKey, IncidentTimeline, Operator, OutcomeStatus
 from noc_app.actions.policy import BACKEND_KINDS, PolicyContext
 from noc_app.actions.retry import RetryDelay, outbox_delay
 from noc_app.actions.upkeep import complete_alert_labels
@@ -70,6 +70,12 @@ class _Replayed:
     delivered: tuple[_Delivered, ...]
     next_due: float | None  # epoch seconds of the next pending row (None: the outbox is empty)
     full_batch: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _History:
+    timeline: IncidentTimeline
+    deliver: Callable[[IncidentTimeline], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +180,11 @@ class ActionService(QObject):
         self._upkeep_last[source_id] = now
         upkeeper: UpkeepBackend = backend  # type: ignore[assignment]  # hasattr checked above
         self._run(lambda: self._upkeep(source_id, upkeeper, alerts, snapshot.taken_at))
+
+    def read_history(self, incident: IncidentKey, deliver: Callable[[IncidentTimeline], None]) -> None:
+        """Read one incident's timeline in the worker pool; `deliver` gets it on the GUI thread (the History view)."""
+        journal = self._journal
+        self._run(lambda: _History(timeline(journal, incident), deliver))
 
     def stop(self, wait_s: float = STOP_WAIT_S) -> bool:
         """Stop timers, cancel queued work, wait up to wait_s for running work; True when none is left."""
@@ -292,6 +303,11 @@ class ActionService(QObject):
                 self._schedule(self._clock())
             else:
                 self._schedule(result.next_due if result.next_due is not None else self._clock() + self._scan_every_s)
+        elif isinstance(result, _History):
+            try:
+                result.deliver(result.timeline)
+            except Exception:
+                log.exception("the history view could not take the timeline of %s", result.timeline.incident.text)
         elif isinstance(result, _Upkept):
             self._upkeep_running.discard(result.source_id)
             if result.plan is not None:

@@ -86,3 +86,50 @@ def test_the_service_records_history_from_polls_and_from_a_confirmed_ack(journal
         assert threading.current_thread() is threading.main_thread()
     finally:
         service.stop(wait_s=5.0)
+
+
+def test_the_timeline_joins_the_history_row_and_the_audit_with_comments(journal):
+    from noc_app.actions.execute import execute
+    from noc_app.actions.history import timeline
+    from noc_app.actions.model import IncidentKey
+    from noc_app.state.records import IncidentMark
+
+    key = IncidentKey(source_id="am", fingerprint="0f3a9c1d2e4b5a6f")
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint=key.fingerprint, name="X", first_seen_at=T0,
+                                         shown_at=T0 + 5, acked_at=T0 + 20, acked_by="alice")], now=T0 + 20)
+    note = make_request(ActionKind.NOTE, requested_at=T0 + 10)
+    execute(note, DoneBackend(), journal, clock=lambda: T0 + 10)
+    lines = [(e.at, e.text) for e in timeline(journal, key).entries]
+    assert lines[0] == (T0, "first seen (the backend's start)")
+    assert (T0 + 5, "first shown on the wall") in lines and (T0 + 20, "acknowledged by alice") in lines
+    notes = [text for _, text in lines if text.startswith("note")]
+    assert notes and '"vendor says 10 minutes"' in notes[0]
+    assert [at for at, _ in lines] == sorted(at for at, _ in lines)
+
+
+def test_a_timeline_from_a_broken_database_says_so():
+    from noc_app.actions.history import timeline
+    from noc_app.actions.model import IncidentKey
+
+    class Broken:
+        def incident_history(self, *a):
+            raise OSError("database is down")
+
+    result = timeline(Broken(), IncidentKey(source_id="am", fingerprint="f"))  # type: ignore[arg-type]
+    assert result.entries == () and "database is down" in result.error
+
+
+def test_read_history_delivers_on_the_gui_thread(journal, qtbot):
+    from noc_app.actions.model import IncidentKey
+    from noc_app.actions.service import ActionService
+
+    service = ActionService({}, journal)
+    got: list[tuple[object, bool]] = []
+    try:
+        service.read_history(IncidentKey(source_id="am", fingerprint="f"),
+                             lambda t: got.append((t, threading.current_thread() is threading.main_thread())))
+        qtbot.waitUntil(lambda: bool(got), timeout=10_000)
+        timeline, on_gui = got[0]
+        assert on_gui and timeline.entries == () and timeline.error == ""
+    finally:
+        service.stop(wait_s=5.0)
