@@ -19,7 +19,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from noc_app.state.records import ActionRecord, AuditEntry, IncidentHistory, IncidentMark, Lease, NewAction
+from noc_app.state.records import (
+    ActionRecord,
+    AuditEntry,
+    IncidentHistory,
+    IncidentMark,
+    Lease,
+    NewAction,
+    RaisedRow,
+)
 
 DEFAULT_LEASE_S = 120.0
 
@@ -77,6 +85,16 @@ class Journal(Protocol):
 
     def incident_histories(self, *, since: float | None = None, limit: int = 1000) -> Sequence[IncidentHistory]:
         """History rows updated at or after `since`, most recently updated first."""
+        ...
+
+    def raised_get(self, fingerprint: str) -> RaisedRow | None: ...
+
+    def raised_all(self) -> Sequence[RaisedRow]:
+        """Every raised incident the database holds, oldest write first."""
+        ...
+
+    def raised_put(self, fingerprint: str, body: Mapping[str, Any], *, version: int, now: float) -> bool:
+        """Write a raised incident if its stored version is still `version` (0: not stored yet); False if not."""
         ...
 
     def close(self) -> None: ...

@@ -34,6 +34,7 @@ from noc_app.state.records import (
     IncidentMark,
     Lease,
     NewAction,
+    RaisedRow,
     history_from_row,
     history_values,
     merge_mark,
@@ -87,6 +88,12 @@ _SCHEMA = (
         PRIMARY KEY (source_id, fingerprint)
     )""",
     """CREATE INDEX IF NOT EXISTS noc_incidents_updated ON noc_incidents (updated_at)""",
+    """CREATE TABLE IF NOT EXISTS noc_raised (
+        fingerprint TEXT PRIMARY KEY,
+        body        JSONB NOT NULL,
+        version     INTEGER NOT NULL,
+        updated_at  DOUBLE PRECISION NOT NULL
+    )""",
     """CREATE OR REPLACE FUNCTION noc_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN RAISE EXCEPTION 'audit is append-only'; END $$""",
     """DROP TRIGGER IF EXISTS noc_audit_append_only ON noc_audit""",
@@ -307,11 +314,41 @@ class PostgresJournal:
             )
             return [history_from_row(r) for r in cur.fetchall()]
 
+    # -- raised incidents (no Alertmanager) ------------------------------------------------
+
+    def raised_get(self, fingerprint: str) -> RaisedRow | None:
+        with self._tx() as cur:
+            cur.execute("SELECT fingerprint, body, version, updated_at FROM noc_raised WHERE fingerprint = %s",
+                        (fingerprint,))
+            row = cur.fetchone()
+        return None if row is None else _raised(row)
+
+    def raised_all(self) -> Sequence[RaisedRow]:
+        with self._tx() as cur:
+            cur.execute(
+                "SELECT fingerprint, body, version, updated_at FROM noc_raised ORDER BY updated_at, fingerprint"
+            )
+            return [_raised(r) for r in cur.fetchall()]
+
+    def raised_put(self, fingerprint: str, body: Mapping[str, Any], *, version: int, now: float) -> bool:
+        with self._tx() as cur:
+            if version == 0:
+                cur.execute("INSERT INTO noc_raised (fingerprint, body, version, updated_at) VALUES (%s, %s, 1, %s)"
+                            " ON CONFLICT (fingerprint) DO NOTHING", (fingerprint, Jsonb(dict(body)), now))
+            else:
+                cur.execute("UPDATE noc_raised SET body = %s, version = version + 1, updated_at = %s"
+                            " WHERE fingerprint = %s AND version = %s", (Jsonb(dict(body)), now, fingerprint, version))
+            return cur.rowcount == 1
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+def _raised(row: Sequence[Any]) -> RaisedRow:
+    return RaisedRow(fingerprint=row[0], body=row[1], version=int(row[2]), updated_at=float(row[3]))
 
 
 def _action(row: Sequence[Any]) -> ActionRecord:

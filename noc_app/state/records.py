@@ -159,3 +159,17 @@ def history_values(row: IncidentHistory) -> tuple[Any, ...]:
     return (row.source_id, row.fingerprint, row.name, row.first_seen_at, row.shown_at, row.acked_at,
             row.acked_by, row.resolved_at, row.updated_at)
 
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RaisedRow:
+    """An incident the app raised itself, kept in the state database when no Alertmanager takes it.
+
+    `body` is the actions layer's own JSON-able record; `version` grows with every write, so a
+    write based on an older read is refused (two workstations acking at once: one wins).
+    """
+
+    fingerprint: str
+    body: Mapping[str, Any]
+    version: int
+    updated_at: float

@@ -32,6 +32,7 @@ from noc_app.state.records import (
     IncidentMark,
     Lease,
     NewAction,
+    RaisedRow,
     history_from_row,
     history_values,
     merge_mark,
@@ -86,6 +87,12 @@ CREATE TABLE IF NOT EXISTS incidents (
     PRIMARY KEY (source_id, fingerprint)
 );
 CREATE INDEX IF NOT EXISTS incidents_updated ON incidents (updated_at);
+CREATE TABLE IF NOT EXISTS raised (
+    fingerprint TEXT PRIMARY KEY,
+    body        TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    updated_at  REAL NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -281,6 +288,27 @@ class SqliteJournal:
         )
         return [history_from_row(r) for r in rows]
 
+    # -- raised incidents (no Alertmanager) ------------------------------------------------
+
+    def raised_get(self, fingerprint: str) -> RaisedRow | None:
+        rows = self._read("SELECT fingerprint, body, version, updated_at FROM raised WHERE fingerprint = ?",
+                          (fingerprint,))
+        return _raised(rows[0]) if rows else None
+
+    def raised_all(self) -> Sequence[RaisedRow]:
+        rows = self._read("SELECT fingerprint, body, version, updated_at FROM raised ORDER BY updated_at, fingerprint")
+        return [_raised(r) for r in rows]
+
+    def raised_put(self, fingerprint: str, body: Mapping[str, Any], *, version: int, now: float) -> bool:
+        with self._write() as db:
+            if version == 0:
+                cursor = db.execute("INSERT OR IGNORE INTO raised (fingerprint, body, version, updated_at)"
+                                    " VALUES (?, ?, 1, ?)", (fingerprint, _dumps(body), now))
+            else:
+                cursor = db.execute("UPDATE raised SET body = ?, version = version + 1, updated_at = ?"
+                                    " WHERE fingerprint = ? AND version = ?", (_dumps(body), now, fingerprint, version))
+            return cursor.rowcount == 1
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -305,6 +333,10 @@ def _action(row: tuple[Any, ...]) -> ActionRecord:
         outcome=None if outcome is None else json.loads(outcome), lease_owner=lease_owner,
         lease_until=lease_until, created_at=float(created_at), updated_at=float(updated_at),
     )
+
+
+def _raised(row: Sequence[Any]) -> RaisedRow:
+    return RaisedRow(fingerprint=row[0], body=json.loads(row[1]), version=int(row[2]), updated_at=float(row[3]))
 
 
 def _dumps(value: Mapping[str, Any]) -> str:

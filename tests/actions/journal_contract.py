@@ -287,3 +287,20 @@ def test_workstations_marking_one_incident_together_keep_one_consistent_row(open
         assert row.acked_at == T0 + 100 + int(row.acked_by[1:]) * 100  # the first ack of whoever came first
     finally:
         journal.close()
+
+
+# -- raised incidents (no Alertmanager) ---------------------------------------------------------
+
+
+def test_raised_rows_are_written_only_over_the_version_they_were_read_at(journal):
+    assert journal.raised_get("r1") is None
+    assert journal.raised_put("r1", {"name": "SLOBurn", "labels": {"slo": "x"}}, version=0, now=T0) is True
+    assert journal.raised_put("r1", {"name": "other"}, version=0, now=T0) is False  # already there
+    row = journal.raised_get("r1")
+    assert (row.fingerprint, row.body, row.version, row.updated_at) == ("r1", {"name": "SLOBurn", "labels": {"slo": "x"}},
+                                                                        1, T0)
+    assert journal.raised_put("r1", {"name": "SLOBurn", "acked_by": "alice"}, version=1, now=T0 + 1) is True
+    assert journal.raised_put("r1", {"name": "SLOBurn", "acked_by": "bob"}, version=1, now=T0 + 2) is False  # stale
+    assert journal.raised_get("r1").body["acked_by"] == "alice"
+    journal.raised_put("r0", {"name": "later"}, version=0, now=T0 + 5)
+    assert [r.fingerprint for r in journal.raised_all()] == ["r1", "r0"]
