@@ -37,7 +37,8 @@ def timeline_text(timeline: IncidentTimeline, *, title: str = "", local: bool = 
         lines.append(f"  {EMPTY_TEXT}")
     for entry in timeline.entries:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", convert(entry.at))
-        lines.append(f"  {stamp}  {visible_lines(entry.text)}")
+        body = visible_lines(entry.text).replace("\n", "\n" + " " * (len(stamp) + 4))  # continuation under the text
+        lines.append(f"  {stamp}  {body}")
     return "\n".join(lines)
 
 

@@ -117,7 +117,7 @@ def timeline(journal: Journal, incident: IncidentKey) -> IncidentTimeline:
         comment = comments.get(line.request_id, "")
         if comment and line.request_id not in shown_comment:
             shown_comment.add(line.request_id)
-            text += f'\n    "{comment}"'
+            text += f'\n"{comment}"'
         entries.append(TimelineEntry(at=line.at, text=text))
     entries.sort(key=lambda e: e.at)
     return IncidentTimeline(incident=incident, entries=tuple(entries))
