@@ -144,6 +144,7 @@ def build_windows(
             config, dashboards, runtime.store, theme,
             mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock,
             operator=runtime.actions.operator if runtime.actions is not None else None,
+            history_reader=runtime.actions.read_history if runtime.actions is not None else None,
         )
         window.setProperty("noc_screen_index", screen.screen)
         if size is not None:

@@ -67,12 +67,12 @@ def build_incidents_parser() -> argparse.ArgumentParser:
     for name, what in (("ack", "acknowledge"), ("unack", "take an acknowledgement back"), ("note", "add a note")):
         p = sub.add_parser(name, help=what)
         _common(p)
-        p.add_argument("key", metavar="KEY", help="SOURCE/FINGERPRINT (as `incidents list` prints it)")
+        p.add_argument("key", metavar="FINGERPRINT",
+                       help="the incident's fingerprint (SOURCE/FINGERPRINT when it is not unique across sources)")
         if name == "note":
-            p.add_argument("text", metavar="TEXT", help="the note")
-        else:
-            p.add_argument("--reason", "--comment", dest="reason", default="", metavar="TEXT",
-                           help="why (goes into the silence comment and the audit)")
+            p.add_argument("text", metavar="TEXT", nargs="?", default=None, help="the note (or --comment TEXT)")
+        p.add_argument("--comment", "--reason", dest="comment", default=None, metavar="TEXT",
+                       help="the note, or why (goes into the silence comment and the audit)")
         p.add_argument("--match", action="append", type=_label, default=[], metavar="LABEL=VALUE",
                        help="the incident's labels, for when its source cannot be reached (repeatable)")
         if name == "ack":
@@ -176,9 +176,9 @@ def _act(args: argparse.Namespace, config: AppConfig) -> int:
     from noc_app.actions.upkeep import policy_context
     from noc_app.actions.wiring import NoBackend
 
-    source_id, fingerprint = _split_key(args.key, config)
+    source_id, fingerprint, seen = _resolve_key(args.key, config)
     kind = ActionKind(args.command)
-    alert, unreachable = _find(config, source_id, fingerprint)
+    alert, unreachable = seen if seen is not None else _find(config, source_id, fingerprint)
     labels = _labels(alert, dict(args.match), unreachable, args.key, note=kind is ActionKind.NOTE)
     parts = _parts(config, args.claimed_name)
     try:
@@ -220,6 +220,33 @@ def _key(alert: Alert) -> str:
     return f"{alert.source_id}/{alert.fingerprint}"
 
 
+def _resolve_key(key: str, config: AppConfig) -> tuple[str, str, tuple[Alert | None, bool] | None]:
+    """(source, fingerprint, what the sources said when they were polled to find it, else None).
+
+    SOURCE/FINGERPRINT names the incident; a bare fingerprint is looked up in every incident
+    source and must be found in exactly one (or the config has only one incident source).
+    """
+    if "/" in key:
+        return (*_split_key(key, config), None)
+    fingerprint = key.strip()
+    if not fingerprint:
+        raise CliRefused("an incident needs a fingerprint (see `noc-app incidents list`)")
+    candidates = [s.id for s in config.sources if s.kind in INCIDENT_KINDS]
+    if len(candidates) == 1:
+        return candidates[0], fingerprint, None
+    alerts, errors = poll_incidents(config)
+    holders = [sid for sid, found in alerts.items() if any(a.fingerprint == fingerprint for a in found)]
+    if len(holders) == 1:
+        found_alert = next(a for a in alerts[holders[0]] if a.fingerprint == fingerprint)
+        return holders[0], fingerprint, (found_alert, False)
+    if holders:
+        raise CliRefused(f"fingerprint {fingerprint!r:.80} is in {', '.join(sorted(holders))}: "
+                         "write SOURCE/FINGERPRINT")
+    unreachable = f" ({', '.join(sorted(errors))} could not be asked)" if errors else ""
+    raise CliRefused(f"no incident with fingerprint {fingerprint!r:.80}{unreachable}: write SOURCE/FINGERPRINT "
+                     "(see `noc-app incidents list`)")
+
+
 def _split_key(key: str, config: AppConfig) -> tuple[str, str]:
     source_id, sep, fingerprint = key.partition("/")
     if not sep or not source_id or not fingerprint:
@@ -259,7 +286,11 @@ def _labels(
 
 def _request(args: argparse.Namespace, kind: ActionKind, parts: ActionParts, incident: IncidentKey,
              labels: Mapping[str, str]) -> ActionRequest:
-    comment = args.text if kind is ActionKind.NOTE else args.reason
+    comment = args.comment or ""
+    if kind is ActionKind.NOTE:
+        if args.text is not None and args.comment is not None:
+            raise CliRefused("give the note once: as TEXT or with --comment")
+        comment = args.text if args.text is not None else comment
     duration = getattr(args, "duration", None)
     try:
         return ActionRequest(kind=kind, incident=incident, operator=parts.operator, comment=comment, labels=labels,

@@ -96,6 +96,11 @@ CASES = [
         id="choices-and-version",
     ),
     pytest.param(
+        "operator: {name: Ada, role: admin}\n" + VALID,
+        ["wall.yaml:1:29 operator.role: expected one of viewer, operator, lead, got 'admin'"],
+        id="operator-role",
+    ),
+    pytest.param(
         VALID.replace("kind: demo}", "kind: promethus}"),
         ["wall.yaml:2:22 sources[0].kind: expected one of demo, localhost, prometheus, alertmanager, loki, "
          "elasticsearch, journald, got 'promethus'"],

@@ -3,7 +3,8 @@
 The board draws and selects; `noc_app.actions.policy` decides what is allowed;
 this controller joins them: it lists the policy's verdicts in a context menu
 (refused entries disabled, with the policy's reason in their text), opens the
-ack / note dialog for A, U, N or a menu entry, builds one `ActionRequest` per
+ack / note dialog for A, U, N or a menu entry, the History view for H or
+"History…" (read through the injected `history_reader`: no database here), builds one `ActionRequest` per
 alert of the selected row and emits it on `requested`.  It never executes
 anything: the window forwards the requests to the action service and the
 service's outcomes back to `show_outcome`, which turns the row's "ACK PENDING"
@@ -15,12 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import partial
 
-from PySide6.QtCore import QObject, QPoint, QTimer, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QDialog, QMenu
 
-from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, IncidentKey, Operator, OutcomeStatus
+from noc_app.actions.model import (
+    ActionKind,
+    ActionOutcome,
+    ActionRequest,
+    IncidentKey,
+    IncidentTimeline,
+    Operator,
+    OutcomeStatus,
+)
 from noc_app.actions.policy import PolicyContext, Verdict, decide
 from noc_app.config.schema import Mode
 from noc_app.display_text import visible
@@ -28,12 +38,16 @@ from noc_app.model import Alert
 from noc_app.widgets.action_dialogs import AckDialog, NoteDialog, incident_words
 from noc_app.widgets.board_rows import row_key
 from noc_app.widgets.incident_board import IncidentBoardBody
+from noc_app.widgets.incident_history import HistoryReader, IncidentHistoryDialog
 from noc_app.widgets.state_style import severity_words
 
 MENU_TEXT = {ActionKind.ACK: "Acknowledge…", ActionKind.UNACK: "Un-acknowledge…", ActionKind.NOTE: "Add note…"}
 MENU_KEY = {ActionKind.ACK: "A", ActionKind.UNACK: "U", ActionKind.NOTE: "N"}
 MARKER_WORD = {ActionKind.ACK: "ACK", ActionKind.UNACK: "UNACK", ActionKind.NOTE: "NOTE"}
 MAX_MARKER_MESSAGE = 160
+HISTORY_TEXT = "History…"
+HISTORY_KEY = "H"
+NO_HISTORY_REASON = "no state database"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -45,6 +59,7 @@ class ActionSettings:
     read_only_sources: Collection[str] = ()
     ack_duration_s: float = 7200.0
     context_menus: bool = True
+    history_reader: HistoryReader | None = None  # None: the History entry is disabled
 
 
 def group_verdict(kind: ActionKind, group: tuple[Alert, ...], settings: ActionSettings) -> Verdict:
@@ -85,6 +100,7 @@ class BoardActions(QObject):
         self._pending: dict[str, tuple[tuple[str, str], ActionKind]] = {}  # request id -> (row key, kind)
         board.set_selectable(True)
         board.action_key.connect(self.start)
+        board.installEventFilter(self)
         if settings.context_menus:
             board.menu_requested.connect(self.open_menu)
 
@@ -108,6 +124,12 @@ class BoardActions(QObject):
             action.setData(verdict.kind.value)
             action.triggered.connect(lambda _=False, kind=verdict.kind: self.start(kind))
             menu.addAction(action)
+        menu.addSeparator()
+        history = QAction(self._history_entry_text(), menu)
+        history.setEnabled(self.settings.history_reader is not None)
+        history.setData("history")
+        history.triggered.connect(lambda _=False: self.open_history())
+        menu.addAction(history)
         menu.aboutToHide.connect(self._menu_closed)
         self.menu = menu
         self.board.set_held(True)
@@ -124,6 +146,41 @@ class BoardActions(QObject):
             self.menu = None
         if self.menu is None and self.dialog is None:
             self.board.set_held(False)
+
+    def _history_entry_text(self) -> str:
+        text = HISTORY_TEXT if self.settings.history_reader is not None else f"History — {NO_HISTORY_REASON}"
+        return f"{text}\t{HISTORY_KEY}"
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """H on the board opens the History view (the board itself handles A, U and N)."""
+        if (watched is self.board and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_H and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            return self.open_history() is not None or self.board.selected_group() is not None
+        return super().eventFilter(watched, event)
+
+    # -- history -------------------------------------------------------------------
+
+    def open_history(self) -> IncidentHistoryDialog | None:
+        """The selected row's History view (every role may read it); its timelines arrive from the reader."""
+        group = self.board.selected_group()
+        reader = self.settings.history_reader
+        if group is None or reader is None or self.dialog is not None:
+            return None
+        words = incident_words(group[0].name, severity_words(group[0].severity), len(group))
+        incidents = [(IncidentKey(source_id=a.source_id, fingerprint=a.fingerprint),
+                      f"{a.name} ({a.source_id}/{a.fingerprint})") for a in group]
+        dialog = IncidentHistoryDialog(words, incidents, parent=self.board.window())
+        dialog.finished.connect(self._dialog_closed)
+        self.dialog = dialog
+        self.board.set_held(True)
+        dialog.open()
+        for key, _ in incidents:
+            reader(key, partial(self._show_timeline, dialog))
+        return dialog
+
+    def _show_timeline(self, dialog: IncidentHistoryDialog, timeline: IncidentTimeline) -> None:
+        if dialog is self.dialog:  # closed meanwhile: drop it
+            dialog.add_timeline(timeline)
 
     # -- dialogs -------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QShortcut, QWindowStateChangeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from noc_app.actions.model import ActionOutcome, Operator
+from noc_app.actions.model import ActionOutcome, Operator, Role
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
 from noc_app.display_text import window_title
 from noc_app.modes import capabilities
@@ -44,6 +44,7 @@ from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.feed_health import FeedHealthStrip
 from noc_app.widgets.incident_actions import ActionSettings, BoardActions
 from noc_app.widgets.incident_board import IncidentBoardBody
+from noc_app.widgets.incident_history import HistoryReader
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.scale import text_scale
@@ -128,12 +129,15 @@ class WallWindow(QMainWindow):
         quit_clock: Callable[[], float] = time.monotonic,
         operator: Operator | None = None,
         alerts_memo: AlertsMemo | None = None,
+        history_reader: HistoryReader | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """operator: who acts (noc_app.actions.identity.current_operator); default: config's name or the OS user.
 
         alerts_memo: the incidents selector's memo, shared by this window's views (default: a new one).
+        history_reader: reads an incident's history for the board's History view (the action service's).
         """
+        self._history_reader = history_reader
         self.capabilities = capabilities(mode)  # what this mode may do: one table (noc_app.modes)
         super().__init__(parent)
         if not dashboards:
@@ -265,6 +269,7 @@ class WallWindow(QMainWindow):
             read_only_sources=frozenset(s.id for s in self.config.sources if s.read_only),
             ack_duration_s=self.config.actions.ack_duration_s,
             context_menus=self.capabilities.context_menus,
+            history_reader=self._history_reader,
         )
         controllers = []
         for frame in self.panel_frames():
@@ -391,4 +396,5 @@ def _default_operator(config: AppConfig) -> Operator:
         login = getpass.getuser()
     except (OSError, KeyError):
         login = "unknown"
-    return Operator(name=" ".join(config.operator.name.split()) or login or "unknown", os_user=login)
+    name = " ".join(config.operator.name.split()) or login or "unknown"
+    return Operator(name=name, os_user=login, role=Role(config.operator.role))

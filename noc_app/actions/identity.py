@@ -30,12 +30,14 @@ def os_user() -> str:
 def current_operator(
     config: OperatorConfig,
     *,
-    role: Role = Role.OPERATOR,
+    role: Role | None = None,
     claimed_name: str | None = None,
     user: Callable[[], str] = os_user,
     host: Callable[[], str] = socket.gethostname,
 ) -> Operator:
-    """The Operator for audit lines and backend requests (createdBy, From:)."""
+    """The Operator for audit lines and backend requests (createdBy, From:); role: the config's unless given."""
+    if role is None:
+        role = Role(config.role)
     login = _clean(user(), "OS user") or "unknown"
     if claimed_name is not None:
         name = _clean(claimed_name, "--as name")

@@ -222,3 +222,20 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__}")
     return value
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TimelineEntry:
+    """One line of an incident's history as the operator reads it: when, and what (plain text)."""
+
+    at: float  # epoch seconds
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IncidentTimeline:
+    """What the state database knows about one incident, oldest first; `error` when it could not be read."""
+
+    incident: IncidentKey
+    entries: tuple[TimelineEntry, ...] = ()
+    error: str = ""

@@ -6,7 +6,9 @@ When an Alertmanager is configured, a raised incident is posted to every peer's
 while it holds; so it is grouped, silenced, acknowledged and shared like any
 alert.  Stopping the re-posts lets it resolve at endsAt; `resolved_payload`
 resolves it at once.  The pure half is here; `backends.alertmanager_alerts`
-posts it.  (Without an Alertmanager the state database is to hold them: not built yet.)
+posts it.  Without an Alertmanager they live in the state database, under the
+source id RAISED_SOURCE_ID, and are acknowledged there (`backends.state_raised`;
+`actions.wiring.raised_sink` picks the one a config calls for).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from noc_app.sources.silences import iso_time
 
 GENERATOR_LABEL = "generator"
 GENERATOR = "noc-app"
+RAISED_SOURCE_ID = "noc-app"  # the source id of raised incidents kept in the state database
 RAISED_TTL_S = 300.0  # endsAt = last post + this; re-posted every third of it
 _LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MAX_LABELS = 32

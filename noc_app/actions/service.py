@@ -5,7 +5,8 @@
                                 the backend changed; a retry timer when the request was queued
     start()                  -> worker: replay the outbox (rows left by a crash, the CLI, another
                                 workstation); then the timer wakes the replay when the next row is due
-    on_poll_succeeded(...)   -> worker: ack-until-resolved upkeep from a complete Alertmanager alert list
+    on_poll_succeeded(...)   -> worker: ack-until-resolved upkeep from a complete Alertmanager alert list;
+                                the incidents' history (new, acknowledged, resolved: actions.history)
 
 Its own small worker pool (a hung poll never delays an ack), timers on the GUI
 thread (never a sleep), results handed back through a queued signal.  `stop()`
@@ -28,14 +29,15 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from noc_app.actions.backends.alertmanager_acks import AckUpkeep
 from noc_app.actions.execute import ActionBackend, Clock, default_owner, execute, replay_outbox
-from noc_app.actions.model import ActionOutcome, ActionRequest, Operator, OutcomeStatus
+from noc_app.actions.history import observe, outcome_mark, timeline
+from noc_app.actions.model import ActionOutcome, ActionRequest, IncidentKey, IncidentTimeline, Operator, OutcomeStatus
 from noc_app.actions.policy import BACKEND_KINDS, PolicyContext
 from noc_app.actions.retry import RetryDelay, outbox_delay
 from noc_app.actions.upkeep import complete_alert_labels
 from noc_app.actions.wiring import NoBackend
 from noc_app.model import Snapshot
 from noc_app.state.journal import Journal
-from noc_app.state.records import ActionState
+from noc_app.state.records import ActionState, IncidentMark
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,12 @@ class _Replayed:
     delivered: tuple[_Delivered, ...]
     next_due: float | None  # epoch seconds of the next pending row (None: the outbox is empty)
     full_batch: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _History:
+    timeline: IncidentTimeline
+    deliver: Callable[[IncidentTimeline], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +135,7 @@ class ActionService(QObject):
         self._replay_again = False
         self._upkeep_running: set[str] = set()
         self._upkeep_last: dict[str, float] = {}
+        self._seen: dict[str, dict[str, str]] = {}  # source -> fingerprint -> ack holder (history memory)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._replay_now)
@@ -154,6 +163,8 @@ class ActionService(QObject):
     def on_poll_succeeded(self, source_id: str, snapshot: object, latency_ms: float = 0.0) -> None:
         """After a successful poll: keep until-resolved acks of that source in step with its alerts."""
         del latency_ms
+        if self._running and isinstance(snapshot, Snapshot):
+            self._record_history(source_id, snapshot)
         backend = self._backends.get(source_id)
         if not self._running or not isinstance(snapshot, Snapshot) or not hasattr(backend, "upkeep"):
             return
@@ -169,6 +180,11 @@ class ActionService(QObject):
         self._upkeep_last[source_id] = now
         upkeeper: UpkeepBackend = backend  # type: ignore[assignment]  # hasattr checked above
         self._run(lambda: self._upkeep(source_id, upkeeper, alerts, snapshot.taken_at))
+
+    def read_history(self, incident: IncidentKey, deliver: Callable[[IncidentTimeline], None]) -> None:
+        """Read one incident's timeline in the worker pool; `deliver` gets it on the GUI thread (the History view)."""
+        journal = self._journal
+        self._run(lambda: _History(timeline(journal, incident), deliver))
 
     def stop(self, wait_s: float = STOP_WAIT_S) -> bool:
         """Stop timers, cancel queued work, wait up to wait_s for running work; True when none is left."""
@@ -188,13 +204,31 @@ class ActionService(QObject):
         """When the outbox is looked at next (epoch seconds), None when no timer is set."""
         return self._due_at if self._timer.isActive() else None
 
+    def _record_history(self, source_id: str, snapshot: Snapshot) -> None:
+        marks, self._seen[source_id] = observe(
+            self._seen.get(source_id), snapshot, now=self._clock(),
+            hides_alerts=self._upkeep_sources.get(source_id, False),
+        )
+        if marks:
+            self._run(lambda: self._mark(marks))
+
     # -- workers (run in the pool; never touch Qt objects but the signal) -------------------
+
+    def _mark(self, marks: Sequence[IncidentMark]) -> object:
+        try:
+            self._journal.mark_incidents(marks, now=self._clock())
+        except Exception:  # history is a record, not a duty: a lost mark must not stop the wall
+            log.exception("incident history: cannot write %d marks", len(marks))
+        return None
 
     def _execute(self, request: ActionRequest, backend: ActionBackend | None, policy: PolicyContext | None) -> object:
         if backend is None:
             backend = NoBackend(request.incident.source_id)
         outcome = execute(request, backend, self._journal, policy=policy, owner=self._owner, clock=self._clock,
                           retry_delay=self._retry_delay)
+        mark = outcome_mark(request, outcome, now=self._clock())
+        if mark is not None:
+            self._mark([mark])
         return _Delivered(outcome, request.kind.value, request.incident.source_id)
 
     def _replay(self) -> object:
@@ -207,6 +241,11 @@ class ActionService(QObject):
             except Exception:
                 row = None
             delivered.append(_Delivered(outcome, row.kind if row else "", row.source_id if row else ""))
+            if row is not None and outcome.status is OutcomeStatus.DONE:
+                with contextlib.suppress(Exception):  # an unreadable row: no history mark, nothing else lost
+                    mark = outcome_mark(ActionRequest.from_record(row.payload), outcome, now=self._clock())
+                    if mark is not None:
+                        self._mark([mark])
         next_due: float | None = None
         try:
             for row in self._journal.pending():
@@ -264,6 +303,11 @@ class ActionService(QObject):
                 self._schedule(self._clock())
             else:
                 self._schedule(result.next_due if result.next_due is not None else self._clock() + self._scan_every_s)
+        elif isinstance(result, _History):
+            try:
+                result.deliver(result.timeline)
+            except Exception:
+                log.exception("the history view could not take the timeline of %s", result.timeline.incident.text)
         elif isinstance(result, _Upkept):
             self._upkeep_running.discard(result.source_id)
             if result.plan is not None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 from noc_app.actions.model import ActionRequest
 from noc_app.actions.policy import PolicyContext
+from noc_app.actions.raised import RAISED_SOURCE_ID
 from noc_app.config.schema import AppConfig, Mode
 from noc_app.model import Alert, AlertState, Snapshot
 
@@ -51,6 +52,8 @@ def policy_context(
     asks the backend itself).
     """
     source = next((s for s in config.sources if s.id == request.incident.source_id), None)
+    # Raised incidents kept in the state database (no Alertmanager) take acks there.
+    raised_here = source is None and request.incident.source_id == RAISED_SOURCE_ID
     state = alert.state if alert is not None else AlertState.RESOLVED
     holder = acknowledged_by if acknowledged_by is not None else (alert.acknowledged_by if alert else "")
     if acknowledged_by is not None and state in (AlertState.ACKNOWLEDGED, AlertState.SILENCED) and not holder:
@@ -61,7 +64,7 @@ def policy_context(
         mode=mode or config.mode,
         role=request.operator.role,
         operator=request.operator.name,
-        read_only=source.read_only if source is not None else True,
+        read_only=source.read_only if source is not None else not raised_here,
         state=state,
         acknowledged_by=holder,
     )

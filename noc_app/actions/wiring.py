@@ -9,13 +9,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from noc_app.actions.backends.alertmanager import AlertmanagerBackend
+from noc_app.actions.backends.state_raised import StateBackend, StateIncidentSink
 from noc_app.actions.errors import NotPermitted
 from noc_app.actions.execute import ActionBackend
 from noc_app.actions.identity import current_operator
 from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, Operator, OutcomeStatus
 from noc_app.actions.policy import PolicyContext
+from noc_app.actions.raised import RAISED_SOURCE_ID, IncidentSink
 from noc_app.actions.upkeep import find_alert, policy_context
-from noc_app.config.schema import AppConfig
+from noc_app.config.schema import AppConfig, SourceConfig
 from noc_app.config.secrets import resolve_secret
 from noc_app.model import Snapshot
 from noc_app.state.journal import Journal
@@ -100,10 +102,30 @@ class ActionParts:
 
 
 def build_parts(config: AppConfig, *, claimed_name: str | None = None) -> ActionParts:
-    """Operator identity, the state database and the backends (raises when the database cannot be opened)."""
+    """Operator identity, the state database and the backends (raises when the database cannot be opened).
+
+    Without a writable Alertmanager, raised incidents live in the state database: their backend is added.
+    """
     operator = current_operator(config.operator, claimed_name=claimed_name)
     journal = open_state(config)
-    return ActionParts(operator=operator, journal=journal, backends=action_backends(config))
+    backends = dict(action_backends(config))
+    if _raised_alertmanager(config) is None and RAISED_SOURCE_ID not in {s.id for s in config.sources}:
+        backends[RAISED_SOURCE_ID] = StateBackend(journal)
+    return ActionParts(operator=operator, journal=journal, backends=backends)
+
+
+def raised_sink(config: AppConfig, journal: Journal) -> IncidentSink:
+    """Where the app's own incidents go: the first writable Alertmanager, else the state database."""
+    source = _raised_alertmanager(config)
+    if source is not None:
+        from noc_app.actions.backends.alertmanager_alerts import AlertmanagerAlertSink
+
+        return AlertmanagerAlertSink(source)
+    return StateIncidentSink(journal)
+
+
+def _raised_alertmanager(config: AppConfig) -> SourceConfig | None:
+    return next((s for s in config.sources if s.kind == "alertmanager" and not s.read_only), None)
 
 
 def store_policy(

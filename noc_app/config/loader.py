@@ -152,12 +152,19 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
     )
 
 
+OPERATOR_ROLES = ("viewer", "operator", "lead")
+
+
 def _read_operator(walk: Walk, top: MapReader) -> OperatorConfig:
     node = top.sub_mapping("operator")
     if node is None:
         return OperatorConfig()
-    operator = MapReader(walk, node, top.sub("operator"), ("name", "email"))
-    return OperatorConfig(name=operator.text("name", "") or "", email=operator.text("email", "") or "")
+    operator = MapReader(walk, node, top.sub("operator"), ("name", "email", "role"))
+    return OperatorConfig(
+        name=operator.text("name", "") or "",
+        email=operator.text("email", "") or "",
+        role=operator.choice("role", OPERATOR_ROLES, "operator") or "operator",
+    )
 
 
 def _syntax_problem(filename: str, exc: yaml.MarkedYAMLError) -> Problem:

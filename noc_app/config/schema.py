@@ -172,6 +172,7 @@ class ScreenConfig:
 class OperatorConfig:
     name: str = ""
     email: str = ""
+    role: str = "operator"  # viewer | operator | lead (noc_app.actions.model.Role)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -19,7 +19,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from noc_app.state.records import ActionRecord, AuditEntry, Lease, NewAction
+from noc_app.state.records import (
+    ActionRecord,
+    AuditEntry,
+    IncidentHistory,
+    IncidentMark,
+    Lease,
+    NewAction,
+    RaisedRow,
+)
 
 DEFAULT_LEASE_S = 120.0
 
@@ -63,8 +71,30 @@ class Journal(Protocol):
 
     def append_audit(self, entry: AuditEntry) -> None: ...
 
-    def audit(self, *, request_id: str | None = None, limit: int = 1000) -> Sequence[AuditEntry]:
-        """Audit lines, oldest first; optionally those of one request."""
+    def audit(
+        self, *, request_id: str | None = None, subject: str | None = None, limit: int = 1000
+    ) -> Sequence[AuditEntry]:
+        """Audit lines, oldest first; optionally those of one request and/or one subject ("am/0f3a...")."""
+        ...
+
+    def mark_incidents(self, marks: Sequence[IncidentMark], *, now: float) -> None:
+        """Merge observations into the incidents' history rows (see IncidentMark for the rules); one transaction."""
+        ...
+
+    def incident_history(self, source_id: str, fingerprint: str) -> IncidentHistory | None: ...
+
+    def incident_histories(self, *, since: float | None = None, limit: int = 1000) -> Sequence[IncidentHistory]:
+        """History rows updated at or after `since`, most recently updated first."""
+        ...
+
+    def raised_get(self, fingerprint: str) -> RaisedRow | None: ...
+
+    def raised_all(self) -> Sequence[RaisedRow]:
+        """Every raised incident the database holds, oldest write first."""
+        ...
+
+    def raised_put(self, fingerprint: str, body: Mapping[str, Any], *, version: int, now: float) -> bool:
+        """Write a raised incident if its stored version is still `version` (0: not stored yet); False if not."""
         ...
 
     def close(self) -> None: ...

@@ -26,11 +26,18 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from noc_app.state.journal import DEFAULT_LEASE_S
 from noc_app.state.records import (
+    HISTORY_COLUMNS,
     ActionRecord,
     ActionState,
     AuditEntry,
+    IncidentHistory,
+    IncidentMark,
     Lease,
     NewAction,
+    RaisedRow,
+    history_from_row,
+    history_values,
+    merge_mark,
 )
 
 SCHEMA_VERSION = 1
@@ -67,6 +74,26 @@ _SCHEMA = (
         detail     TEXT NOT NULL
     )""",
     """CREATE INDEX IF NOT EXISTS noc_audit_request ON noc_audit (request_id)""",
+    """CREATE INDEX IF NOT EXISTS noc_audit_subject ON noc_audit (subject)""",
+    """CREATE TABLE IF NOT EXISTS noc_incidents (
+        source_id     TEXT NOT NULL,
+        fingerprint   TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        first_seen_at DOUBLE PRECISION,
+        shown_at      DOUBLE PRECISION,
+        acked_at      DOUBLE PRECISION,
+        acked_by      TEXT NOT NULL,
+        resolved_at   DOUBLE PRECISION,
+        updated_at    DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (source_id, fingerprint)
+    )""",
+    """CREATE INDEX IF NOT EXISTS noc_incidents_updated ON noc_incidents (updated_at)""",
+    """CREATE TABLE IF NOT EXISTS noc_raised (
+        fingerprint TEXT PRIMARY KEY,
+        body        JSONB NOT NULL,
+        version     INTEGER NOT NULL,
+        updated_at  DOUBLE PRECISION NOT NULL
+    )""",
     """CREATE OR REPLACE FUNCTION noc_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
        BEGIN RAISE EXCEPTION 'audit is append-only'; END $$""",
     """DROP TRIGGER IF EXISTS noc_audit_append_only ON noc_audit""",
@@ -223,9 +250,12 @@ class PostgresJournal:
                  entry.subject, entry.outcome, entry.detail),
             )
 
-    def audit(self, *, request_id: str | None = None, limit: int = 1000) -> Sequence[AuditEntry]:
-        where = "WHERE request_id = %s" if request_id is not None else ""
-        params: tuple[Any, ...] = (request_id, max(0, limit)) if request_id is not None else (max(0, limit),)
+    def audit(
+        self, *, request_id: str | None = None, subject: str | None = None, limit: int = 1000
+    ) -> Sequence[AuditEntry]:
+        terms = [(col, value) for col, value in (("request_id", request_id), ("subject", subject)) if value is not None]
+        where = ("WHERE " + " AND ".join(f"{col} = %s" for col, _ in terms)) if terms else ""
+        params: tuple[Any, ...] = (*(value for _, value in terms), max(0, limit))
         with self._tx() as cur:
             cur.execute(
                 "SELECT at, actor, os_user, host, action, request_id, subject, outcome, detail FROM noc_audit "
@@ -239,11 +269,86 @@ class PostgresJournal:
             for r in rows
         ]
 
+    # -- incident history ----------------------------------------------------------------
+
+    def mark_incidents(self, marks: Sequence[IncidentMark], *, now: float) -> None:
+        """Each row is created if missing, then locked (FOR UPDATE) while it is merged: workstations never clash."""
+        if not marks:
+            return
+        with self._tx() as cur:
+            for mark in marks:
+                cur.execute(
+                    f"INSERT INTO noc_incidents ({HISTORY_COLUMNS}) VALUES (%s, %s, '', NULL, NULL, NULL, '', NULL,"
+                    " %s) ON CONFLICT (source_id, fingerprint) DO NOTHING RETURNING source_id",
+                    (mark.source_id, mark.fingerprint, now),
+                )
+                created = cur.fetchone() is not None
+                cur.execute(
+                    f"SELECT {HISTORY_COLUMNS} FROM noc_incidents WHERE source_id = %s AND fingerprint = %s"
+                    " FOR UPDATE",
+                    (mark.source_id, mark.fingerprint),
+                )
+                found = cur.fetchone()
+                row = merge_mark(None if created or found is None else history_from_row(found), mark, now=now)
+                cur.execute(
+                    "UPDATE noc_incidents SET name = %s, first_seen_at = %s, shown_at = %s, acked_at = %s,"
+                    " acked_by = %s, resolved_at = %s, updated_at = %s WHERE source_id = %s AND fingerprint = %s",
+                    (*history_values(row)[2:], row.source_id, row.fingerprint),
+                )
+
+    def incident_history(self, source_id: str, fingerprint: str) -> IncidentHistory | None:
+        with self._tx() as cur:
+            cur.execute(
+                f"SELECT {HISTORY_COLUMNS} FROM noc_incidents WHERE source_id = %s AND fingerprint = %s",
+                (source_id, fingerprint),
+            )
+            row = cur.fetchone()
+        return None if row is None else history_from_row(row)
+
+    def incident_histories(self, *, since: float | None = None, limit: int = 1000) -> Sequence[IncidentHistory]:
+        with self._tx() as cur:
+            cur.execute(
+                f"SELECT {HISTORY_COLUMNS} FROM noc_incidents WHERE updated_at >= %s"
+                " ORDER BY updated_at DESC, source_id, fingerprint LIMIT %s",
+                (-1e300 if since is None else since, max(0, limit)),
+            )
+            return [history_from_row(r) for r in cur.fetchall()]
+
+    # -- raised incidents (no Alertmanager) ------------------------------------------------
+
+    def raised_get(self, fingerprint: str) -> RaisedRow | None:
+        with self._tx() as cur:
+            cur.execute("SELECT fingerprint, body, version, updated_at FROM noc_raised WHERE fingerprint = %s",
+                        (fingerprint,))
+            row = cur.fetchone()
+        return None if row is None else _raised(row)
+
+    def raised_all(self) -> Sequence[RaisedRow]:
+        with self._tx() as cur:
+            cur.execute(
+                "SELECT fingerprint, body, version, updated_at FROM noc_raised ORDER BY updated_at, fingerprint"
+            )
+            return [_raised(r) for r in cur.fetchall()]
+
+    def raised_put(self, fingerprint: str, body: Mapping[str, Any], *, version: int, now: float) -> bool:
+        with self._tx() as cur:
+            if version == 0:
+                cur.execute("INSERT INTO noc_raised (fingerprint, body, version, updated_at) VALUES (%s, %s, 1, %s)"
+                            " ON CONFLICT (fingerprint) DO NOTHING", (fingerprint, Jsonb(dict(body)), now))
+            else:
+                cur.execute("UPDATE noc_raised SET body = %s, version = version + 1, updated_at = %s"
+                            " WHERE fingerprint = %s AND version = %s", (Jsonb(dict(body)), now, fingerprint, version))
+            return cur.rowcount == 1
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+def _raised(row: Sequence[Any]) -> RaisedRow:
+    return RaisedRow(fingerprint=row[0], body=row[1], version=int(row[2]), updated_at=float(row[3]))
 
 
 def _action(row: Sequence[Any]) -> ActionRecord:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,3 +72,104 @@ class AuditEntry:
     subject: str = ""  # e.g. the incident "am/0f3a..."
     outcome: str = ""  # e.g. "done", "queued", "rejected"
     detail: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IncidentMark:
+    """What one observation says about an incident; merged into its history row.
+
+    Every field but the key is optional (None: this observation does not say).
+    Merge rules (both databases): first_seen_at keeps the earliest value; shown_at
+    and the ack keep the first one written; resolved_at is set by a resolution and
+    cleared by `reopened` (the incident fires again under the same fingerprint).
+    """
+
+    source_id: str
+    fingerprint: str
+    name: str = ""
+    first_seen_at: float | None = None  # the backend's startsAt (or the rule's activeAt when earlier)
+    shown_at: float | None = None  # first delivered to a wall
+    acked_at: float | None = None
+    acked_by: str = ""
+    resolved_at: float | None = None
+    reopened: bool = False
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IncidentHistory:
+    """The history row of one incident (source + fingerprint): the basis of MTTD/MTTA/MTTR."""
+
+    source_id: str
+    fingerprint: str
+    name: str = ""
+    first_seen_at: float | None = None
+    shown_at: float | None = None
+    acked_at: float | None = None
+    acked_by: str = ""
+    resolved_at: float | None = None
+    updated_at: float = 0.0
+
+
+def merge_mark(row: IncidentHistory | None, mark: IncidentMark, *, now: float) -> IncidentHistory:
+    """The history row after one observation (pure; both databases apply it inside one transaction).
+
+    A reopened incident that was resolved starts a new occurrence: its first-seen, shown and ack
+    are those of the new one.
+    """
+    if row is None or (mark.reopened and row.resolved_at is not None):
+        return IncidentHistory(
+            source_id=mark.source_id, fingerprint=mark.fingerprint, name=mark.name or (row.name if row else ""),
+            first_seen_at=mark.first_seen_at, shown_at=mark.shown_at, acked_at=mark.acked_at,
+            acked_by=mark.acked_by if mark.acked_at is not None else "",
+            resolved_at=None if mark.reopened else mark.resolved_at, updated_at=now,
+        )
+    first = row.first_seen_at
+    if mark.first_seen_at is not None and (first is None or mark.first_seen_at < first):
+        first = mark.first_seen_at
+    acked_at, acked_by = row.acked_at, row.acked_by
+    if acked_at is None and mark.acked_at is not None:
+        acked_at, acked_by = mark.acked_at, mark.acked_by
+    resolved = row.resolved_at if mark.resolved_at is None else (row.resolved_at or mark.resolved_at)
+    return IncidentHistory(
+        source_id=row.source_id, fingerprint=row.fingerprint, name=mark.name or row.name, first_seen_at=first,
+        shown_at=row.shown_at if row.shown_at is not None else mark.shown_at, acked_at=acked_at,
+        acked_by=acked_by, resolved_at=None if mark.reopened else resolved, updated_at=now,
+    )
+
+
+HISTORY_COLUMNS = (
+    "source_id, fingerprint, name, first_seen_at, shown_at, acked_at, acked_by, resolved_at, updated_at"
+)
+
+
+def history_from_row(row: Sequence[Any]) -> IncidentHistory:
+    """One incidents row (columns in HISTORY_COLUMNS order)."""
+    source_id, fingerprint, name, first, shown, acked, acked_by, resolved, updated = row
+
+    def opt(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    return IncidentHistory(
+        source_id=source_id, fingerprint=fingerprint, name=name, first_seen_at=opt(first), shown_at=opt(shown),
+        acked_at=opt(acked), acked_by=acked_by, resolved_at=opt(resolved), updated_at=float(updated),
+    )
+
+
+def history_values(row: IncidentHistory) -> tuple[Any, ...]:
+    return (row.source_id, row.fingerprint, row.name, row.first_seen_at, row.shown_at, row.acked_at,
+            row.acked_by, row.resolved_at, row.updated_at)
+
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RaisedRow:
+    """An incident the app raised itself, kept in the state database when no Alertmanager takes it.
+
+    `body` is the actions layer's own JSON-able record; `version` grows with every write, so a
+    write based on an older read is refused (two workstations acking at once: one wins).
+    """
+
+    fingerprint: str
+    body: Mapping[str, Any]
+    version: int
+    updated_at: float

@@ -24,11 +24,18 @@ import platformdirs
 
 from noc_app.state.journal import DEFAULT_LEASE_S
 from noc_app.state.records import (
+    HISTORY_COLUMNS,
     ActionRecord,
     ActionState,
     AuditEntry,
+    IncidentHistory,
+    IncidentMark,
     Lease,
     NewAction,
+    RaisedRow,
+    history_from_row,
+    history_values,
+    merge_mark,
 )
 
 APP_NAME = "noc-app"
@@ -66,6 +73,26 @@ CREATE TABLE IF NOT EXISTS audit (
     detail     TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_request ON audit (request_id);
+CREATE INDEX IF NOT EXISTS audit_subject ON audit (subject);
+CREATE TABLE IF NOT EXISTS incidents (
+    source_id     TEXT NOT NULL,
+    fingerprint   TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    first_seen_at REAL,
+    shown_at      REAL,
+    acked_at      REAL,
+    acked_by      TEXT NOT NULL,
+    resolved_at   REAL,
+    updated_at    REAL NOT NULL,
+    PRIMARY KEY (source_id, fingerprint)
+);
+CREATE INDEX IF NOT EXISTS incidents_updated ON incidents (updated_at);
+CREATE TABLE IF NOT EXISTS raised (
+    fingerprint TEXT PRIMARY KEY,
+    body        TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    updated_at  REAL NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -212,8 +239,12 @@ class SqliteJournal:
                  entry.subject, entry.outcome, entry.detail),
             )
 
-    def audit(self, *, request_id: str | None = None, limit: int = 1000) -> Sequence[AuditEntry]:
-        where, params = ("WHERE request_id = ?", [request_id]) if request_id is not None else ("", [])
+    def audit(
+        self, *, request_id: str | None = None, subject: str | None = None, limit: int = 1000
+    ) -> Sequence[AuditEntry]:
+        terms = [(col, value) for col, value in (("request_id", request_id), ("subject", subject)) if value is not None]
+        where = ("WHERE " + " AND ".join(f"{col} = ?" for col, _ in terms)) if terms else ""
+        params = [value for _, value in terms]
         rows = self._read(
             "SELECT at, actor, os_user, host, action, request_id, subject, outcome, detail FROM audit "
             f"{where} ORDER BY id LIMIT ?",
@@ -224,6 +255,59 @@ class SqliteJournal:
                        subject=r[6], outcome=r[7], detail=r[8])
             for r in rows
         ]
+
+    # -- incident history ------------------------------------------------------------
+
+    def mark_incidents(self, marks: Sequence[IncidentMark], *, now: float) -> None:
+        if not marks:
+            return
+        with self._write() as db:
+            for mark in marks:
+                rows = db.execute(
+                    f"SELECT {HISTORY_COLUMNS} FROM incidents WHERE source_id = ? AND fingerprint = ?",
+                    (mark.source_id, mark.fingerprint),
+                ).fetchall()
+                row = merge_mark(history_from_row(rows[0]) if rows else None, mark, now=now)
+                db.execute(
+                    f"INSERT OR REPLACE INTO incidents ({HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    history_values(row),
+                )
+
+    def incident_history(self, source_id: str, fingerprint: str) -> IncidentHistory | None:
+        rows = self._read(
+            f"SELECT {HISTORY_COLUMNS} FROM incidents WHERE source_id = ? AND fingerprint = ?",
+            (source_id, fingerprint),
+        )
+        return history_from_row(rows[0]) if rows else None
+
+    def incident_histories(self, *, since: float | None = None, limit: int = 1000) -> Sequence[IncidentHistory]:
+        rows = self._read(
+            f"SELECT {HISTORY_COLUMNS} FROM incidents WHERE updated_at >= ?"
+            " ORDER BY updated_at DESC, source_id, fingerprint LIMIT ?",
+            (-1e300 if since is None else since, max(0, limit)),
+        )
+        return [history_from_row(r) for r in rows]
+
+    # -- raised incidents (no Alertmanager) ------------------------------------------------
+
+    def raised_get(self, fingerprint: str) -> RaisedRow | None:
+        rows = self._read("SELECT fingerprint, body, version, updated_at FROM raised WHERE fingerprint = ?",
+                          (fingerprint,))
+        return _raised(rows[0]) if rows else None
+
+    def raised_all(self) -> Sequence[RaisedRow]:
+        rows = self._read("SELECT fingerprint, body, version, updated_at FROM raised ORDER BY updated_at, fingerprint")
+        return [_raised(r) for r in rows]
+
+    def raised_put(self, fingerprint: str, body: Mapping[str, Any], *, version: int, now: float) -> bool:
+        with self._write() as db:
+            if version == 0:
+                cursor = db.execute("INSERT OR IGNORE INTO raised (fingerprint, body, version, updated_at)"
+                                    " VALUES (?, ?, 1, ?)", (fingerprint, _dumps(body), now))
+            else:
+                cursor = db.execute("UPDATE raised SET body = ?, version = version + 1, updated_at = ?"
+                                    " WHERE fingerprint = ? AND version = ?", (_dumps(body), now, fingerprint, version))
+            return cursor.rowcount == 1
 
     def close(self) -> None:
         with self._lock:
@@ -249,6 +333,10 @@ def _action(row: tuple[Any, ...]) -> ActionRecord:
         outcome=None if outcome is None else json.loads(outcome), lease_owner=lease_owner,
         lease_until=lease_until, created_at=float(created_at), updated_at=float(updated_at),
     )
+
+
+def _raised(row: Sequence[Any]) -> RaisedRow:
+    return RaisedRow(fingerprint=row[0], body=json.loads(row[1]), version=int(row[2]), updated_at=float(row[3]))
 
 
 def _dumps(value: Mapping[str, Any]) -> str:

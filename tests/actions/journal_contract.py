@@ -17,7 +17,7 @@ from action_helpers import FIXED_DELAY, FakeClock, make_request
 from noc_app.actions.execute import replay_outbox
 from noc_app.actions.model import ActionOutcome, ActionRequest, OutcomeStatus
 from noc_app.state.journal import Journal
-from noc_app.state.records import ActionState, AuditEntry, NewAction
+from noc_app.state.records import ActionState, AuditEntry, IncidentMark, NewAction
 
 T0 = 1_800_000_000.0
 
@@ -210,3 +210,97 @@ def test_a_replay_by_two_workstations_delivers_each_action_once(open_journal):
     for j in ws:
         j.close()
     assert sorted(backend.delivered) == sorted(r.request_id for r in requests)
+
+
+# -- incident history -------------------------------------------------------------------------
+
+
+def test_incident_history_keeps_first_seen_first_shown_and_first_ack(journal):
+    assert journal.incident_history("am", "f1") is None
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f1", name="HighErrorRate",
+                                         first_seen_at=T0, shown_at=T0 + 5)], now=T0 + 5)
+    journal.mark_incidents([
+        IncidentMark(source_id="am", fingerprint="f1", first_seen_at=T0 - 30, shown_at=T0 + 9),  # activeAt: earlier
+        IncidentMark(source_id="am", fingerprint="f2", name="Other", first_seen_at=T0 + 1),
+    ], now=T0 + 10)
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f1", acked_at=T0 + 60, acked_by="alice")],
+                           now=T0 + 60)
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f1", acked_at=T0 + 90, acked_by="bob")],
+                           now=T0 + 90)
+    row = journal.incident_history("am", "f1")
+    assert (row.name, row.first_seen_at, row.shown_at, row.acked_at, row.acked_by, row.resolved_at) == (
+        "HighErrorRate", T0 - 30, T0 + 5, T0 + 60, "alice", None)
+    assert row.updated_at == T0 + 90
+    assert journal.incident_history("am", "f2").name == "Other"
+
+
+def test_a_resolved_incident_that_fires_again_starts_a_new_occurrence(journal):
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f", name="X", first_seen_at=T0,
+                                         acked_at=T0 + 1, acked_by="alice")], now=T0 + 1)
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f", resolved_at=T0 + 100)], now=T0 + 100)
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f", resolved_at=T0 + 200)], now=T0 + 200)
+    assert journal.incident_history("am", "f").resolved_at == T0 + 100  # the first resolution stands
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f", first_seen_at=T0 + 300, reopened=True)],
+                           now=T0 + 300)
+    row = journal.incident_history("am", "f")
+    assert (row.name, row.first_seen_at, row.acked_at, row.acked_by, row.resolved_at) == ("X", T0 + 300, None, "",
+                                                                                          None)
+
+
+def test_incident_histories_list_the_recently_updated_first(journal):
+    for i in range(3):
+        journal.mark_incidents([IncidentMark(source_id="am", fingerprint=f"f{i}", first_seen_at=T0)], now=T0 + i)
+    assert [h.fingerprint for h in journal.incident_histories()] == ["f2", "f1", "f0"]
+    assert [h.fingerprint for h in journal.incident_histories(since=T0 + 1, limit=1)] == ["f2"]
+
+
+def test_audit_lines_of_one_incident(journal):
+    for i, subject in enumerate(["am/f1", "am/f2", "am/f1"]):
+        journal.append_audit(AuditEntry(at=T0 + i, actor="a", os_user="u", host="h", action=f"a{i}",
+                                        request_id=rid(i), subject=subject))
+    assert [e.action for e in journal.audit(subject="am/f1")] == ["a0", "a2"]
+    assert [e.action for e in journal.audit(subject="am/f1", request_id=rid(2))] == ["a2"]
+
+
+def _mark_many(open_journal, worker: int) -> None:
+    journal = open_journal()
+    try:
+        for i in range(20):
+            journal.mark_incidents([IncidentMark(source_id="am", fingerprint="shared", first_seen_at=T0 + worker,
+                                                 acked_at=T0 + 100 + worker * 100 + i, acked_by=f"w{worker}")],
+                                   now=T0 + i)
+    finally:
+        journal.close()
+
+
+def test_workstations_marking_one_incident_together_keep_one_consistent_row(open_journal):
+    threads = [threading.Thread(target=_mark_many, args=(open_journal, w)) for w in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    journal = open_journal()
+    try:
+        row = journal.incident_history("am", "shared")
+        assert row.first_seen_at == T0
+        assert row.acked_by in {"w0", "w1", "w2"}
+        assert row.acked_at == T0 + 100 + int(row.acked_by[1:]) * 100  # the first ack of whoever came first
+    finally:
+        journal.close()
+
+
+# -- raised incidents (no Alertmanager) ---------------------------------------------------------
+
+
+def test_raised_rows_are_written_only_over_the_version_they_were_read_at(journal):
+    assert journal.raised_get("r1") is None
+    assert journal.raised_put("r1", {"name": "SLOBurn", "labels": {"slo": "x"}}, version=0, now=T0) is True
+    assert journal.raised_put("r1", {"name": "other"}, version=0, now=T0) is False  # already there
+    row = journal.raised_get("r1")
+    assert (row.fingerprint, row.body, row.version, row.updated_at) == ("r1", {"name": "SLOBurn", "labels": {"slo": "x"}},
+                                                                        1, T0)
+    assert journal.raised_put("r1", {"name": "SLOBurn", "acked_by": "alice"}, version=1, now=T0 + 1) is True
+    assert journal.raised_put("r1", {"name": "SLOBurn", "acked_by": "bob"}, version=1, now=T0 + 2) is False  # stale
+    assert journal.raised_get("r1").body["acked_by"] == "alice"
+    journal.raised_put("r0", {"name": "later"}, version=0, now=T0 + 5)
+    assert [r.fingerprint for r in journal.raised_all()] == ["r1", "r0"]

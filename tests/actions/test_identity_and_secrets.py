@@ -26,6 +26,20 @@ def test_operator_from_config_else_the_os_user():
     assert (anonymous.name, anonymous.role) == ("bob", Role.LEAD)
 
 
+def test_the_role_comes_from_the_config_and_a_claimed_name_keeps_it(tmp_path):
+    from noc_app.config.loader import load_config
+
+    path = tmp_path / "wall.yaml"
+    path.write_text("operator: {name: Lee, role: lead}\nsources:\n  - {id: demo, kind: demo}\n"
+                    "dashboards:\n  - id: d\n    panels:\n      - {id: n, kind: text, title: N, text: hi}\n", encoding="utf-8")
+    config = load_config(path)
+    assert config.operator.role == "lead"
+    assert current_operator(config.operator, user=lambda: "lee", host=lambda: "h").role is Role.LEAD
+    claimed = current_operator(OperatorConfig(role="viewer"), claimed_name="bot", user=lambda: "r", host=lambda: "h")
+    assert claimed.role is Role.VIEWER
+    assert current_operator(OperatorConfig(), user=lambda: "x", host=lambda: "h").role is Role.OPERATOR
+
+
 def test_a_claimed_name_is_recorded_as_claimed_beside_the_os_user():
     who = current_operator(OperatorConfig(name="Alice"), claimed_name="chatops-bot", user=lambda: "root",
                            host=lambda: "jump-1")

@@ -105,3 +105,55 @@ def test_outbox_list_and_cancel(capsys):
 def test_flush_of_an_empty_outbox(capsys):
     code, out, _ = run(capsys, "outbox", "flush")
     assert code == 0 and "nothing to deliver" in out
+
+
+def test_a_bare_fingerprint_and_comment_name_the_note(capsys):
+    incident = demo_incidents(capsys)[0]
+    code, out, _ = run(capsys, "incidents", "note", incident["fingerprint"], "--comment", "bridge open", "--as", "bob")
+    assert code == 0 and f"{incident['source']}/{incident['fingerprint']}" in out
+    request_id = REQUEST_ID.search(out).group(1)
+    journal = SqliteJournal(default_path())
+    try:
+        row = journal.get(request_id)
+        assert (row.source_id, row.payload["comment"]) == (incident["source"], "bridge open")
+        subject = f"{incident['source']}/{incident['fingerprint']}"
+        assert [e.request_id for e in journal.audit(subject=subject)] == [request_id] * 2
+    finally:
+        journal.close()
+    code, _, err = run(capsys, "incidents", "note", incident["fingerprint"], "twice", "--comment", "twice")
+    assert code == 2 and "give the note once" in err
+
+
+def test_list_json_items_are_the_snapshots_incident_objects(capsys):
+    from noc_app.wall_state import incident_entry
+    from noc_app.model import AlertState, Severity, Alert
+
+    sample = incident_entry(Alert(fingerprint="f", source_id="s", name="n", severity=Severity.CRITICAL,
+                                  state=AlertState.FIRING))
+    for item in demo_incidents(capsys):
+        assert set(item) == set(sample) | {"key"}
+        assert {"fingerprint", "source", "name", "priority", "state", "acknowledged_by"} <= set(item)
+
+
+def test_a_fingerprint_in_two_sources_needs_its_source(capsys, tmp_path):
+    config = tmp_path / "two.yaml"
+    config.write_text("sources:\n  - {id: east, kind: demo}\n  - {id: west, kind: demo}\ndashboards:\n"
+                      "  - id: d\n    panels:\n      - {id: e, kind: incidents, title: E, source: east}\n"
+                      "      - {id: w, kind: incidents, title: W, source: west}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "incidents", "list", "--json", "--config", str(config))
+    assert code == 0
+    items = json.loads(out)
+    by_fp: dict[str, set[str]] = {}
+    for item in items:
+        by_fp.setdefault(item["fingerprint"], set()).add(item["source"])
+    shared = [fp for fp, sources in by_fp.items() if len(sources) > 1]
+    unique = [fp for fp, sources in by_fp.items() if len(sources) == 1]
+    if shared:
+        code, _, err = run(capsys, "incidents", "note", shared[0], "--comment", "x", "--config", str(config))
+        assert code == 2 and "write SOURCE/FINGERPRINT" in err
+    if unique:
+        code, out, _ = run(capsys, "incidents", "note", unique[0], "--comment", "x", "--config", str(config))
+        assert code == 0 and f"{next(iter(by_fp[unique[0]]))}/{unique[0]}" in out
+    assert shared or unique
+    code, _, err = run(capsys, "incidents", "note", "0" * 16, "--comment", "x", "--config", str(config))
+    assert code == 2 and "no incident with fingerprint" in err

@@ -77,7 +77,7 @@ def _right_click_row(board: IncidentBoardBody, index: int) -> None:
 def _menu_entries(window: WallWindow) -> dict[str, tuple[bool, str]]:
     (controller,) = window.board_actions
     assert controller.menu is not None, "no context menu opened"
-    return {a.data(): (a.isEnabled(), a.text()) for a in controller.menu.actions()}
+    return {a.data(): (a.isEnabled(), a.text()) for a in controller.menu.actions() if not a.isSeparator()}
 
 
 # -- the mode table drives the window -------------------------------------------------
@@ -111,8 +111,9 @@ def test_operator_mode_selects_with_click_and_arrows_and_opens_the_menu(qtbot):
     _right_click_row(board, 1)
     assert board.selected_key == ("src", "fp-disk")
     entries = _menu_entries(window)
-    assert list(entries) == ["ack", "unack", "note"]
+    assert list(entries) == ["ack", "unack", "note", "history"]
     assert entries["ack"] == (True, "Acknowledge…\tA")
+    assert entries["history"] == (False, "History — no state database\tH")  # no reader given
 
 
 def test_kiosk_keeps_its_lock(qtbot):
@@ -150,7 +151,7 @@ def test_a_viewer_gets_a_menu_with_nothing_enabled(qtbot):
     seen = _requests(window)
     _right_click_row(board, 0)
     assert {kind: enabled for kind, (enabled, _) in _menu_entries(window).items()} == {
-        "ack": False, "unack": False, "note": False}
+        "ack": False, "unack": False, "note": False, "history": False}
     qtbot.keyClick(board, Qt.Key.Key_A)
     assert window.board_actions[0].dialog is None and seen == []
 
