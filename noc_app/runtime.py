@@ -107,6 +107,7 @@ class Runtime:
         self._action_closers = list(close_backends)
         self._close_journal = close_journal
         self.poller.succeeded.connect(service.on_poll_succeeded)
+        self.poller.failed.connect(service.on_poll_failed)
 
     def repoll(self, source_id: str) -> None:
         """Poll one source now (after an action changed it); unknown ids are ignored."""

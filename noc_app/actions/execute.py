@@ -23,7 +23,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -183,10 +183,14 @@ def flush_outbox(
     retry_delay: RetryDelay = outbox_delay,
     lease_s: float = DEFAULT_LEASE_S,
     max_age_s: float | None = MAX_QUEUE_AGE_S,
+    source_ids: Collection[str] | None = None,
 ) -> Sequence[ActionOutcome]:
-    """Try every pending row now, due or not (`outbox flush`); rows another deliverer holds are skipped."""
+    """Try every pending row now, due or not (`outbox flush`); rows another deliverer holds are skipped.
+
+    With source_ids, only the rows for those sources (a backend that just came back).
+    """
     try:
-        rows = journal.pending()
+        rows = [r for r in journal.pending() if source_ids is None or r.source_id in source_ids]
     except Exception:
         log.exception("outbox flush: the state database failed")
         return ()

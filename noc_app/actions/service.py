@@ -28,7 +28,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from noc_app.actions.backends.alertmanager_acks import AckUpkeep
-from noc_app.actions.execute import ActionBackend, Clock, default_owner, execute, replay_outbox
+from noc_app.actions.execute import ActionBackend, Clock, default_owner, execute, flush_outbox, replay_outbox
 from noc_app.actions.history import observe, outcome_mark, timeline
 from noc_app.actions.model import ActionOutcome, ActionRequest, IncidentKey, IncidentTimeline, Operator, OutcomeStatus
 from noc_app.actions.policy import BACKEND_KINDS, PolicyContext
@@ -133,6 +133,8 @@ class ActionService(QObject):
         self._lock = threading.Lock()
         self._replay_running = False
         self._replay_again = False
+        self._failing: set[str] = set()  # sources whose last poll failed
+        self._recovered: set[str] = set()  # sources back since the last replay: their rows go now
         self._upkeep_running: set[str] = set()
         self._upkeep_last: dict[str, float] = {}
         self._seen: dict[str, dict[str, str]] = {}  # source -> fingerprint -> ack holder (history memory)
@@ -160,9 +162,20 @@ class ActionService(QObject):
         policy = self._policy_for(request) if self._policy_for is not None else None
         self._run(lambda: self._execute(request, backend, policy))
 
+    def on_poll_failed(self, source_id: str, error: object = None, latency_ms: float = 0.0) -> None:
+        """Remember the source is down: when it answers again, its queued actions go at once."""
+        del error, latency_ms
+        self._failing.add(source_id)
+
     def on_poll_succeeded(self, source_id: str, snapshot: object, latency_ms: float = 0.0) -> None:
-        """After a successful poll: keep until-resolved acks of that source in step with its alerts."""
+        """After a successful poll: deliver what waited for this source, keep its until-resolved acks in step."""
         del latency_ms
+        if source_id in self._failing:
+            self._failing.discard(source_id)
+            if source_id in self._backends:
+                # Queued acks must not sit out their backoff (up to 5 min) once the backend is back.
+                self._recovered.add(source_id)
+                self._replay_now()
         if self._running and isinstance(snapshot, Snapshot):
             self._record_history(source_id, snapshot)
         backend = self._backends.get(source_id)
@@ -231,9 +244,12 @@ class ActionService(QObject):
             self._mark([mark])
         return _Delivered(outcome, request.kind.value, request.incident.source_id)
 
-    def _replay(self) -> object:
-        outcomes = tuple(replay_outbox(self._backends, self._journal, owner=self._owner, clock=self._clock,
-                                       retry_delay=self._retry_delay, limit=REPLAY_BATCH))
+    def _replay(self, recovered: frozenset[str] = frozenset()) -> object:
+        early = tuple(flush_outbox(self._backends, self._journal, owner=self._owner, clock=self._clock,
+                                   retry_delay=self._retry_delay, source_ids=recovered)) if recovered else ()
+        regular = tuple(replay_outbox(self._backends, self._journal, owner=self._owner, clock=self._clock,
+                                      retry_delay=self._retry_delay, limit=REPLAY_BATCH))
+        outcomes = early + regular
         delivered = []
         for outcome in outcomes:
             try:
@@ -255,7 +271,7 @@ class ActionService(QObject):
                 next_due = due if next_due is None else min(next_due, due)
         except Exception:
             log.exception("outbox: cannot read the pending rows")
-        return _Replayed(tuple(delivered), next_due, len(outcomes) >= REPLAY_BATCH)
+        return _Replayed(tuple(delivered), next_due, len(regular) >= REPLAY_BATCH)
 
     def _upkeep(
         self, source_id: str, backend: UpkeepBackend, alerts: Sequence[Mapping[str, str]], taken_at: float
@@ -350,5 +366,7 @@ class ActionService(QObject):
             self._replay_again = True
             return
         self._replay_running = True
-        self._run(self._replay)
+        recovered = frozenset(self._recovered)
+        self._recovered.clear()
+        self._run(lambda: self._replay(recovered))
 

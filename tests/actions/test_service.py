@@ -213,3 +213,24 @@ def test_stop_with_work_in_flight_is_bounded_and_the_row_is_kept(make_service, j
     assert backend.calls == [request.request_id]
     assert outcomes == []  # nothing is reported after stop
     assert service.stop(wait_s=1.0) is True
+
+
+def test_a_backend_that_comes_back_gets_its_queued_actions_at_once_not_after_the_backoff(
+    make_service, journal, qtbot
+):
+    request = make_request()
+    queued = execute(request, FakeBackend(errors=[Retryable("connection refused")]), journal,
+                     retry_delay=lambda attempts, retry_after: 3600.0)  # next try in an hour
+    assert queued.status is OutcomeStatus.QUEUED
+    backend = FakeBackend()
+    service = make_service(backend)
+    with qtbot.waitSignal(service.replayed, timeout=WAIT_MS):
+        service.start()
+    assert backend.calls == []  # not due: the backoff holds it
+    service.on_poll_succeeded("am", _snapshot())  # a source that never failed: nothing changes
+    service.on_poll_failed("am")
+    with qtbot.waitSignal(service.outcome_ready, timeout=WAIT_MS) as caught:
+        service.on_poll_succeeded("am", _snapshot())  # Alertmanager answers again
+    assert caught.args[0].request_id == request.request_id and caught.args[0].status is OutcomeStatus.DONE
+    assert backend.calls == [request.request_id]
+    assert journal.get(request.request_id).state is ActionState.DONE
