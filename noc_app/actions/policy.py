@@ -7,7 +7,8 @@ words.  Rules, in order (the first that applies decides):
 
 1. the mode must allow acting (wall and kiosk never act: see noc_app.modes);
 2. viewers never act;
-3. a read-only source takes no writes; notes are local, so they stay allowed;
+3. a read-only source takes no writes; notes stay allowed (there they are kept in the
+   journal only; a writable Alertmanager also appends them to the ack's comment);
 4. per kind: ack needs an unresolved, unacknowledged incident; unack needs an
    acknowledged one, and only its acknowledger or a lead may take it back;
    a note is always allowed (resolved incidents keep a history too).

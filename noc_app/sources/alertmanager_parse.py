@@ -25,6 +25,8 @@ SHORT_ID = 8  # a silence id's first UUID group: unambiguous on one wall
 # (tests/sources/test_ack_silences.py proves both sides agree).
 ACK_TAG = re.compile(r"\[noc-app request ([0-9a-f]{32})\]")
 UNTIL_RESOLVED_MARK = "(until resolved)"
+# A note appended to an ack comment: "| [note <32 hex>] NAME: TEXT" (shown as "| note by NAME: TEXT").
+NOTE_TAG = re.compile(r"\[note ([0-9a-f]{32})\] ")
 
 
 def ack_request_id(comment: str) -> str | None:
@@ -355,7 +357,7 @@ def ack_text(silence: Silence, *, now: float) -> str:
 
 def ack_note(comment: str, who: str) -> str:
     """The operator's own words in an ack comment, without the "ack by NAME (...)" head and the tag."""
-    text = ACK_TAG.sub("", comment).strip()
+    text = NOTE_TAG.sub("note by ", ACK_TAG.sub("", comment)).strip()
     head = f"ack by {who}"
     if not text.startswith(head):
         return text

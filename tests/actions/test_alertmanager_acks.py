@@ -16,15 +16,17 @@ from noc_app.actions.backends.alertmanager_acks import (
     ack_matchers,
     exactly_matches,
     delivered,
+    has_note,
     live_acks,
     plan_upkeep,
     tagged_request_id,
+    with_note,
 )
 from noc_app.actions.backends.alertmanager_silences import InvalidSilence, matchers_from_labels
 from noc_app.actions.errors import BackendRejected, InvalidRequest, Retryable
 from noc_app.actions.model import ActionKind, Operator, OutcomeStatus
 from noc_app.config.schema import SourceConfig
-from noc_app.sources.alertmanager_parse import Silence, SilenceMatcher
+from noc_app.sources.alertmanager_parse import Silence, SilenceMatcher, ack_note, ack_request_id, is_ack_silence
 from noc_app.sources.base import (
     AuthFailed,
     BadAnswer,
@@ -138,6 +140,7 @@ class FakeAlertmanager:
         self.posts = 0
         self.filters: list[list[str]] = []
         self.before_post = lambda: None  # lets a test slip another workstation's write in
+        self.replace_on_update = False  # True: an update expires the silence and answers a new id (as AM may)
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -149,8 +152,14 @@ class FakeAlertmanager:
             self.posts += 1
             body = json.loads(request.content)
             sid = body.get("id") or uuid.uuid4().hex
+            if body.get("id") and self.replace_on_update:
+                self.silences[sid]["status"] = {"state": "expired"}
+                sid = uuid.uuid4().hex
             self.silences[sid] = {**body, "id": sid, "status": {"state": "active"}, "updatedAt": body["startsAt"]}
             return httpx.Response(200, json={"silenceID": sid})
+        if request.method == "GET" and path.startswith("/api/v2/silence/"):
+            found = self.silences.get(path.rsplit("/", 1)[1])
+            return httpx.Response(200, json=found) if found else httpx.Response(404, json="silence not found")
         if request.method == "DELETE" and path.startswith("/api/v2/silence/"):
             sid = path.rsplit("/", 1)[1]
             if sid not in self.silences:
@@ -224,10 +233,13 @@ def test_a_down_peer_fails_over_and_all_down_is_retryable():
         backend_for(fake, down=("am-a", "am-b")).perform(make_request())
 
 
-def test_note_needs_no_network_and_foreign_sources_are_refused():
+def test_a_note_without_labels_needs_no_network_and_foreign_sources_are_refused():
     fake = FakeAlertmanager()
     backend = backend_for(fake, down=("am-a", "am-b"))
-    assert backend.perform(make_request(ActionKind.NOTE)).status is OutcomeStatus.DONE
+    outcome = backend.perform(make_request(ActionKind.NOTE, labels={}))
+    assert outcome.status is OutcomeStatus.DONE and "journal only" in outcome.message
+    with pytest.raises(Retryable, match="no Alertmanager peer reachable"):  # it may have an ack to join: queued
+        backend.perform(make_request(ActionKind.NOTE))
     with pytest.raises(InvalidRequest, match="sent to 'am'"):
         backend.perform(make_request(incident=make_request().incident.__class__(source_id="pd", fingerprint="f")))
 
@@ -309,3 +321,82 @@ def test_two_workstations_acking_at_once_converge_on_the_oldest_silence():
     assert outcome.backend_ref == "bob-silence" and "already acknowledged by bob" in outcome.message
     alices = [s for s in fake.silences.values() if s.get("createdBy") == "alice"]
     assert [s["status"]["state"] for s in alices] == ["expired"]
+
+
+# -- notes on the ack comment ---------------------------------------------------------------
+
+
+def test_with_note_appends_before_the_tag_and_the_parser_still_reads_the_ack():
+    ack = make_request()
+    comment = f"{ack_comment(ack)} [noc-app request {ack.request_id}]"
+    note = make_request(ActionKind.NOTE, operator=Operator(name="bob"), comment="vendor  says\n10 minutes")
+    noted = with_note(comment, note)
+    assert noted == (f"ack by alice (until resolved): looking into it | [note {note.request_id}] bob: vendor says "
+                     f"10 minutes [noc-app request {ack.request_id}]")
+    assert tagged_request_id(noted) == ack.request_id and has_note(noted, note.request_id)
+    assert is_ack_silence(noted) and ack_request_id(noted) == ack.request_id
+    assert ack_note(noted, "alice") == "looking into it | note by bob: vendor says 10 minutes"
+    second = make_request(ActionKind.NOTE, comment="fixed")
+    twice = with_note(noted, second)
+    assert twice.index(note.request_id) < twice.index(second.request_id) < twice.index(ack.request_id)
+    with pytest.raises(InvalidRequest, match="ack comment"):
+        with_note("planned maintenance", note)
+
+
+def test_with_note_keeps_the_comment_bounded_newest_notes_first():
+    ack = make_request()
+    comment = f"{ack_comment(ack)} [noc-app request {ack.request_id}]"
+    notes = [make_request(ActionKind.NOTE, comment=f"note number {i} " + "x" * 300) for i in range(12)]
+    for note in notes:
+        comment = with_note(comment, note, limit=1500)
+        assert len(comment) <= 1500
+        assert comment.startswith("ack by alice (until resolved): looking into it")
+        assert tagged_request_id(comment) == ack.request_id and has_note(comment, note.request_id)
+    assert comment.count("…") == 1 and " | … | [note " in comment
+    assert not has_note(comment, notes[0].request_id) and has_note(comment, notes[-2].request_id)
+    assert comment.index(notes[-2].request_id) < comment.index(notes[-1].request_id)
+    # a note longer than the room left is cut, its marker and the ack's tag kept
+    huge = make_request(ActionKind.NOTE, comment="y" * 2000)
+    cut = with_note(comment, huge, limit=600)
+    assert len(cut) <= 600 and has_note(cut, huge.request_id) and tagged_request_id(cut) == ack.request_id
+    assert "y…" in cut and cut.startswith("ack by alice")
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_a_note_joins_the_ack_comment_once(replace):
+    fake = FakeAlertmanager()
+    fake.replace_on_update = replace
+    backend = backend_for(fake)
+    ack_request = make_request()
+    ack = backend.perform(ack_request)
+    note = make_request(ActionKind.NOTE, operator=Operator(name="bob"))
+    noted = backend.perform(note)
+    assert noted.status is OutcomeStatus.DONE and "note added to the ack comment" in noted.message
+    assert (noted.backend_ref == ack.backend_ref) is not replace
+    body = fake.silences[noted.backend_ref]
+    assert body["status"]["state"] == "active" and body["createdBy"] == "alice"
+    assert body["startsAt"] == fake.silences[ack.backend_ref]["startsAt"]
+    assert body["matchers"] == fake.silences[ack.backend_ref]["matchers"]
+    assert body["comment"] == (f"ack by alice (until resolved): looking into it | [note {note.request_id}] bob: "
+                               f"vendor says 10 minutes [noc-app request {ack_request.request_id}]")
+    posts = fake.posts
+    again = backend.perform(note)  # replay: found by its request id, nothing appended
+    assert again.backend_ref == noted.backend_ref and "already" in again.message and fake.posts == posts
+    # the ack is still the same ack: a replay of it finds it, an un-ack expires the noted silence
+    assert backend.perform(ack_request).status is OutcomeStatus.DONE and fake.posts == posts
+    assert backend.ack_holder(LABELS) == "alice"
+    assert backend.perform(make_request(ActionKind.UNACK)).backend_ref == noted.backend_ref
+    assert fake.silences[noted.backend_ref]["status"]["state"] == "expired"
+
+
+def test_a_note_without_an_ack_stays_in_the_journal():
+    fake = FakeAlertmanager()
+    fake.silences["maint"] = {"id": "maint", "status": {"state": "active"}, "comment": "planned maintenance",
+                              "createdBy": "ops", "startsAt": "2027-01-15T08:00:00.000Z",
+                              "endsAt": "2027-01-15T09:00:00.000Z", "updatedAt": "2027-01-15T08:00:00.000Z",
+                              "matchers": [{"name": k, "value": v, "isRegex": False, "isEqual": True}
+                                           for k, v in LABELS.items()]}
+    outcome = backend_for(fake).perform(make_request(ActionKind.NOTE))
+    assert outcome.status is OutcomeStatus.DONE and outcome.backend_ref == ""
+    assert "journal only" in outcome.message and "no noc-app ack in force" in outcome.message
+    assert fake.posts == 0 and fake.silences["maint"]["comment"] == "planned maintenance"

@@ -23,6 +23,9 @@ from noc_app.actions.model import (
     Role,
 )
 from noc_app.config.schema import SourceConfig
+from noc_app.model import AlertState
+from noc_app.sources.alertmanager import AlertmanagerSource
+from noc_app.sources.base import PollPlan
 from noc_app.sources.silences import iso_time
 from noc_app.state.records import ActionState
 from noc_app.state.sqlite import SqliteJournal
@@ -138,6 +141,79 @@ def test_ack_replay_and_unack_on_a_cluster(alertmanager_cluster, run_id, tmp_pat
         assert [s["status"]["state"] for s in silences_for(a, request.request_id)] == ["expired"]
         assert [e.action for e in journal.audit(request_id=request.request_id)] == ["ack requested", "ack"]
     finally:
+        backend.close()
+        journal.close()
+
+
+def test_a_note_joins_the_ack_comment_on_both_peers_and_the_incident_stays_acked_by_the_acker(
+        alertmanager_cluster, run_id, tmp_path):
+    a, b = alertmanager_cluster.urls
+    name = f"NoteOnAck{run_id}"
+    labels = post_alert((a, b), run_id, name)
+    fingerprint = servers.wait_for(lambda: our_alert(a, run_id), timeout_s=20, what="the alert")["fingerprint"]
+    backend = backend_for(a, b)
+    journal = SqliteJournal(tmp_path / "state.db")
+    source = AlertmanagerSource(SourceConfig(id="am", kind="alertmanager", url=a, urls=(b,), timeout_s=3.0),
+                                PollPlan(alerts=True))
+    try:
+        ack = ack_request(labels, fingerprint)
+        acked = execute(ack, backend, journal)
+        assert acked.status is OutcomeStatus.DONE, acked.message
+        servers.wait_for(lambda: silences_for(b, ack.request_id), timeout_s=20, what="the ack to gossip to B")
+        bob = Operator(name="bob", role=Role.OPERATOR, os_user="bob", host="noc-ws-2")
+        note = ActionRequest(kind=ActionKind.NOTE, incident=IncidentKey(source_id="am", fingerprint=fingerprint),
+                             operator=bob, comment="vendor says 10 minutes", labels=labels)
+        noted = execute(note, backend_for(b, a), journal)  # another workstation, asking the other peer first
+        assert noted.status is OutcomeStatus.DONE and "note added to the ack comment" in noted.message, noted.message
+        silence_id = noted.backend_ref
+        expected = (f"ack by alice (until resolved): on it, INC-42 | [note {note.request_id}] bob: "
+                    f"vendor says 10 minutes [noc-app request {ack.request_id}]")
+
+        def live_on(peer: str) -> list[dict]:
+            return [s for s in silences_for(peer, ack.request_id) if s["status"]["state"] == "active"]
+
+        for peer in (a, b):
+            (silence,) = servers.wait_for(
+                lambda peer=peer: (found := live_on(peer)) and found[0]["comment"] == expected and found,
+                timeout_s=20, what=f"the noted ack silence on {peer}")
+            assert silence["id"] == silence_id and silence["createdBy"] == "alice"
+            assert {m["name"]: m["value"] for m in silence["matchers"]} == labels
+        if silence_id != acked.backend_ref:  # Alertmanager replaced the silence: the old one no longer mutes
+            assert backend.silence(acked.backend_ref).state == "expired"
+
+        def acked_on_board():
+            (only,) = [al for al in source.poll().alerts if al.labels.get("test_run") == run_id]
+            return only if only.state is AlertState.ACKNOWLEDGED and silence_id in only.silenced_by else None
+
+        shown = servers.wait_for(acked_on_board, timeout_s=20, what="the incident to show as acknowledged")
+        assert shown.acknowledged_by == "alice"
+        assert shown.mute_reason.startswith("acked by alice until resolved")
+        assert shown.mute_reason.endswith(": on it, INC-42 | note by bob: vendor says 10 minutes")
+
+        # replays (through the journal, and straight to the backend as after a crash) change nothing
+        before = {peer: httpx.get(f"{peer}/api/v2/silences", timeout=5).json() for peer in (a, b)}
+        assert execute(note, backend, journal).backend_ref == silence_id
+        again = backend.perform(note)
+        assert again.status is OutcomeStatus.DONE and again.backend_ref == silence_id and "already" in again.message
+        for peer in (a, b):
+            after = httpx.get(f"{peer}/api/v2/silences", timeout=5).json()
+            assert sorted(after, key=lambda s: s["id"]) == sorted(before[peer], key=lambda s: s["id"])
+        # the ack is still the same request: its replay finds it, the un-ack takes the noted silence back
+        assert backend.perform(ack).backend_ref in (acked.backend_ref, silence_id)
+        unack = execute(ack_request(labels, fingerprint, ActionKind.UNACK, comment=""), backend, journal)
+        assert unack.status is OutcomeStatus.DONE and silence_id in unack.backend_ref.split(",")
+        assert backend.silence(silence_id).state == "expired"
+
+        # no ack in force: the note stays in the journal only, and the outcome says so
+        alone = ActionRequest(kind=ActionKind.NOTE, incident=IncidentKey(source_id="am", fingerprint=fingerprint),
+                              operator=bob, comment="handed over to payments", labels=labels)
+        kept = execute(alone, backend, journal)
+        assert kept.status is OutcomeStatus.DONE and "journal only" in kept.message and kept.backend_ref == ""
+        assert journal.get(alone.request_id).state is ActionState.DONE
+        assert all(f"[note {alone.request_id}]" not in s["comment"]
+                   for s in httpx.get(f"{a}/api/v2/silences", timeout=5).json())
+    finally:
+        source.close()
         backend.close()
         journal.close()
 

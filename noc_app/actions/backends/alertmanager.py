@@ -6,7 +6,13 @@
   alertmanager_acks for its shape).  Replaying a request never makes a second one.
 - UNACK: expire every app ack in force on exactly the alert's labels; nothing to
   expire is success (the replay of an unack finds nothing left).
-- NOTE: Alertmanager has no notes; the journal holds it, the backend confirms.
+- NOTE: the journal holds every note.  When the incident has an app ack in force,
+  the note is also appended to that ack's comment (its own request id in it, so a
+  replay finds it and appends nothing; older notes elided to keep the comment
+  bounded; the ack's tag, author and head kept, so it still reads as the same ack).
+  Alertmanager may answer the update with a new silence id: that id is the outcome's
+  ref.  With no ack in force (or no labels) the note stays journal-only, and the
+  outcome says so.
 
 Peers are tried in config order: silences gossip, so one answering peer is
 enough.  Blocking httpx calls: run this in a worker, never on the GUI thread.
@@ -27,10 +33,17 @@ from noc_app.actions.backends.alertmanager_acks import (
     ack_comment,
     ack_matchers,
     delivered,
+    has_note,
     live_acks,
     plan_upkeep,
+    with_note,
 )
-from noc_app.actions.backends.alertmanager_silences import InvalidSilence, create_silence, expire_silence
+from noc_app.actions.backends.alertmanager_silences import (
+    InvalidSilence,
+    create_silence,
+    expire_silence,
+    recomment_silence,
+)
 from noc_app.actions.errors import (
     ActionError,
     BackendRejected,
@@ -59,6 +72,8 @@ UNTIL_RESOLVED_HORIZON_S = 24 * 3600.0  # an until-resolved ack is this long, an
 EXTEND_WITHIN_S = 6 * 3600.0  # upkeep extends an ack whose end is nearer than this
 DEFAULT_ACK_DURATION_S = 7200.0
 AUTH_RETRY_S = 300.0  # as the poller: credentials rarely fix themselves quickly
+JOURNAL_ONLY_NO_ACK = "no noc-app ack in force on Alertmanager"
+JOURNAL_ONLY_NO_LABELS = "no labels to find an ack by"
 _STATUS = re.compile(r"\bHTTP (\d{3}) from ")
 T = TypeVar("T")
 
@@ -107,7 +122,9 @@ class AlertmanagerBackend:
         if request.kind is ActionKind.UNACK:
             return self._on_any_peer(lambda peer: self._unack(peer, request))
         if request.kind is ActionKind.NOTE:
-            return _done(request, "note recorded (Alertmanager keeps no notes: it lives in the journal)")
+            if not request.labels:
+                return _done(request, f"note recorded in the journal only ({JOURNAL_ONLY_NO_LABELS})")
+            return self._on_any_peer(lambda peer: self._note(peer, request))
         raise InvalidRequest(f"Alertmanager cannot {request.kind.value}")
 
     # -- upkeep of until-resolved acks -------------------------------------------------
@@ -175,6 +192,23 @@ class AlertmanagerBackend:
         held = in_force[0]
         expire_silence(client, silence_id, max_bytes=self._max_bytes)
         return _done(request, f"already acknowledged by {held.created_by} (silence {held.id})", held.id)
+
+    def _note(self, peer: str, request: ActionRequest) -> ActionOutcome:
+        client = self._client(peer)
+        silences = self._silences_for(client, request.labels)
+        earlier = next((s for s in silences if has_note(s.comment, request.request_id)), None)
+        acks = live_acks(silences, request.labels, self._names)
+        if earlier is not None:
+            now_on = next((s for s in acks if has_note(s.comment, request.request_id)), earlier)
+            return _done(request, f"note already on the ack comment (silence {now_on.id})", now_on.id)
+        if not acks:
+            return _done(request, f"note recorded in the journal only ({JOURNAL_ONLY_NO_ACK})")
+        target = acks[0]
+        silence_id = recomment_silence(
+            client, target.id, lambda old: with_note(old, request), max_bytes=self._max_bytes
+        )
+        moved = "" if silence_id == target.id else f", was {target.id}"
+        return _done(request, f"note added to the ack comment (silence {silence_id}{moved})", silence_id)
 
     def _unack(self, peer: str, request: ActionRequest) -> ActionOutcome:
         client = self._client(peer)

@@ -10,6 +10,10 @@ Alertmanager has no native ack, so an ack is a silence:
   tag (written by alertmanager_silences.silence_body) is how the app recognises its own
   acks, joins them to its journal, and finds an earlier delivery of the same
   request after a crash;
+- notes: a note on an acked incident is appended to its ack's comment as
+  " | [note <32 hex>] NAME: TEXT" before the tag (`with_note`); the note's own
+  request id makes a replay find it; the comment stays under MAX_ACK_COMMENT_CHARS,
+  the oldest notes elided with "…";
 - ack-until-resolved: the silence is long (a horizon) and `plan_upkeep` decides,
   from the alerts Alertmanager currently holds, which such acks to expire (their
   alert is gone: resolved) and which to extend (still firing, horizon near).
@@ -30,6 +34,10 @@ UNTIL_RESOLVED_MARK = "(until resolved)"
 FALLBACK_ACK_LABEL = "alertname"  # matched when the alert has none of the configured ack labels
 UPKEEP_SKEW_S = 60.0  # an ack younger than the alert list by less than this is not expired on its word
 _TAG = re.compile(r"\[noc-app request ([0-9a-f]{32})\]")
+MAX_ACK_COMMENT_CHARS = 4000  # an ack comment with its notes stays under this (older notes elided)
+NOTE_SEPARATOR = " | "
+ELIDED = "…"
+_NOTE_SPLIT = re.compile(r" \| (?=\[note [0-9a-f]{32}\] )")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -67,6 +75,55 @@ def ack_comment(request: ActionRequest) -> str:
         head += f" {UNTIL_RESOLVED_MARK}"
     text = " ".join(request.comment.split())
     return f"{head}: {text}" if text else head
+
+
+def note_marker(request_id: str) -> str:
+    """How a note names its request in an ack comment (never mistaken for the ack's own tag)."""
+    return f"[note {request_id}]"
+
+
+def note_entry(request: ActionRequest) -> str:
+    """One note as it joins an ack comment: "[note <id>] NAME: TEXT"."""
+    return f"{note_marker(request.request_id)} {request.operator.text}: {' '.join(request.comment.split())}"
+
+
+def has_note(comment: str, request_id: str) -> bool:
+    return note_marker(request_id) in comment
+
+
+def with_note(comment: str, request: ActionRequest, *, limit: int = MAX_ACK_COMMENT_CHARS) -> str:
+    """The ack comment with this note appended before its tag; at most `limit` characters.
+
+    The ack's head and tag are kept (the parser reads who acked and that it is an
+    ack from them); the newest notes are kept, older ones give way to one "…".
+    Raises InvalidRequest when the comment is not an app ack.
+    """
+    ack_id = tagged_request_id(comment)
+    if ack_id is None:
+        raise InvalidRequest("a note joins only a noc-app ack comment")
+    tag = f"[noc-app request {ack_id}]"
+    cut = comment.rfind(tag)
+    body = (comment[:cut] + comment[cut + len(tag):]).strip()
+    head, *notes = _NOTE_SPLIT.split(body)
+    elided = head.endswith(NOTE_SEPARATOR + ELIDED)
+    head = head.removesuffix(NOTE_SEPARATOR + ELIDED).rstrip()
+    notes.append(note_entry(request))
+
+    def render() -> str:
+        parts = [head, *([ELIDED] if elided else []), *notes]
+        return f"{NOTE_SEPARATOR.join(parts)} {tag}"
+
+    while len(notes) > 1 and len(render()) > limit:
+        notes.pop(0)
+        elided = True
+    excess = len(render()) - limit
+    if excess > 0:  # the newest note alone is too long: shorten its text, keep its marker
+        keep = max(len(note_marker(request.request_id)), len(notes[-1]) - excess - len(ELIDED))
+        notes[-1] = notes[-1][:keep] + ELIDED
+    excess = len(render()) - limit
+    if excess > 0:  # still too long: the ack's own text gives way
+        head = head[: max(1, len(head) - excess - len(ELIDED))] + ELIDED
+    return render()
 
 
 def tagged_request_id(comment: str) -> str | None:

@@ -11,7 +11,7 @@ cluster), or any client plus an absolute `peer` URL.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -91,6 +91,34 @@ def create_silence(
     url = f"{peer.rstrip('/')}/api/v2/silences" if peer else "api/v2/silences"
     body_bytes = am_request(client, "POST", url, max_bytes=max_bytes, json=body)
     answer = decode_json(body_bytes, what="POST silences")
+    answered_id = answer.get("silenceID") if isinstance(answer, dict) else None
+    if not isinstance(answered_id, str):
+        raise BadAnswer(f"POST silences: expected {{\"silenceID\": ...}}, got {answer!r:.120}")
+    return answered_id
+
+
+def recomment_silence(
+    client: httpx.Client,
+    silence_id: str,
+    comment: Callable[[str], str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> str:
+    """Give a silence a new comment (`comment(old)`); returns the id it has afterwards.
+
+    The silence is re-posted exactly as Alertmanager holds it (matchers, times and
+    author as it wrote them) with its id, so an active silence is updated in place
+    when Alertmanager allows it; otherwise Alertmanager expires it and returns a new id.
+    """
+    url = f"api/v2/silence/{silence_id}"
+    held = decode_json(am_request(client, "GET", url, max_bytes=max_bytes), what="GET silence")
+    if not isinstance(held, dict) or not isinstance(held.get("comment"), str):
+        raise BadAnswer(f"GET silence: expected a silence, got {held!r:.120}")
+    body = {key: held[key] for key in ("matchers", "startsAt", "endsAt", "createdBy") if key in held}
+    body["id"] = silence_id
+    body["comment"] = comment(held["comment"])
+    answer = decode_json(am_request(client, "POST", "api/v2/silences", max_bytes=max_bytes, json=body),
+                         what="POST silences")
     answered_id = answer.get("silenceID") if isinstance(answer, dict) else None
     if not isinstance(answered_id, str):
         raise BadAnswer(f"POST silences: expected {{\"silenceID\": ...}}, got {answer!r:.120}")
