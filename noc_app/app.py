@@ -227,7 +227,7 @@ def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | N
         return
     from noc_app.actions.errors import InvalidRequest
     from noc_app.actions.service import ActionService
-    from noc_app.actions.wiring import build_parts, store_policy, upkeep_sources
+    from noc_app.actions.wiring import build_parts, raised_in_state, store_policy, upkeep_sources
     from noc_app.redaction import redact
 
     try:
@@ -245,6 +245,10 @@ def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | N
     )
     closers = [close for b in parts.backends.values() if (close := getattr(b, "close", None)) is not None]
     runtime.attach_actions(service, close_backends=closers, close_journal=parts.journal.close)
+    if raised_in_state(config):  # raised incidents live in the state database: on every incidents board
+        from noc_app.actions.raised_source import RAISED_POLL_S, RaisedSource, with_raised_boards
+
+        runtime.add_source(RaisedSource(parts.journal), RAISED_POLL_S, config=with_raised_boards(runtime.config))
 
 
 def connect_actions(window: QObject, runtime: Runtime) -> None:
@@ -279,6 +283,7 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
         print(f"noc-app: warning: {problem}", file=sys.stderr)
     runtime = build_runtime(config)
     attach_actions(config, runtime, claimed_name=options.claimed_name)
+    config = runtime.config  # with the raised incidents' source on the boards when they live in the state db
     windows = build_windows(config, runtime, options)
     settle_heap()
     fullscreen = options.fullscreen or config.mode is Mode.KIOSK

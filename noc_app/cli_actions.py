@@ -20,7 +20,16 @@ from typing import Any
 
 from noc_app.actions.errors import ActionError, InvalidRequest
 from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, IncidentKey, OutcomeStatus
-from noc_app.actions.wiring import EXIT_DONE, EXIT_FAILED, EXIT_QUEUED, EXIT_REFUSED, ActionParts, exit_code
+from noc_app.actions.raised import RAISED_SOURCE_ID
+from noc_app.actions.wiring import (
+    EXIT_DONE,
+    EXIT_FAILED,
+    EXIT_QUEUED,
+    EXIT_REFUSED,
+    ActionParts,
+    exit_code,
+    raised_in_state,
+)
 from noc_app.config.schema import AppConfig, Mode
 from noc_app.model import Alert
 
@@ -121,8 +130,15 @@ def run_outbox(args: argparse.Namespace, config: AppConfig) -> int:
         parts.close()
 
 
-def poll_incidents(config: AppConfig) -> tuple[dict[str, tuple[Alert, ...]], dict[str, str]]:
-    """Poll every incident source once: alerts per source, and the error of each source that failed."""
+def poll_incidents(
+    config: AppConfig, *, raised: bool | None = None
+) -> tuple[dict[str, tuple[Alert, ...]], dict[str, str]]:
+    """Poll every incident source once: alerts per source, and the error of each source that failed.
+
+    raised: also read the raised incidents of the state database (source RAISED_SOURCE_ID);
+    None: when the config keeps them there (no writable Alertmanager).
+    """
+    from noc_app.actions.wiring import raised_in_state
     from noc_app.plans import build_plans
     from noc_app.sources.base import SourceError
     from noc_app.sources.registry import create_source
@@ -148,7 +164,31 @@ def poll_incidents(config: AppConfig) -> tuple[dict[str, tuple[Alert, ...]], dic
             errors[sc.id] = str(exc)
         finally:
             source.close()
+    if raised if raised is not None else raised_in_state(config):
+        _poll_raised(config, alerts, errors)
     return alerts, errors
+
+
+def _poll_raised(config: AppConfig, alerts: dict[str, tuple[Alert, ...]], errors: dict[str, str]) -> None:
+    """The raised incidents kept in the state database, read the way the wall's RaisedSource reads them."""
+    from noc_app.actions.raised_source import RaisedSource
+    from noc_app.actions.wiring import open_state
+    from noc_app.sources.base import SourceError
+
+    try:
+        journal = open_state(config)
+    except ImportError:
+        raise
+    except Exception as exc:  # a missing secret, the database down
+        errors[RAISED_SOURCE_ID] = f"cannot open the state database: {exc}"
+        return
+    try:
+        snapshot = RaisedSource(journal).poll()
+        alerts[RAISED_SOURCE_ID] = snapshot.alerts or ()
+    except SourceError as exc:
+        errors[RAISED_SOURCE_ID] = str(exc)
+    finally:
+        journal.close()
 
 
 def _list_incidents(config: AppConfig, *, as_json: bool) -> int:
@@ -232,6 +272,8 @@ def _resolve_key(key: str, config: AppConfig) -> tuple[str, str, tuple[Alert | N
     if not fingerprint:
         raise CliRefused("an incident needs a fingerprint (see `noc-app incidents list`)")
     candidates = [s.id for s in config.sources if s.kind in INCIDENT_KINDS]
+    if raised_in_state(config):
+        candidates.append(RAISED_SOURCE_ID)
     if len(candidates) == 1:
         return candidates[0], fingerprint, None
     alerts, errors = poll_incidents(config)
@@ -251,7 +293,8 @@ def _split_key(key: str, config: AppConfig) -> tuple[str, str]:
     source_id, sep, fingerprint = key.partition("/")
     if not sep or not source_id or not fingerprint:
         raise CliRefused(f"incident key {key!r:.80} is not SOURCE/FINGERPRINT (see `noc-app incidents list`)")
-    if source_id not in {s.id for s in config.sources}:
+    if source_id not in {s.id for s in config.sources} and not (
+            source_id == RAISED_SOURCE_ID and raised_in_state(config)):
         raise CliRefused(f"incident key {key!r:.80}: no source {source_id!r} in {config.path}")
     return source_id, fingerprint
 
@@ -261,7 +304,7 @@ def _find(config: AppConfig, source_id: str, fingerprint: str) -> tuple[Alert | 
     import dataclasses
 
     only = dataclasses.replace(config, sources=tuple(s for s in config.sources if s.id == source_id))
-    alerts, errors = poll_incidents(only)
+    alerts, errors = poll_incidents(only, raised=source_id == RAISED_SOURCE_ID and raised_in_state(config))
     found = next((a for a in alerts.get(source_id, ()) if a.fingerprint == fingerprint), None)
     return found, source_id in errors
 

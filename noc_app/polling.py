@@ -89,6 +89,17 @@ class Poller(QObject):
             self._slots[source_id] = _SourceSlot(source, intervals[source_id], timer)
         self._done.connect(self._on_done)
 
+    def add_source(self, source_id: str, source: Source, interval_s: float) -> None:
+        """Poll one more source (before start(); e.g. the raised incidents of the state database)."""
+        if source_id in self._slots:
+            raise ValueError(f"source {source_id!r} is already polled")
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda sid=source_id: self._start_poll(sid))
+        self._slots[source_id] = _SourceSlot(source, interval_s, timer)
+        if self._running:
+            self._schedule(source_id, 0.0)
+
     def start(self) -> None:
         """Start polling every source after a small random phase."""
         self._running = True

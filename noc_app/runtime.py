@@ -109,6 +109,18 @@ class Runtime:
         self.poller.succeeded.connect(service.on_poll_succeeded)
         self.poller.failed.connect(service.on_poll_failed)
 
+    def add_source(self, source: Source, interval_s: float, *, config: AppConfig | None = None) -> None:
+        """Poll one more source that is not in the config (the raised incidents of the state database).
+
+        config: the config the wall is built from from now on (its boards name the new source).
+        """
+        self.sources[source.id] = source
+        self.store.register(source.id, source.kind, interval_s)
+        self.poll_counts[source.id] = 0
+        self.poller.add_source(source.id, source, interval_s)
+        if config is not None:
+            self.config = config
+
     def repoll(self, source_id: str) -> None:
         """Poll one source now (after an action changed it); unknown ids are ignored."""
         if source_id in self.sources:

@@ -109,9 +109,14 @@ def build_parts(config: AppConfig, *, claimed_name: str | None = None) -> Action
     operator = current_operator(config.operator, claimed_name=claimed_name)
     journal = open_state(config)
     backends = dict(action_backends(config))
-    if _raised_alertmanager(config) is None and RAISED_SOURCE_ID not in {s.id for s in config.sources}:
+    if raised_in_state(config):
         backends[RAISED_SOURCE_ID] = StateBackend(journal)
     return ActionParts(operator=operator, journal=journal, backends=backends)
+
+
+def raised_in_state(config: AppConfig) -> bool:
+    """Whether raised incidents live in the state database (no writable Alertmanager; the id is free)."""
+    return _raised_alertmanager(config) is None and RAISED_SOURCE_ID not in {s.id for s in config.sources}
 
 
 def raised_sink(config: AppConfig, journal: Journal) -> IncidentSink:

@@ -157,3 +157,45 @@ def test_a_fingerprint_in_two_sources_needs_its_source(capsys, tmp_path):
     assert shared or unique
     code, _, err = run(capsys, "incidents", "note", "0" * 16, "--comment", "x", "--config", str(config))
     assert code == 2 and "no incident with fingerprint" in err
+
+
+def test_raised_incidents_in_the_state_database_are_listed_and_acked(capsys, tmp_path):
+    """No Alertmanager: the app's own incidents live in the state database, under the source noc-app."""
+    from noc_app.actions.backends.state_raised import raised_fingerprint
+    from noc_app.actions.raised import RaisedIncident
+    from noc_app.actions.wiring import open_state, raised_sink
+    from noc_app.config.loader import load_config
+
+    config = tmp_path / "wall.yaml"
+    config.write_text(f"sources:\n  - {{id: demo, kind: demo}}\nstate: {{url: 'sqlite:///{tmp_path}/state.db'}}\n"
+                      "dashboards:\n  - id: d\n    panels:\n      - {id: i, kind: incidents, title: I, source: demo}\n",
+                      encoding="utf-8")
+    burn = RaisedIncident(name="SLOBurnRateFast", severity="critical", labels={"slo": "checkout"})
+    loaded = load_config(str(config))
+    journal = open_state(loaded)
+    try:
+        raised_sink(loaded, journal).publish([burn])
+    finally:
+        journal.close()
+    key = f"noc-app/{raised_fingerprint(burn.all_labels)}"
+
+    def raised() -> dict:
+        code, out, _ = run(capsys, "incidents", "list", "--json", "--config", str(config))
+        assert code == 0
+        (item,) = [i for i in json.loads(out) if i["key"] == key]
+        return item
+
+    item = raised()
+    assert (item["source"], item["name"], item["priority"], item["acknowledged_by"]) == (
+        "noc-app", "SLOBurnRateFast", "P0", "")
+    code, out, err = run(capsys, "incidents", "ack", key.split("/")[1], "--comment", "on it", "--as", "carol",
+                         "--config", str(config))
+    assert code == 0, err
+    assert f"ack {key}: done" in out
+    assert raised()["acknowledged_by"] == "carol"
+    code, _, err = run(capsys, "incidents", "ack", key, "--comment", "me too", "--as", "dave", "--config", str(config))
+    assert code == 2 and "already acknowledged by carol" in err
+    code, _, err = run(capsys, "incidents", "unack", key, "--comment", "handing over", "--as", "carol",
+                         "--config", str(config))
+    assert code == 0, err
+    assert raised()["acknowledged_by"] == ""
