@@ -17,10 +17,10 @@ dashboards:
 """
 
 
-def test_default_is_every_label_of_the_alert():
+def test_default_is_alertname_service_and_instance():
     config = load_config_text(BASE, filename="wall.yaml")
     assert config.actions.ack_labels == ()
-    assert action_backends(config)["am"]._names is None
+    assert action_backends(config)["am"]._names == ("alertname", "service", "instance")
 
 
 def test_ack_labels_reach_the_backend():
