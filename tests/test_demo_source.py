@@ -440,3 +440,5 @@ def test_availability_is_healthy_between_episodes_and_drops_in_trouble():
     availability = source.service.availability_percent(t)
     assert (availability >= 99.9).mean() > 0.5  # green most of the time: a healthy service
     assert (availability < 99.5).any()  # and error bursts and outages show
+    # the first look, seconds after start, shows the healthy service
+    assert source.service.availability_percent(np.array([START + 8.0]))[0] >= 99.9

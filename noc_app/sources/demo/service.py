@@ -215,6 +215,10 @@ class DemoService:
         kind = _BLOCK[int(order[position])]
         if kind is None:
             kind = EpisodeKind.LATENCY_SPIKE if self._unit(104, index) < 0.5 else EpisodeKind.ERROR_BURST
+        if index == -1:
+            # The episode just before start lies inside the first 5-minute availability window:
+            # a latency spike costs no availability, so the first look shows a healthy service.
+            kind = EpisodeKind.LATENCY_SPIKE
         return Episode(index=index, kind=kind, start=start, end=start + duration,
                        intensity=self._unit(105, index))
 
