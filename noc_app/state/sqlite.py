@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -121,7 +122,7 @@ class SqliteJournal:
             self.path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
         self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = self._switch_to_wal()
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"{self.path}: cannot switch to WAL (journal_mode is {mode})")
         self._db.execute("PRAGMA synchronous = FULL")
@@ -134,6 +135,25 @@ class SqliteJournal:
             for statement in _split(_SCHEMA):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _switch_to_wal(self) -> str:
+        """WAL mode (persistent in the file once set); retried while another opener holds the file.
+
+        SQLite answers "database is locked" at once, without its busy handler, when two
+        connections switch the journal mode of a new file together (several workstation
+        processes starting at the same moment), so the wait is done here, bounded.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                current = str(self._db.execute("PRAGMA journal_mode").fetchone()[0])
+                if current.lower() == "wal":
+                    return current
+                return str(self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     # -- transactions ------------------------------------------------------------
 
