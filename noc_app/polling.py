@@ -14,7 +14,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -24,6 +24,7 @@ from noc_app.backoff import next_delay, start_phase
 from noc_app.model import Snapshot
 from noc_app.scrub import scrub_error, scrub_snapshot
 from noc_app.sources.base import AuthFailed, BadResponse, RateLimited, Source, SourceError
+from noc_app.worker_stop import stop_workers
 
 log = logging.getLogger(__name__)
 
@@ -117,15 +118,9 @@ class Poller(QObject):
         self._stopping = True
         for slot in self._slots.values():
             slot.timer.stop()
-        with self._in_flight_lock:
-            pending = list(self._in_flight)
-        # cancel() runs the done-callback at once, which takes the lock: never under it
-        running = [f for f in pending if not f.cancel()]
-        if running:
-            wait(running, timeout=max(0.0, wait_s))
-        if self._own_executor and isinstance(self._executor, ThreadPoolExecutor):
-            self._executor.shutdown(wait=False, cancel_futures=True)
-        return all(f.done() for f in running)
+        return stop_workers(
+            self._in_flight, self._in_flight_lock, self._executor, own_executor=self._own_executor, wait_s=wait_s
+        )
 
     def refresh_now(self, source_id: str | None = None) -> None:
         """Poll now (debounced); with no id, every source."""

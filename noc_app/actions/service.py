@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -38,6 +38,7 @@ from noc_app.actions.wiring import NoBackend
 from noc_app.model import Snapshot
 from noc_app.state.journal import Journal
 from noc_app.state.records import ActionState, IncidentMark
+from noc_app.worker_stop import stop_workers
 
 log = logging.getLogger(__name__)
 
@@ -204,14 +205,9 @@ class ActionService(QObject):
         self._running = False
         self._stopping = True
         self._timer.stop()
-        with self._lock:
-            pending = list(self._in_flight)
-        running = [f for f in pending if not f.cancel()]
-        if running:
-            wait(running, timeout=max(0.0, wait_s))
-        if self._own_executor and isinstance(self._executor, ThreadPoolExecutor):
-            self._executor.shutdown(wait=False, cancel_futures=True)
-        return all(f.done() for f in running)
+        return stop_workers(
+            self._in_flight, self._lock, self._executor, own_executor=self._own_executor, wait_s=wait_s
+        )
 
     def next_replay_at(self) -> float | None:
         """When the outbox is looked at next (epoch seconds), None when no timer is set."""
