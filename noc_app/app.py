@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -217,38 +217,66 @@ def build_runtime(config: AppConfig) -> Runtime:
 
 
 def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | None = None) -> None:
-    """Build the journal, the backends and the ActionService when the mode can act; attach them to the runtime.
+    """Open the room's state database and attach an ActionService to the runtime, in every mode.
 
-    A state database that cannot be opened leaves the wall running without actions, and says so.
+    An operator workstation acts: backends, outbox replay, ack upkeep.  A wall or kiosk
+    acts on nothing but still records what it shows ("first shown on the wall", acked,
+    resolved) and lists the raised incidents kept in the database.  A state database
+    that cannot be opened leaves the wall running without it, and says so.
     """
-    from noc_app.modes import capabilities
-
-    if not capabilities(config.mode).act:
-        return
     from noc_app.actions.errors import InvalidRequest
     from noc_app.actions.service import ActionService
-    from noc_app.actions.wiring import build_parts, raised_in_state, store_policy, upkeep_sources
+    from noc_app.actions.wiring import build_parts, open_state, raised_in_state, store_policy, upkeep_sources
+    from noc_app.modes import capabilities
     from noc_app.redaction import redact
 
+    acts = capabilities(config.mode).act
     try:
-        parts = build_parts(config, claimed_name=claimed_name)
+        if acts:
+            parts = build_parts(config, claimed_name=claimed_name)
+            journal, backends, operator = parts.journal, parts.backends, parts.operator
+        else:
+            journal, backends, operator = open_state(config), {}, None
     except InvalidRequest as exc:  # an unusable --as name or operator.name
         raise StartupError(str(exc)) from exc
     except Exception as exc:  # a missing secret, psycopg not installed, the database down
-        message = f"actions are off: cannot open the state database: {redact(str(exc))}"
+        what = "actions are off" if acts else "incident history is not recorded"
+        message = f"{what}: cannot open the state database: {redact(str(exc))}"
         log.error("%s", message)
         print(f"noc-app: warning: {message}", file=sys.stderr)
         return
     service = ActionService(
-        parts.backends, parts.journal, repoll=runtime.repoll, operator=parts.operator,
-        policy_for=store_policy(config, runtime.store.snapshot), upkeep_sources=upkeep_sources(config),
+        backends, journal, repoll=runtime.repoll, operator=operator,
+        policy_for=store_policy(config, runtime.store.snapshot),
+        upkeep_sources=upkeep_sources(config) if acts else {}, delivers=acts,
     )
-    closers = [close for b in parts.backends.values() if (close := getattr(b, "close", None)) is not None]
-    runtime.attach_actions(service, close_backends=closers, close_journal=parts.journal.close)
+    closers = [close for b in backends.values() if (close := getattr(b, "close", None)) is not None]
+    runtime.attach_actions(service, close_backends=closers, close_journal=journal.close)
     if raised_in_state(config):  # raised incidents live in the state database: on every incidents board
         from noc_app.actions.raised_source import RAISED_POLL_S, RaisedSource, with_raised_boards
 
-        runtime.add_source(RaisedSource(parts.journal), RAISED_POLL_S, config=with_raised_boards(runtime.config))
+        runtime.add_source(RaisedSource(journal), RAISED_POLL_S, config=with_raised_boards(runtime.config))
+
+
+def attach_raised_reader(config: AppConfig, runtime: Runtime) -> Callable[[], None] | None:
+    """For `snapshot` and `screenshot`: list the raised incidents the state database keeps, record nothing.
+
+    Returns the database's close (call it after runtime.stop()), or None when there is nothing to read.
+    """
+    from noc_app.actions.wiring import open_state, raised_in_state
+    from noc_app.redaction import redact
+
+    if not raised_in_state(config):
+        return None
+    from noc_app.actions.raised_source import RAISED_POLL_S, RaisedSource, with_raised_boards
+
+    try:
+        journal = open_state(config)
+    except Exception as exc:
+        log.warning("raised incidents are not listed: cannot open the state database: %s", redact(str(exc)))
+        return None
+    runtime.add_source(RaisedSource(journal), RAISED_POLL_S, config=with_raised_boards(runtime.config))
+    return journal.close
 
 
 def connect_actions(window: QObject, runtime: Runtime) -> None:
@@ -326,7 +354,8 @@ def take_screenshot(
     if problem:
         raise StartupError(problem)
     runtime = build_runtime(config)
-    windows = build_windows(config, runtime, options, size=size)
+    close_state = attach_raised_reader(config, runtime)
+    windows = build_windows(runtime.config, runtime, options, size=size)
     window = windows[0]
     window.show()
     runtime.start()
@@ -338,6 +367,8 @@ def take_screenshot(
             raise StartupError(f"could not write {out}")
     finally:
         runtime.stop()
+        if close_state is not None:
+            close_state()
         for w in windows:
             w.close()
     print(f"wrote {out} ({image.width()}x{image.height()})")
@@ -354,17 +385,20 @@ def print_snapshot(config: AppConfig, *, after_s: float) -> int:
 
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
     runtime = build_runtime(config)
+    close_state = attach_raised_reader(config, runtime)
     runtime.start()
     try:
         run_for(app, after_s)
         store = runtime.store
         state = wall_state(
-            config,
+            runtime.config,
             {sid: store.snapshot(sid) for sid in store.source_ids()},
             {sid: store.status(sid) for sid in store.source_ids()},
             runtime.wall_clock(),
         )
     finally:
         runtime.stop()
+        if close_state is not None:
+            close_state()
     print(json.dumps(state, indent=2, ensure_ascii=False))
     return 0

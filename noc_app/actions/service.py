@@ -108,11 +108,14 @@ class ActionService(QObject):
         retry_delay: RetryDelay = outbox_delay,
         scan_every_s: float = OUTBOX_SCAN_S,
         upkeep_every_s: float = UPKEEP_EVERY_S,
+        delivers: bool = True,
         parent: QObject | None = None,
     ) -> None:
         """operator: who acts from this workstation; stamped on every submitted request (a widget does not say).
 
         upkeep_sources: source id -> whether its snapshots hide alerts on purpose (dead man's switch).
+        delivers: False on a wall or kiosk: it records the incidents' history and reads timelines, but
+        never replays the outbox (the room's operator apps and `outbox flush` deliver what others queued).
         """
         super().__init__(parent)
         self._backends = dict(backends)
@@ -128,6 +131,7 @@ class ActionService(QObject):
         self._retry_delay = retry_delay
         self._scan_every_s = scan_every_s
         self._upkeep_every_s = upkeep_every_s
+        self._delivers = delivers
         self._running = False
         self._stopping = False
         self._in_flight: set[Future[object]] = set()
@@ -135,6 +139,7 @@ class ActionService(QObject):
         self._replay_running = False
         self._replay_again = False
         self._failing: set[str] = set()  # sources whose last poll failed
+        self._answered: set[str] = set()  # sources that answered a poll since start
         self._recovered: set[str] = set()  # sources back since the last replay: their rows go now
         self._upkeep_running: set[str] = set()
         self._upkeep_last: dict[str, float] = {}
@@ -148,9 +153,10 @@ class ActionService(QObject):
     # -- public --------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Replay what the outbox holds, now, then whenever a row is due."""
+        """Replay what the outbox holds, now, then whenever a row is due (only when this service delivers)."""
         self._running = True
-        self._replay_now()
+        if self._delivers:
+            self._replay_now()
 
     def submit(self, request: ActionRequest) -> None:
         """Deliver one request in the worker pool; its outcome arrives as outcome_ready."""
@@ -171,10 +177,14 @@ class ActionService(QObject):
     def on_poll_succeeded(self, source_id: str, snapshot: object, latency_ms: float = 0.0) -> None:
         """After a successful poll: deliver what waited for this source, keep its until-resolved acks in step."""
         del latency_ms
-        if source_id in self._failing:
+        first_answer = source_id not in self._answered
+        self._answered.add(source_id)
+        if source_id in self._failing or first_answer:
             self._failing.discard(source_id)
-            if source_id in self._backends:
-                # Queued acks must not sit out their backoff (up to 5 min) once the backend is back.
+            if source_id in self._backends and self._delivers:
+                # Queued acks must not sit out their backoff (up to 5 min) once the backend answers:
+                # back after an outage, or answering this app's first poll (it may have been down
+                # when another app or the CLI queued them).
                 self._recovered.add(source_id)
                 self._replay_now()
         if self._running and isinstance(snapshot, Snapshot):
@@ -356,7 +366,7 @@ class ActionService(QObject):
         self._timer.start(min(MAX_TIMER_MS, delay_ms))
 
     def _replay_now(self) -> None:
-        if not self._running:
+        if not self._running or not self._delivers:
             return
         if self._replay_running:
             self._replay_again = True

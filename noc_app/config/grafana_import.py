@@ -18,8 +18,10 @@ from noc_app.config.grafana_layout import WIDTH as _WIDTH
 from noc_app.config.grafana_layout import JsonMap, Kept, finite_number, layout
 from noc_app.config.limits import MAX_DECIMALS
 from noc_app.config.schema import (
+    METRIC_PANEL_KINDS,
     DashboardConfig,
     PanelConfig,
+    PanelKind,
     QueryConfig,
     Threshold,
 )
@@ -27,14 +29,15 @@ from noc_app.config.thresholds import parse_threshold_list, thresholds_from_numb
 from noc_app.model import Severity
 
 KIND_BY_TYPE = {
-    "graph": "timeseries", "timeseries": "timeseries", "singlestat": "stat", "stat": "stat",
-    "gauge": "gauge", "bargauge": "gauge", "logs": "logs", "alertlist": "incidents", "text": "text",
+    "graph": PanelKind.TIMESERIES, "timeseries": PanelKind.TIMESERIES, "singlestat": PanelKind.STAT,
+    "stat": PanelKind.STAT, "gauge": PanelKind.GAUGE, "bargauge": PanelKind.GAUGE, "logs": PanelKind.LOGS,
+    "alertlist": PanelKind.INCIDENTS, "text": PanelKind.TEXT,
 }
 UNIT_BY_GRAFANA_UNIT = {
     "percent": "%", "s": "s", "ms": "ms", "reqps": "req/s", "bytes": "B", "decbytes": "B",
     "Bps": "B/s", "binBps": "B/s", "short": "", "none": "",
 }
-_NEEDS_QUERIES = ("timeseries", "stat", "gauge", "logs")
+_NEEDS_QUERIES = (*METRIC_PANEL_KINDS, PanelKind.LOGS)
 _LEGACY_SINGLESTAT_COLORS = ("#299c46", "rgba(237, 129, 40, 0.89)", "#d44a3a")  # Grafana's defaults
 MAX_IMPORTED_PANELS = 1_000  # layout pushes overlapping panels down: bound the work it may do
 _OK = None  # a colour that means "fine": no threshold is crossed into it
@@ -66,14 +69,14 @@ def grafana_to_dashboard(data: object, *, dashboard_id: str, source_id: str, ori
     for (panel, kind, _section), grid in zip(kept, positions, strict=True):
         title = str(panel.get("title") or "").strip() or kind
         panel_id = _unique_id(title, used_ids)
-        uses_logs = log_source_id is not None and (kind == "logs" or _queries_log_backend(panel))
+        uses_logs = log_source_id is not None and (kind == PanelKind.LOGS or _queries_log_backend(panel))
         source = log_source_id if uses_logs else source_id
         panels.append(PanelConfig(
             id=panel_id, kind=kind, title=title, source=source,
-            sources=(source,) if kind == "incidents" and source is not None else (),
+            sources=(source,) if kind == PanelKind.INCIDENTS and source is not None else (),
             queries=_queries(panel), unit=_unit(panel), decimals=_decimals(panel),
             min=_bound(panel, "min"), max=_bound(panel, "max"), thresholds=_thresholds(panel),
-            grid=grid, text=_text(panel) if kind == "text" else "",
+            grid=grid, text=_text(panel) if kind == PanelKind.TEXT else "",
             origin=f"{origin}: panel '{title}'",
         ))
     return DashboardConfig(
@@ -134,8 +137,8 @@ def _classify(board: JsonMap) -> tuple[list[Kept], list[tuple[str, str]]]:
             raise GrafanaImportError(f"more than {MAX_IMPORTED_PANELS} panels; split the dashboard")
         grafana_type = str(panel.get("type") or "")
         kind = KIND_BY_TYPE.get(grafana_type)
-        if kind == "stat" and isinstance(panel.get("gauge"), Mapping) and panel["gauge"].get("show"):
-            kind = "gauge"  # a legacy singlestat drawn as a gauge
+        if kind == PanelKind.STAT and isinstance(panel.get("gauge"), Mapping) and panel["gauge"].get("show"):
+            kind = PanelKind.GAUGE  # a legacy singlestat drawn as a gauge
         if kind is None or (kind in _NEEDS_QUERIES and not _queries(panel)):
             skipped.append((str(panel.get("title") or ""), grafana_type or "unknown"))
         else:

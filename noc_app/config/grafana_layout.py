@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from noc_app.config.limits import MAX_GRID_CELLS, MAX_PANEL_CELLS
-from noc_app.config.schema import GridPos
+from noc_app.config.schema import GridPos, PanelKind
 
 JsonMap = Mapping[str, Any]  # a JSON object: values are whatever the export holds
-Kept = tuple[JsonMap, str, tuple[int, JsonMap]]  # panel, our kind, (section, row)
+Kept = tuple[JsonMap, PanelKind, tuple[int, JsonMap]]  # panel, our kind, (section, row)
 DEFAULT_HEIGHT = 8  # Grafana grid units (30 px)
 WIDTH = 24
 

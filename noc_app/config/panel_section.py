@@ -14,9 +14,11 @@ from noc_app.config.limits import (
     MAX_ROW_LIMIT,
 )
 from noc_app.config.schema import (
+    METRIC_PANEL_KINDS,
     PANEL_KINDS,
     GridPos,
     PanelConfig,
+    PanelKind,
     QueryConfig,
     Threshold,
 )
@@ -36,9 +38,9 @@ _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
     "thresholds", "window", "grid", "limit", "text",
 )
-_NEEDS_SOURCE = ("timeseries", "stat", "gauge", "logs", "targets")
-_NEEDS_QUERIES = ("timeseries", "stat", "gauge")
-_ROW_KINDS = ("incidents", "logs")
+_NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
+_NEEDS_QUERIES = METRIC_PANEL_KINDS
+_ROW_KINDS = (PanelKind.INCIDENTS, PanelKind.LOGS)
 SEVERITY_NAMES = ("critical", "high", "warning", "info")
 DEFAULT_SIZE = (6, 4)
 
@@ -70,10 +72,10 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
     query_items = panel.items("queries", required=kind in _NEEDS_QUERIES, noun="query")
     queries = tuple(q for q in (_read_query(walk, n, p) for n, p in query_items) if q)
     text = panel.text("text", "")
-    if kind == "text" and not panel.has("text"):
+    if kind == PanelKind.TEXT and not panel.has("text"):
         panel.missing("text")
     if kind is not None:
-        if kind != "text":
+        if kind != PanelKind.TEXT:
             panel.not_for("text", "kind text")
         if kind not in _ROW_KINDS:
             panel.not_for("limit", "kinds incidents and logs")
@@ -159,17 +161,18 @@ def _read_sources(walk: Walk, panel: MapReader, kind: str | None) -> tuple[str |
     source = panel.text("source")
     if source is not None:
         walk.refer("source", source, panel.nodes["source"], panel.sub("source"))
-    if kind == "incidents" and panel.exclusive("source", "sources"):
+    if kind == PanelKind.INCIDENTS and panel.exclusive("source", "sources"):
         return source, ()
-    if kind == "incidents" and not panel.has("source") and not panel.has("sources"):
+    if kind == PanelKind.INCIDENTS and not panel.has("source") and not panel.has("sources"):
         panel.missing("sources", "source")
     names: list[str] = []
-    for node, path in panel.items("sources", required=kind == "incidents" and panel.has("sources"), noun="source"):
+    listed = kind == PanelKind.INCIDENTS and panel.has("sources")
+    for node, path in panel.items("sources", required=listed, noun="source"):
         name = walk.text(node, path)
         if name is not None:
             walk.refer("source", name, node, path)
             names.append(name)
-    if kind == "incidents":
+    if kind == PanelKind.INCIDENTS:
         return (source, (source,)) if source is not None else (None, tuple(names))
     if kind is not None:
         panel.not_for("sources", "kind incidents; use 'source'")

@@ -31,7 +31,6 @@ SOURCE_KINDS = (
     "journald",
 )
 
-PANEL_KINDS = ("timeseries", "stat", "gauge", "incidents", "logs", "targets", "text")
 
 
 class PanelKind(enum.StrEnum):
@@ -46,6 +45,7 @@ class PanelKind(enum.StrEnum):
     TEXT = "text"
 
 
+PANEL_KINDS = tuple(k.value for k in PanelKind)  # the words a config may use, in declaration order
 METRIC_PANEL_KINDS = (PanelKind.TIMESERIES, PanelKind.STAT, PanelKind.GAUGE)  # drawn from metric queries
 
 

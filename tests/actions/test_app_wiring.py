@@ -11,7 +11,17 @@ from PySide6.QtCore import QObject, Signal
 from noc_app.actions.model import ActionKind, OutcomeStatus
 from noc_app.actions.wiring import open_state, store_policy, upkeep_sources
 from noc_app.app import attach_actions, connect_actions
-from noc_app.config.schema import AppConfig, Mode, SecretRef, SourceConfig, StateConfig
+from noc_app.config.schema import (
+    AppConfig,
+    DashboardConfig,
+    GridPos,
+    Mode,
+    PanelConfig,
+    PanelKind,
+    SecretRef,
+    SourceConfig,
+    StateConfig,
+)
 from noc_app.config.secrets import SecretUnavailable
 from noc_app.model import Alert, AlertState, Severity, Snapshot
 from noc_app.runtime import Runtime
@@ -46,13 +56,53 @@ class FakeWindow(QObject):
         self.outcomes.append(outcome)
 
 
+class Unreachable:
+    def perform(self, request):
+        from noc_app.actions.errors import Retryable
+
+        raise Retryable("connection refused")
+
+
 @pytest.mark.parametrize("mode", [Mode.WALL, Mode.KIOSK])
-def test_modes_that_cannot_act_get_no_service_and_no_database(tmp_path, qtbot, mode):
-    runtime = Runtime(config_for(tmp_path, mode))
-    attach_actions(runtime.config, runtime)
-    assert runtime.actions is None
-    assert not (tmp_path / "state.db").exists()
-    connect_actions(FakeWindow(), runtime)  # nothing to connect, no error
+def test_modes_that_cannot_act_record_history_and_deliver_nothing(tmp_path, qtbot, mode):
+    """A wall keeps the room's record of what it showed; it sends nothing, not even what others queued."""
+    from noc_app.actions.execute import execute
+
+    board = PanelConfig(id="inc", kind=PanelKind.INCIDENTS, title="Incidents", source="demo", sources=("demo",),
+                        grid=GridPos(x=0, y=0, w=24, h=12))
+    config = config_for(tmp_path, mode, sources=(SourceConfig(id="demo", kind="demo", interval_s=1.0),
+                                                  *config_for(tmp_path).sources),
+                        dashboards=(DashboardConfig(id="d", title="d", panels=(board,)),))
+    queued = make_request()
+    journal = SqliteJournal(tmp_path / "state.db")
+    try:
+        assert execute(queued, Unreachable(), journal).status is OutcomeStatus.QUEUED
+    finally:
+        journal.close()
+    runtime = Runtime(config)
+    attach_actions(runtime.config, runtime, claimed_name="bob")
+    service = runtime.actions
+    assert service is not None and service.operator is None
+    window = FakeWindow()
+    connect_actions(window, runtime)
+    runtime.start()
+    journal = SqliteJournal(tmp_path / "state.db")
+    try:
+        qtbot.waitUntil(lambda: runtime.store.snapshot("demo") is not None, timeout=WAIT_MS)
+        demo_alerts = [a for a in runtime.store.snapshot("demo").alerts if a.state is not AlertState.RESOLVED]
+        assert demo_alerts, "the demo shows incidents"
+        qtbot.waitUntil(lambda: len(journal.incident_histories()) >= len(demo_alerts), timeout=WAIT_MS)
+        shown = {h.fingerprint: h for h in journal.incident_histories() if h.source_id == "demo"}
+        assert all(shown[a.fingerprint].shown_at is not None for a in demo_alerts)
+        with qtbot.waitSignal(service.outcome_ready, timeout=WAIT_MS) as caught:
+            window.action_requested.emit(make_request(ActionKind.NOTE, labels={}))
+        assert caught.args[0].status is OutcomeStatus.REJECTED
+        assert f"{mode.value} mode has no actions" in caught.args[0].message
+        assert service.next_replay_at() is None
+        assert journal.get(queued.request_id).state is ActionState.PENDING  # still waiting for an operator app
+    finally:
+        runtime.stop()
+        journal.close()
 
 
 def test_operator_mode_wires_window_requests_to_the_service(tmp_path, qtbot):

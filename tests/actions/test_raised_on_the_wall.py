@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from action_helpers import make_request
@@ -11,7 +12,7 @@ from noc_app.actions.model import ActionKind, IncidentKey, OutcomeStatus
 from noc_app.actions.raised import RAISED_SOURCE_ID, RaisedIncident
 from noc_app.actions.raised_source import RaisedSource, with_raised_boards
 from noc_app.actions.wiring import open_state, raised_in_state, raised_sink
-from noc_app.app import LaunchOptions, attach_actions, build_windows, connect_actions
+from noc_app.app import LaunchOptions, attach_actions, build_windows, connect_actions, print_snapshot
 from noc_app.config.schema import AppConfig, DashboardConfig, GridPos, Mode, PanelConfig, SourceConfig, StateConfig
 from noc_app.model import AlertState
 from noc_app.runtime import Runtime
@@ -100,7 +101,7 @@ def test_raised_incident_is_on_the_board_and_an_ack_from_the_wall_shows_after_th
         window.close()
 
 
-def test_no_raised_source_when_an_alertmanager_takes_them_or_the_mode_cannot_act(tmp_path, qtbot):
+def test_no_raised_source_when_an_alertmanager_takes_them(tmp_path, qtbot):
     with_am = _config(tmp_path, SourceConfig(id="demo", kind="demo"),
                       SourceConfig(id="am", kind="alertmanager", url="http://127.0.0.1:9"))
     runtime = Runtime(with_am)
@@ -110,7 +111,24 @@ def test_no_raised_source_when_an_alertmanager_takes_them_or_the_mode_cannot_act
         assert runtime.config is with_am
     finally:
         runtime.stop()
+
+
+def test_a_wall_lists_the_raised_incidents_and_so_does_the_snapshot(tmp_path, qtbot, capsys):
     wall = _config(tmp_path, mode=Mode.WALL)
+    _raise(wall)
     runtime = Runtime(wall)
     attach_actions(wall, runtime)
-    assert RAISED_SOURCE_ID not in runtime.sources
+    assert RAISED_SOURCE_ID in runtime.sources
+    (window,) = build_windows(runtime.config, runtime, LaunchOptions(), size=(1600, 1200))
+    qtbot.addWidget(window)
+    window.show()
+    runtime.start()
+    try:
+        qtbot.waitUntil(lambda: _raised_row(window) is not None, timeout=WAIT_MS)
+    finally:
+        runtime.stop()
+        window.close()
+    assert print_snapshot(wall, after_s=1.5) == 0
+    state = json.loads(capsys.readouterr().out)
+    raised = [i for i in state["incidents"] if i["source"] == RAISED_SOURCE_ID]
+    assert [(i["name"], i["fingerprint"], i["acknowledged"]) for i in raised] == [("SLOBurnRateFast", FP, False)]

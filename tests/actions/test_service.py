@@ -215,22 +215,57 @@ def test_stop_with_work_in_flight_is_bounded_and_the_row_is_kept(make_service, j
     assert service.stop(wait_s=1.0) is True
 
 
-def test_a_backend_that_comes_back_gets_its_queued_actions_at_once_not_after_the_backoff(
-    make_service, journal, qtbot
-):
+def _queue_for_an_hour(journal) -> ActionRequest:
     request = make_request()
     queued = execute(request, FakeBackend(errors=[Retryable("connection refused")]), journal,
                      retry_delay=lambda attempts, retry_after: 3600.0)  # next try in an hour
     assert queued.status is OutcomeStatus.QUEUED
+    return request
+
+
+def test_a_backend_that_comes_back_gets_its_queued_actions_at_once_not_after_the_backoff(
+    make_service, journal, qtbot
+):
     backend = FakeBackend()
     service = make_service(backend)
     with qtbot.waitSignal(service.replayed, timeout=WAIT_MS):
         service.start()
+    with qtbot.waitSignal(service.replayed, timeout=WAIT_MS):
+        service.on_poll_succeeded("am", _snapshot())  # the first answer: nothing queued yet
+    request = _queue_for_an_hour(journal)  # another workstation or the CLI queued it meanwhile
+    service.on_poll_succeeded("am", _snapshot())  # a source that never failed since: nothing changes
+    qtbot.wait(200)
     assert backend.calls == []  # not due: the backoff holds it
-    service.on_poll_succeeded("am", _snapshot())  # a source that never failed: nothing changes
     service.on_poll_failed("am")
     with qtbot.waitSignal(service.outcome_ready, timeout=WAIT_MS) as caught:
         service.on_poll_succeeded("am", _snapshot())  # Alertmanager answers again
     assert caught.args[0].request_id == request.request_id and caught.args[0].status is OutcomeStatus.DONE
     assert backend.calls == [request.request_id]
     assert journal.get(request.request_id).state is ActionState.DONE
+
+
+def test_an_app_started_after_the_outage_delivers_at_the_first_answer_not_after_the_backoff(
+    make_service, journal, qtbot
+):
+    request = _queue_for_an_hour(journal)  # queued by an app that was killed while Alertmanager was down
+    backend = FakeBackend()
+    service = make_service(backend)
+    with qtbot.waitSignal(service.replayed, timeout=WAIT_MS):
+        service.start()
+    assert backend.calls == []  # the start replay takes due rows only
+    with qtbot.waitSignal(service.outcome_ready, timeout=WAIT_MS) as caught:
+        service.on_poll_succeeded("am", _snapshot())  # this app's first answer from Alertmanager
+    assert caught.args[0].request_id == request.request_id and caught.args[0].status is OutcomeStatus.DONE
+    assert journal.get(request.request_id).state is ActionState.DONE
+
+
+def test_a_service_that_does_not_deliver_never_replays(make_service, journal, qtbot):
+    request = _queue_for_an_hour(journal)
+    backend = FakeBackend()
+    service = make_service(backend, delivers=False)
+    service.start()
+    service.on_poll_failed("am")
+    service.on_poll_succeeded("am", _snapshot())
+    qtbot.wait(300)
+    assert backend.calls == [] and service.next_replay_at() is None
+    assert journal.get(request.request_id).state is ActionState.PENDING

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from functools import partial
 
@@ -50,3 +51,29 @@ def test_a_newer_schema_is_refused(db_path):
         db.execute("PRAGMA user_version = 99")
     with pytest.raises(sqlite3.DatabaseError, match="newer"):
         SqliteJournal(db_path)
+
+
+def _open_at_barrier(path: str, barrier, results) -> None:
+    barrier.wait()
+    try:
+        SqliteJournal(path).close()
+        results.put("ok")
+    except Exception as exc:  # reported to the test, not lost in the child
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_workstations_opening_a_new_database_at_the_same_moment_all_get_in(tmp_path):
+    """Switching a new file to WAL from several processes at once answers 'database is locked' at once
+    (no busy handler): the journal waits for the other opener instead of failing the app's start."""
+    ctx = multiprocessing.get_context("spawn")
+    openers = 6
+    for attempt in range(6):  # the race needs the openers to meet on a brand-new file
+        path = str(tmp_path / f"room-{attempt}.db")
+        barrier, results = ctx.Barrier(openers), ctx.Queue()
+        children = [ctx.Process(target=_open_at_barrier, args=(path, barrier, results)) for _ in range(openers)]
+        for child in children:
+            child.start()
+        outcomes = [results.get(timeout=60) for _ in children]
+        for child in children:
+            child.join(timeout=30)
+        assert outcomes == ["ok"] * openers, outcomes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from noc_app.config.schema import SourceConfig
 from noc_app.model import AlertState
 from noc_app.sources.alertmanager import AlertmanagerSource
 from noc_app.sources.base import PollPlan
+from noc_app.sources.http import SourceClient, make_client
 from noc_app.sources.silences import iso_time
 from noc_app.state.records import ActionState
 from noc_app.state.sqlite import SqliteJournal
@@ -365,3 +367,62 @@ def test_ack_on_stable_labels_mutes_the_incident_on_both_peers_and_never_matches
     finally:
         backend.close()
         journal.close()
+
+
+@pytest.mark.parametrize("peer_order", ["same peer", "each its own peer"])
+def test_two_workstations_noting_one_ack_at_once_both_notes_stay(alertmanager_cluster, run_id, tmp_path, peer_order):
+    """A comment update is last-writer-wins: each writer reads back and appends again when it lost."""
+    a, b = alertmanager_cluster.urls
+    name = f"TwoNotes{run_id}"
+    labels = post_alert((a, b), run_id, name)
+    fingerprint = servers.wait_for(lambda: our_alert(a, run_id), timeout_s=20, what="the alert")["fingerprint"]
+    def slow_writes(config: SourceConfig, peer: str) -> SourceClient:
+        """Both writers read the comment before either writes it: the race, every time."""
+        client = make_client(config, base_url=peer)
+        client.event_hooks["request"].append(
+            lambda request: time.sleep(0.4) if request.method == "POST" and not written.is_set() else None)
+        return client
+
+    written = threading.Event()
+    urls = (a, b), ((a, b) if peer_order == "same peer" else (b, a))
+    first, second = (
+        AlertmanagerBackend(SourceConfig(id="am", kind="alertmanager", url=u[0], urls=u[1:], timeout_s=3.0),
+                        client_factory=slow_writes)
+        for u in urls
+    )
+    try:
+        ack = ack_request(labels, fingerprint)
+        written.set()
+        assert first.perform(ack).status is OutcomeStatus.DONE
+        servers.wait_for(lambda: silences_for(b, ack.request_id), timeout_s=20, what="the ack to gossip to B")
+        written.clear()
+        notes = [
+            ActionRequest(kind=ActionKind.NOTE, incident=IncidentKey(source_id="am", fingerprint=fingerprint),
+                          operator=Operator(name=who, role=Role.OPERATOR, os_user=who, host=f"ws-{who}"),
+                          comment=f"{who} was here", labels=labels)
+            for who in ("bob", "carol")
+        ]
+        start = threading.Barrier(2)
+        outcomes: dict[str, object] = {}
+
+        def deliver(backend: AlertmanagerBackend, note: ActionRequest) -> None:
+            start.wait()
+            outcomes[note.operator.name] = backend.perform(note)
+            written.set()  # from now on writes go at full speed (the retries)
+
+        threads = [threading.Thread(target=deliver, args=pair) for pair in zip((first, second), notes, strict=True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert all(o.status is OutcomeStatus.DONE for o in outcomes.values()), outcomes
+
+        def both_notes_on(peer: str) -> bool:
+            live = [s for s in silences_for(peer, ack.request_id) if s["status"]["state"] == "active"]
+            return len(live) == 1 and all(f"[note {n.request_id}]" in live[0]["comment"] for n in notes)
+
+        for peer in (a, b):
+            servers.wait_for(lambda peer=peer: both_notes_on(peer), timeout_s=20, what=f"both notes on {peer}")
+    finally:
+        first.close()
+        second.close()

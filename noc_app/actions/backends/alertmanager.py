@@ -72,6 +72,8 @@ UNTIL_RESOLVED_HORIZON_S = 24 * 3600.0  # an until-resolved ack is this long, an
 EXTEND_WITHIN_S = 6 * 3600.0  # upkeep extends an ack whose end is nearer than this
 DEFAULT_ACK_DURATION_S = 7200.0
 AUTH_RETRY_S = 300.0  # as the poller: credentials rarely fix themselves quickly
+NOTE_ATTEMPTS = 4
+NOTE_SETTLE_S = 0.5
 JOURNAL_ONLY_NO_ACK = "no noc-app ack in force on Alertmanager"
 JOURNAL_ONLY_NO_LABELS = "no labels to find an ack by"
 _STATUS = re.compile(r"\bHTTP (\d{3}) from ")
@@ -91,6 +93,7 @@ class AlertmanagerBackend:
         ack_label_names: Sequence[str] | None = None,
         client_factory: Callable[[SourceConfig, str], SourceClient] | None = None,
         upkeep_skew_s: float = UPKEEP_SKEW_S,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """ack_label_names: the stable labels an ack matches (default: all of the alert's labels).
 
@@ -111,6 +114,8 @@ class AlertmanagerBackend:
         self._factory = client_factory or (lambda cfg, peer: make_client(cfg, base_url=peer))
         self._clients: dict[str, SourceClient] = {}
         self._lock = threading.Lock()
+        self._note_lock = threading.Lock()
+        self._sleep = sleep
 
     # -- the ActionBackend protocol ------------------------------------------------
 
@@ -194,21 +199,30 @@ class AlertmanagerBackend:
         return _done(request, f"already acknowledged by {held.created_by} (silence {held.id})", held.id)
 
     def _note(self, peer: str, request: ActionRequest) -> ActionOutcome:
+        """Append the note to the ack's comment, then read it back: a comment update is last-writer-wins.
+
+        Two workstations noting one ack at once both read the same comment; the later
+        POST drops the earlier note.  Each writer re-reads after a pause and appends
+        again when its note is missing (bounded), so both notes end up in the comment.
+        """
         client = self._client(peer)
-        silences = self._silences_for(client, request.labels)
-        earlier = next((s for s in silences if has_note(s.comment, request.request_id)), None)
-        acks = live_acks(silences, request.labels, self._names)
-        if earlier is not None:
-            now_on = next((s for s in acks if has_note(s.comment, request.request_id)), earlier)
-            return _done(request, f"note already on the ack comment (silence {now_on.id})", now_on.id)
-        if not acks:
-            return _done(request, f"note recorded in the journal only ({JOURNAL_ONLY_NO_ACK})")
-        target = acks[0]
-        silence_id = recomment_silence(
-            client, target.id, lambda old: with_note(old, request), max_bytes=self._max_bytes
-        )
-        moved = "" if silence_id == target.id else f", was {target.id}"
-        return _done(request, f"note added to the ack comment (silence {silence_id}{moved})", silence_id)
+        with self._note_lock:  # notes from this workstation never race each other
+            for attempt in range(NOTE_ATTEMPTS):
+                silences = self._silences_for(client, request.labels)
+                acks = live_acks(silences, request.labels, self._names)
+                carrying = next((s for s in acks if has_note(s.comment, request.request_id)), None)
+                if carrying is not None:
+                    if attempt == 0:
+                        return _done(request, f"note already on the ack comment (silence {carrying.id})", carrying.id)
+                    return _done(request, f"note added to the ack comment (silence {carrying.id})", carrying.id)
+                earlier = next((s for s in silences if has_note(s.comment, request.request_id)), None)
+                if attempt == 0 and earlier is not None:  # on an ack that has since ended: nothing to add to
+                    return _done(request, f"note already on the ack comment (silence {earlier.id})", earlier.id)
+                if not acks:
+                    return _done(request, f"note recorded in the journal only ({JOURNAL_ONLY_NO_ACK})")
+                recomment_silence(client, acks[0].id, lambda old: with_note(old, request), max_bytes=self._max_bytes)
+                self._sleep(NOTE_SETTLE_S)  # let a concurrent writer's POST land before reading back
+        raise Retryable(f"note: the ack comment kept losing it to concurrent updates ({NOTE_ATTEMPTS} tries)")
 
     def _unack(self, peer: str, request: ActionRequest) -> ActionOutcome:
         client = self._client(peer)
