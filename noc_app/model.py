@@ -237,6 +237,10 @@ class Alert:
     inhibited_by: tuple[str, ...] = ()
     mute_reason: str = ""
     acknowledged_by: str = ""
+    # Incident backends (PagerDuty, Opsgenie): who is on call for it, and the key that names the
+    # same problem in another backend (dedup_key / alias / a label; see the incidents selector).
+    oncall: str = ""
+    dedup_key: str = ""
 
     # What the board draws, hashed once where the alert is built (a worker thread):
     # recomputing 5,000 of these on every refresh stalled the GUI thread for half a second.
@@ -246,7 +250,7 @@ class Alert:
         object.__setattr__(self, "content_key", digest(
             self.fingerprint, self.name, self.severity.value, self.state.value, self.summary,
             self.starts_at, self.ends_at, self.silenced_by, self.inhibited_by, self.mute_reason,
-            self.acknowledged_by, tuple(self.labels.items()),
+            self.acknowledged_by, tuple(self.labels.items()), self.oncall,
         ))
 
 

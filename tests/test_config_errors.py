@@ -103,7 +103,7 @@ CASES = [
     pytest.param(
         VALID.replace("kind: demo}", "kind: promethus}"),
         ["wall.yaml:2:22 sources[0].kind: expected one of demo, localhost, prometheus, alertmanager, loki, "
-         "elasticsearch, journald, got 'promethus'"],
+         "elasticsearch, journald, pagerduty, opsgenie, got 'promethus'"],
         id="unknown-source-kind",
     ),
     pytest.param(
@@ -358,7 +358,7 @@ def test_all_problems_reported_in_one_pass() -> None:
         "wall.yaml:8:84 dashboards[0].panels[0].thresholds[1]: expected a number, got 'high'",
         "wall.yaml:9:14 dashboards[0].panels[1].id: duplicate panel id 'a' (first at line 8)",
         "wall.yaml:9:23 dashboards[0].panels[1].kind: expected one of timeseries, stat, gauge, incidents, logs, "
-        "targets, text, got 'chart'",
+        "targets, text, bargauge, table, heatmap, status, apdex, clock, got 'chart'",
         "wall.yaml:11:23 screens[0].playlist: unknown playlist 'missing'; no playlists are configured",
     ]
 
@@ -369,7 +369,7 @@ def test_problem_fields_point_at_the_node() -> None:
     (problem,) = info.value.problems
     assert problem == Problem("wall.yaml", 2, 22, "sources[0].kind",
                               "expected one of demo, localhost, prometheus, alertmanager, loki, elasticsearch, "
-                              "journald, got 7")
+                              "journald, pagerduty, opsgenie, got 7")
 
 
 def test_missing_file_is_one_problem_at_line_zero(tmp_path) -> None:

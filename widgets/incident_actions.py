@@ -110,7 +110,7 @@ class BoardActions(QObject):
         group = self.board.selected_group()
         if group is None:
             return ()
-        return tuple(group_verdict(kind, group, self.settings) for kind in ActionKind)
+        return tuple(group_verdict(kind, group, self.settings) for kind in MENU_TEXT)
 
     def open_menu(self, global_pos: QPoint) -> QMenu | None:
         """The selected row's menu: every action, refused ones disabled with the reason."""

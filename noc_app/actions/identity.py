@@ -43,9 +43,11 @@ def current_operator(
         name = _clean(claimed_name, "--as name")
         if not name:
             raise InvalidRequest("--as needs a name")
-        return Operator(name=name, role=role, os_user=login, host=_clean(host(), "host"), claimed=True)
+        return Operator(name=name, role=role, os_user=login, host=_clean(host(), "host"), claimed=True,
+                        email=_clean(config.email, "operator.email"))
     name = _clean(config.name, "operator.name") or login
-    return Operator(name=name, role=role, os_user=login, host=_clean(host(), "host"))
+    return Operator(name=name, role=role, os_user=login, host=_clean(host(), "host"),
+                    email=_clean(config.email, "operator.email"))
 
 
 def _clean(value: str, what: str) -> str:

@@ -32,6 +32,15 @@ class ActionKind(enum.Enum):
     ACK = "ack"  # acknowledge: someone is on it (Alertmanager: a tagged silence)
     UNACK = "unack"  # take the acknowledgement back
     NOTE = "note"  # a note on the incident's history
+    ESCALATE = "escalate"  # to the next escalation level / on-call tier (PagerDuty, Opsgenie; automation)
+    RESOLVE = "resolve"  # close the incident at its backend (PagerDuty resolve, Opsgenie close)
+    RUNBOOK = "runbook"  # run a configured recovery runbook against the incident
+
+
+# Kinds that need the operator's words: an audit line must say why.
+COMMENT_REQUIRED = frozenset({ActionKind.NOTE, ActionKind.ESCALATE, ActionKind.RESOLVE, ActionKind.RUNBOOK})
+MAX_PARAMS = 32
+MAX_PARAM_CHARS = 1024
 
 
 class Role(enum.Enum):
@@ -68,6 +77,7 @@ class Operator:
     os_user: str = ""
     host: str = ""
     claimed: bool = False  # True when the name was given on the command line (`--as`)
+    email: str = ""  # operator.email of the config: PagerDuty's From header
 
     @property
     def text(self) -> str:
@@ -96,9 +106,15 @@ class ActionRequest:
     duration_s: float | None = None
     requested_at: float = field(default_factory=time.time)
     request_id: str = field(default_factory=new_request_id)
+    # ESCALATE: the level to escalate to (None: the next one).  RUNBOOK: which runbook, with what.
+    escalation_level: int | None = None
+    runbook: str = ""
+    params: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    automatic: bool = False  # raised by the room's automation (escalation timer, triggered runbook), not a person
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
         validate(self)
 
     def to_record(self) -> dict[str, Any]:
@@ -115,12 +131,17 @@ class ActionRequest:
                 "os_user": self.operator.os_user,
                 "host": self.operator.host,
                 "claimed": self.operator.claimed,
+                "email": self.operator.email,
             },
             "comment": self.comment,
             "labels": dict(self.labels),
             "until_resolved": self.until_resolved,
             "duration_s": self.duration_s,
             "requested_at": self.requested_at,
+            "escalation_level": self.escalation_level,
+            "runbook": self.runbook,
+            "params": dict(self.params),
+            "automatic": self.automatic,
         }
 
     @classmethod
@@ -131,6 +152,7 @@ class ActionRequest:
                 raise InvalidRequest(f"unknown action record version {record.get('v')!r}")
             op = record["operator"]
             duration = record.get("duration_s")
+            level = record.get("escalation_level")
             return cls(
                 request_id=_text(record["request_id"]),
                 kind=ActionKind(record["kind"]),
@@ -141,12 +163,17 @@ class ActionRequest:
                     os_user=_text(op.get("os_user", "")),
                     host=_text(op.get("host", "")),
                     claimed=bool(op.get("claimed", False)),
+                    email=_text(op.get("email", "")),
                 ),
                 comment=_text(record.get("comment", "")),
                 labels={_text(k): _text(v) for k, v in dict(record.get("labels") or {}).items()},
                 until_resolved=bool(record.get("until_resolved", True)),
                 duration_s=None if duration is None else float(duration),
                 requested_at=float(record["requested_at"]),
+                escalation_level=None if level is None else int(level),
+                runbook=_text(record.get("runbook", "")),
+                params={_text(k): _text(v) for k, v in dict(record.get("params") or {}).items()},
+                automatic=bool(record.get("automatic", False)),
             )
         except InvalidRequest:
             raise
@@ -195,8 +222,18 @@ def validate(request: ActionRequest) -> None:
         raise InvalidRequest("an action needs the operator's name")
     if len(request.comment) > MAX_COMMENT_CHARS:
         raise InvalidRequest(f"the comment is {len(request.comment)} characters; at most {MAX_COMMENT_CHARS}")
-    if request.kind is ActionKind.NOTE and not request.comment.strip():
-        raise InvalidRequest("a note needs text")
+    if request.kind in COMMENT_REQUIRED and not request.comment.strip():
+        raise InvalidRequest("a note needs text" if request.kind is ActionKind.NOTE
+                             else f"{request.kind.value} needs a comment (it goes into the audit and the backend)")
+    if request.kind is ActionKind.RUNBOOK and not request.runbook.strip():
+        raise InvalidRequest("a runbook request needs the runbook's id")
+    if request.escalation_level is not None and not 1 <= request.escalation_level <= 20:
+        raise InvalidRequest(f"escalation level {request.escalation_level} is outside 1..20")
+    if len(request.params) > MAX_PARAMS:
+        raise InvalidRequest(f"{len(request.params)} runbook parameters; at most {MAX_PARAMS}")
+    for name, value in request.params.items():
+        if len(name) > MAX_PARAM_CHARS or len(value) > MAX_PARAM_CHARS:
+            raise InvalidRequest(f"parameter {name[:40]!r} is longer than {MAX_PARAM_CHARS} characters")
     if len(request.labels) > MAX_LABELS:
         raise InvalidRequest(f"{len(request.labels)} labels; at most {MAX_LABELS}")
     for name, value in request.labels.items():

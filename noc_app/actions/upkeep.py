@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from noc_app.actions.model import ActionRequest
-from noc_app.actions.policy import PolicyContext
+from noc_app.actions.policy import PolicyContext, backend_support
 from noc_app.actions.raised import RAISED_SOURCE_ID
 from noc_app.config.schema import AppConfig, Mode
 from noc_app.model import Alert, AlertState, Snapshot
@@ -60,7 +60,10 @@ def policy_context(
         state = AlertState.SILENCED  # the backend says no app ack is in force
     elif holder and state is not AlertState.RESOLVED:
         state = AlertState.ACKNOWLEDGED
+    supports, backend_name = backend_support(source.kind if source is not None else "")
     return PolicyContext(
+        supports=supports,
+        backend_name=backend_name,
         mode=mode or config.mode,
         role=request.operator.role,
         operator=request.operator.name,

@@ -58,6 +58,14 @@ def action_backends(config: AppConfig) -> Mapping[str, ActionBackend]:
                 source, default_duration_s=config.actions.ack_duration_s,
                 ack_label_names=config.actions.ack_labels or DEFAULT_ACK_LABELS,
             )
+        elif source.kind == "pagerduty":
+            from noc_app.actions.backends.pagerduty import PagerDutyBackend
+
+            backends[source.id] = PagerDutyBackend(source)
+        elif source.kind == "opsgenie":
+            from noc_app.actions.backends.opsgenie import OpsgenieBackend
+
+            backends[source.id] = OpsgenieBackend(source)
     return backends
 
 

@@ -29,6 +29,8 @@ SOURCE_KINDS = (
     "loki",
     "elasticsearch",
     "journald",
+    "pagerduty",
+    "opsgenie",
 )
 
 
@@ -43,6 +45,12 @@ class PanelKind(enum.StrEnum):
     LOGS = "logs"
     TARGETS = "targets"
     TEXT = "text"
+    BARGAUGE = "bargauge"  # horizontal bars, several series (disk usage per mount)
+    TABLE = "table"  # instant query results as rows, labels as columns
+    HEATMAP = "heatmap"  # latency distribution over time from histogram buckets
+    STATUS = "status"  # one tile per target/service/instance from `up` or any 0/1 query
+    APDEX = "apdex"  # from a latency histogram and T
+    CLOCK = "clock"  # local time plus configured time zones
 
 
 PANEL_KINDS = tuple(k.value for k in PanelKind)  # the words a config may use, in declaration order

@@ -27,6 +27,8 @@ _ADAPTERS: dict[str, tuple[str, str]] = {
     "loki": ("noc_app.sources.loki", "LokiSource"),
     "elasticsearch": ("noc_app.sources.elasticsearch", "ElasticsearchSource"),
     "journald": ("noc_app.sources.journald", "JournaldSource"),
+    "pagerduty": ("noc_app.sources.pagerduty", "PagerDutySource"),
+    "opsgenie": ("noc_app.sources.opsgenie", "OpsgenieSource"),
 }
 
 

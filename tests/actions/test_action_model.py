@@ -26,10 +26,26 @@ def test_every_request_gets_its_own_hex_uuid():
 
 @pytest.mark.parametrize("kind", list(ActionKind))
 def test_request_survives_the_journal_round_trip(kind):
-    request = make_request(kind, until_resolved=False, duration_s=900.0)
+    extra = {"runbook": "restart-api", "params": {"replicas": "3"}} if kind is ActionKind.RUNBOOK else {}
+    if kind is ActionKind.ESCALATE:
+        extra = {"escalation_level": 2, "automatic": True}
+    request = make_request(kind, until_resolved=False, duration_s=900.0, **extra)
     again = ActionRequest.from_record(request.to_record())
     assert again == request
-    assert again.labels == request.labels
+    assert again.labels == request.labels and again.params == request.params
+
+
+@pytest.mark.parametrize("kind", [ActionKind.ESCALATE, ActionKind.RESOLVE, ActionKind.RUNBOOK])
+def test_escalate_resolve_and_runbooks_need_a_comment(kind):
+    with pytest.raises(InvalidRequest, match="needs a comment"):
+        make_request(kind, comment="  ", runbook="restart-api")
+
+
+def test_a_runbook_request_names_its_runbook_and_bounds_its_parameters():
+    with pytest.raises(InvalidRequest, match="runbook's id"):
+        make_request(ActionKind.RUNBOOK)
+    with pytest.raises(InvalidRequest, match="longer than"):
+        make_request(ActionKind.RUNBOOK, runbook="r", params={"p": "x" * 5000})
 
 
 def test_request_labels_are_read_only():
