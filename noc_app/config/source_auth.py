@@ -35,7 +35,8 @@ SECRET_HEADERS = frozenset(
 )
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _REFUSED = "a secret must not be written in the config file"
-_AUTH_KEYS = ("bearer_token_env", "bearer_token_keyring", "basic", "headers", "header_env")
+_AUTH_KEYS = ("bearer_token_env", "bearer_token_keyring", "token_env", "token_keyring", "basic", "headers",
+              "header_env")
 _BASIC_KEYS = ("username", "password_env", "password_keyring")
 
 
@@ -129,8 +130,12 @@ def read_auth(walk: Walk, node: Node, path: str, source_id: str) -> AuthConfig:
         return AuthConfig()
     refuse_secret_keys(walk, mapping, path, source_id, skip=("headers", "header_env"))
     auth = MapReader(walk, mapping, path, _AUTH_KEYS, tolerated=secret_names_in(mapping))
-    auth.exclusive("bearer_token_env", "bearer_token_keyring")
-    bearer = _env_ref(auth, "bearer_token_env") or _keyring_ref(auth, "bearer_token_keyring")
+    given = [key for key in ("bearer_token_env", "bearer_token_keyring", "token_env", "token_keyring") if auth.has(key)]
+    if len(given) > 1:
+        auth.exclusive(given[0], given[1])
+    # token_*: an API token the source kind sends in its own scheme (PagerDuty: "Token token=..."), else Bearer
+    bearer = (_env_ref(auth, "bearer_token_env") or _keyring_ref(auth, "bearer_token_keyring")
+              or _env_ref(auth, "token_env") or _keyring_ref(auth, "token_keyring"))
     if bearer is not None and auth.has("basic"):
         walk.error(auth.key_nodes["basic"], auth.sub("basic"),
                    "give either a bearer token or 'basic', not both")

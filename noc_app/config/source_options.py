@@ -44,6 +44,11 @@ OPTION_SPECS: Mapping[str, Mapping[str, OptionSpec]] = {
         "level_field": OptionSpec("text"),
     },
     "alertmanager": {"deadman_visible": OptionSpec("flag")},
+    "pagerduty": {  # the id/urgency lists (service_ids, team_ids, urgencies) are checked by the adapter
+        "max_pages": OptionSpec("count", 100),
+        "oncall_refresh": OptionSpec("duration", ONE_DAY_S),
+        "resolved_lookback": OptionSpec("duration", MAX_PERIOD_S),
+    },
 }
 
 
