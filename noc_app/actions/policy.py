@@ -36,7 +36,7 @@ _INCIDENT_SYSTEM = frozenset(ActionKind) - {ActionKind.RUNBOOK}
 # Source kind -> (what its backend can do natively, its name in a refusal).
 BACKEND_SUPPORT: dict[str, tuple[frozenset[ActionKind], str]] = {
     "alertmanager": (DEFAULT_SUPPORTS, "Alertmanager"),
-    "pagerduty": (_INCIDENT_SYSTEM, "PagerDuty"),
+    "pagerduty": (_INCIDENT_SYSTEM - {ActionKind.UNACK}, "PagerDuty"),  # PagerDuty has no un-acknowledge
     "opsgenie": (_INCIDENT_SYSTEM, "Opsgenie"),
 }
 

@@ -15,6 +15,7 @@ import httpx
 
 from noc_app.config.schema import SourceConfig
 from noc_app.config.secrets import SecretUnavailable, resolve_secret
+from noc_app.redaction import redact
 from noc_app.sources.base import AuthFailed, BadResponse, RateLimited, SourceError
 from noc_app.sources.http import SourceClient, decode_json, make_client, parse_retry_after, request_bytes
 from noc_app.sources.pagerduty_parse import error_message
@@ -81,6 +82,8 @@ def pd_error(status: int, body: bytes, headers: httpx.Headers, where: str) -> So
     said = error_message(body)
     if said is None:
         said = " ".join(body[:300].decode("utf-8", "replace").split())
+    # A proxy or PagerDuty itself may quote our Authorization header back: masked here, at the source.
+    said = redact(said)
     detail = f"HTTP {status} from PagerDuty ({where})" + (f": {said}" if said else "")
     if status == 401:
         return AuthFailed(detail + " (check the API key in the source's auth.token_env)")
