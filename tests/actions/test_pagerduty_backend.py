@@ -115,7 +115,9 @@ def test_resolve_then_replay_and_no_ack_after_resolve(
     assert "already resolved" in ack.message
 
 
-def test_escalate_to_the_next_level_once(fake: FakePagerDuty, backend: PagerDutyBackend, journal: SqliteJournal) -> None:
+def test_escalate_to_the_next_level_once(
+    fake: FakePagerDuty, backend: PagerDutyBackend, journal: SqliteJournal
+) -> None:
     request = _request(ActionKind.ESCALATE)
     outcome = execute(request, backend, journal)
     assert outcome.status is OutcomeStatus.DONE and outcome.message == "escalated to level 2"

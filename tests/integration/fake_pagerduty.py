@@ -146,7 +146,7 @@ class FakePagerDuty:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # quiet
+            def log_message(self, fmt: str, *args: Any) -> None:  # quiet
                 pass
 
             def _handle(self) -> None:
@@ -162,7 +162,7 @@ class FakePagerDuty:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_PUT = do_POST = _handle
+            do_GET = do_PUT = do_POST = _handle  # noqa: N815 (http.server names)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -207,7 +207,7 @@ class FakePagerDuty:
         if now - self._window_start >= self.rate_window_s:
             self._window_start, self._window_calls = now, 0
         self._window_calls += 1
-        reset = max(1, int(round(self.rate_window_s - (now - self._window_start))))
+        reset = max(1, round(self.rate_window_s - (now - self._window_start)))
         if self._window_calls <= self.rate_limit:
             return None
         return 429, {"error": {"message": "Rate Limit Exceeded", "code": 2020}}, {

@@ -11,9 +11,8 @@ import pytest
 
 from noc_app.config.schema import AuthConfig, SecretRef
 from noc_app.model import AlertState
-from noc_app.sources.base import AuthFailed, RateLimited
+from noc_app.sources.base import AuthFailed, PollPlan, RateLimited
 from noc_app.sources.pagerduty import PagerDutySource
-from noc_app.sources.base import PollPlan
 from tests.sources.conftest import fixture_json, json_response, source_config
 
 TOKEN = "pd-test-key-9f8e7d6c5b4a"

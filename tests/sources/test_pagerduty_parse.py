@@ -112,9 +112,9 @@ def test_notes_and_request_tags() -> None:
     assert notes[0].content == "Firefighters are on the scene." and notes[0].user == "Earline Greenholt"
     rid = "0123456789abcdef0123456789abcdef"
     assert tagged_note(notes, rid) is None
-    tagged = parse_notes({"notes": [*json.loads(fixture_bytes(PD, "list_incident_notes_200.json"))["notes"],
-                                    {"id": "PN9", "content": f"escalating to level 3: db down [noc-app request {rid}]"}]},
-                         what="notes")
+    ours = {"id": "PN9", "content": f"escalating to level 3: db down [noc-app request {rid}]"}
+    recorded = json.loads(fixture_bytes(PD, "list_incident_notes_200.json"))["notes"]
+    tagged = parse_notes({"notes": [*recorded, ours]}, what="notes")
     found = tagged_note(tagged, rid)
     assert found is not None and found.id == "PN9" and escalation_target(found) == 3
     assert tagged_note(tagged, "f" * 32) is None
@@ -126,7 +126,7 @@ def test_created_note_and_update_answers_parse() -> None:
     updated = parse_incident(fixture_json(PD, "update_incident_200.json"), what="put")
     assert updated["status"] == "resolved"
     bulk = parse_page(fixture_json(PD, "bulk_update_incidents_200.json"), "incidents", what="bulk")
-    assert [i["id"] for i in bulk.items if isinstance(i, dict)][0] == "PT4KHLK"
+    assert next(i["id"] for i in bulk.items if isinstance(i, dict)) == "PT4KHLK"
 
 
 def test_error_bodies_give_pagerduty_own_words() -> None:
