@@ -60,13 +60,18 @@ def genie_client(config: SourceConfig, *, transport: httpx.BaseTransport | None 
 
 
 def og_request(
-    client: httpx.Client, method: str, path: str, *, max_bytes: int, **kwargs: Any
+    client: httpx.Client, method: str, path: str, *, max_bytes: int, missing_ok: bool = False, **kwargs: Any
 ) -> tuple[int, Any]:
-    """One Opsgenie call -> (status, decoded JSON); error statuses raise with Opsgenie's own message."""
+    """One Opsgenie call -> (status, decoded JSON); error statuses raise with Opsgenie's own message.
+
+    missing_ok: a 404 is an answer, (404, None), not an error (a request Opsgenie has not processed yet).
+    """
     status, body, headers = request_bytes(
         client, method, path, max_bytes=max_bytes, accept_status=MESSAGE_STATUSES, **kwargs
     )
     shown = str(client.base_url).rstrip("/") + "/" + path.lstrip("/")
+    if status == 404 and missing_ok:
+        return status, None
     if status >= 400:
         raise og_error(status, body, headers, shown)
     return status, decode_json(body, what=f"{method} {shown}")
