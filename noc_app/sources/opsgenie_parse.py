@@ -17,6 +17,7 @@ Mapping of one alert onto model.Alert:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -199,8 +200,10 @@ def _closed_at(created: float, report: Mapping[str, object]) -> float | None:
 
 
 def _snooze_text(item: Mapping[str, object]) -> str:
-    until = _text(item, "snoozedUntil")
-    return f"snoozed until {until}" if until else "snoozed"
+    until = parse_rfc3339(item.get("snoozedUntil"))
+    if until is None:
+        return "snoozed"
+    return "snoozed until " + dt.datetime.fromtimestamp(until, tz=dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _list(mapping: Mapping[str, object], key: str) -> list[object]:

@@ -90,7 +90,7 @@ def test_states_acknowledged_snoozed_closed():
     snoozed = to_alert(recorded_alert() | {"snoozed": True, "snoozedUntil": "2021-11-24T13:00:00Z"},
                        source_id="og")
     assert snoozed.state is AlertState.SILENCED
-    assert snoozed.mute_reason == "snoozed until 2021-11-24T13:00:00Z"
+    assert snoozed.mute_reason == "snoozed until 2021-11-24 13:00 UTC"
     closed = to_alert(recorded_alert() | {"status": "closed", "acknowledged": True,
                                           "report": {"closeTime": 60000}}, source_id="og")
     assert closed.state is AlertState.RESOLVED and closed.acknowledged_by == ""
