@@ -37,7 +37,8 @@ _INCIDENT_SYSTEM = frozenset(ActionKind) - {ActionKind.RUNBOOK}
 BACKEND_SUPPORT: dict[str, tuple[frozenset[ActionKind], str]] = {
     "alertmanager": (DEFAULT_SUPPORTS, "Alertmanager"),
     "pagerduty": (_INCIDENT_SYSTEM - {ActionKind.UNACK}, "PagerDuty"),  # PagerDuty has no un-acknowledge
-    "opsgenie": (_INCIDENT_SYSTEM, "Opsgenie"),
+    "opsgenie": (frozenset({ActionKind.ACK, ActionKind.UNACK, ActionKind.NOTE, ActionKind.ESCALATE,
+                            ActionKind.RESOLVE}), "Opsgenie"),  # resolve = close
 }
 
 

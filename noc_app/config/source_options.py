@@ -49,6 +49,12 @@ OPTION_SPECS: Mapping[str, Mapping[str, OptionSpec]] = {
         "oncall_refresh": OptionSpec("duration", ONE_DAY_S),
         "resolved_lookback": OptionSpec("duration", MAX_PERIOD_S),
     },
+    "opsgenie": {
+        "query": OptionSpec("text"),  # Opsgenie search query of the alert list (default status:open)
+        "page_size": OptionSpec("count", 100),  # alerts per page; Opsgenie serves at most 100
+        "max_pages": OptionSpec("count", 200),  # pages per poll; Opsgenie stops at offset 20000
+        "escalation": OptionSpec("text"),  # escalation name or id that ESCALATE escalates to
+    },
 }
 
 
