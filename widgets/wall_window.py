@@ -145,7 +145,7 @@ class WallWindow(QMainWindow):
         self.config = config
         self.mode = mode
         self._store = store
-        self.alerts_memo = alerts_memo if alerts_memo is not None else AlertsMemo()
+        self.alerts_memo = alerts_memo if alerts_memo is not None else AlertsMemo(dedup=config.incidents.dedup_key)
         self._clock = clock
         self._quit_clock = quit_clock
         self._quit_armed_at: float | None = None
