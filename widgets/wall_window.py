@@ -270,6 +270,8 @@ class WallWindow(QMainWindow):
             ack_duration_s=self.config.actions.ack_duration_s,
             context_menus=self.capabilities.context_menus,
             history_reader=self._history_reader,
+            source_kinds={s.id: s.kind for s in self.config.sources},
+            runbooks=self.config.actions.runbooks,
         )
         controllers = []
         for frame in self.panel_frames():
