@@ -13,6 +13,7 @@ import os
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QContextMenuEvent
+from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
 from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, IncidentKey, Operator, OutcomeStatus
 from noc_app.config.schema import ActionsConfig, IncidentsConfig, Mode, RunbookConfig, SourceConfig
@@ -22,8 +23,6 @@ from noc_app.widgets.action_dialogs import COMMENT_REQUIRED_TEXT, AckDialog, Esc
 from noc_app.widgets.incident_board import IncidentBoardBody
 from noc_app.widgets.runbook_dialog import RunbookDialog
 from noc_app.widgets.wall_window import WallWindow
-
-from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
 THEME = load_theme("dark")
 KIM = Operator(name="kim", os_user="kim", host="noc-1")
@@ -181,7 +180,8 @@ def test_a_merged_row_names_both_backends_and_an_ack_reaches_both(qtbot):
     dialog = window.board_actions[0].dialog
     assert isinstance(dialog, AckDialog)
     dialog.accept()
-    assert sorted((r.kind, r.incident.text) for r in seen) == [(ActionKind.ACK, "am/fp-am"), (ActionKind.ACK, "pd/PD123")]
+    assert sorted((r.kind, r.incident.text) for r in seen) == [
+        (ActionKind.ACK, "am/fp-am"), (ActionKind.ACK, "pd/PD123")]
     key = ("am", "fp-am")
     assert board.marker(key) == "ACK PENDING"
     first, second = seen
@@ -316,7 +316,7 @@ def test_screenshots_of_the_menu_and_the_runbook_dialog(qtbot, size):
     menu = window.board_actions[0].menu
     qtbot.waitUntil(menu.isVisible)
     menu.grab().save(os.path.join(out_dir, f"noc-board-menu-{size[0]}.png"))
-    menu_px = menu.actions()[0].font().pixelSize() if menu.actions()[0].font().pixelSize() > 0 else menu.fontInfo().pixelSize()
+    menu_px = menu.fontInfo().pixelSize()
     window.grab().save(os.path.join(out_dir, f"noc-board-merged-{size[0]}.png"))
     _close_menu(qtbot, window)
     dialog = window.board_actions[0].start_runbook("restart")
@@ -325,7 +325,8 @@ def test_screenshots_of_the_menu_and_the_runbook_dialog(qtbot, size):
     dialog.grab().save(os.path.join(out_dir, f"noc-runbook-dialog-{size[0]}.png"))
     assert dialog.reason_label.isVisible()
     # Readable: the window's text colour on its background, and text that grows with the screen.
-    assert dialog.title_label.palette().color(dialog.title_label.foregroundRole()) == window.palette().windowText().color()
+    label = dialog.title_label
+    assert label.palette().color(label.foregroundRole()) == window.palette().windowText().color()
     assert dialog.title_label.fontInfo().pixelSize() >= size[1] // 90
     assert menu_px >= size[1] // 90
     dialog.reject()
