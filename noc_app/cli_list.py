@@ -16,6 +16,7 @@ from noc_app.actions.model import ActionKind, ActionRequest, IncidentKey, Operat
 from noc_app.actions.wiring import EXIT_DONE, EXIT_FAILED
 from noc_app.cli_actions import ACTION_COMMANDS, CliRefused, poll_incidents
 from noc_app.config.schema import AppConfig, Mode
+from noc_app.display_text import visible
 from noc_app.model import Alert, AlertState
 
 CLI_KINDS = frozenset(ActionKind(name) for name, _ in ACTION_COMMANDS)
@@ -37,7 +38,8 @@ def list_incidents(config: AppConfig, *, as_json: bool, claimed_name: str | None
         raise CliRefused(str(exc)) from exc
     if as_json:
         print(json.dumps([{
-            "key": _key(a), **incident_entry(a), "duplicates": duplicates.get(_key(a), []),
+            "key": _key(a), **incident_entry(a, duplicates.get(_key(a), ())),
+            "duplicates": [_key(d) for d in duplicates.get(_key(a), ())],
             "allowed": _allowed(config, operator, a),
         } for a in found], indent=2, ensure_ascii=False))
     else:
@@ -45,15 +47,17 @@ def list_incidents(config: AppConfig, *, as_json: bool, claimed_name: str | None
             acked = f" acked by {a.acknowledged_by}" if a.acknowledged_by else ""
             oncall = f" on call {a.oncall}" if a.oncall else ""
             summary = f" — {a.summary}" if a.summary else ""
-            also = f"  (also {', '.join(duplicates[_key(a)])})" if duplicates.get(_key(a)) else ""
-            print(f"{_key(a)}  {a.severity.priority}  {a.state.value}{acked}{oncall}  {a.name}{summary}{also}")
+            others = [_key(d) for d in duplicates.get(_key(a), ())]
+            also = f"  (also {', '.join(others)})" if others else ""
+            # Backend text: controls made visible, never sent to the terminal as they are.
+            print(visible(f"{_key(a)}  {a.severity.priority}  {a.state.value}{acked}{oncall}  {a.name}{summary}{also}"))
         if not found:
             print("no incidents")
     return EXIT_FAILED if errors and not alerts else EXIT_DONE
 
 
-def _duplicates(config: AppConfig, found: list[Alert]) -> dict[str, list[str]]:
-    """Per incident key, the keys of the same problem in other backends (config `incidents.dedup_key`).
+def _duplicates(config: AppConfig, found: list[Alert]) -> dict[str, list[Alert]]:
+    """Per incident key, the same problem in other backends (config `incidents.dedup_key`).
 
     Decided by the incidents selector's rule, over the sources in config order, as a board showing
     them all would merge them.
@@ -66,11 +70,10 @@ def _duplicates(config: AppConfig, found: list[Alert]) -> dict[str, list[str]]:
         return {}
     unresolved = [a for a in found if a.state is not AlertState.RESOLVED]
     _, members = merge_duplicates(unresolved, rule, alert_sort_key)
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[Alert]] = {}
     for group in members.values():
-        keys = [_key(m) for m in group]
-        for key in keys:
-            out[key] = [k for k in keys if k != key]
+        for member in group:
+            out[_key(member)] = [m for m in group if m is not member]
     return out
 
 

@@ -145,6 +145,7 @@ def test_list_json_gives_oncall_dedup_key_duplicates_and_allowed_actions(capsys,
     items = {i["key"]: i for i in json.loads(out)}
     am, pd = items["am/fp-am"], items["pd/PD123"]
     assert am["duplicates"] == ["pd/PD123"] and pd["duplicates"] == ["am/fp-am"]
+    assert am["also_in"] == [{"source": "pd", "fingerprint": "PD123"}]
     assert (pd["oncall"], pd["dedup_key"]) == ("Ada", "INC-7")
     assert am["allowed"] == ["ack", "note"]  # Alertmanager: no escalate, no resolve; nothing to unack
     assert pd["allowed"] == ["ack", "note", "escalate", "resolve"]
