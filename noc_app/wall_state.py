@@ -141,7 +141,10 @@ def wall_state(
     members: dict[tuple[str, str], tuple[Alert, ...]] = {}
     for selection in selected:
         members.update(selection.data.board.members)
-    incidents = [incident_entry(alert, also_in(members, alert)) for alert in wall_incidents(selected)]
+    # A board of one backend alone lists a copy another board merged: the problem is listed once.
+    copies = {(m.source_id, m.fingerprint) for group in members.values() for m in group[1:]}
+    incidents = [incident_entry(alert, also_in(members, alert)) for alert in wall_incidents(selected)
+                 if (alert.source_id, alert.fingerprint) not in copies]
     return {
         "schema": SCHEMA_VERSION,
         "app_version": __version__,

@@ -105,8 +105,9 @@ def test_label_rule_matches_a_pagerduty_dedup_key_to_an_alertmanager_label():
 
 def test_the_snapshot_json_lists_the_other_backends():
     sources = tuple(SourceConfig(id=s, kind="alertmanager") for s in ("am", "pd", "og"))
+    pd_only = PanelConfig(id="pd-only", kind="incidents", title="PD", source="pd", grid=GridPos(x=0, y=6, w=12, h=6))
     config = AppConfig(path="t.yaml", title="t", mode=Mode.WALL, theme="dark", sources=sources,
-                       dashboards=(DashboardConfig(id="d", title="d", panels=(BOARD,)),),
+                       dashboards=(DashboardConfig(id="d", title="d", panels=(BOARD, pd_only)),),
                        incidents=IncidentsConfig(dedup_key="dedup_key"))
     statuses = {s.id: SourceStatus(source_id=s.id, kind=s.kind, health=SourceHealth.OK, last_success_at=NOW)
                 for s in sources}
@@ -115,4 +116,5 @@ def test_the_snapshot_json_lists_the_other_backends():
     assert by_key[("am", "f1")]["also_in"] == [{"source": "pd", "fingerprint": "P123"}]
     assert by_key[("am", "f1")]["oncall"] == "Ada"
     assert by_key[("og", "x")]["also_in"] == []
-    assert ("pd", "P123") not in by_key
+    assert ("pd", "P123") not in by_key  # listed once, though a board of PagerDuty alone shows it
+    assert len(state["incidents"]) == 2

@@ -232,6 +232,27 @@ def test_an_acked_member_takes_no_second_ack(qtbot):
     assert [r.incident.text for r in seen] == ["pd/PD123"]
 
 
+def test_rows_hold_still_under_an_escalate_dialog_and_its_marker_follows_the_row(qtbot):
+    other = alert("DiskFilling", Severity.WARNING, fingerprint="PD777", source_id="pd")
+    store, window, board = _window(qtbot, pd=(PD_INCIDENT, other), dedup="")
+    seen = _requests(window)
+    qtbot.keyClick(board, Qt.Key.Key_Down)
+    qtbot.keyClick(board, Qt.Key.Key_Down)
+    assert board.selected_key == ("pd", "PD777")
+    qtbot.keyClick(board, Qt.Key.Key_E)
+    dialog = window.board_actions[0].dialog
+    assert isinstance(dialog, EscalateDialog)
+    newer = (alert("NewCritical", Severity.CRITICAL, fingerprint="PD000", source_id="pd"), PD_INCIDENT, other)
+    store.apply("pd", snapshot("pd", alerts=newer), T0 + 1, 5.0)
+    window.current_view().refresh_frames(window.panel_frames())
+    assert [r.name for r in board.visible_rows] == ["HighErrorRate", "DiskFilling"]  # held
+    dialog.text_box.setPlainText("disk vendor")
+    dialog.accept()
+    qtbot.waitUntil(lambda: len(board.visible_rows) == 3)
+    assert [r.marker for r in board.visible_rows] == ["", "", "ESCALATE PENDING"]
+    assert seen[0].incident.fingerprint == "PD777" and board.selected_index == 2
+
+
 # -- runbooks ------------------------------------------------------------------------------
 
 
