@@ -3,6 +3,10 @@
 The same path as the wall's actions: policy, journal before the network, the
 backend, the audit (noc_app.actions.execute).  The command line acts as an
 operator whatever the config's `mode` says (that mode is the wall's).
+`incidents escalate|resolve` need --comment (the audit says why); a backend that
+cannot do it (Alertmanager cannot escalate or resolve) is refused with the
+policy's reason.  `incidents list --json` says, per incident, what the operator
+may do and where else (another backend) the same problem is.
 
 Exit status: 0 done, 3 queued in the outbox (the backend is unreachable; the next
 `outbox flush` or any running operator app of the room delivers it), 2 refused
@@ -19,7 +23,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from noc_app.actions.errors import ActionError, InvalidRequest
-from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, IncidentKey, OutcomeStatus
+from noc_app.actions.model import (
+    COMMENT_REQUIRED,
+    ActionKind,
+    ActionOutcome,
+    ActionRequest,
+    IncidentKey,
+    OutcomeStatus,
+)
 from noc_app.actions.raised import RAISED_SOURCE_ID
 from noc_app.actions.wiring import (
     EXIT_DONE,
@@ -33,7 +44,13 @@ from noc_app.actions.wiring import (
 from noc_app.config.schema import AppConfig, Mode
 from noc_app.model import Alert
 
-INCIDENT_KINDS = ("alertmanager", "demo")  # sources whose snapshots hold incidents
+INCIDENT_KINDS = ("alertmanager", "demo", "pagerduty", "opsgenie")  # sources whose snapshots hold incidents
+ACTION_COMMANDS = (
+    ("ack", "acknowledge"), ("unack", "take an acknowledgement back"), ("note", "add a note"),
+    ("escalate", "escalate (the next level, or --level N); needs --comment"),
+    ("resolve", "resolve the incident at its backend; needs --comment"),
+)
+MAX_LEVEL = 20
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -67,13 +84,23 @@ def _duration(text: str) -> float:
         raise argparse.ArgumentTypeError(f"invalid duration value: {text!r} (expected e.g. 30m, 2h, 1d)") from None
 
 
+def _level(text: str) -> int:
+    try:
+        level = int(text)
+    except ValueError:
+        level = 0
+    if not 1 <= level <= MAX_LEVEL:
+        raise argparse.ArgumentTypeError(f"invalid level value: {text!r} (expected a whole number 1..{MAX_LEVEL})")
+    return level
+
+
 def build_incidents_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="noc-app incidents", description="List incidents and act on them.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="list|ack|unack|note")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="list|ack|unack|note|escalate|resolve")
     listing = sub.add_parser("list", help="poll the incident sources once and list their incidents with keys")
     _common(listing)
     listing.add_argument("--json", action="store_true", help="the snapshot's incident objects, with a key each")
-    for name, what in (("ack", "acknowledge"), ("unack", "take an acknowledgement back"), ("note", "add a note")):
+    for name, what in ACTION_COMMANDS:
         p = sub.add_parser(name, help=what)
         _common(p)
         p.add_argument("key", metavar="FINGERPRINT",
@@ -84,6 +111,9 @@ def build_incidents_parser() -> argparse.ArgumentParser:
                        help="the note, or why (goes into the silence comment and the audit)")
         p.add_argument("--match", action="append", type=_label, default=[], metavar="LABEL=VALUE",
                        help="the incident's labels, for when its source cannot be reached (repeatable)")
+        if name == "escalate":
+            p.add_argument("--level", type=_level, default=None, metavar="N",
+                           help="the escalation level to go to (default: the next one)")
         if name == "ack":
             how = p.add_mutually_exclusive_group()
             how.add_argument("--duration", type=_duration, metavar="DURATION", help="ack for this long (e.g. 2h)")
@@ -111,7 +141,9 @@ def build_outbox_parser() -> argparse.ArgumentParser:
 def run_incidents(args: argparse.Namespace, config: AppConfig) -> int:
     try:
         if args.command == "list":
-            return _list_incidents(config, as_json=args.json)
+            from noc_app.cli_list import list_incidents
+
+            return list_incidents(config, as_json=args.json, claimed_name=args.claimed_name)
         return _act(args, config)
     except CliRefused as exc:
         print(f"noc-app: {exc}", file=sys.stderr)
@@ -191,40 +223,23 @@ def _poll_raised(config: AppConfig, alerts: dict[str, tuple[Alert, ...]], errors
         journal.close()
 
 
-def _list_incidents(config: AppConfig, *, as_json: bool) -> int:
-    from noc_app.redaction import redact
-    from noc_app.wall_state import incident_entry
-
-    alerts, errors = poll_incidents(config)
-    for source_id, error in errors.items():
-        print(f"noc-app: {source_id}: {redact(error)}", file=sys.stderr)
-    found = [a for source_alerts in alerts.values() for a in source_alerts]
-    if as_json:
-        print(json.dumps([{"key": _key(a), **incident_entry(a)} for a in found], indent=2, ensure_ascii=False))
-    else:
-        for a in found:
-            acked = f" acked by {a.acknowledged_by}" if a.acknowledged_by else ""
-            summary = f" — {a.summary}" if a.summary else ""
-            print(f"{_key(a)}  {a.severity.priority}  {a.state.value}{acked}  {a.name}{summary}")
-        if not found:
-            print("no incidents")
-    return EXIT_FAILED if errors and not alerts else EXIT_DONE
-
-
 def _act(args: argparse.Namespace, config: AppConfig) -> int:
     from noc_app.actions.execute import execute
     from noc_app.actions.upkeep import policy_context
     from noc_app.actions.wiring import NoBackend
 
-    source_id, fingerprint, seen = _resolve_key(args.key, config)
     kind = ActionKind(args.command)
+    if kind in COMMENT_REQUIRED and kind is not ActionKind.NOTE and not (args.comment or "").strip():
+        raise CliRefused(f"{kind.value} needs --comment TEXT (it goes into the audit and the backend)")
+    source_id, fingerprint, seen = _resolve_key(args.key, config)
     alert, unreachable = seen if seen is not None else _find(config, source_id, fingerprint)
     labels = _labels(alert, dict(args.match), unreachable, args.key, note=kind is ActionKind.NOTE)
     parts = _parts(config, args.claimed_name)
     try:
         request = _request(args, kind, parts, IncidentKey(source_id=source_id, fingerprint=fingerprint), labels)
         backend = parts.backends.get(source_id) or NoBackend(source_id)
-        holder = _ack_holder(backend, labels) if alert is not None and kind is not ActionKind.NOTE else None
+        asks_holder = alert is not None and kind in (ActionKind.ACK, ActionKind.UNACK)
+        holder = _ack_holder(backend, labels) if asks_holder else None
         policy = policy_context(config, request, alert, mode=Mode.OPERATOR, acknowledged_by=holder)
         if alert is None and unreachable:
             policy = _unknown_state(policy)
@@ -337,7 +352,8 @@ def _request(args: argparse.Namespace, kind: ActionKind, parts: ActionParts, inc
     duration = getattr(args, "duration", None)
     try:
         return ActionRequest(kind=kind, incident=incident, operator=parts.operator, comment=comment, labels=labels,
-                             until_resolved=duration is None, duration_s=duration)
+                             until_resolved=duration is None, duration_s=duration,
+                             escalation_level=getattr(args, "level", None))
     except InvalidRequest as exc:
         raise CliRefused(str(exc)) from exc
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from noc_app.config.schema import PanelConfig
 from noc_app.display_text import visible
 from noc_app.model import Alert, AlertState, DataState, Severity, Snapshot
 from noc_app.panel_keys import panel_sources
+from noc_app.selectors_dedup import NO_MEMBERS, Members, merge_duplicates, sources_text
 from noc_app.units import format_age
 
 _MUTED = (AlertState.SILENCED, AlertState.INHIBITED, AlertState.ACKNOWLEDGED)
@@ -48,6 +49,7 @@ class _Selected:
     alerts: tuple[Alert, ...]
     groups: tuple[AlertGroup, ...]
     counts: tuple[CountSegment, ...]
+    members: Members = field(default_factory=lambda: NO_MEMBERS)
 
 
 class AlertsMemo:
@@ -57,9 +59,13 @@ class AlertsMemo:
     grouping 5,000 alerts each time is not free.  Owned by whoever re-selects (the
     wall window makes one and hands it to its views); never module state, so two
     windows, or two tests, never share entries.
+
+    `dedup`: the config's `incidents.dedup_key` rule (see noc_app.selectors_dedup);
+    "" merges nothing across backends.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, dedup: str = "") -> None:
+        self.dedup = dedup
         self._entries: dict[str, tuple[MemoKey, _Selected]] = {}
 
     def __len__(self) -> int:
@@ -74,7 +80,7 @@ class AlertsMemo:
         entry = self._entries.get(panel.id)
         if entry is not None and entry[0] == key:
             return entry[1]
-        selected = _select(panel, snapshots)
+        selected = _select(panel, snapshots, self.dedup)
         self._entries[panel.id] = (key, selected)
         return selected
 
@@ -86,9 +92,10 @@ def _memo_key(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> M
     )
 
 
-def _select(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> _Selected:
-    alerts = _collect_alerts(panel, snapshots)
-    return _Selected(alerts=alerts, groups=group_alerts(alerts), counts=counts_text(alerts) if alerts else ())
+def _select(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None], dedup: str = "") -> _Selected:
+    alerts, members = _collect_alerts(panel, snapshots, dedup)
+    return _Selected(alerts=alerts, groups=group_alerts(alerts), counts=counts_text(alerts) if alerts else (),
+                     members=members)
 
 
 def _selected(
@@ -104,7 +111,10 @@ def panel_alerts(
     return _selected(panel, snapshots, memo).alerts
 
 
-def _collect_alerts(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> tuple[Alert, ...]:
+def _collect_alerts(
+    panel: PanelConfig, snapshots: Mapping[str, Snapshot | None], dedup: str = ""
+) -> tuple[tuple[Alert, ...], Members]:
+    """The panel's unresolved alerts, each once, one problem in several backends merged under `dedup`."""
     seen: dict[str, Alert] = {}
     for sid in panel_sources(panel):
         snap = snapshots.get(sid)
@@ -112,7 +122,10 @@ def _collect_alerts(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]
             if alert.state is AlertState.RESOLVED:
                 continue
             seen.setdefault(f"{alert.source_id}:{alert.fingerprint}", alert)
-    return tuple(sorted(seen.values(), key=alert_sort_key))
+    if not dedup:
+        return tuple(sorted(seen.values(), key=alert_sort_key)), NO_MEMBERS
+    shown, members = merge_duplicates(seen.values(), dedup, alert_sort_key)
+    return tuple(sorted(shown, key=alert_sort_key)), members
 
 
 def alert_sort_key(alert: Alert) -> tuple[bool, int, float, str]:
@@ -161,6 +174,13 @@ class IncidentBoard:
     groups: tuple[AlertGroup, ...] = ()  # one per painted row, in order
     counts: tuple[CountSegment, ...] = ()  # header segments; empty when there are no alerts
     empty_text: str = ""  # shown instead of rows when there are none; "" while loading
+    # One problem in several backends: the shown alert's (source, fingerprint) -> its members, first the
+    # shown one's own (see noc_app.selectors_dedup).  Actions go to the members; only merged ones are here.
+    members: Members = field(default_factory=lambda: NO_MEMBERS)
+
+    def members_of(self, alert: Alert) -> tuple[Alert, ...]:
+        """The backend incidents behind a shown alert: its members when merged, else the alert itself."""
+        return self.members.get((alert.source_id, alert.fingerprint), (alert,))
 
     @property
     def claims_empty(self) -> bool:
@@ -211,6 +231,7 @@ def select_incident_board(
         groups=selected.groups,
         counts=selected.counts,
         empty_text=empty_text(bool(selected.alerts), state),
+        members=selected.members,
     )
 
 
@@ -304,8 +325,20 @@ def board_row(group: AlertGroup, now: float, marker: str = "") -> BoardRow:
 def board_rows(
     board: IncidentBoard, now: float, fit: int, markers: Mapping[tuple[str, str], str]
 ) -> tuple[BoardRow, ...]:
-    """The rows that fit (the first `fit` groups), with any action markers the view holds."""
-    return tuple(board_row(g, now, markers.get(row_key(g), "")) for g in board.groups[:fit])
+    """The rows that fit (the first `fit` groups), with any action markers the view holds.
+
+    A problem merged across backends names them first in its detail ("am + pagerduty — ...").
+    """
+    rows = tuple(board_row(g, now, markers.get(row_key(g), "")) for g in board.groups[:fit])
+    if not board.members:
+        return rows
+    return tuple(_with_sources(row, board.members.get(row.key)) for row in rows)
+
+
+def _with_sources(row: BoardRow, members: tuple[Alert, ...] | None) -> BoardRow:
+    if members is None:
+        return row
+    return replace(row, detail=" — ".join(p for p in (visible(sources_text(members)), row.detail) if p))
 
 
 def row_ages(board: IncidentBoard, now: float, fit: int) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ incidents with severity and ack state, and every source's status.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from noc_app import __version__
 from noc_app.config.schema import AppConfig, PanelConfig, PanelKind
 from noc_app.model import Alert, AlertState, Snapshot, SourceStatus
 from noc_app.selectors import PanelData, source_state, threshold_severity
+from noc_app.selectors_dedup import also_in
 from noc_app.selectors_incidents import AlertsMemo
 from noc_app.selectors_wall import PanelSelection, select_dashboard, wall_incidents
 
@@ -76,7 +77,8 @@ def _panel_entry(panel: PanelConfig, data: PanelData) -> dict[str, Any]:
     return entry
 
 
-def incident_entry(alert: Alert) -> dict[str, Any]:
+def incident_entry(alert: Alert, also: Iterable[Alert] = ()) -> dict[str, Any]:
+    """One incident; `also`: the same problem in other backends (config `incidents.dedup_key`)."""
     return {
         "source": alert.source_id,
         "fingerprint": alert.fingerprint,
@@ -92,6 +94,9 @@ def incident_entry(alert: Alert) -> dict[str, Any]:
         "starts_at": _iso(alert.starts_at) if alert.starts_at else None,
         "labels": dict(alert.labels),
         "mute_reason": alert.mute_reason,
+        "oncall": alert.oncall,
+        "dedup_key": alert.dedup_key,
+        "also_in": [{"source": a.source_id, "fingerprint": a.fingerprint} for a in also],
     }
 
 
@@ -124,6 +129,8 @@ def wall_state(
     `memo`: an owned incidents memo, for a caller that builds this repeatedly.
     """
     stale_after = config.stale_after_intervals
+    if memo is None:
+        memo = AlertsMemo(dedup=config.incidents.dedup_key)
     dashboards = []
     selected: list[PanelSelection] = []
     for dash in config.dashboards:
@@ -131,7 +138,13 @@ def wall_state(
         selected.extend(selections)
         panels = [_panel_entry(s.panel, s.data) for s in selections]
         dashboards.append({"id": dash.id, "title": dash.title, "panels": panels})
-    incidents = [incident_entry(alert) for alert in wall_incidents(selected)]
+    members: dict[tuple[str, str], tuple[Alert, ...]] = {}
+    for selection in selected:
+        members.update(selection.data.board.members)
+    # A board of one backend alone lists a copy another board merged: the problem is listed once.
+    copies = {(m.source_id, m.fingerprint) for group in members.values() for m in group[1:]}
+    incidents = [incident_entry(alert, also_in(members, alert)) for alert in wall_incidents(selected)
+                 if (alert.source_id, alert.fingerprint) not in copies]
     return {
         "schema": SCHEMA_VERSION,
         "app_version": __version__,

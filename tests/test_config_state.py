@@ -97,3 +97,16 @@ def test_bad_state_sections_are_located_and_never_echo_the_password(state, expec
     found = problems(state)
     assert found == [expected]
     assert not any("hunter2" in p for p in found)
+
+
+def test_incidents_dedup_key_rule_is_checked_with_its_line():
+    from noc_app.config.schema import IncidentsConfig
+
+    assert load("").incidents == IncidentsConfig(dedup_key="")
+    assert load("incidents: {dedup_key: label:incident_id}\n").incidents.dedup_key == "label:incident_id"
+    assert load("incidents:\n  dedup_key: alias\n").incidents.dedup_key == "alias"
+    assert load("incidents:\n  dedup_key: 'off'\n").incidents.dedup_key == ""
+    assert problems("incidents:\n  dedup_key: 'label:'\n") == [
+        "wall.yaml:8:14 incidents.dedup_key: expected one of off, dedup_key, alias, fingerprint or "
+        "label:NAME (a label name), got 'label:'"]
+    assert problems("incidents:\n  dedupkey: alias\n")[0].startswith("wall.yaml:8:3 incidents.dedupkey: unknown key")

@@ -117,6 +117,10 @@ class IncidentBoardBody(QWidget):
                 return group
         return None
 
+    def members_of(self, alert: Alert) -> tuple[Alert, ...]:
+        """The backend incidents behind a shown alert: all of them for one problem merged across backends."""
+        return self._board.members_of(alert)
+
     def set_marker(self, key: tuple[str, str], text: str) -> None:
         """Show (or, with "", clear) an action marker on the row whose identity is `key`."""
         if text:

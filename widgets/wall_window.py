@@ -145,7 +145,7 @@ class WallWindow(QMainWindow):
         self.config = config
         self.mode = mode
         self._store = store
-        self.alerts_memo = alerts_memo if alerts_memo is not None else AlertsMemo()
+        self.alerts_memo = alerts_memo if alerts_memo is not None else AlertsMemo(dedup=config.incidents.dedup_key)
         self._clock = clock
         self._quit_clock = quit_clock
         self._quit_armed_at: float | None = None
@@ -270,6 +270,8 @@ class WallWindow(QMainWindow):
             ack_duration_s=self.config.actions.ack_duration_s,
             context_menus=self.capabilities.context_menus,
             history_reader=self._history_reader,
+            source_kinds={s.id: s.kind for s in self.config.sources},
+            runbooks=self.config.actions.runbooks,
         )
         controllers = []
         for frame in self.panel_frames():

@@ -21,6 +21,7 @@ from noc_app.config.dashboard_section import read_dashboards
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
 from noc_app.config.file_read import FileReadError, read_limited_text
+from noc_app.config.incidents_section import read_incidents
 from noc_app.config.limits import MAX_FILE_BYTES, MAX_STALE_INTERVALS
 from noc_app.config.policy_section import (
     read_actions,
@@ -48,6 +49,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state",
+    "incidents",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -148,6 +150,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         severity_levels=read_severity_policy(walk, top),
         actions=read_actions(walk, top),
         state=read_state(walk, top),
+        incidents=read_incidents(walk, top),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

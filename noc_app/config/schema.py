@@ -220,6 +220,17 @@ class ActionsConfig:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class IncidentsConfig:
+    """How incident boards treat incidents.
+
+    dedup_key: how the same problem in two backends is recognised ("" = off; "dedup_key",
+    "alias", "fingerprint" or "label:NAME"; see noc_app.selectors_incidents).
+    """
+
+    dedup_key: str = ""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class StateConfig:
     """Where the state database lives: None is SQLite in the user's state dir.
 
@@ -245,6 +256,7 @@ class AppConfig:
     severity_levels: tuple[SeverityLevel, ...] = ()
     actions: ActionsConfig = field(default_factory=ActionsConfig)
     state: StateConfig = field(default_factory=StateConfig)
+    incidents: IncidentsConfig = field(default_factory=IncidentsConfig)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:

@@ -131,7 +131,7 @@ def test_list_json_items_are_the_snapshots_incident_objects(capsys):
     sample = incident_entry(Alert(fingerprint="f", source_id="s", name="n", severity=Severity.CRITICAL,
                                   state=AlertState.FIRING))
     for item in demo_incidents(capsys):
-        assert set(item) == set(sample) | {"key"}
+        assert set(item) == set(sample) | {"key", "duplicates", "allowed"}
         assert {"fingerprint", "source", "name", "priority", "state", "acknowledged_by"} <= set(item)
 
 

@@ -111,7 +111,7 @@ def test_operator_mode_selects_with_click_and_arrows_and_opens_the_menu(qtbot):
     _right_click_row(board, 1)
     assert board.selected_key == ("src", "fp-disk")
     entries = _menu_entries(window)
-    assert list(entries) == ["ack", "unack", "note", "history"]
+    assert list(entries) == ["ack", "unack", "escalate", "resolve", "note", "runbook", "history"]
     assert entries["ack"] == (True, "Acknowledge…\tA")
     assert entries["history"] == (False, "History — no state database\tH")  # no reader given
 
@@ -151,7 +151,8 @@ def test_a_viewer_gets_a_menu_with_nothing_enabled(qtbot):
     seen = _requests(window)
     _right_click_row(board, 0)
     assert {kind: enabled for kind, (enabled, _) in _menu_entries(window).items()} == {
-        "ack": False, "unack": False, "note": False, "history": False}
+        "ack": False, "unack": False, "escalate": False, "resolve": False, "note": False, "runbook": False,
+        "history": False}
     qtbot.keyClick(board, Qt.Key.Key_A)
     assert window.board_actions[0].dialog is None and seen == []
 
