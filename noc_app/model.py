@@ -250,7 +250,7 @@ class Alert:
         object.__setattr__(self, "content_key", digest(
             self.fingerprint, self.name, self.severity.value, self.state.value, self.summary,
             self.starts_at, self.ends_at, self.silenced_by, self.inhibited_by, self.mute_reason,
-            self.acknowledged_by, tuple(self.labels.items()), self.oncall,
+            self.acknowledged_by, tuple(self.labels.items()), self.oncall, self.dedup_key,
         ))
 
 
