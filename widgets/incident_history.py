@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLa
 
 from noc_app.actions.model import IncidentKey, IncidentTimeline
 from noc_app.display_text import visible, visible_lines
+from noc_app.widgets.action_dialogs import fit_to_room
 from noc_app.widgets.plain_text import plain_label
 
 # (incident, deliver): read its timeline off the GUI thread; `deliver` is called on the GUI thread.
@@ -67,7 +68,8 @@ class IncidentHistoryDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         column.addWidget(buttons)
-        self.resize(720, 420)
+        fit_to_room(self, parent.window() if parent is not None else None)  # the wall's colours, readable size
+        self.resize(max(720, self.minimumWidth()), 420)
 
     @property
     def complete(self) -> bool:
