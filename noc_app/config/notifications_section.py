@@ -99,8 +99,17 @@ def _read_channel(walk: Walk, node: Node, path: str) -> NotificationChannel | No
     mapping = walk.mapping(node, path)
     if mapping is None:
         return None
-    item = MapReader(walk, mapping, path, _CHANNEL_KEYS, tolerated=secret_names_in(mapping))
+    inline_url = next((k for k, _ in mapping_pairs(mapping) if str(k.value) == "webhook_url"), None)
+    tolerated = secret_names_in(mapping) | ({"webhook_url"} if inline_url is not None else set())
+    item = MapReader(walk, mapping, path, _CHANNEL_KEYS, tolerated=tolerated)
     channel_id = item.text("id", required=True)
+    if inline_url is not None:  # the URL is the credential: only a reference may be written here
+        hint = "NOC_" + re.sub(r"[^A-Z0-9]+", "_", f"{channel_id or 'channel'}_webhook_url".upper())
+        walk.error(inline_url, sub_path(path, "webhook_url"), (
+            f"a webhook URL is a secret and must not be written in the config file; write "
+            f"'webhook_url_env: {hint}' (or 'webhook_url_keyring: {{service: ..., username: ...}}') and put the "
+            "URL in that environment variable or keyring entry"
+        ))
     if channel_id is not None:
         walk.declare("notification channel", "notification channel", channel_id, item.nodes["id"], item.sub("id"))
     kind = item.choice("kind", CHANNEL_KINDS, required=True)
@@ -111,7 +120,7 @@ def _read_channel(walk: Walk, node: Node, path: str) -> NotificationChannel | No
             item.not_for(key, "an email channel")
         item.exclusive("webhook_url_env", "webhook_url_keyring")
         url = _secret(walk, item, "webhook_url")
-        if url is None and not (item.has("webhook_url_env") or item.has("webhook_url_keyring")):
+        if url is None and inline_url is None and not (item.has("webhook_url_env") or item.has("webhook_url_keyring")):
             item.missing("webhook_url_env", "webhook_url_keyring")
         return NotificationChannel(id=channel_id, kind=kind, webhook_url=url)
     for key in ("webhook_url_env", "webhook_url_keyring"):
