@@ -48,6 +48,7 @@ from noc_app.state.records import IncidentHistory
 log = logging.getLogger(__name__)
 
 Poll = Callable[[], tuple[Mapping[str, Sequence[Alert]], Mapping[str, str]]]
+MAX_SETTLED = 50_000
 _NOT_NEW = frozenset({AlertState.SILENCED, AlertState.INHIBITED, AlertState.RESOLVED})
 
 
@@ -103,6 +104,8 @@ class Automation:
         notified: list[str] = []
         escalated: list[str] = []
         now = self._clock()
+        if len(self._settled) > MAX_SETTLED:  # a memo only (the journal dedups): forget it rather than grow
+            self._settled.clear()
         for source_id, source_alerts in alerts.items():
             current: set[tuple[str, str]] = set()
             for alert in source_alerts:
