@@ -206,3 +206,24 @@ def test_notice_words_are_plain_and_carry_no_secret() -> None:
 
 def test_business_hours_config_reaches_the_policy() -> None:
     assert config().automation.business_hours == BusinessHours()
+
+
+def test_the_same_message_twice_is_one_row_and_one_message(journal: SqliteJournal) -> None:
+    from noc_app.actions.execute import execute
+    from noc_app.actions.notify.messages import notify_request
+
+    room = Room(journal)
+    alert = firing()
+    first = notify_request(alert, "new", "slack", notice("new", alert, DEFAULT_POLICY[1], now=T0), now=T0)
+    again = notify_request(alert, "new", "slack", notice("new", alert, DEFAULT_POLICY[1], now=T0 + 5), now=T0 + 5)
+    assert first.request_id == again.request_id  # derived from incident, occurrence, event and channel
+    backend = room.automation._backends[NOTIFY_SOURCE_ID]
+    assert execute(first, backend, journal, clock=room.clock).status is OutcomeStatus.DONE
+    assert execute(again, backend, journal, clock=room.clock).status is OutcomeStatus.DONE  # "already handled"
+    assert len(room.sent) == 1
+    assert [a.action for a in journal.audit(request_id=first.request_id)] == ["notify requested", "notify"]
+    other_channel = notify_request(alert, "new", "pagerduty", notice("new", alert, DEFAULT_POLICY[1], now=T0),
+                                   now=T0)
+    refired = notify_request(replace(alert, starts_at=T0 + 3600), "new", "slack",
+                             notice("new", alert, DEFAULT_POLICY[1], now=T0), now=T0)
+    assert len({first.request_id, other_channel.request_id, refired.request_id}) == 3
