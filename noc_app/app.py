@@ -251,11 +251,26 @@ def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | N
         upkeep_sources=upkeep_sources(config) if acts else {}, delivers=acts,
     )
     closers = [close for b in backends.values() if (close := getattr(b, "close", None)) is not None]
+    if config.automation.enabled:  # compete for the room's automation lease (a thread; see actions/automation.py)
+        closers.append(_start_automation(config))
     runtime.attach_actions(service, close_backends=closers, close_journal=journal.close)
     if raised_in_state(config):  # raised incidents live in the state database: on every incidents board
         from noc_app.actions.raised_source import RAISED_POLL_S, RaisedSource, with_raised_boards
 
         runtime.add_source(RaisedSource(journal), RAISED_POLL_S, config=with_raised_boards(runtime.config))
+
+
+def _start_automation(config: AppConfig) -> Callable[[], None]:
+    from noc_app.actions.automation_wiring import start_automation
+    from noc_app.cli_actions import poll_incidents
+    from noc_app.redaction import redact
+
+    try:
+        return start_automation(config, lambda: poll_incidents(config))
+    except Exception as exc:
+        log.error("automation is off: %s", redact(str(exc)))
+        print(f"noc-app: warning: automation is off: {redact(str(exc))}", file=sys.stderr)
+        return lambda: None
 
 
 def attach_raised_reader(config: AppConfig, runtime: Runtime) -> Callable[[], None] | None:

@@ -18,7 +18,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from noc_app.config.schema import PanelConfig
+from noc_app.actions.severity import OFFICE_HOURS, countdown_text, effective_policy, priority_of
+from noc_app.config.schema import BusinessHours, PanelConfig, SeverityLevel
 from noc_app.display_text import visible
 from noc_app.model import Alert, AlertState, DataState, Severity, Snapshot
 from noc_app.panel_keys import panel_sources
@@ -252,6 +253,7 @@ class BoardRow:
     count: int = 1  # alerts folded into this row (same name, severity, state)
     key: tuple[str, str] = ("", "")  # (source id, fingerprint) of the row's first alert: its identity
     marker: str = ""  # an action in flight or its result: "ACK PENDING", "ACK QUEUED", "ACK FAILED: ..."
+    countdown: str = ""  # the severity policy's response clock: "ack due in 3 min", "ack overdue 2 min"
 
     @property
     def title(self) -> str:
@@ -262,9 +264,30 @@ class BoardRow:
         return bool(self.state_tag)
 
 
-def severity_words(severity: Severity) -> str:
-    """'P0 CRITICAL', 'P2 WARNING', ..."""
-    return f"{severity.priority} {severity.value.upper()}"
+def severity_words(severity: Severity, level: SeverityLevel | None = None) -> str:
+    """'P0 CRITICAL', 'P2 WARNING', ...: the policy level's id when one matched, else the severity's own."""
+    return f"{level.id if level is not None else severity.priority} {severity.value.upper()}"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BoardPolicy:
+    """The severity policy a board shows priorities and response clocks from (config rows; () = defaults)."""
+
+    levels: tuple[SeverityLevel, ...] = ()
+    hours: BusinessHours = OFFICE_HOURS
+
+
+def policy_level(alert: Alert, policy: BoardPolicy | None) -> SeverityLevel | None:
+    if policy is None:
+        return None
+    return priority_of(alert, effective_policy(policy.levels))
+
+
+def row_countdown(alert: Alert, now: float, policy: BoardPolicy | None) -> str:
+    """The ack countdown of a row's first alert; "" without a policy, for muted rows and unmatched alerts."""
+    if policy is None or alert.state in _MUTED:
+        return ""
+    return countdown_text(alert, None, policy_level(alert, policy), now, policy.hours)
 
 
 def firing_for(starts_at: float, now: float) -> str:
@@ -295,8 +318,12 @@ def row_key(group: AlertGroup) -> tuple[str, str]:
     return (group[0].source_id, group[0].fingerprint)
 
 
-def board_row(group: AlertGroup, now: float, marker: str = "") -> BoardRow:
-    """The words painted for one alert, or for a group of alike alerts."""
+def board_row(group: AlertGroup, now: float, marker: str = "", policy: BoardPolicy | None = None) -> BoardRow:
+    """The words painted for one alert, or for a group of alike alerts.
+
+    With a policy, the priority is the policy's level (first matching row) and the row carries its
+    response countdown; without one (or when no row matches), the severity's own P0-P3.
+    """
     alert = group[0]
     tag = MUTED_TAGS.get(alert.state, "")
     lineage = lineage_text(alert) if tag else ""
@@ -310,7 +337,7 @@ def board_row(group: AlertGroup, now: float, marker: str = "") -> BoardRow:
     detail = " — ".join(part for part in (lineage, alert.summary, labels) if part)
     return BoardRow(  # backend text: controls and bidi overrides made visible (only rows that fit are built)
         severity=alert.severity,
-        severity_text=severity_words(alert.severity),
+        severity_text=severity_words(alert.severity, policy_level(alert, policy)),
         name=visible(alert.name),
         detail=visible(detail),
         age_text=firing_for(earliest_start(group), now),
@@ -319,17 +346,19 @@ def board_row(group: AlertGroup, now: float, marker: str = "") -> BoardRow:
         count=len(group),
         key=row_key(group),
         marker=visible(marker),
+        countdown=row_countdown(alert, now, policy),
     )
 
 
 def board_rows(
-    board: IncidentBoard, now: float, fit: int, markers: Mapping[tuple[str, str], str]
+    board: IncidentBoard, now: float, fit: int, markers: Mapping[tuple[str, str], str],
+    policy: BoardPolicy | None = None,
 ) -> tuple[BoardRow, ...]:
     """The rows that fit (the first `fit` groups), with any action markers the view holds.
 
     A problem merged across backends names them first in its detail ("am + pagerduty — ...").
     """
-    rows = tuple(board_row(g, now, markers.get(row_key(g), "")) for g in board.groups[:fit])
+    rows = tuple(board_row(g, now, markers.get(row_key(g), ""), policy) for g in board.groups[:fit])
     if not board.members:
         return rows
     return tuple(_with_sources(row, board.members.get(row.key)) for row in rows)
@@ -341,9 +370,12 @@ def _with_sources(row: BoardRow, members: tuple[Alert, ...] | None) -> BoardRow:
     return replace(row, detail=" — ".join(p for p in (visible(sources_text(members)), row.detail) if p))
 
 
-def row_ages(board: IncidentBoard, now: float, fit: int) -> tuple[str, ...]:
-    """The "for 12m" texts of the rows that fit: the view repaints only when one changed."""
-    return tuple(firing_for(earliest_start(g), now) for g in board.groups[:fit])
+def row_ages(board: IncidentBoard, now: float, fit: int, policy: BoardPolicy | None = None) -> tuple[str, ...]:
+    """The "for 12m" texts (and ack countdowns) of the rows that fit: the view repaints only when one changed."""
+    ages = tuple(firing_for(earliest_start(g), now) for g in board.groups[:fit])
+    if policy is None:
+        return ages
+    return ages + tuple(row_countdown(g[0], now, policy) for g in board.groups[:fit])
 
 
 def earliest_start(group: AlertGroup) -> float:

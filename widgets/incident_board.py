@@ -37,7 +37,16 @@ from noc_app.actions.model import ActionKind
 from noc_app.config.schema import PanelConfig
 from noc_app.model import Alert, DataState, Severity
 from noc_app.selectors import PanelData
-from noc_app.selectors_incidents import NO_BOARD, BoardRow, IncidentBoard, board_row, board_rows, firing_for, row_ages
+from noc_app.selectors_incidents import (
+    NO_BOARD,
+    BoardPolicy,
+    BoardRow,
+    IncidentBoard,
+    board_row,
+    board_rows,
+    firing_for,
+    row_ages,
+)
 from noc_app.themes import Theme
 from noc_app.widgets.board_rows import row_key
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker, severity_color_key, severity_words
@@ -70,6 +79,7 @@ class IncidentBoardBody(QWidget):
         self._held = False
         self._waiting: PanelData | None = None  # data that arrived while held
         self.painted_markers: dict[tuple[str, str], str] = {}  # what the last paint showed (tests)
+        self._policy: BoardPolicy | None = None  # the severity policy: priorities and ack countdowns
 
     # -- contract ----------------------------------------------------------------
 
@@ -195,11 +205,20 @@ class IncidentBoardBody(QWidget):
         self._relayout()
         self.update()
 
+    def set_policy(self, policy: BoardPolicy | None) -> None:
+        """Show priorities from this severity policy, with each row's ack countdown (None: the severity's own)."""
+        self._policy = policy
+        self._build_rows()
+        self.update()
+
     def tick(self, now: float) -> None:
-        """Advance the "for 12m" ages; repaint only when a visible text changed."""
+        """Advance the "for 12m" ages and ack countdowns; repaint only when a visible text changed."""
         self._now = now
-        ages = row_ages(self._board, now, self._fit)
-        if ages != tuple(r.age_text for r in self.visible_rows):
+        ages = row_ages(self._board, now, self._fit, self._policy)
+        shown = tuple(r.age_text for r in self.visible_rows)
+        if self._policy is not None:
+            shown += tuple(r.countdown for r in self.visible_rows)
+        if ages != shown:
             self._build_rows()
             self.update()
 
@@ -235,7 +254,7 @@ class IncidentBoardBody(QWidget):
         self._build_rows()
 
     def _build_rows(self) -> None:
-        self.visible_rows = board_rows(self._board, self._now, self._fit, self._markers)
+        self.visible_rows = board_rows(self._board, self._now, self._fit, self._markers, self._policy)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -332,6 +351,12 @@ class IncidentBoardBody(QWidget):
         painter.drawText(
             QRect(right - tail_w, line1.top(), tail_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, tail
         )
+        if row.countdown:  # the response clock, in the severity's colour, before the state and age
+            countdown_w = small_fm.horizontalAdvance(row.countdown) + 1
+            tail_w += countdown_w + (px // 2 if tail else 0)
+            painter.setPen(color)
+            painter.drawText(QRect(right - tail_w, line1.top(), countdown_w, line1.height()),
+                             Qt.AlignmentFlag.AlignVCenter, row.countdown)
         if row.marker:  # an action in flight or its result, before the state tag
             room = max(0, (right - name_left) // 2)
             marker_w = small_fm.horizontalAdvance(row.marker) + 1  # elidedText's float widths cut exact fits

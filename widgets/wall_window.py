@@ -37,7 +37,7 @@ from noc_app.actions.model import ActionOutcome, Operator, Role
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode
 from noc_app.display_text import window_title
 from noc_app.modes import capabilities
-from noc_app.selectors_incidents import AlertsMemo
+from noc_app.selectors_incidents import AlertsMemo, BoardPolicy
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
@@ -170,6 +170,10 @@ class WallWindow(QMainWindow):
         for view in self.views:
             view.set_active(False)
             self.stack.addWidget(view)
+        board_policy = BoardPolicy(levels=config.severity_levels, hours=config.automation.business_hours)
+        for frame in self.panel_frames():
+            if isinstance(frame.body, IncidentBoardBody):
+                frame.body.set_policy(board_policy)
         self.feed_strip = FeedHealthStrip(
             store, theme, stale_after_intervals=config.stale_after_intervals, clock=clock, tooltips=tooltips
         )

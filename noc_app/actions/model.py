@@ -35,6 +35,7 @@ class ActionKind(enum.Enum):
     ESCALATE = "escalate"  # to the next escalation level / on-call tier (PagerDuty, Opsgenie; automation)
     RESOLVE = "resolve"  # close the incident at its backend (PagerDuty resolve, Opsgenie close)
     RUNBOOK = "runbook"  # run a configured recovery runbook against the incident
+    NOTIFY = "notify"  # a message about the incident to one channel (automation only; params: channel, event)
 
 
 # Kinds that need the operator's words: an audit line must say why.

@@ -70,6 +70,8 @@ def decide(kind: ActionKind, ctx: PolicyContext) -> Verdict:
     """May `ctx.operator` do `kind` here?  Pure: same inputs, same verdict."""
     if not capabilities(ctx.mode).act:
         return _no(kind, f"{ctx.mode.value} mode has no actions")
+    if kind is ActionKind.NOTIFY:
+        return _no(kind, "notifications are sent by the room's automation, not by hand")
     if ctx.role is Role.VIEWER:
         return _no(kind, "viewers cannot act on incidents")
     if ctx.read_only and kind in BACKEND_KINDS | {ActionKind.RUNBOOK}:

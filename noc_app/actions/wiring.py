@@ -119,6 +119,11 @@ def build_parts(config: AppConfig, *, claimed_name: str | None = None) -> Action
     backends = dict(action_backends(config))
     if raised_in_state(config):
         backends[RAISED_SOURCE_ID] = StateBackend(journal)
+    if config.notifications.channels:  # queued notifications: any process of the room may deliver them
+        from noc_app.actions.notify.backend import NotificationBackend
+        from noc_app.actions.notify.messages import NOTIFY_SOURCE_ID
+
+        backends[NOTIFY_SOURCE_ID] = NotificationBackend(config.notifications)
     return ActionParts(operator=operator, journal=journal, backends=backends)
 
 

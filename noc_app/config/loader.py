@@ -23,6 +23,11 @@ from noc_app.config.errors import ConfigError, Problem
 from noc_app.config.file_read import FileReadError, read_limited_text
 from noc_app.config.incidents_section import read_incidents
 from noc_app.config.limits import MAX_FILE_BYTES, MAX_STALE_INTERVALS
+from noc_app.config.notifications_section import (
+    check_channel_references,
+    read_automation,
+    read_notifications,
+)
 from noc_app.config.policy_section import (
     read_actions,
     read_playlists,
@@ -48,7 +53,7 @@ __all__ = [
 
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
-    "playlists", "screens", "severity_policy", "actions", "state",
+    "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
     "incidents",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
@@ -137,6 +142,8 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
     if not screens and dashboards:
         screens = (ScreenConfig(id="main", screen=0, dashboard=dashboards[0].id),)
     default_title = dashboards[0].title if dashboards else "noc-app"
+    notifications = read_notifications(walk, top)
+    check_channel_references(walk, top, notifications)
     return AppConfig(
         path=walk.filename,
         title=top.text("title", default_title) or default_title,
@@ -151,6 +158,8 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         actions=read_actions(walk, top),
         state=read_state(walk, top),
         incidents=read_incidents(walk, top),
+        notifications=notifications,
+        automation=read_automation(walk, top),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from types import MappingProxyType
 
-from yaml.nodes import Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.limits import MAX_PERIOD_S, MAX_SCREEN_INDEX, ONE_DAY_S
@@ -28,7 +29,9 @@ from noc_app.config.yaml_nodes import (
     sub_path,
 )
 
-_POLICY_KEYS = ("id", "name", "severity", "response_time", "resolution_target", "escalation", "channels")
+_POLICY_KEYS = (
+    "id", "name", "severity", "match", "response_time", "resolution_target", "escalation", "channels",
+)
 _RUNBOOK_KEYS = (
     "id", "title", "webhook_url", "argv", "method", "params", "confirm", "cooldown", "verify_query",
 )
@@ -82,7 +85,11 @@ def read_screens(walk: Walk, top: MapReader) -> tuple[ScreenConfig, ...]:
 
 
 def read_severity_policy(walk: Walk, top: MapReader) -> tuple[SeverityLevel, ...]:
-    """The P0-P3 rows: severity, response and resolution targets, escalation."""
+    """The P0-P3 rows, first match wins: `severity: critical` (shorthand) or `match:` label matchers,
+    response and resolution targets, escalation targets, notification channels.
+
+    An empty or absent list means the seed's defaults (noc_app.actions.severity.DEFAULT_POLICY).
+    """
     levels = []
     for node, path in top.items("severity_policy"):
         mapping = walk.mapping(node, path)
@@ -90,18 +97,54 @@ def read_severity_policy(walk: Walk, top: MapReader) -> tuple[SeverityLevel, ...
             continue
         item = MapReader(walk, mapping, path, _POLICY_KEYS)
         level_id = _declared_id(walk, item, "severity level")
-        severity_node = item.require("severity")
+        if not item.exclusive("severity", "match") and not (item.has("severity") or item.has("match")):
+            item.missing("severity", "match")
+        severity_node = item.get("severity")
         severity = read_severity(walk, severity_node, item.sub("severity")) if severity_node else None
+        matchers = _read_matchers(walk, item)
         response = _response_time(walk, item)
         resolution = item.duration("resolution_target", None, minimum=0.0, maximum=MAX_PERIOD_S)
         name = item.text("name")
         escalation, channels = item.texts("escalation"), item.texts("channels")
-        if level_id is not None and severity is not None:
+        if level_id is not None and (severity is not None or matchers):
             levels.append(SeverityLevel(
-                id=level_id, name=name or level_id, severity=severity, response_time_s=response,
+                id=level_id, name=name or level_id, severity=severity, match=matchers, response_time_s=response,
                 resolution_target_s=resolution, escalation=escalation, channels=channels,
             ))
     return tuple(levels)
+
+
+def _read_matchers(walk: Walk, item: MapReader) -> tuple[Mapping[str, tuple[str, ...]], ...]:
+    """`match: {severity: critical}` or a list of such maps (any one matches); a value may be a list."""
+    node = item.get("match")
+    if node is None:
+        return ()
+    path = item.sub("match")
+    entries = [(node, path)] if isinstance(node, MappingNode) else [
+        (n, p) for n, p in item.items("match", required=True, noun="label matcher")
+    ]
+    matchers = []
+    for entry_node, entry_path in entries:
+        mapping = walk.mapping(entry_node, entry_path)
+        if mapping is None:
+            continue
+        matcher: dict[str, tuple[str, ...]] = {}
+        for key_node, value_node in mapping_pairs(mapping):
+            label = str(key_node.value)
+            value_path = sub_path(entry_path, label)
+            if not _LABEL_NAME.fullmatch(label):
+                walk.error(key_node, value_path, f"expected a label name like severity or priority, got '{label[:60]}'")
+                continue
+            values = walk.sequence(value_node, value_path) if isinstance(value_node, SequenceNode) else [value_node]
+            texts = [walk.text(v, value_path) for v in values or ()]
+            if not texts:
+                walk.error(value_node, value_path, "expected a value or a list of values, got an empty list")
+            matcher[label] = tuple(t for t in texts if t is not None)
+        if not matcher:
+            walk.error(entry_node, entry_path, "expected at least one label, e.g. {severity: critical}")
+        else:
+            matchers.append(MappingProxyType(matcher))
+    return tuple(matchers)
 
 
 def read_actions(walk: Walk, top: MapReader) -> ActionsConfig:

@@ -185,15 +185,62 @@ class OperatorConfig:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SeverityLevel:
-    """One row of the P0-P3 policy."""
+    """One row of the P0-P3 policy: which alerts it takes (first matching row wins) and its targets."""
 
     id: str  # P0..P3
     name: str
-    severity: Severity
+    severity: Severity | None = None  # shorthand for match [{severity: ...}]
+    # Any one matcher matches; within one, every label must have one of the listed values (case-insensitive).
+    match: tuple[Mapping[str, tuple[str, ...]], ...] = ()
     response_time_s: float | None = None  # None: next business day
     resolution_target_s: float | None = None
     escalation: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class BusinessHours:
+    """When 'next business day' counts: weekdays 0=Mon..6=Sun, minutes after midnight, an IANA zone."""
+
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    start_min: int = 9 * 60
+    end_min: int = 18 * 60
+    timezone: str | None = None  # None: the machine's local time
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NotificationChannel:
+    """Where messages go: a Slack or Teams incoming webhook (URL by reference: it is a secret) or e-mail."""
+
+    id: str
+    kind: str  # slack | teams | email
+    webhook_url: SecretRef | None = None
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # starttls | ssl | none
+    mail_from: str = ""
+    mail_to: tuple[str, ...] = ()
+    smtp_user: str = ""
+    smtp_password: SecretRef | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class NotificationsConfig:
+    channels: tuple[NotificationChannel, ...] = ()
+    events: tuple[str, ...] = ("new", "escalated", "resolved")  # which events send messages
+
+    def channel(self, channel_id: str) -> NotificationChannel | None:
+        return next((c for c in self.channels if c.id == channel_id), None)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AutomationConfig:
+    """The room's automation (escalation timers, notifications, outbox): run by whoever holds the lease."""
+
+    enabled: bool = False
+    business_hours: BusinessHours = field(default_factory=BusinessHours)
+    interval_s: float = 30.0  # how often the holder checks the timers
+    lease_retry_s: float = 15.0  # how often the others try to take the lease
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -257,6 +304,8 @@ class AppConfig:
     actions: ActionsConfig = field(default_factory=ActionsConfig)
     state: StateConfig = field(default_factory=StateConfig)
     incidents: IncidentsConfig = field(default_factory=IncidentsConfig)
+    notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
+    automation: AutomationConfig = field(default_factory=AutomationConfig)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:
