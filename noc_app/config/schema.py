@@ -11,8 +11,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from noc_app.model import Severity
+
+if TYPE_CHECKING:  # defined beside the runbook reader, which needs AuthConfig from here
+    from noc_app.config.runbook_schema import RunbookConfig
 
 
 class Mode(enum.Enum):
@@ -194,21 +198,6 @@ class SeverityLevel:
     resolution_target_s: float | None = None
     escalation: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RunbookConfig:
-    """A named recovery runbook: an HTTP webhook or an argv command, never a shell string."""
-
-    id: str
-    title: str
-    webhook_url: str | None = None
-    method: str = "POST"
-    argv: tuple[str, ...] = ()
-    params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> allowed values
-    confirm: bool = True
-    cooldown_s: float = 300.0
-    verify_query: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

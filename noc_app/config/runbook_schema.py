@@ -1,0 +1,100 @@
+"""Frozen config objects of the recovery runbooks (`actions.runbooks[]`).
+
+A runbook is an HTTP request or a local argv command, with `{{ name }}`
+placeholders filled from validated parameters; see noc_app.actions.runbooks for
+how it is run and docs-snippets/runbooks.md for the YAML reference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from noc_app.config.schema import AuthConfig
+
+RUNBOOK_ROLES = ("viewer", "operator", "lead")
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+MAX_PARAM_VALUE_CHARS = 256  # any parameter value longer than this is refused, whatever its pattern
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RunbookParam:
+    """One parameter: its value comes from the operator or from the incident's label `label`.
+
+    It is checked against `allowed` (exact values) or `pattern` (a full-match,
+    ASCII-only regular expression) before it is put into any template.
+    """
+
+    name: str
+    label: str  # the incident label it defaults to (the param's own name unless given)
+    allowed: tuple[str, ...] = ()
+    pattern: str | None = None
+
+    def compiled(self) -> re.Pattern[str] | None:
+        return None if self.pattern is None else re.compile(self.pattern, re.ASCII)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RunbookHttp:
+    """An HTTP call: method, URL template, plain headers, secret headers by reference, a JSON body template."""
+
+    method: str
+    url: str  # template; placeholders only after the host (path segments and query values)
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    auth: AuthConfig = field(default_factory=AuthConfig)
+    body: object = None  # JSON-able template (strings may hold placeholders); None: no body
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RunbookVerify:
+    """A PromQL query on a Prometheus source that must become true `within_s` after the run."""
+
+    source: str
+    query: str
+    within_s: float = 300.0
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RunbookUndo:
+    """Another runbook run `after_s` after this one succeeded (e.g. scale back in after 30 min)."""
+
+    runbook: str
+    after_s: float
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RunbookConfig:
+    """A named recovery runbook: an HTTP request or an argv command, never a shell string."""
+
+    id: str
+    title: str
+    http: RunbookHttp | None = None
+    argv: tuple[str, ...] = ()
+    params: Mapping[str, RunbookParam] = field(default_factory=lambda: MappingProxyType({}))
+    role: str = "operator"  # the least role that may run it: viewer < operator < lead
+    match: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # labels the incident must have
+    # What the operator types to confirm: "" none, "id" the runbook's id, "param:NAME" / "label:NAME" its value.
+    confirm: str = "id"
+    timeout_s: float = 30.0
+    cooldown_s: float = 300.0
+    max_runs_per_hour: int = 6
+    verify: RunbookVerify | None = None
+    rollback: str | None = None
+    undo: RunbookUndo | None = None
+    auto: bool = False  # may the room's automation run it on a trigger (no confirmation)
+
+    @property
+    def kind(self) -> str:
+        return "http" if self.http is not None else "argv"
+
+
+def matches(runbook: RunbookConfig, labels: Mapping[str, str]) -> bool:
+    """Whether an incident with these labels is one the runbook applies to (every `match` label equal)."""
+    return all(labels.get(name) == value for name, value in runbook.match.items())
+
+
+def applicable_runbooks(runbooks: tuple[RunbookConfig, ...], labels: Mapping[str, str]) -> tuple[RunbookConfig, ...]:
+    """The runbooks whose `match` the incident's labels satisfy, in config order (the board's menu)."""
+    return tuple(r for r in runbooks if matches(r, labels))
