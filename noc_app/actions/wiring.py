@@ -119,6 +119,10 @@ def build_parts(config: AppConfig, *, claimed_name: str | None = None) -> Action
     backends = dict(action_backends(config))
     if raised_in_state(config):
         backends[RAISED_SOURCE_ID] = StateBackend(journal)
+    if config.actions.runbooks:
+        from noc_app.actions.runbooks.backend import RUNBOOK_BACKEND, RunbookBackend
+
+        backends[RUNBOOK_BACKEND] = RunbookBackend(config, journal)
     return ActionParts(operator=operator, journal=journal, backends=backends)
 
 

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from noc_app.config.schema import AuthConfig
+from noc_app.config.schema import AppConfig, AuthConfig
+from noc_app.model import Alert
 
 RUNBOOK_ROLES = ("viewer", "operator", "lead")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -95,6 +96,9 @@ def matches(runbook: RunbookConfig, labels: Mapping[str, str]) -> bool:
     return all(labels.get(name) == value for name, value in runbook.match.items())
 
 
-def applicable_runbooks(runbooks: tuple[RunbookConfig, ...], labels: Mapping[str, str]) -> tuple[RunbookConfig, ...]:
-    """The runbooks whose `match` the incident's labels satisfy, in config order (the board's menu)."""
-    return tuple(r for r in runbooks if matches(r, labels))
+def applicable_runbooks(config: AppConfig, alert: Alert) -> tuple[RunbookConfig, ...]:
+    """The runbooks whose `match` the incident's labels satisfy, in config order (the board's menu).
+
+    Pure and Qt-free; widgets may import it (it lives in the config layer).
+    """
+    return tuple(r for r in config.actions.runbooks if matches(r, alert.labels))

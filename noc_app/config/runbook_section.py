@@ -242,7 +242,10 @@ def _check_placeholders(walk: Walk, item: MapReader, http: RunbookHttp | None, a
     where: list[tuple[str, str]] = []
     if http is not None:
         key = "http" if item.has("http") else "webhook_url"
-        where += [(http.url, key)] + [(v, key) for v in http.headers.values()]
+        where += [(http.url, key)]
+        for name, value in http.headers.items():
+            if "{{" in value:
+                walk.error(item.get(key), item.sub(key), f"header {name!r}: placeholders are not allowed in headers")
         where += [(text, key) for text in body_strings(http.body)]
     where += [(arg, "argv") for arg in argv]
     for text, key in where:
