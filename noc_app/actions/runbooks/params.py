@@ -1,6 +1,6 @@
 """A runbook's parameter values: from the operator or the incident's labels, validated before any templating.
 
-Every value must pass, in order: at most MAX_PARAM_VALUE_CHARS characters; no
+Every value must pass, in order: not empty, not '.' or '..'; at most MAX_PARAM_VALUE_CHARS characters; no
 control, format or line/paragraph-separator character (NUL, CR, LF, the RTL
 override...); the parameter's `allowed` list (exact) or its full-match ASCII
 `pattern`.  Values for argv runbooks may not start with '-' (no option injection).
@@ -22,6 +22,8 @@ def value_problem(param: RunbookParam, value: str, *, for_argv: bool = False) ->
     """Why `value` may not be used for `param` (None when it may); never echoes the value."""
     if not value:
         return "is empty"
+    if value in (".", ".."):
+        return "is a dot segment (a path traversal)"
     if len(value) > MAX_PARAM_VALUE_CHARS:
         return f"is {len(value)} characters long; at most {MAX_PARAM_VALUE_CHARS}"
     for index, char in enumerate(value, start=1):
