@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from collections.abc import Callable
 
 import httpx
@@ -50,3 +51,24 @@ def recording_client(
         return respond(request) if respond is not None else httpx.Response(200, text="ok")
 
     return lambda source: make_client(source, base_url=source.url or "", transport=httpx.MockTransport(handler))
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: float | None = None) -> None:
+        # From the real time: a request's requested_at is the real time where it is built.
+        self.now = float(int(time.time())) if start is None else start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def FIXED_DELAY(attempts: int, retry_after: float | None) -> float:  # noqa: N802 - named like the constant it mirrors
+    """The outbox's backoff with its jitter pinned to the middle (exact numbers)."""
+    from noc_app.actions.retry import outbox_delay
+
+    return outbox_delay(attempts, retry_after, rng=lambda: 0.5)
