@@ -162,18 +162,18 @@ def _check_url(walk: Walk, node: Node, path: str, url: str, owner: str) -> str |
         return None
     for key, _value in parse_qsl(parts.query, keep_blank_values=True):
         if is_secret_name(key):
-            walk.error(node, path, _url_secret(key, owner))
+            walk.error(node, path, _url_secret(f"query parameter {key!r}", owner))
             return None
     for segment in parts.path.split("/"):
         if "{{" not in segment and _TOKEN_SEGMENT.fullmatch(segment):
-            walk.error(node, path, _url_secret("the path", owner))
+            walk.error(node, path, _url_secret("path", owner))
             return None
     return url
 
 
 def _url_secret(where: str, owner: str) -> str:
     return (
-        f"a secret must not be written in the config file (the URL's {where} looks like a key; URLs are "
+        f"a secret must not be written in the config file (the URL's {where} looks like a secret; URLs are "
         "shown and journalled); send it in a header by reference: "
         f"'http: {{auth: {{header_env: {{X-Token: {env_hint(owner, 'token')}}}}}}}' or "
         f"'http: {{auth: {{bearer_token_env: {env_hint(owner, 'token')}}}}}'"
