@@ -1,8 +1,9 @@
 """A runbook's verification: one PromQL instant query, true or not yet.
 
-"True" follows PromQL's filtering comparisons: the query returns at least one
-sample whose value is neither 0 nor NaN (`rate(errors[1m]) < 0.01` returns the
-series while it holds and nothing otherwise; a `bool` comparison returns 1 or 0).
+"True" is what makes an alert rule fire: the query returns at least one sample
+(that is not NaN): `rate(errors[1m]) < 0.01` returns the series while it holds,
+even when its value is 0, and nothing otherwise.  Do not use `bool` comparisons
+(they return a 0 sample when false); a scalar result is true when it is not 0.
 """
 
 from __future__ import annotations
@@ -32,16 +33,21 @@ def holds(data: object) -> bool:
         return _true(result[1] if isinstance(result, list) and len(result) == 2 else None)
     if kind == "vector" and isinstance(result, list):
         return any(isinstance(s, dict) and isinstance(s.get("value"), list) and len(s["value"]) == 2
-                   and _true(s["value"][1]) for s in result)
+                   and _number(s["value"][1]) is not None for s in result)
     raise BadAnswer(f"query: expected an instant vector or scalar, got {str(kind)[:40]!r}")
 
 
-def _true(text: object) -> bool:
+def _number(text: object) -> float | None:
     try:
         value = float(str(text))
     except ValueError:
-        return False
-    return not math.isnan(value) and value != 0.0
+        return None
+    return None if math.isnan(value) else value
+
+
+def _true(text: object) -> bool:
+    value = _number(text)
+    return value is not None and value != 0.0
 
 
 def check(config: AppConfig, verify: RunbookVerify, client_for: ClientFactory | None = None) -> bool:
