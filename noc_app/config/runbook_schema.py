@@ -102,3 +102,12 @@ def applicable_runbooks(config: AppConfig, alert: Alert) -> tuple[RunbookConfig,
     Pure and Qt-free; widgets may import it (it lives in the config layer).
     """
     return tuple(r for r in config.actions.runbooks if matches(r, alert.labels))
+
+
+def confirm_target(runbook: RunbookConfig, values: Mapping[str, str]) -> str | None:
+    """The text the operator types to confirm: the runbook's id or a parameter's value; None: no confirmation."""
+    if not runbook.confirm:
+        return None
+    if runbook.confirm.startswith("param:"):
+        return values.get(runbook.confirm.removeprefix("param:"), runbook.id)
+    return runbook.id

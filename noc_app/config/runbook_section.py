@@ -51,6 +51,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKEN_SEGMENT = re.compile(r"(?=[^/]*[0-9])(?=[^/]*[A-Za-z])[A-Za-z0-9_\-]{24,}")
 MAX_RUNS_PER_HOUR = 60
 MAX_TIMEOUT_S = 600.0
+# verify.within and undo_after.after: the outbox expires a request 24 h after it was made.
+MAX_FOLLOW_UP_S = 12 * 3600.0
 
 
 def read_runbooks(walk: Walk, actions: MapReader) -> tuple[RunbookConfig, ...]:
@@ -287,7 +289,7 @@ def _read_verify(walk: Walk, item: MapReader) -> RunbookVerify | None:
     source, query = spec.text("source", required=True), spec.text("query", required=True)
     if source is not None:
         walk.refer("source", source, spec.nodes["source"], spec.sub("source"))
-    within = spec.duration("within", 300.0, minimum=0.0, exclusive=True, maximum=MAX_PERIOD_S)
+    within = spec.duration("within", 300.0, minimum=0.0, exclusive=True, maximum=MAX_FOLLOW_UP_S)
     if source is None or query is None:
         return None
     return RunbookVerify(source=source, query=query, within_s=within if within is not None else 300.0)
@@ -301,7 +303,7 @@ def _read_undo(walk: Walk, item: MapReader) -> RunbookUndo | None:
     runbook = spec.text("runbook", required=True)
     if runbook is not None:
         walk.refer("runbook", runbook, spec.nodes["runbook"], spec.sub("runbook"))
-    after = spec.duration("after", None, minimum=0.0, exclusive=True, maximum=MAX_PERIOD_S)
+    after = spec.duration("after", None, minimum=0.0, exclusive=True, maximum=MAX_FOLLOW_UP_S)
     if spec.get("after") is None:
         spec.missing("after")
     if runbook is None or after is None:

@@ -3,7 +3,8 @@
     role_problem(runbook, role, automatic)      viewer < operator < lead; automation needs `auto: true`
     match_problem(runbook, labels)              every `match` label equal
     rate_problem(runbook, run_times, now)       cooldown since the last run, max runs in the last hour
-    confirm_target(runbook, values)             what the operator must type (None: nothing)
+    confirm_target(runbook, values)             what the operator must type (None: nothing; in config.runbook_schema
+                                                for the board)
     confirm_problem(runbook, values, typed)     whether what they typed is that
     runbooks_for(incident, config)              the runbooks that apply to an incident (automation, board)
 """
@@ -13,7 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from noc_app.actions.model import Role
-from noc_app.config.runbook_schema import RUNBOOK_ROLES, RunbookConfig, applicable_runbooks, matches
+from noc_app.config.runbook_schema import (
+    RUNBOOK_ROLES,
+    RunbookConfig,
+    applicable_runbooks,
+    confirm_target,
+    matches,
+)
 from noc_app.config.schema import AppConfig
 from noc_app.model import Alert
 
@@ -50,15 +57,6 @@ def rate_problem(runbook: RunbookConfig, run_times: Sequence[float], now: float)
         return (f"runbook {runbook.id!r} ran {len(recent)} times in the last hour; "
                 f"at most {runbook.max_runs_per_hour} (max_runs_per_hour)")
     return None
-
-
-def confirm_target(runbook: RunbookConfig, values: Mapping[str, str]) -> str | None:
-    """The text the operator types to confirm: the runbook's id or a parameter's value; None: no confirmation."""
-    if not runbook.confirm:
-        return None
-    if runbook.confirm.startswith("param:"):
-        return values.get(runbook.confirm.removeprefix("param:"), runbook.id)
-    return runbook.id
 
 
 def confirm_problem(runbook: RunbookConfig, values: Mapping[str, str], typed: str | None) -> str | None:
