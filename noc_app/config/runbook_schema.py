@@ -8,12 +8,16 @@ how it is run and docs-snippets/runbooks.md for the YAML reference.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from noc_app.config.schema import AppConfig, AuthConfig
 from noc_app.model import Alert
+
+if TYPE_CHECKING:  # schema.py imports this module at run time: no import back
+    from noc_app.config.schema import AppConfig, AuthConfig
 
 RUNBOOK_ROLES = ("viewer", "operator", "lead")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -36,6 +40,10 @@ class RunbookParam:
     def compiled(self) -> re.Pattern[str] | None:
         return None if self.pattern is None else re.compile(self.pattern, re.ASCII)
 
+    def __contains__(self, value: object) -> bool:
+        """`value in param`: whether the parameter accepts the value (see value_problem)."""
+        return isinstance(value, str) and value_problem(self, value) is None
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RunbookHttp:
@@ -44,7 +52,7 @@ class RunbookHttp:
     method: str
     url: str  # template; placeholders only after the host (path segments and query values)
     headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    auth: AuthConfig = field(default_factory=AuthConfig)
+    auth: AuthConfig | None = None  # None: no credentials
     body: object = None  # JSON-able template (strings may hold placeholders); None: no body
 
 
@@ -111,3 +119,35 @@ def confirm_target(runbook: RunbookConfig, values: Mapping[str, str]) -> str | N
     if runbook.confirm.startswith("param:"):
         return values.get(runbook.confirm.removeprefix("param:"), runbook.id)
     return runbook.id
+
+
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def value_problem(param: RunbookParam, value: str, *, for_argv: bool = False) -> str | None:
+    """Why `value` may not be used for `param` (None when it may); never echoes the value.
+
+    In order: not empty, not '.' or '..', at most MAX_PARAM_VALUE_CHARS characters, no
+    control, format or line/paragraph-separator character (NUL, CR, LF, the RTL override...),
+    then the `allowed` list (exact) or the full-match ASCII `pattern`; for argv runbooks
+    no leading '-' (option injection).
+    """
+    if not value:
+        return "is empty"
+    if value in (".", ".."):
+        return "is a dot segment (a path traversal)"
+    if len(value) > MAX_PARAM_VALUE_CHARS:
+        return f"is {len(value)} characters long; at most {MAX_PARAM_VALUE_CHARS}"
+    for index, char in enumerate(value, start=1):
+        if unicodedata.category(char) in _REFUSED_CATEGORIES:
+            return f"holds a control or invisible character at position {index}"
+    if param.allowed:
+        if value not in param.allowed:
+            return f"is not one of the allowed values ({', '.join(param.allowed)[:200]})"
+    else:
+        compiled = param.compiled()
+        if compiled is None or compiled.fullmatch(value) is None:
+            return f"does not match the pattern {param.pattern!r}"
+    if for_argv and value.startswith("-"):
+        return "starts with '-' (it could be read as an option)"
+    return None

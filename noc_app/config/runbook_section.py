@@ -129,8 +129,7 @@ def _read_http(walk: Walk, item: MapReader, owner: str) -> RunbookHttp | None:
     body = construct_plain(walk, body_node, http.sub("body")) if body_node is not None else None
     if url is None:
         return None
-    kwargs = {"auth": auth} if auth is not None else {}
-    return RunbookHttp(method=method, url=url, headers=MappingProxyType(headers), body=body, **kwargs)
+    return RunbookHttp(method=method, url=url, headers=MappingProxyType(headers), body=body, auth=auth)
 
 
 def _legacy_webhook(walk: Walk, item: MapReader, owner: str) -> RunbookHttp | None:

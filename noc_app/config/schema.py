@@ -11,12 +11,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from noc_app.model import Severity
-
-if TYPE_CHECKING:  # defined beside the runbook reader, which needs AuthConfig from here
-    from noc_app.config.runbook_schema import RunbookConfig
 
 
 class Mode(enum.Enum):
@@ -247,3 +243,7 @@ class AppConfig:
             if dash.id == dashboard_id:
                 return dash
         raise KeyError(dashboard_id)
+
+
+# Defined in runbook_schema.py (with its reader and rules); importable from here as before.
+from noc_app.config.runbook_schema import RunbookConfig  # noqa: E402

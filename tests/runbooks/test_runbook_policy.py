@@ -91,3 +91,14 @@ def test_applicable_runbooks_follow_match_and_auto():
     assert [r.id for r in applicable_runbooks(config, alert)] == ["any", "memory"]
     assert [r.id for r in runbooks_for(alert, config)] == ["any", "memory"]
     assert [r.id for r in runbooks_for(alert, config, automatic=True)] == ["memory"]
+
+
+def test_a_param_answers_in_with_its_rules_and_the_config_reexports_the_class():
+    from noc_app.config.runbook_schema import RunbookParam
+    from noc_app.config.schema import RunbookConfig as FromSchema
+
+    assert FromSchema is RunbookConfig
+    listed = RunbookParam(name="service", label="service", allowed=("checkout", "cart"))
+    patterned = RunbookParam(name="pod", label="pod", pattern="[a-z0-9-]+")
+    assert "checkout" in listed and "api" not in listed
+    assert "web-1" in patterned and "web 1" not in patterned and ".." not in patterned and "a\u202eb" not in patterned

@@ -1,44 +1,17 @@
 """A runbook's parameter values: from the operator or the incident's labels, validated before any templating.
 
-Every value must pass, in order: not empty, not '.' or '..'; at most MAX_PARAM_VALUE_CHARS characters; no
-control, format or line/paragraph-separator character (NUL, CR, LF, the RTL
-override...); the parameter's `allowed` list (exact) or its full-match ASCII
-`pattern`.  Values for argv runbooks may not start with '-' (no option injection).
-Pure: same inputs, same answer.
+Every value must pass noc_app.config.runbook_schema.value_problem (beside the
+config, so the board can ask it too): not empty, not a dot segment, bounded, no
+control or invisible character, the allow-list or the full-match pattern, and for
+argv no leading '-'.  Pure: same inputs, same answer.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 
 from noc_app.actions.errors import InvalidRequest
-from noc_app.config.runbook_schema import MAX_PARAM_VALUE_CHARS, RunbookConfig, RunbookParam
-
-_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
-def value_problem(param: RunbookParam, value: str, *, for_argv: bool = False) -> str | None:
-    """Why `value` may not be used for `param` (None when it may); never echoes the value."""
-    if not value:
-        return "is empty"
-    if value in (".", ".."):
-        return "is a dot segment (a path traversal)"
-    if len(value) > MAX_PARAM_VALUE_CHARS:
-        return f"is {len(value)} characters long; at most {MAX_PARAM_VALUE_CHARS}"
-    for index, char in enumerate(value, start=1):
-        if unicodedata.category(char) in _REFUSED_CATEGORIES:
-            return f"holds a control or invisible character at position {index}"
-    if param.allowed:
-        if value not in param.allowed:
-            return f"is not one of the allowed values ({', '.join(param.allowed)[:200]})"
-    else:
-        compiled = param.compiled()
-        if compiled is None or compiled.fullmatch(value) is None:
-            return f"does not match the pattern {param.pattern!r}"
-    if for_argv and value.startswith("-"):
-        return "starts with '-' (it could be read as an option)"
-    return None
+from noc_app.config.runbook_schema import RunbookConfig, value_problem
 
 
 def resolve_params(

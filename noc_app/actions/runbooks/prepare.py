@@ -69,7 +69,9 @@ def prepare(runbook: RunbookConfig, values: Mapping[str, str]) -> PreparedCall:
         raise InvalidRequest(f"runbook {runbook.id!r}: {exc}") from exc
 
 
-def _secret_references(auth: AuthConfig) -> tuple[tuple[str, str], ...]:
+def _secret_references(auth: AuthConfig | None) -> tuple[tuple[str, str], ...]:
+    if auth is None:
+        return ()
     found = [(name, _where(ref)) for name, ref in auth.secret_headers.items()]
     if auth.bearer is not None:
         found.append(("Authorization", "Bearer " + _where(auth.bearer)))

@@ -22,7 +22,7 @@ import httpx
 from noc_app.actions.errors import ActionError, BackendRejected, Retryable
 from noc_app.actions.runbooks.prepare import PreparedCall
 from noc_app.config.runbook_schema import RunbookConfig
-from noc_app.config.schema import SourceConfig
+from noc_app.config.schema import AuthConfig, SourceConfig
 from noc_app.redaction import redact
 from noc_app.sources.base import AuthFailed, RateLimited, SourceError
 from noc_app.sources.http import make_client, request_bytes
@@ -37,7 +37,7 @@ ClientFactory = Callable[[SourceConfig], httpx.Client]
 def http_source(runbook: RunbookConfig) -> SourceConfig:
     """The runbook's HTTP client settings as a SourceConfig (auth by reference, its timeout, no redirects)."""
     assert runbook.http is not None
-    return SourceConfig(id=f"runbook:{runbook.id}", kind="runbook", auth=runbook.http.auth,
+    return SourceConfig(id=f"runbook:{runbook.id}", kind="runbook", auth=runbook.http.auth or AuthConfig(),
                         timeout_s=runbook.timeout_s, follow_redirects="none")
 
 
