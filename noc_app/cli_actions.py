@@ -119,6 +119,9 @@ def build_incidents_parser() -> argparse.ArgumentParser:
             how.add_argument("--duration", type=_duration, metavar="DURATION", help="ack for this long (e.g. 2h)")
             how.add_argument("--until-resolved", action="store_true",
                              help="ack until the incident resolves (the default)")
+    from noc_app.cli_runbooks import add_runbook_parser
+
+    add_runbook_parser(sub, _common, _label)
     return parser
 
 
@@ -144,6 +147,10 @@ def run_incidents(args: argparse.Namespace, config: AppConfig) -> int:
             from noc_app.cli_list import list_incidents
 
             return list_incidents(config, as_json=args.json, claimed_name=args.claimed_name)
+        if args.command == "run-runbook":
+            from noc_app.cli_runbooks import run_runbook
+
+            return run_runbook(args, config)
         return _act(args, config)
     except CliRefused as exc:
         print(f"noc-app: {exc}", file=sys.stderr)

@@ -120,8 +120,11 @@ def test_full_config_reads_every_section(monkeypatch) -> None:
         (Severity.CRITICAL, 0.0), (Severity.INFO, None)]
     restart, flush = config.actions.runbooks
     assert config.actions.ack_duration_s == 1800.0
-    assert (restart.method, dict(restart.params), restart.cooldown_s) == ("PUT", {"service": ("api", "worker")}, 600.0)
-    assert (flush.argv, flush.confirm, flush.webhook_url) == (("/usr/local/bin/flush-cache", "--all"), False, None)
+    assert restart.http is not None and (restart.http.method, restart.http.url, restart.cooldown_s) == (
+        "PUT", "https://hooks.example.org/restart", 600.0)
+    assert {name: p.allowed for name, p in restart.params.items()} == {"service": ("api", "worker")}
+    assert restart.verify is not None and restart.verify.query == 'up{job="api"} == 1'
+    assert (flush.argv, flush.confirm, flush.http) == (("/usr/local/bin/flush-cache", "--all"), "", None)
 
 
 def test_defaults_when_keys_are_left_out() -> None:

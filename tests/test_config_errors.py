@@ -306,12 +306,12 @@ CASES = [
     ),
     pytest.param(
         VALID + "actions:\n  runbooks:\n    - {id: restart, argv: systemctl restart api}\n"
-        "    - {id: nothing}\n    - {id: both, webhook_url: 'http://hooks:8080/x', argv: [true], method: PATCH}\n",
+        "    - {id: nothing}\n    - {id: both, webhook_url: 'http://hooks:8080/x', argv: [true], method: TRACE}\n",
         ["wall.yaml:9:27 actions.runbooks[0].argv: expected a list of arguments (argv), got a string; "
          "shell command strings are not allowed",
-         "wall.yaml:10:7 actions.runbooks[1]: missing required key 'webhook_url' (or 'argv')",
+         "wall.yaml:10:7 actions.runbooks[1]: missing required key 'http' (or 'argv')",
          "wall.yaml:11:54 actions.runbooks[2].argv: give either 'webhook_url' or 'argv', not both",
-         "wall.yaml:11:76 actions.runbooks[2].method: expected one of GET, POST, PUT, got 'PATCH'"],
+         "wall.yaml:11:76 actions.runbooks[2].method: expected one of GET, POST, PUT, PATCH, DELETE, got 'TRACE'"],
         id="runbooks",
     ),
     pytest.param(

@@ -32,7 +32,7 @@ from noc_app.actions.model import (
     OutcomeStatus,
 )
 from noc_app.actions.policy import Verdict
-from noc_app.config.schema import RunbookConfig
+from noc_app.config.runbook_schema import RunbookConfig
 from noc_app.display_text import tooltip_html, visible
 from noc_app.model import Alert
 from noc_app.widgets.action_dialogs import AckDialog, EscalateDialog, NoteDialog, fit_to_room, incident_words
@@ -266,7 +266,7 @@ class BoardActions(QObject):
         labels = incident_labels(members)
         params = runbook_params(runbook, labels)
         words = incident_words(group[0].name, severity_words(group[0].severity), 1)
-        target = confirm_target(runbook, labels, group[0].name) if runbook.confirm else ""
+        target = confirm_target(runbook, labels, group[0].name)
         dialog = RunbookDialog(words, runbook_title=runbook.title, params=params, confirm_target=target,
                                parent=self.board.window())
         dialog.accepted.connect(lambda: self._submit_runbook(runbook, group, members[0], params, dialog))

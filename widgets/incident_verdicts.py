@@ -19,7 +19,9 @@ from types import MappingProxyType
 
 from noc_app.actions.model import ActionKind, Operator
 from noc_app.actions.policy import PolicyContext, Verdict, backend_support, decide
-from noc_app.config.schema import Mode, RunbookConfig
+from noc_app.config.runbook_schema import RunbookConfig, matches, value_problem
+from noc_app.config.runbook_schema import confirm_target as runbook_confirm_target
+from noc_app.config.schema import Mode
 from noc_app.model import Alert
 from noc_app.widgets.incident_history import HistoryReader
 
@@ -94,16 +96,8 @@ def group_verdict(kind: ActionKind, group: tuple[Alert, ...], settings: ActionSe
 
 
 def runbooks_for(runbooks: tuple[RunbookConfig, ...], labels: Mapping[str, str]) -> tuple[RunbookConfig, ...]:
-    """The configured runbooks whose optional `match` labels the incident has.
-
-    The one place that decides which runbooks an incident offers: switch it to the
-    runbook layer's `applicable_runbooks(config, alert)` once that exists.
-    """
-    def matches(runbook: RunbookConfig) -> bool:
-        wanted: Mapping[str, str] = getattr(runbook, "match", None) or {}
-        return all(labels.get(name) == value for name, value in wanted.items())
-
-    return tuple(rb for rb in runbooks if matches(rb))
+    """The configured runbooks whose `match` labels the incident has (the runbook layer decides: `matches`)."""
+    return tuple(rb for rb in runbooks if matches(rb, labels))
 
 
 def incident_labels(members: tuple[Alert, ...]) -> dict[str, str]:
@@ -115,14 +109,14 @@ def incident_labels(members: tuple[Alert, ...]) -> dict[str, str]:
 
 
 def runbook_params(runbook: RunbookConfig, labels: Mapping[str, str]) -> dict[str, str]:
-    """The runbook's parameters filled from the incident's labels of the same names."""
-    return {name: labels[name] for name in runbook.params if name in labels}
+    """The runbook's parameters filled from the incident's labels (each parameter names its label)."""
+    return {name: labels[param.label] for name, param in runbook.params.items() if param.label in labels}
 
 
 def confirm_target(runbook: RunbookConfig, labels: Mapping[str, str], name: str) -> str:
-    """What the operator types to confirm: the first parameter's value, else the incident's name."""
-    params = runbook_params(runbook, labels)
-    return next(iter(params.values()), "") or name
+    """What the operator types to confirm ("" when the runbook asks for no confirmation): the runbook layer's rule."""
+    del name  # the runbook's `confirm` says what is typed: its id or a parameter's value
+    return runbook_confirm_target(runbook, runbook_params(runbook, labels)) or ""
 
 
 def runbook_verdict(runbook: RunbookConfig, group: tuple[Alert, ...], settings: ActionSettings,
@@ -136,10 +130,11 @@ def runbook_verdict(runbook: RunbookConfig, group: tuple[Alert, ...], settings: 
     if not verdict.allowed:
         return verdict
     labels = incident_labels(members)
-    for name, allowed in runbook.params.items():
-        value = labels.get(name)
+    for name, param in runbook.params.items():
+        value = labels.get(param.label)
         if value is None:
-            return Verdict(kind=kind, allowed=False, reason=f"the incident has no label {name!r}")
-        if allowed and value not in allowed:
-            return Verdict(kind=kind, allowed=False, reason=f"{name}={value!r} is not allowed by the runbook")
+            return Verdict(kind=kind, allowed=False, reason=f"the incident has no label {param.label!r}")
+        problem = value_problem(param, value, for_argv=bool(runbook.argv))
+        if problem is not None:
+            return Verdict(kind=kind, allowed=False, reason=f"{name}: the value {problem}")
     return Verdict(kind=kind, allowed=True)

@@ -34,7 +34,7 @@ from noc_app.actions.errors import (
     NotPermitted,
     Retryable,
 )
-from noc_app.actions.model import ActionOutcome, ActionRequest, OutcomeStatus
+from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, OutcomeStatus
 from noc_app.actions.policy import PolicyContext, decide
 from noc_app.actions.retry import RetryDelay, outbox_delay
 from noc_app.redaction import redact
@@ -44,6 +44,10 @@ from noc_app.state.records import ActionState, AuditEntry, Lease, NewAction
 log = logging.getLogger(__name__)
 
 MAX_QUEUE_AGE_S = 24 * 3600.0  # an undelivered request older than this expires instead of being sent
+# The backends key of the runbook backend ('@' is never in a source id): runbooks and their
+# verifications go there, not to the incident's source.
+RUNBOOK_BACKEND = "@runbooks"
+_RUNBOOK_KINDS = frozenset({ActionKind.RUNBOOK, ActionKind.VERIFY})
 
 Clock = Callable[[], float]
 
@@ -52,6 +56,12 @@ class ActionBackend(Protocol):
     def perform(self, request: ActionRequest) -> ActionOutcome:
         """Apply the request (blocking); raise an ActionError subclass when it cannot."""
         ...
+
+
+def backend_for(request: ActionRequest, backends: Mapping[str, ActionBackend]) -> ActionBackend | None:
+    """Where a request goes: runbooks and verifications to the runbook backend, the rest to the incident's source."""
+    key = RUNBOOK_BACKEND if request.kind in _RUNBOOK_KINDS else request.incident.source_id
+    return backends.get(key)
 
 
 def default_owner() -> str:
@@ -226,8 +236,8 @@ def _replay_one(
         return outcome
     if max_age_s is not None and clock() - request.requested_at > max_age_s:
         return _expire(request, lease, journal, clock, max_age_s)
-    backend = backends.get(request.incident.source_id)
-    if backend is None:  # this app's config does not know the source; another workstation may
+    backend = backend_for(request, backends)
+    if backend is None:  # this app's config does not know the source (or has no runbooks); another may
         return _defer_unrouted(request, lease, journal, clock, retry_delay)
     return deliver(request, lease, backend, journal, clock=clock, retry_delay=retry_delay)
 

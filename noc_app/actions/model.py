@@ -36,6 +36,7 @@ class ActionKind(enum.Enum):
     RESOLVE = "resolve"  # close the incident at its backend (PagerDuty resolve, Opsgenie close)
     RUNBOOK = "runbook"  # run a configured recovery runbook against the incident
     NOTIFY = "notify"  # a message about the incident to one channel (automation only; params: channel, event)
+    VERIFY = "verify"  # is a runbook's verification query true yet (automatic; retried until its deadline)
 
 
 # Kinds that need the operator's words: an audit line must say why.
@@ -226,7 +227,7 @@ def validate(request: ActionRequest) -> None:
     if request.kind in COMMENT_REQUIRED and not request.comment.strip():
         raise InvalidRequest("a note needs text" if request.kind is ActionKind.NOTE
                              else f"{request.kind.value} needs a comment (it goes into the audit and the backend)")
-    if request.kind is ActionKind.RUNBOOK and not request.runbook.strip():
+    if request.kind in (ActionKind.RUNBOOK, ActionKind.VERIFY) and not request.runbook.strip():
         raise InvalidRequest("a runbook request needs the runbook's id")
     if request.escalation_level is not None and not 1 <= request.escalation_level <= 20:
         raise InvalidRequest(f"escalation level {request.escalation_level} is outside 1..20")

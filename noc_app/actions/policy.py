@@ -74,7 +74,7 @@ def decide(kind: ActionKind, ctx: PolicyContext) -> Verdict:
         return _no(kind, "notifications are sent by the room's automation, not by hand")
     if ctx.role is Role.VIEWER:
         return _no(kind, "viewers cannot act on incidents")
-    if ctx.read_only and kind in BACKEND_KINDS | {ActionKind.RUNBOOK}:
+    if ctx.read_only and kind in BACKEND_KINDS | {ActionKind.RUNBOOK, ActionKind.VERIFY}:
         return _no(kind, "the source is read-only")
     if kind in BACKEND_KINDS and kind not in ctx.supports:
         return _no(kind, f"{ctx.backend_name} cannot {kind.value}")

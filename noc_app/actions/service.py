@@ -28,7 +28,15 @@ from typing import Protocol
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from noc_app.actions.backends.alertmanager_acks import AckUpkeep
-from noc_app.actions.execute import ActionBackend, Clock, default_owner, execute, flush_outbox, replay_outbox
+from noc_app.actions.execute import (
+    ActionBackend,
+    Clock,
+    backend_for,
+    default_owner,
+    execute,
+    flush_outbox,
+    replay_outbox,
+)
 from noc_app.actions.history import observe, outcome_mark, timeline
 from noc_app.actions.model import ActionOutcome, ActionRequest, IncidentKey, IncidentTimeline, Operator, OutcomeStatus
 from noc_app.actions.policy import BACKEND_KINDS, PolicyContext
@@ -165,7 +173,7 @@ class ActionService(QObject):
             return
         if self.operator is not None and request.operator != self.operator:
             request = replace(request, operator=self.operator)
-        backend = self._backends.get(request.incident.source_id)
+        backend = backend_for(request, self._backends)
         policy = self._policy_for(request) if self._policy_for is not None else None
         self._run(lambda: self._execute(request, backend, policy))
 

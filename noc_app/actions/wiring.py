@@ -124,6 +124,10 @@ def build_parts(config: AppConfig, *, claimed_name: str | None = None) -> Action
         from noc_app.actions.notify.messages import NOTIFY_SOURCE_ID
 
         backends[NOTIFY_SOURCE_ID] = NotificationBackend(config.notifications)
+    if config.actions.runbooks:
+        from noc_app.actions.runbooks.backend import RUNBOOK_BACKEND, RunbookBackend
+
+        backends[RUNBOOK_BACKEND] = RunbookBackend(config, journal)
     return ActionParts(operator=operator, journal=journal, backends=backends)
 
 

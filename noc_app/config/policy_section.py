@@ -6,19 +6,18 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.limits import MAX_PERIOD_S, MAX_SCREEN_INDEX, ONE_DAY_S
 from noc_app.config.panel_section import read_severity
+from noc_app.config.runbook_section import read_runbooks
 from noc_app.config.schema import (
     ActionsConfig,
     PlaylistConfig,
-    RunbookConfig,
     ScreenConfig,
     SeverityLevel,
 )
-from noc_app.config.source_section import check_http_url
 from noc_app.config.yaml_nodes import (
     NULL_TAG,
     STR_TAG,
@@ -32,10 +31,6 @@ from noc_app.config.yaml_nodes import (
 _POLICY_KEYS = (
     "id", "name", "severity", "match", "response_time", "resolution_target", "escalation", "channels",
 )
-_RUNBOOK_KEYS = (
-    "id", "title", "webhook_url", "argv", "method", "params", "confirm", "cooldown", "verify_query",
-)
-_METHODS = ("GET", "POST", "PUT")
 _LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -154,9 +149,8 @@ def read_actions(walk: Walk, top: MapReader) -> ActionsConfig:
         return ActionsConfig()
     actions = MapReader(walk, node, top.sub("actions"), ("ack_duration", "ack_labels", "runbooks"))
     ack = actions.duration("ack_duration", 7200.0, minimum=0.0, exclusive=True, maximum=MAX_PERIOD_S)
-    runbooks = (_read_runbook(walk, item_node, item_path) for item_node, item_path in actions.items("runbooks"))
     return ActionsConfig(ack_duration_s=ack if ack is not None else 7200.0, ack_labels=_read_ack_labels(walk, actions),
-                         runbooks=tuple(r for r in runbooks if r is not None))
+                         runbooks=read_runbooks(walk, actions))
 
 
 def _read_ack_labels(walk: Walk, actions: MapReader) -> tuple[str, ...]:
@@ -176,67 +170,6 @@ def _read_ack_labels(walk: Walk, actions: MapReader) -> tuple[str, ...]:
         else:
             names.append(name)
     return tuple(names)
-
-
-def _read_runbook(walk: Walk, node: Node, path: str) -> RunbookConfig | None:
-    mapping = walk.mapping(node, path)
-    if mapping is None:
-        return None
-    item = MapReader(walk, mapping, path, _RUNBOOK_KEYS)
-    runbook_id = _declared_id(walk, item, "runbook")
-    if not item.exclusive("webhook_url", "argv") and not (item.has("webhook_url") or item.has("argv")):
-        item.missing("webhook_url", "argv")
-    url = item.text("webhook_url")
-    if url is not None:
-        url = check_http_url(walk, item.nodes["webhook_url"], item.sub("webhook_url"), url, runbook_id or "runbook")
-    argv = _read_argv(walk, item)
-    method_node = item.get("method")
-    method = "POST"
-    if method_node is not None:
-        text = method_node.value.upper() if isinstance(method_node, ScalarNode) else ""
-        if text in _METHODS:
-            method = text
-        else:
-            walk.error(method_node, item.sub("method"),
-                       f"expected one of {', '.join(_METHODS)}, got {describe(method_node)}")
-    cooldown = item.duration("cooldown", 300.0, minimum=0.0, maximum=MAX_PERIOD_S)
-    title, params = item.text("title"), _read_params(walk, item)
-    confirm, verify_query = item.boolean("confirm", True), item.text("verify_query")
-    if runbook_id is None:
-        return None
-    return RunbookConfig(
-        id=runbook_id, title=title or runbook_id, webhook_url=url, method=method, argv=argv,
-        params=MappingProxyType(params), confirm=confirm,
-        cooldown_s=cooldown if cooldown is not None else 300.0, verify_query=verify_query,
-    )
-
-
-def _read_argv(walk: Walk, item: MapReader) -> tuple[str, ...]:
-    node = item.get("argv")
-    if node is None:
-        return ()
-    if isinstance(node, ScalarNode) and node.tag == STR_TAG:
-        walk.error(node, item.sub("argv"), (
-            "expected a list of arguments (argv), got a string; shell command strings are not allowed"
-        ))
-        return ()
-    if isinstance(node, SequenceNode) and not node.value:
-        walk.error(node, item.sub("argv"), "expected at least one argument, got an empty list")
-    return item.texts("argv")
-
-
-def _read_params(walk: Walk, item: MapReader) -> dict[str, tuple[str, ...]]:
-    node = item.sub_mapping("params")
-    params: dict[str, tuple[str, ...]] = {}
-    for key_node, value_node in mapping_pairs(node) if node is not None else ():
-        name = str(key_node.value)
-        path = sub_path(item.sub("params"), name)
-        values = walk.sequence(value_node, path)
-        if values is None:
-            continue
-        allowed = [walk.text(value, f"{path}[{index}]") for index, value in enumerate(values)]
-        params[name] = tuple(text for text in allowed if text is not None)
-    return params
 
 
 def _response_time(walk: Walk, item: MapReader) -> float | None:

@@ -244,21 +244,6 @@ class AutomationConfig:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class RunbookConfig:
-    """A named recovery runbook: an HTTP webhook or an argv command, never a shell string."""
-
-    id: str
-    title: str
-    webhook_url: str | None = None
-    method: str = "POST"
-    argv: tuple[str, ...] = ()
-    params: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # name -> allowed values
-    confirm: bool = True
-    cooldown_s: float = 300.0
-    verify_query: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
 class ActionsConfig:
     ack_duration_s: float = 7200.0
     # The labels an Alertmanager ack (a silence) matches, those of them the alert has; () = all its labels.
@@ -319,3 +304,7 @@ class AppConfig:
             if dash.id == dashboard_id:
                 return dash
         raise KeyError(dashboard_id)
+
+
+# Defined in runbook_schema.py (with its reader and rules); importable from here as before.
+from noc_app.config.runbook_schema import RunbookConfig  # noqa: E402

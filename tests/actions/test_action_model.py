@@ -26,7 +26,7 @@ def test_every_request_gets_its_own_hex_uuid():
 
 @pytest.mark.parametrize("kind", list(ActionKind))
 def test_request_survives_the_journal_round_trip(kind):
-    extra = {"runbook": "restart-api", "params": {"replicas": "3"}} if kind is ActionKind.RUNBOOK else {}
+    extra = {"runbook": "restart-api", "params": {"replicas": "3"}} if kind in (ActionKind.RUNBOOK, ActionKind.VERIFY) else {}
     if kind is ActionKind.ESCALATE:
         extra = {"escalation_level": 2, "automatic": True}
     request = make_request(kind, until_resolved=False, duration_s=900.0, **extra)

@@ -16,7 +16,8 @@ from PySide6.QtGui import QContextMenuEvent
 from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
 from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, IncidentKey, Operator, OutcomeStatus
-from noc_app.config.schema import ActionsConfig, IncidentsConfig, Mode, RunbookConfig, SourceConfig
+from noc_app.config.runbook_schema import RunbookConfig, RunbookHttp, RunbookParam
+from noc_app.config.schema import ActionsConfig, IncidentsConfig, Mode, SourceConfig
 from noc_app.model import AlertState, Severity
 from noc_app.themes import load_theme
 from noc_app.widgets.action_dialogs import COMMENT_REQUIRED_TEXT, AckDialog, EscalateDialog, NoteDialog
@@ -27,9 +28,11 @@ from noc_app.widgets.wall_window import WallWindow
 THEME = load_theme("dark")
 KIM = Operator(name="kim", os_user="kim", host="noc-1")
 LABELS = {"alertname": "HighErrorRate", "service": "checkout", "severity": "critical"}
-RESTART = RunbookConfig(id="restart", title="Restart the service", argv=("systemctl", "restart", "{service}"),
-                        params={"service": ("checkout", "cart")}, confirm=True)
-FLUSH = RunbookConfig(id="flush", title="Flush the CDN", webhook_url="https://hooks.test/flush", confirm=False)
+RESTART = RunbookConfig(id="restart", title="Restart the service", argv=("systemctl", "restart", "{{ service }}"),
+                        params={"service": RunbookParam(name="service", label="service", allowed=("checkout", "cart"))},
+                        confirm="param:service")
+FLUSH = RunbookConfig(id="flush", title="Flush the CDN", http=RunbookHttp(method="POST", url="https://hooks.test/flush"),
+                      confirm="")
 SOURCES = {"am": "alertmanager", "pd": "pagerduty"}
 
 
@@ -270,8 +273,8 @@ def test_runbook_submenu_lists_the_configured_runbooks_with_their_verdicts(qtbot
     _close_menu(qtbot, window)
     _open_menu(board, 1)
     restart = _runbook_entries(window)["runbook:restart"]
-    assert restart[:2] == (False, "Restart the service — service='search' is not allowed by the runbook")
-    assert "not allowed" in restart[2]
+    assert restart[:2] == (False, "Restart the service — service: the value is not one of the allowed values (checkout, cart)")
+    assert "not one of the allowed values" in restart[2]
 
 
 def test_a_confirmed_runbook_needs_a_comment_and_the_target_typed(qtbot):
@@ -311,7 +314,7 @@ def test_a_runbook_without_confirm_needs_only_the_comment(qtbot):
     assert [(r.runbook, dict(r.params)) for r in seen] == [("flush", {})]
 
 
-@pytest.mark.parametrize("runbooks", [(), (dataclasses.replace(RESTART, params={"pod": ()}),)])
+@pytest.mark.parametrize("runbooks", [(), (dataclasses.replace(RESTART, params={"pod": RunbookParam(name="pod", label="pod", pattern="[a-z0-9-]+")}),)])
 def test_no_runbook_offered_or_a_missing_label_greys_the_entry(qtbot, runbooks):
     _, window, board = _window(qtbot, am=(AM_ALERT,), dedup="", runbooks=runbooks)
     _open_menu(board)
