@@ -14,9 +14,10 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, Q
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig, Threshold
+from noc_app.config.thresholds import crossed_threshold
 from noc_app.display_text import unit_text
 from noc_app.model import QueryResult, Series, Severity, last_value
-from noc_app.selectors import PanelData, threshold_severity
+from noc_app.selectors import PanelData
 from noc_app.themes import Theme
 from noc_app.units import format_value
 
@@ -225,15 +226,6 @@ def judge_value(results: tuple[QueryResult | None, ...], panel: PanelConfig) -> 
     )
 
 
-def crossed_threshold(value: float, thresholds: tuple[Threshold, ...]) -> Threshold | None:
-    """The threshold behind threshold_severity(value): the most severe crossed, deepest first."""
-    severity = threshold_severity(value, thresholds)
-    if severity is None:
-        return None
-    crossed = [t for t in thresholds if t.severity is severity and _crosses(value, t)]
-    return max(crossed, key=lambda t: -t.value if t.op == "lt" else t.value)
-
-
 def severity_caption(threshold: Threshold, unit: str) -> str:
     """'CRITICAL ≥ 5 %', 'WARNING < 99.9 %': the crossed limit in words, so colour is never alone."""
     op = "<" if threshold.op == "lt" else "≥"
@@ -245,7 +237,3 @@ def value_color_key(severity: Severity | None, has_thresholds: bool) -> str:
     if severity is not None:
         return severity.value
     return "ok" if has_thresholds else "text"
-
-
-def _crosses(value: float, threshold: Threshold) -> bool:
-    return value < threshold.value if threshold.op == "lt" else value >= threshold.value

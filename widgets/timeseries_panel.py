@@ -267,7 +267,8 @@ class TimeSeriesBody(MetricBody):
         pixmap.fill(self.color("panel"))
         p = QPainter(pixmap)
         try:
-            self._paint_bands(p, plot)
+            if self.panel.display.thresholds_style == "band":  # levels are lines unless bands are asked for
+                self._paint_bands(p, plot)
             p.setPen(QPen(self.color("grid"), 1))
             for v in y_ticks:
                 y = round(self._y_of(v))

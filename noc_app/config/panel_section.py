@@ -13,6 +13,8 @@ from noc_app.config.limits import (
     MAX_PERIOD_S,
     MAX_ROW_LIMIT,
 )
+from noc_app.config.panel_display import DISPLAY_KEYS
+from noc_app.config.panel_display_section import read_display
 from noc_app.config.schema import (
     METRIC_PANEL_KINDS,
     PANEL_KINDS,
@@ -36,7 +38,7 @@ from noc_app.model import Severity
 
 _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
-    "thresholds", "window", "grid", "limit", "text",
+    "thresholds", "window", "grid", "limit", "text", *DISPLAY_KEYS,
 )
 _NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
 _NEEDS_QUERIES = METRIC_PANEL_KINDS
@@ -89,6 +91,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
     decimals = panel.integer("decimals", None, minimum=0, maximum=MAX_DECIMALS)
     request = _read_grid(walk, panel)
     unit = panel.text("unit", "")
+    display = read_display(walk, panel, kind)
     if panel_id is None or kind is None or title is None:
         return None
     config = PanelConfig(
@@ -107,6 +110,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         text=text or "",
         limit=limit if limit is not None else 200,
         origin=walk.origin(mapping),
+        display=display,
     )
     return config, request
 
