@@ -2,9 +2,14 @@
 
 Each refresh appends only the lines after the last one shown (found by the
 backend's cursor), so a busy stream costs a few inserted blocks per poll.  The
-document keeps at most `panel.limit` lines.  Timestamps are local HH:MM:SS;
-the level is a word and a colour (errors critical, warnings warning).  Lines
-are inserted as plain text (insertText never interprets markup).
+document keeps at most `panel.limit` lines, each at most MAX_LINE_CHARS long.
+Timestamps are local HH:MM:SS; the level is a word and a theme colour (errors
+critical, warnings warning).  Lines are inserted as plain text (insertText never
+interprets markup).
+
+The view never scrolls sideways, so the timestamps stay in sight: a long line
+wraps at the panel's edge (`wrap: true`, the default), or
+ends in an ellipsis at the panel's edge (`wrap: false`; re-cut on resize).
 """
 
 from __future__ import annotations
@@ -14,7 +19,15 @@ from collections import deque
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QFontDatabase,
+    QFontMetricsF,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import QFrame, QPlainTextEdit, QWidget
 
 from noc_app.config.schema import PanelConfig
@@ -33,6 +46,10 @@ _LEVEL_WORD = {
     LogLevel.INFO: "INFO ",
     LogLevel.DEBUG: "DEBUG",
 }
+
+
+MAX_LINE_CHARS = 2000  # one record's text; a multi-megabyte line must not live in the document
+ELLIPSIS = "…"
 
 
 def level_color_key(level: LogLevel) -> str:
@@ -79,11 +96,21 @@ class LogBody(QPlainTextEdit):
         self._recent: set[str] = set()
         self._dimmed = False
         self.appended_count = 0  # lines appended over the body's life (tests)
+        self.wrap = panel.display.wrap
+        self._cut_width = -1  # the text width lines were cut to (wrap: false)
         self.setReadOnly(True)
         self.setMaximumBlockCount(self._limit)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setLineWrapMode(
+            QPlainTextEdit.LineWrapMode.WidgetWidth if self.wrap else QPlainTextEdit.LineWrapMode.NoWrap
+        )
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Nothing may scroll the view sideways (a cursor move, a wheel, a long line): column 0 is the time.
+        self.horizontalScrollBar().rangeChanged.connect(lambda *_: self.horizontalScrollBar().setValue(0))
+        self.horizontalScrollBar().valueChanged.connect(
+            lambda value: self.horizontalScrollBar().setValue(0) if value else None
+        )
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the wall window
         self.setStyleSheet(
@@ -97,7 +124,13 @@ class LogBody(QPlainTextEdit):
         font.setPixelSize(max(9, round(px * 0.8)))
         self.setFont(font)
         self.document().setDefaultFont(font)
+        if self._shown:
+            self._rerender()  # indents and cuts are measured in this font
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self.wrap and self._shown and self._text_width() != self._cut_width:
+            self._rerender()  # re-cut the lines to the new width
     def refresh(self, data: PanelData) -> None:
         """Append the lines that are new since the last refresh."""
         if data.dimmed != self._dimmed:
@@ -143,17 +176,36 @@ class LogBody(QPlainTextEdit):
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
         self.horizontalScrollBar().setValue(0)  # a long last line must not scroll every line's start away
 
+    def _text_width(self) -> int:
+        margin = self.document().documentMargin()
+        return max(1, int(self.viewport().width() - 2 * margin - 2))
+
     def _insert(self, cursor: QTextCursor, line: LogLine) -> None:
-        cursor.insertText(clock_text(line.ts) + "  ", self._format("text_dim"))
-        cursor.insertText(_LEVEL_WORD[line.level] + "  ", self._format(level_color_key(line.level)))
-        if line.service:
-            cursor.insertText(visible(line.service) + "  ", self._format("text_dim"))
+        metrics = QFontMetricsF(self.font())
+        stamp = clock_text(line.ts) + "  "
+        level = _LEVEL_WORD[line.level] + "  "
+        service = visible(line.service) + "  " if line.service else ""
+        # One record, one line: breaks become " ⏎ ", controls and bidi overrides visible escapes
+        # (an RTL override must not make a line read as something else).
+        text = visible(line.text)
+        if len(text) > MAX_LINE_CHARS:
+            text = text[: MAX_LINE_CHARS - 1] + ELLIPSIS
+        if not self.wrap:
+            self._cut_width = width = self._text_width()
+            rest = width - metrics.horizontalAdvance(stamp + level + service)
+            if metrics.horizontalAdvance(text) > rest:
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0.0, rest))
+            if rest <= 0:  # a narrow panel: the service name gives way too, never the time
+                room = max(0.0, width - metrics.horizontalAdvance(stamp + level))
+                service = metrics.elidedText(service, Qt.TextElideMode.ElideRight, room)
+        cursor.insertText(stamp, self._format("text_dim"))
+        cursor.insertText(level, self._format(level_color_key(line.level)))
+        if service:
+            cursor.insertText(service, self._format("text_dim"))
         # The message stays in the text colour: the level word carries the alarm, and
         # a wall of red paragraphs would be unreadable from across the room.
         body_key = "text_dim" if line.level == LogLevel.DEBUG else "text"
-        # One record, one line: breaks become " ⏎ ", controls and bidi overrides visible escapes
-        # (an RTL override must not make a line read as something else).
-        cursor.insertText(visible(line.text), self._format(body_key))
+        cursor.insertText(text, self._format(body_key))
 
     def _rerender(self) -> None:
         shown = list(self._shown)
