@@ -13,9 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from noc_app.config.panel_display import mapped_text
 from noc_app.config.schema import PanelConfig, Threshold
 from noc_app.config.thresholds import crossed_threshold
-from noc_app.display_text import unit_text
+from noc_app.display_text import unit_text, visible
 from noc_app.model import QueryResult, Series, Severity, last_value
 from noc_app.selectors import PanelData
 from noc_app.themes import Theme
@@ -215,9 +216,10 @@ def judge_value(results: tuple[QueryResult | None, ...], panel: PanelConfig) -> 
     threshold = crossed_threshold(value, panel.thresholds)
     severity = threshold.severity if threshold is not None else None
     unit = unit_text(panel.unit)
+    mapped = mapped_text(value, panel.display.mappings)  # 1 -> UP: words for the value, judged as the number
     return JudgedValue(
         value=value,
-        text=format_value(value, unit, panel.decimals),
+        text=visible(mapped) if mapped is not None else format_value(value, unit, panel.decimals),
         severity=severity,
         severity_text=severity_caption(threshold, unit) if threshold is not None else "",
         color_key=value_color_key(severity, bool(panel.thresholds)),
