@@ -229,16 +229,18 @@ class PanelFrame(QFrame):
         return width
 
     def _wants_status_row(self) -> bool:
-        """True when a state pill is shown and the title, at 80 % of its size or more, would not fit beside it.
+        """True when the title would not fit beside the pill, badge and age on one row.
 
-        An OK tile (no pill) keeps one row: its badge and age are small and the title may shrink to 60 %.
+        With a state pill the title must keep 80 % of its size; an OK tile (only a badge or an
+        age, both small) keeps one row as long as the title fits at 60 %, the smallest it shrinks to.
         """
-        if not self.pill_text:
+        if not (self.pill_text or self.badge_text or self.age_text):
             return False
         title_font = self._fonts[0]
         pad = max(4, title_font.pixelSize() // 3)
         room = self.width() - 2 * pad - self._status_width()
-        return QFontMetrics(title_font).horizontalAdvance(self.title_text) * 0.8 > room
+        smallest = 0.8 if self.pill_text else 0.6
+        return QFontMetrics(title_font).horizontalAdvance(self.title_text) * smallest > room
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
