@@ -165,3 +165,20 @@ def test_shipped_configs_pass_without_warnings(name, capsys):
     path = Path(__file__).resolve().parents[1] / "config" / f"{name}.yaml"
     assert check_config(str(path)) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_thresholds_on_both_sides_and_tiers_are_accepted():
+    config = load_config_text(HEAD + textwrap.indent(textwrap.dedent("""\
+        - id: both
+          kind: stat
+          title: Both
+          source: prom
+          queries: [up]
+          thresholds:
+            - {value: 20, severity: warning, op: lt}
+            - {value: 10, severity: critical, op: lt}
+            - {value: 80, severity: warning}
+            - {value: 90, severity: critical}
+        - {id: asc, kind: stat, title: Asc, source: prom, queries: [up], thresholds: "1,5"}
+    """), " " * 6), filename="w.yaml")
+    assert len(config.dashboards[0].panels[0].thresholds) == 4
