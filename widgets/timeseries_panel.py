@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
 from noc_app.display_text import unit_text, visible
-from noc_app.legend_order import legend_order, series_stats
+from noc_app.legend_order import series_stats, steady_legend_order
 from noc_app.model import Series, last_value
 from noc_app.selectors import PanelData, threshold_severity
 from noc_app.themes import Theme
@@ -115,6 +115,7 @@ class TimeSeriesBody(MetricBody):
         self._value_width = 0.0  # reserved width of the legend's value slots
         self.omitted_series = 0  # series beyond MAX_DRAWN_SERIES, counted in "+N more"
         self._style_colors: dict[str, QColor] = {}
+        self._legend_keys: list[str] = []  # the legend's order at the last update (kept unless clearly changed)
 
     # -- data -----------------------------------------------------------------------
     @property
@@ -132,8 +133,10 @@ class TimeSeriesBody(MetricBody):
         display = self.panel.display
         # Legend order (default: newest value, highest first: the busy series lead, not DELETE at 0 req/s).
         stats = [series_stats(s.name or s.key, s.y) for _, s in found]
-        found = [found[i] for i in legend_order(stats, display.legend_sort, display.legend_order)]
         keys = [f"{qi}\x1f{s.key}" for qi, s in found]
+        ranked = steady_legend_order(stats, keys, self._legend_keys, display.legend_sort, display.legend_order)
+        found, keys = [found[i] for i in ranked], [keys[i] for i in ranked]
+        self._legend_keys = keys
         self._assign_slots(keys)
         thresholds = self.panel.thresholds
         metrics = QFontMetricsF(self.px_font(self.text_px))

@@ -13,7 +13,7 @@ from noc_app.config.panel_display import PanelDisplay, SeriesColor
 from noc_app.config.schema import PanelConfig, QueryConfig, Threshold
 from noc_app.model import DataState, QueryResult, Series, Severity
 from noc_app.selectors import PanelData, PanelView
-from noc_app.legend_order import SeriesStats, legend_order, series_stats
+from noc_app.legend_order import SeriesStats, legend_order, series_stats, steady_legend_order
 from noc_app.themes import THEME_NAMES, load_theme
 from noc_app.widgets.series_palette import DASH_NAMES, series_styles
 from noc_app.widgets.timeseries_panel import TimeSeriesBody
@@ -71,6 +71,22 @@ def test_legend_order_other_keys_and_missing_values_last():
     assert legend_order(stats, "name", "asc") == [1, 0, 2, 3]
 
 
+def _stats(**values: float) -> tuple[list[SeriesStats], list[str]]:
+    return [SeriesStats(k, v, v, v) for k, v in values.items()], list(values)
+
+
+def test_steady_order_keeps_near_equal_series_in_place_and_lets_a_clear_leader_pass():
+    stats, keys = _stats(a=12.1, b=11.7, c=0.0)
+    assert steady_legend_order(stats, keys, ["b", "a", "c"]) == [1, 0, 2]  # 12.1 is not clearly ahead of 11.7
+    stats, keys = _stats(a=15.0, b=11.7, c=0.0)
+    assert steady_legend_order(stats, keys, ["b", "a", "c"]) == [0, 1, 2]  # 15 is
+    stats, keys = _stats(a=1.0, new=50.0, b=0.5)
+    assert steady_legend_order(stats, keys, ["a", "b"]) == [1, 0, 2]  # a new busy series goes to the top
+    stats, keys = _stats(a=math.nan, b=0.0)
+    assert steady_legend_order(stats, keys, ["a", "b"]) == [1, 0]  # no value falls behind any value
+    assert steady_legend_order(*_stats(a=1.0, b=2.0), []) == [1, 0]  # first time: a plain sort
+
+
 def test_series_stats_skip_gaps():
     stats = series_stats("x", np.array([1.0, 5.0, math.nan, 3.0, math.nan]))
     assert (stats.last, stats.max, stats.mean) == (3.0, 5.0, 3.0)
@@ -103,6 +119,20 @@ def test_twelve_series_widget_distinct_pairs_and_busy_first(qtbot):
     assert len({(e.style.color, e.style.dash) for e in legend}) == 12
     assert [e.name for e in legend[:3]] == ["GET 200", "POST 200", "GET 404"]
     assert legend[0].value_text.startswith("360")
+
+
+def test_near_equal_series_do_not_swap_places_between_updates(qtbot):
+    body = _body(qtbot, _panel(), [_series("POST 200", np.full(30, 11.7)), _series("GET 404", np.full(30, 12.1))])
+    assert [e.name for e in body.legend] == ["GET 404", "POST 200"]
+    body.grab()
+    background = body._background
+    swapped = [_series("POST 200", np.full(30, 12.2)), _series("GET 404", np.full(30, 11.9))]
+    body.refresh(PanelData(view=PanelView(state=DataState.OK), now=NOW + 2, results=(QueryResult.build(swapped),)))
+    assert [e.name for e in body.legend] == ["GET 404", "POST 200"]  # kept: POST is not clearly ahead
+    assert body._background is background  # and the legend was not laid out again
+    ahead = [_series("POST 200", np.full(30, 30.0)), _series("GET 404", np.full(30, 11.9))]
+    body.refresh(PanelData(view=PanelView(state=DataState.OK), now=NOW + 4, results=(QueryResult.build(ahead),)))
+    assert [e.name for e in body.legend] == ["POST 200", "GET 404"]
 
 
 def test_a_regex_override_colours_its_series_in_the_plot(qtbot):
