@@ -169,6 +169,10 @@ def check_config(path: str) -> int:
         count = len(err.problems)
         print(f"{path}: {count} problem{'s' if count != 1 else ''}", file=sys.stderr)
         return EXIT_USAGE
+    from noc_app.config.tree_checks import config_warnings
+
+    for warning in config_warnings(config):  # allowed, probably not meant: said, and still OK
+        print(warning, file=sys.stderr)
     panels = sum(len(d.panels) for d in config.dashboards)
     print(f"{path}: OK — {len(config.sources)} sources, {len(config.dashboards)} dashboards, {panels} panels")
     return EXIT_OK

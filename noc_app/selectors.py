@@ -7,13 +7,13 @@ here, once, so every panel kind and the `snapshot` command agree on it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from noc_app.config.schema import METRIC_PANEL_KINDS, PanelConfig, PanelKind, Threshold
+from noc_app.config.thresholds import threshold_severity as judged_severity
 from noc_app.model import (
     Alert,
     DataState,
@@ -203,15 +203,8 @@ def panel_log_lines(panel: PanelConfig, dashboard_id: str, snapshot: Snapshot | 
 
 
 def threshold_severity(value: float | None, thresholds: tuple[Threshold, ...]) -> Severity | None:
-    """The most severe threshold the value crosses, or None."""
-    if value is None or math.isnan(value):  # +-Inf still compares: a division by zero can be real trouble
-        return None
-    crossed = [
-        t.severity
-        for t in thresholds
-        if (t.op == "lt" and value < t.value) or (t.op != "lt" and value >= t.value)
-    ]
-    return min(crossed, key=lambda s: s.rank) if crossed else None
+    """The severity of the threshold the value is judged by (noc_app.config.thresholds), or None."""
+    return judged_severity(value, thresholds)
 
 
 # dimmed, result fingerprints, alert content keys, (newest log cursor, log count), targets

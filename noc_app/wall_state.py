@@ -14,8 +14,9 @@ from typing import Any
 
 from noc_app import __version__
 from noc_app.config.schema import AppConfig, PanelConfig, PanelKind
+from noc_app.config.thresholds import crossed_threshold
 from noc_app.model import Alert, AlertState, Snapshot, SourceStatus
-from noc_app.selectors import PanelData, source_state, threshold_severity
+from noc_app.selectors import PanelData, source_state
 from noc_app.selectors_dedup import also_in
 from noc_app.selectors_incidents import AlertsMemo
 from noc_app.selectors_wall import PanelSelection, select_dashboard, wall_incidents
@@ -63,12 +64,11 @@ def _panel_entry(panel: PanelConfig, data: PanelData) -> dict[str, Any]:
                 {"name": series.name, "labels": dict(series.labels), "last_value": _num(value),
                  "last_time": last_time, "points": int(series.x.size)}
             )
-            severity = threshold_severity(value, panel.thresholds)
-            if severity is not None:
-                crossed = [t for t in panel.thresholds if t.severity is severity]
+            crossed = crossed_threshold(value, panel.thresholds)  # the rule the wall's widgets use too
+            if crossed is not None:
                 entry["thresholds_crossed"].append(
-                    {"series": series.name, "value": _num(value), "severity": severity.value,
-                     "threshold": crossed[0].value, "op": crossed[0].op}
+                    {"series": series.name, "value": _num(value), "severity": crossed.severity.value,
+                     "threshold": crossed.value, "op": crossed.op}
                 )
     if panel.kind == PanelKind.INCIDENTS:
         entry["incident_count"] = len(data.alerts)

@@ -168,10 +168,10 @@ def test_parse_duration_refuses(value, shown) -> None:
 
 @pytest.mark.parametrize(("written", "expected"), [
     ('"1,5"', [(1.0, Severity.WARNING), (5.0, Severity.CRITICAL)]),
-    ('"5, 1"', [(1.0, Severity.WARNING), (5.0, Severity.CRITICAL)]),
+    ('" 1, 5 "', [(1.0, Severity.WARNING), (5.0, Severity.CRITICAL)]),  # reversed ones are an error now
     ('""', []),
     ("[90]", [(90.0, Severity.CRITICAL)]),
-    ("[3, 1, 2]", [(1.0, Severity.INFO), (2.0, Severity.WARNING), (3.0, Severity.CRITICAL)]),
+    ("[1, 2, 3]", [(1.0, Severity.INFO), (2.0, Severity.WARNING), (3.0, Severity.CRITICAL)]),
     ("[{value: 0.9, severity: crit, op: lt}]", [(0.9, Severity.CRITICAL)]),
 ])
 def test_threshold_forms(written, expected) -> None:

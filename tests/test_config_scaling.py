@@ -36,7 +36,7 @@ def generated_wall(panels: int) -> str:
                 lines.append(f"      - {{id: p{index}, kind: incidents, title: 'I {index}', sources: [am, prom], "
                              f"grid: {{w: 12, h: 3}}}}")
             else:
-                y = (index % 250) * 4  # fixed panels stacked down the right edge (y stays <= 1000)
+                y = ((index - dash) // 4) * 4  # fixed panels stacked down the right edge (y stays <= 1000)
                 lines.append(f"      - {{id: p{index}, kind: text, title: 'N {index}', text: hi, "
                              f"grid: {{x: 18, y: {y}, w: 6, h: 4}}}}")
     dashboards = ", ".join(f"d{dash}" for dash in range(0, panels, per_dashboard))

@@ -13,10 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from noc_app.config.panel_display import mapped_text
 from noc_app.config.schema import PanelConfig, Threshold
-from noc_app.display_text import unit_text
+from noc_app.config.thresholds import crossed_threshold
+from noc_app.display_text import unit_text, visible
 from noc_app.model import QueryResult, Series, Severity, last_value
-from noc_app.selectors import PanelData, threshold_severity
+from noc_app.selectors import PanelData
 from noc_app.themes import Theme
 from noc_app.units import format_value
 
@@ -214,24 +216,16 @@ def judge_value(results: tuple[QueryResult | None, ...], panel: PanelConfig) -> 
     threshold = crossed_threshold(value, panel.thresholds)
     severity = threshold.severity if threshold is not None else None
     unit = unit_text(panel.unit)
+    mapped = mapped_text(value, panel.display.mappings)  # 1 -> UP: words for the value, judged as the number
     return JudgedValue(
         value=value,
-        text=format_value(value, unit, panel.decimals),
+        text=visible(mapped) if mapped is not None else format_value(value, unit, panel.decimals),
         severity=severity,
         severity_text=severity_caption(threshold, unit) if threshold is not None else "",
         color_key=value_color_key(severity, bool(panel.thresholds)),
         series=series,
         others=others,
     )
-
-
-def crossed_threshold(value: float, thresholds: tuple[Threshold, ...]) -> Threshold | None:
-    """The threshold behind threshold_severity(value): the most severe crossed, deepest first."""
-    severity = threshold_severity(value, thresholds)
-    if severity is None:
-        return None
-    crossed = [t for t in thresholds if t.severity is severity and _crosses(value, t)]
-    return max(crossed, key=lambda t: -t.value if t.op == "lt" else t.value)
 
 
 def severity_caption(threshold: Threshold, unit: str) -> str:
@@ -245,7 +239,3 @@ def value_color_key(severity: Severity | None, has_thresholds: bool) -> str:
     if severity is not None:
         return severity.value
     return "ok" if has_thresholds else "text"
-
-
-def _crosses(value: float, threshold: Threshold) -> bool:
-    return value < threshold.value if threshold.op == "lt" else value >= threshold.value

@@ -4,7 +4,10 @@ Title bar: panel title, a DEMO-style badge, and a state pill in words (LOADING,
 NO DATA, QUERY ERROR, STALE 4m12s, AUTH FAILED, UNREACHABLE, DEGRADED).  OK shows
 no pill at all (a calm wall is mostly titles and data), only a small age once
 the data is older than two poll intervals.  Data that is not current is veiled
-and hatched so it cannot be read as live.  The state itself is decided by
+and hatched so it cannot be read as live.  When the title and the pill do not
+both fit on one row (a small stat tile), the title keeps the first row whole and
+the pill, badge and age move to a second row; the border then takes the state's
+colour, so the state reads from across the room without costing the title.  The state itself is decided by
 `noc_app.selectors`; the frame only renders it.  Title and message are painted
 (never interpreted as markup) with controls and bidi characters made visible;
 the message tooltip is escaped.
@@ -106,7 +109,10 @@ class PanelFrame(QFrame):
         self.message_text = ""
         self.message_color_key = "text_dim"
         self._title_rect = QRect()
+        self._status_rect = QRect()  # the second row for pill/badge/age; empty when they share the title's
         self._message_rect = QRect()
+        self.title_drawn = ("", QFont(), QRect())  # what paintEvent last drew as the title (tests)
+        self.pill_drawn = QRectF()
         self._fonts: tuple[QFont, QFont, QFont] = (QFont(), QFont(), QFont())
         self._relayout()
 
@@ -172,8 +178,12 @@ class PanelFrame(QFrame):
             self._relayout()
             self.update()
             return
+        if title_changed and self._wants_status_row() != bool(self._status_rect.height()):
+            self._relayout()
+            self.update()
+            return
         if title_changed:
-            self.update(self._title_rect)
+            self.update(self._title_rect.united(self._status_rect) if not self._status_rect.height() else self.rect())
         if message_changed:
             self.update(self._message_rect)
 
@@ -192,9 +202,12 @@ class PanelFrame(QFrame):
         self._fonts = (title_font, pill_font, msg_font)
         pad = max(3, round(title_px * 0.3))
         title_h = round(title_px * 1.5)
+        status_h = round(pill_px * 1.5) if self._wants_status_row() else 0
         msg_h = round(msg_px * 1.5) if self.message_text else 0
         self._title_rect = QRect(0, 0, w, title_h)
-        body_rect = QRect(pad, title_h, max(0, w - 2 * pad), max(0, h - title_h - msg_h - pad))
+        self._status_rect = QRect(0, title_h, w, status_h)
+        top = title_h + status_h
+        body_rect = QRect(pad, top, max(0, w - 2 * pad), max(0, h - top - msg_h - pad))
         self._message_rect = QRect(0, body_rect.bottom() + 1, w, msg_h + pad)
         self.body.setGeometry(body_rect)
         self._overlay.setGeometry(body_rect)
@@ -203,6 +216,31 @@ class PanelFrame(QFrame):
         if s.base_px != self._body_px:
             self._body_px = s.base_px
             self._panel_body.set_text_px(s.base_px)
+
+    def _status_width(self) -> int:
+        """Pixels the pill, badge and age take at the right of a row (0 when there are none)."""
+        _, pill_font, msg_font = self._fonts
+        fm = QFontMetrics(pill_font)
+        gap = max(4, pill_font.pixelSize() // 3)
+        pad_x = max(4, pill_font.pixelSize() // 2)
+        width = sum(fm.horizontalAdvance(t) + 2 * pad_x + gap for t in (self.pill_text, self.badge_text) if t)
+        if self.age_text:
+            width += QFontMetrics(msg_font).horizontalAdvance(self.age_text) + gap
+        return width
+
+    def _wants_status_row(self) -> bool:
+        """True when the title would not fit beside the pill, badge and age on one row.
+
+        With a state pill the title must keep 80 % of its size; an OK tile (only a badge or an
+        age, both small) keeps one row as long as the title fits at 60 %, the smallest it shrinks to.
+        """
+        if not (self.pill_text or self.badge_text or self.age_text):
+            return False
+        title_font = self._fonts[0]
+        pad = max(4, title_font.pixelSize() // 3)
+        room = self.width() - 2 * pad - self._status_width()
+        smallest = 0.8 if self.pill_text else 0.6
+        return QFontMetrics(title_font).horizontalAdvance(self.title_text) * smallest > room
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -213,31 +251,39 @@ class PanelFrame(QFrame):
         title_font, pill_font, msg_font = self._fonts
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(color("panel")))
-        painter.setPen(QPen(QColor(color("panel_border")), 2))
-        painter.drawRect(self.rect().adjusted(1, 1, -1, -1))
+        border = color(self.pill_color_key) if self.pill_text and self._status_rect.height() else color("panel_border")
+        border_w = 2 if border == color("panel_border") else max(3, title_font.pixelSize() // 6)
+        painter.setPen(QPen(QColor(border), border_w))
+        inset = (border_w + 1) // 2
+        painter.drawRect(self.rect().adjusted(inset, inset, -inset, -inset))
         tr = self._title_rect
         pad = max(4, title_font.pixelSize() // 3)
-        right = tr.right() - pad
+        status_row = self._status_rect.height() > 0
+        bar = self._status_rect if status_row else tr
+        right = bar.right() - pad
         # Right side first (pill, badge, age), the title gets what is left.
         if self.pill_text:
             pill_fill = color(self.pill_color_key)
-            right = self._draw_pill(painter, pill_font, self.pill_text, right, tr, pill_fill, filled=True)
+            right = self._draw_pill(painter, pill_font, self.pill_text, right, bar, pill_fill, filled=True)
         if self.badge_text:
-            right = self._draw_pill(painter, pill_font, self.badge_text, right, tr, color("demo_badge"), filled=False)
+            right = self._draw_pill(painter, pill_font, self.badge_text, right, bar, color("demo_badge"), filled=False)
         if self.age_text:
             painter.setFont(msg_font)
             fm = QFontMetrics(msg_font)
             width = fm.horizontalAdvance(self.age_text)
             painter.setPen(QColor(color("text_dim")))
-            age_rect = QRect(right - width, tr.top(), width, tr.height())
+            age_rect = QRect(right - width, bar.top(), width, bar.height())
             painter.drawText(age_rect, Qt.AlignmentFlag.AlignVCenter, self.age_text)
             right -= width + pad
+        if status_row:
+            right = tr.right() - pad  # the title has its row to itself
         title_rect = QRect(tr.left() + pad, tr.top(), max(0, right - tr.left() - pad), tr.height())
         title_font = _fit_font(title_font, self.title_text, title_rect.width(), smallest=0.6)
         painter.setFont(title_font)
         painter.setPen(QColor(color("text_dim" if self.dimmed else "text")))
         elided = QFontMetrics(title_font).elidedText(self.title_text, Qt.TextElideMode.ElideRight, title_rect.width())
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
+        self.title_drawn = (elided, title_font, title_rect)
         if self.message_text:
             mr = self._message_rect.adjusted(pad, 0, -pad, 0)
             painter.setFont(msg_font)
@@ -255,6 +301,8 @@ class PanelFrame(QFrame):
         width = fm.horizontalAdvance(text) + 2 * pad_x
         height = min(bar.height() - 2, round(font.pixelSize() * 1.35))
         rect = QRectF(right - width, bar.top() + (bar.height() - height) / 2, width, height)
+        if filled:
+            self.pill_drawn = rect
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         radius = height / 4
         if filled:

@@ -3,6 +3,11 @@
 The number fills about 60 % of the body's height (shrunk to fit the width) and
 takes its severity colour; a crossed threshold is also spelled out ("CRITICAL ≥
 5 %") so colour is never the only signal.  Range queries get a faint sparkline.
+
+Options (noc_app.config.panel_display): `mappings` show words for values (1 ->
+UP); `color_mode: background` fills the whole tile with the severity colour
+(readable from across the room) and writes the number in a contrasting colour;
+`no_data_text` is written in the tile when the query answers with no value.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from pyqtgraph.functions import create_qpolygonf, ndarray_from_qpolygonf
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
+from noc_app.display_text import visible
+from noc_app.model import DataState
+from noc_app.selectors import PanelData
 from noc_app.widgets.chart_math import decimate_minmax, finite_extent, split_finite_runs
 from noc_app.widgets.metric_body import SingleValueBody
 
@@ -29,12 +37,35 @@ class StatBody(SingleValueBody):
         """'+2 series' when the query returned more series than the one shown."""
         return f"+{self.judged.others} series" if self.judged.others else ""
 
+    state = DataState.LOADING
+
+    @property
+    def background_mode(self) -> bool:
+        return self.panel.display.color_mode == "background"
+
+    @property
+    def fill_color_key(self) -> str:
+        """The theme key the whole tile is filled with ('panel' unless in background mode with a value)."""
+        if self.background_mode and self.value_text and self.value_color_key != "text":
+            return self.value_color_key
+        return "panel"
+
+    def _on_data(self, data: PanelData) -> None:
+        super()._on_data(data)
+        self.state = data.view.state
+
     def _paint(self, painter: QPainter) -> None:
-        painter.fillRect(self.rect(), self.color("panel"))
-        if not self.value_text:
-            return  # the frame says NO DATA / LOADING; the body stays calm
-        color = self.color(self.value_color_key)
+        fill = self.color(self.fill_color_key)
+        painter.fillRect(self.rect(), fill)
         w, h = float(self.width()), float(self.height())
+        if not self.value_text:
+            # The frame says NO DATA / LOADING; the body stays calm, or says the configured words.
+            if self.panel.display.no_data_text and self.state in (DataState.NO_DATA, DataState.OK):
+                self._paint_no_data(painter, w, h)
+            return
+        color = self.color(self.value_color_key)
+        if self.fill_color_key != "panel":
+            color = _contrasting(fill)
         series = self.judged.series
         if series is not None and series.x.size > 1:  # a range query; instant ones have one point
             self._paint_sparkline(painter, QRectF(0, h * 0.62, w, h * 0.38), color)
@@ -66,6 +97,15 @@ class StatBody(SingleValueBody):
             pad = hint_px * 0.4
             hint_at = QPointF(w - pad - metrics.horizontalAdvance(self.hint_text), pad + metrics.ascent())
             painter.drawText(hint_at, self.hint_text)
+
+    def _paint_no_data(self, painter: QPainter, w: float, h: float) -> None:
+        text = visible(self.panel.display.no_data_text)
+        px = self.fit_px(text, h * 0.3, w * 0.92)
+        metrics = QFontMetricsF(self.px_font(px, bold=True))
+        painter.setFont(self.px_font(px, bold=True))
+        painter.setPen(self.color("text_dim"))
+        x = (w - metrics.horizontalAdvance(text)) / 2
+        painter.drawText(QPointF(x, (h - metrics.height()) / 2 + metrics.ascent()), text)
 
     def _paint_sparkline(self, painter: QPainter, area: QRectF, color: QColor) -> None:
         """The series' recent shape, faint, behind the number's lower part."""
@@ -106,6 +146,12 @@ class StatBody(SingleValueBody):
             painter.translate(0.0, 1.0)  # a second pass one pixel down: a 2 px line at 1 px cost
             painter.drawPolyline(polyline)
             painter.translate(0.0, -1.0)
+
+
+def _contrasting(fill: QColor) -> QColor:
+    """Near-black on a light fill, white on a dark one (WCAG relative luminance, rounded)."""
+    luminance = 0.2126 * fill.redF() ** 2.2 + 0.7152 * fill.greenF() ** 2.2 + 0.0722 * fill.blueF() ** 2.2
+    return QColor("#111111") if luminance > 0.18 else QColor("#ffffff")
 
 
 def _mix(color: QColor, under: QColor, alpha: float) -> QColor:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
 from noc_app.display_text import unit_text, visible
+from noc_app.legend_order import series_stats, steady_legend_order
 from noc_app.model import Series, last_value
 from noc_app.selectors import PanelData, threshold_severity
 from noc_app.themes import Theme
@@ -39,9 +40,11 @@ from noc_app.widgets.chart_math import (
 from noc_app.widgets.line_shapes import LineShapes
 from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
 from noc_app.widgets.series_legend import LegendLayout, plan_legend
+from noc_app.widgets.series_palette import DASH_NAMES, NO_STYLE, SeriesStyle, series_styles
 
 # Dimmed lines are all grey: a dash pattern per series keeps them apart.
 _DIMMED_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
+_DASH_STYLES = dict(zip(DASH_NAMES, _DIMMED_STYLES, strict=True))
 _BAND_ALPHA = 30  # of 255: a tint, not a fill
 _COLUMN_PX = 2  # decimation column width: the drawn line's width
 _TRAILING_ZEROS = re.compile(r"^(-?[\d,]+)(?:(\.\d*?[1-9])|\.)0*(?!\d)")
@@ -54,6 +57,7 @@ class _Line:
     slot: int
     name: str
     series: Series
+    style: SeriesStyle = NO_STYLE  # colour and dash (series_palette)
     value_text: str = ""
     value_color_key: str = "text"
     value_width: float = 0.0  # pixels at the legend's text size
@@ -69,6 +73,7 @@ class LegendEntry:
     name: str
     value_text: str
     color_key: str  # theme key the value is drawn in
+    style: SeriesStyle = NO_STYLE  # the line's colour and dash
 
 
 # Past a few dozen lines a panel is unreadable from across the room and each line
@@ -109,12 +114,15 @@ class TimeSeriesBody(MetricBody):
         self._legend = LegendLayout(cells=())
         self._value_width = 0.0  # reserved width of the legend's value slots
         self.omitted_series = 0  # series beyond MAX_DRAWN_SERIES, counted in "+N more"
+        self._style_colors: dict[str, QColor] = {}
+        self._legend_keys: list[str] = []  # the legend's order at the last update (kept unless clearly changed)
 
     # -- data -----------------------------------------------------------------------
     @property
     def legend(self) -> tuple[LegendEntry, ...]:
         return tuple(
-            LegendEntry(name=ln.name, value_text=ln.value_text, color_key=ln.value_color_key) for ln in self._lines
+            LegendEntry(name=ln.name, value_text=ln.value_text, color_key=ln.value_color_key, style=ln.style)
+            for ln in self._lines
         )
 
     def _on_data(self, data: PanelData) -> None:
@@ -122,7 +130,13 @@ class TimeSeriesBody(MetricBody):
         self.omitted_series = max(0, len(found) - MAX_DRAWN_SERIES)
         if self.omitted_series:
             found = busiest_series(found, MAX_DRAWN_SERIES)
+        display = self.panel.display
+        # Legend order (default: newest value, highest first: the busy series lead, not DELETE at 0 req/s).
+        stats = [series_stats(s.name or s.key, s.y) for _, s in found]
         keys = [f"{qi}\x1f{s.key}" for qi, s in found]
+        ranked = steady_legend_order(stats, keys, self._legend_keys, display.legend_sort, display.legend_order)
+        found, keys = [found[i] for i in ranked], [keys[i] for i in ranked]
+        self._legend_keys = keys
         self._assign_slots(keys)
         thresholds = self.panel.thresholds
         metrics = QFontMetricsF(self.px_font(self.text_px))
@@ -143,9 +157,13 @@ class TimeSeriesBody(MetricBody):
                     value_width=metrics.horizontalAdvance(text),
                 )
             )
+        styles = series_styles([ln.slot for ln in lines], [ln.name for ln in lines], self.theme.series,
+                               display.series_colors)
+        for line, style in zip(lines, styles, strict=True):
+            line.style = style
         # Series without a single value are no data: the body stays calm, the frame says so.
         self._lines = lines if any_value else []
-        names = tuple(ln.name for ln in lines)
+        names = tuple(f"{ln.name}\x1f{ln.style}" for ln in lines)  # a new swatch style repaints the legend
         if names != self._names or data.dimmed != self._background_dimmed:
             self._names = names
             self._background = None
@@ -267,7 +285,8 @@ class TimeSeriesBody(MetricBody):
         pixmap.fill(self.color("panel"))
         p = QPainter(pixmap)
         try:
-            self._paint_bands(p, plot)
+            if self.panel.display.thresholds_style == "band":  # levels are lines unless bands are asked for
+                self._paint_bands(p, plot)
             p.setPen(QPen(self.color("grid"), 1))
             for v in y_ticks:
                 y = round(self._y_of(v))
@@ -325,9 +344,7 @@ class TimeSeriesBody(MetricBody):
         # Fewer cells than lines when the legend is full ("+N more"): the rest go unlabelled.
         for cell, line in zip(legend.cells, self._lines, strict=False):
             mid = cell.baseline - metrics.ascent() / 2 + metrics.descent() / 2
-            pen = QPen(self.series_qcolor(line.slot), max(3, round(self.text_px / 7)))
-            if self.dimmed:
-                pen.setStyle(_DIMMED_STYLES[line.slot % len(_DIMMED_STYLES)])
+            pen = self._line_pen(line, max(3, round(self.text_px / 7)))
             p.setPen(pen)
             p.drawLine(QPointF(cell.x, mid), QPointF(cell.x + legend.swatch_w, mid))
             p.setPen(self.color("text_dim") if self.dimmed else self.color("text"))
@@ -336,6 +353,19 @@ class TimeSeriesBody(MetricBody):
         if legend.more_at is not None:
             p.setPen(self.color("text_dim"))
             p.drawText(QPointF(*legend.more_at), f"+{legend.more + self.omitted_series} more")
+
+    def _line_pen(self, line: _Line, width: int) -> QPen:
+        """The series' colour and dash; dimmed, all grey with a dash per slot."""
+        if self.dimmed:
+            pen = QPen(self.series_qcolor(line.slot), width)
+            pen.setStyle(_DIMMED_STYLES[line.slot % len(_DIMMED_STYLES)])
+            return pen
+        color = self._style_colors.get(line.style.color)
+        if color is None:
+            color = self._style_colors[line.style.color] = QColor(line.style.color)
+        pen = QPen(color, width)
+        pen.setStyle(_DASH_STYLES[DASH_NAMES[line.style.dash]])
+        return pen
 
     def _y_of(self, value: float) -> float:
         assert self.y_range is not None
@@ -353,10 +383,7 @@ class TimeSeriesBody(MetricBody):
         for line in self._lines:
             if line.xs is None or line.ys is None or not line.xs.size:  # xs and ys are set together
                 continue
-            pen = QPen(self.series_qcolor(line.slot), 0)  # cosmetic 1 px: Qt's fast line path
-            if self.dimmed:
-                pen.setStyle(_DIMMED_STYLES[line.slot % len(_DIMMED_STYLES)])
-            painter.setPen(pen)
+            painter.setPen(self._line_pen(line, 0))  # width 0: cosmetic 1 px, Qt's fast line path
             ys = line.ys
             if line.has_inf:  # +Inf reaches just past the top edge, -Inf past the bottom (clipped)
                 edge = self.y_range.span * 0.02

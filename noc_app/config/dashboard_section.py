@@ -10,7 +10,7 @@ from yaml.nodes import Node
 from noc_app.config.grafana_file import GrafanaFileError, read_grafana_json
 from noc_app.config.grafana_import import GrafanaImportError, grafana_to_dashboard
 from noc_app.config.limits import MAX_DASHBOARD_AREA, MAX_GRID_CELLS, MAX_PANEL_CELLS
-from noc_app.config.panel_section import GridRequest, place_panels, read_panel
+from noc_app.config.panel_section import GridRequest, check_overlaps, place_panels, read_panel
 from noc_app.config.schema import DashboardConfig, PanelConfig
 from noc_app.config.yaml_nodes import MapReader, Walk
 
@@ -57,6 +57,7 @@ def read_dashboard(walk: Walk, node: Node, path: str, index: int) -> DashboardCo
         walk.error(dash.nodes["panels"], dash.sub("panels"),
                    f"panels cover {area} grid cells; expected at most {MAX_DASHBOARD_AREA} (smaller or fewer panels)")
         return None
+    check_overlaps(walk, requests, [panel.id for panel in panels])
     if dashboard_id is None:
         return None
     positions = place_panels(requests, columns or 24)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -13,6 +15,8 @@ from noc_app.config.limits import (
     MAX_PERIOD_S,
     MAX_ROW_LIMIT,
 )
+from noc_app.config.panel_display import DISPLAY_KEYS
+from noc_app.config.panel_display_section import read_display
 from noc_app.config.schema import (
     METRIC_PANEL_KINDS,
     PANEL_KINDS,
@@ -36,7 +40,7 @@ from noc_app.model import Severity
 
 _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
-    "thresholds", "window", "grid", "limit", "text",
+    "thresholds", "window", "grid", "limit", "text", *DISPLAY_KEYS,
 )
 _NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
 _NEEDS_QUERIES = METRIC_PANEL_KINDS
@@ -89,6 +93,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
     decimals = panel.integer("decimals", None, minimum=0, maximum=MAX_DECIMALS)
     request = _read_grid(walk, panel)
     unit = panel.text("unit", "")
+    display = read_display(walk, panel, kind)
     if panel_id is None or kind is None or title is None:
         return None
     config = PanelConfig(
@@ -107,6 +112,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         text=text or "",
         limit=limit if limit is not None else 200,
         origin=walk.origin(mapping),
+        display=display,
     )
     return config, request
 
@@ -115,10 +121,12 @@ def read_thresholds(walk: Walk, node: Node, path: str) -> tuple[Threshold, ...]:
     """Bare numbers, {value, severity, op} mappings, or Grafana's '1,5' string."""
     if isinstance(node, ScalarNode) and node.tag == STR_TAG:
         try:
-            return thresholds_from_numbers(parse_threshold_list(node.value))
+            listed = parse_threshold_list(node.value)
         except ValueError:
             walk.error(node, path, f"expected numbers separated by commas like '1,5', got {describe(node)}")
             return ()
+        _check_ascending(walk, node, path, listed)
+        return thresholds_from_numbers(listed)
     if not isinstance(node, SequenceNode):
         walk.error(node, path, f"expected a list of thresholds or a string like '1,5', got {describe(node)}")
         return ()
@@ -134,7 +142,33 @@ def read_thresholds(walk: Walk, node: Node, path: str) -> tuple[Threshold, ...]:
             value = walk.number(item, item_path)
             if value is not None:
                 numbers.append(value)
+    _check_ascending(walk, node, path, numbers)
+    _check_severity_order(walk, node, path, explicit)
     return thresholds_from_numbers(numbers) + tuple(explicit)
+
+
+def _check_ascending(walk: Walk, node: Node, path: str, numbers: Sequence[float]) -> None:
+    """Bare numbers are warning then critical for a rising metric: '5,1' is a mistake, not a sort request."""
+    if any(b <= a for a, b in itertools.pairwise(numbers)):
+        shown = ",".join(f"{n:g}" for n in numbers)
+        fixed = ",".join(f"{n:g}" for n in sorted(set(numbers)))
+        walk.error(node, path, f"thresholds '{shown}' are not ascending; expected ascending numbers like "
+                               f"'{fixed}' (the last is critical); for a falling metric use op: lt mappings")
+
+
+def _check_severity_order(walk: Walk, node: Node, path: str, thresholds: Sequence[Threshold]) -> None:
+    """A more severe level must lie further into the bad side, or the milder one can never show."""
+    for op, word in (("gt", "above"), ("lt", "below")):
+        side = [t for t in thresholds if t.op == op]
+        for milder, worse in itertools.permutations(side, 2):
+            if worse.severity.rank < milder.severity.rank and (
+                worse.value < milder.value if op == "gt" else worse.value > milder.value
+            ):
+                walk.error(node, path, (
+                    f"{worse.severity.value} threshold {worse.value:g} (op {op}) must lie {word} the "
+                    f"{milder.severity.value} threshold {milder.value:g}; thresholds look reversed"
+                ))
+                return
 
 
 def read_severity(walk: Walk, node: Node, path: str) -> Severity | None:
@@ -212,6 +246,26 @@ def _read_grid(walk: Walk, panel: MapReader) -> GridRequest:
     if x is None or y is None:
         return GridRequest(x=None, y=None, w=w, h=h, node=node, path=panel.sub("grid"))
     return GridRequest(x=x, y=y, w=w, h=h, node=node, path=panel.sub("grid"))
+
+
+def check_overlaps(walk: Walk, requests: Sequence[GridRequest], ids: Sequence[str]) -> None:
+    """Panels with fixed positions that share a grid cell: the later one is the problem."""
+    owner: dict[tuple[int, int], int] = {}
+    for index, req in enumerate(requests):
+        if req.x is None or req.y is None:
+            continue
+        cells = [(req.x + dx, req.y + dy) for dy in range(req.h) for dx in range(req.w)]
+        clash = next(((cell, owner[cell]) for cell in cells if cell in owner), None)
+        if clash is not None:
+            (x, y), other = clash
+            other_req = requests[other]
+            line = other_req.node.start_mark.line + 1 if other_req.node is not None else 0
+            walk.error(req.node, req.path, (
+                f"panel '{ids[index]}' overlaps panel '{ids[other]}' (line {line}) at x={x}, y={y}; "
+                "expected panels that do not share grid cells"
+            ))
+        for cell in cells:
+            owner.setdefault(cell, index)
 
 
 def place_panels(requests: list[GridRequest], columns: int) -> list[GridPos]:

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
 from noc_app.model import Severity
 
 
@@ -147,6 +148,7 @@ class PanelConfig:
     text: str = ""  # for kind: text
     limit: int = 200  # rows for incidents/logs
     origin: str = ""
+    display: PanelDisplay = DEFAULT_DISPLAY  # wrap, legend, mappings, colour mode... (config.panel_display)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -33,3 +33,37 @@ def parse_threshold_list(text: str) -> tuple[float, ...]:
     if not all(math.isfinite(number) for number in numbers):
         raise ValueError("thresholds must be finite numbers")
     return numbers
+
+
+def crosses(value: float, threshold: Threshold) -> bool:
+    """gt means value >= limit, lt means value < limit; NaN crosses nothing, +-Inf compare as numbers."""
+    return value < threshold.value if threshold.op == "lt" else value >= threshold.value
+
+
+def crossed_threshold(value: float | None, thresholds: Iterable[Threshold]) -> Threshold | None:
+    """The one threshold a value is judged by: the most severe it crosses, then the deepest.
+
+    This is the single threshold rule of the app: the stat/gauge/time-series widgets,
+    the snapshot JSON and the selectors all ask it, so the wall and `snapshot` agree.
+    Deepest: the highest crossed 'gt' limit or the lowest crossed 'lt' limit (the one
+    furthest into the bad side); between equally deep limits the first written wins.
+    None for no value (None/NaN: a gap is not a value) or when nothing is crossed.
+    """
+    if value is None or math.isnan(value):
+        return None
+    best: Threshold | None = None
+    best_key: tuple[int, float] = (0, 0.0)
+    for threshold in thresholds:
+        if not crosses(value, threshold):
+            continue
+        depth = -threshold.value if threshold.op == "lt" else threshold.value
+        key = (-threshold.severity.rank, depth)
+        if best is None or key > best_key:
+            best, best_key = threshold, key
+    return best
+
+
+def threshold_severity(value: float | None, thresholds: Iterable[Threshold]) -> Severity | None:
+    """The severity of crossed_threshold(value), or None."""
+    crossed = crossed_threshold(value, thresholds)
+    return crossed.severity if crossed is not None else None

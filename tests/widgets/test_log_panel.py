@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QColor
+import pytest
 
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QFontMetricsF, QTextCursor
+
+from noc_app.config.panel_display import PanelDisplay
 from noc_app.model import DataState, LogLevel, LogLine
 from noc_app.themes import load_theme
-from noc_app.widgets.log_panel import LogBody, lines_after
+from noc_app.widgets.log_panel import MAX_LINE_CHARS, LogBody, lines_after
 
 from wall_testkit import T0, data, log_lines, panel
 
@@ -98,13 +102,83 @@ def test_wall_log_has_no_scrollbars_and_is_read_only(qtbot):
     assert body.horizontalScrollBarPolicy().name == "ScrollBarAlwaysOff"
 
 
-def test_a_long_line_does_not_scroll_the_starts_of_lines_away(qtbot):
-    body = _body(qtbot)
+def _wide_body(qtbot, wrap: bool):
+    body = LogBody(panel("logs", "logs", display=PanelDisplay(wrap=wrap)), THEME)
+    qtbot.addWidget(body)
+    body.set_text_px(20)
+    body.resize(600, 400)
     body.show()
-    long = LogLine(ts=T0 + 99, level=LogLevel.ERROR, text="x" * 2000, cursor="long", service="api")
-    body.refresh(data(logs=(*log_lines(0, 3), long)))
-    assert body.horizontalScrollBar().maximum() > 0  # the line is wider than the panel
-    assert body.horizontalScrollBar().value() == 0  # ...and every line still starts at the left edge
+    long = LogLine(ts=T0 + 99, level=LogLevel.ERROR, text="timeout " * 63 + "END", cursor="long", service="api")
+    assert len(long.text) >= 500
+    body.refresh(data(logs=(*log_lines(0, 3), long, *log_lines(3, 5))))
+    return body
+
+
+def _stamp_boxes(body):
+    """The bounding box of every line's HH:MM:SS in viewport coordinates."""
+    boxes = []
+    block = body.document().begin()
+    while block.isValid():
+        cursor = QTextCursor(block)
+        start = body.cursorRect(cursor)
+        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.MoveAnchor, 8)
+        end = body.cursorRect(cursor)
+        boxes.append((block.text()[:8], QRect(start.topLeft(), end.bottomLeft())))
+        block = block.next()
+    return boxes
+
+
+def _at(block, offset):
+    cursor = QTextCursor(block)
+    cursor.setPosition(block.position() + offset)
+    return cursor
+
+
+@pytest.mark.parametrize("wrap", [True, False])
+def test_a_500_character_line_never_scrolls_sideways_and_every_time_shows(qtbot, wrap):
+    body = _wide_body(qtbot, wrap)
+    assert body.horizontalScrollBar().maximum() == 0  # nothing to scroll to
+    assert body.horizontalScrollBar().value() == 0
+    viewport = body.viewport().rect()
+    boxes = _stamp_boxes(body)
+    assert len(boxes) == 6
+    for text, box in boxes:
+        assert re.fullmatch(r"\d\d:\d\d:\d\d", text)
+        assert box.left() >= 0 and box.width() > 0
+        assert viewport.contains(box), (text, box, viewport)
+
+
+def test_wrap_true_wraps_the_long_line_under_its_message(qtbot):
+    body = _wide_body(qtbot, wrap=True)
+    block = body.document().findBlockByNumber(3)
+    assert block.text().endswith("END")  # all of it is there
+    assert block.layout().lineCount() > 3
+    stamp_right = body.cursorRect(_at(block, 8)).left()
+    for row in range(1, block.layout().lineCount()):  # continuation rows start right of the time column
+        start = block.layout().lineAt(row).textStart()
+        first_char = len(block.text()[start:]) - len(block.text()[start:].lstrip(" \u2028"))
+        assert body.cursorRect(_at(block, start + first_char)).left() > stamp_right
+    assert body.line_texts()[3].endswith("timeout timeout END")
+
+
+def test_wrap_false_ends_the_long_line_in_an_ellipsis_that_fits(qtbot):
+    body = _wide_body(qtbot, wrap=False)
+    block = body.document().findBlockByNumber(3)
+    cut = block.text()
+    assert cut.endswith("…")
+    assert "END" not in cut
+    assert block.layout().lineCount() == 1
+    width = QFontMetricsF(body.font()).horizontalAdvance(cut)
+    assert width <= body.viewport().width()
+    body.resize(1200, 400)  # wider: cut again, longer
+    longer = body.document().findBlockByNumber(3).text()
+    assert longer.endswith("…") and len(longer) > len(cut) + 20
+
+
+def test_one_record_is_bounded(qtbot):
+    body = _body(qtbot)
+    body.refresh(data(logs=(LogLine(ts=T0, level=LogLevel.INFO, text="y" * 100_000, cursor="big"),)))
+    assert body.line_texts()[0].count("y") == MAX_LINE_CHARS - 1  # and an ellipsis
 
 
 def test_log_lines_show_markup_as_text_and_controls_visibly(qtbot):

@@ -253,8 +253,10 @@ def test_points_older_than_the_window_are_not_drawn(qtbot):
     body = _show(qtbot, TimeSeriesBody(_ts_panel(min=0.0, thresholds=()), THEME))
     body.refresh(_data(_result(old, _series("new", _wave()))))
     plot = _plot_area(_rgb(body), body)
-    assert not _mask(plot, THEME.series_color(0)).any()
-    assert _mask(plot, THEME.series_color(1)).any()
+    styles = {entry.name: entry.style for entry in body.legend}
+    assert styles["old"].color != styles["new"].color
+    assert not _mask(plot, styles["old"].color).any()
+    assert _mask(plot, styles["new"].color).any()
 
 
 # -- stat ---------------------------------------------------------------------------------
@@ -444,8 +446,9 @@ def test_hundreds_of_series_draw_only_the_busiest_and_say_so(qtbot):
     assert len(body.legend) == MAX_DRAWN_SERIES
     assert body.omitted_series == 120 - MAX_DRAWN_SERIES
     assert "s077" in {entry.name for entry in body.legend}
-    names = [entry.name for entry in body.legend]
-    assert names == sorted(names)  # the original order is kept, so colours stay stable
+    last = {s.name: float(s.y[-1]) for s in many}
+    shown = [last[entry.name] for entry in body.legend]
+    assert shown == sorted(shown, reverse=True)  # legend order: newest value, highest first
 
 
 # -- timeseries: the legend stays where it is -------------------------------------------
