@@ -13,6 +13,7 @@ from noc_app.config.limits import (
     MAX_PERIOD_S,
     MAX_ROW_LIMIT,
 )
+from noc_app.config.panel_kinds_section import read_kind_options
 from noc_app.config.schema import (
     METRIC_PANEL_KINDS,
     PANEL_KINDS,
@@ -36,7 +37,7 @@ from noc_app.model import Severity
 
 _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
-    "thresholds", "window", "grid", "limit", "text",
+    "thresholds", "window", "grid", "limit", "text", "options",
 )
 _NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
 _NEEDS_QUERIES = METRIC_PANEL_KINDS
@@ -108,6 +109,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         limit=limit if limit is not None else 200,
         origin=walk.origin(mapping),
     )
+    config = read_kind_options(walk, panel, config)  # bargauge, table, heatmap, status, apdex, clock
     return config, request
 
 
