@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -21,9 +21,10 @@ from noc_app.selectors_panels import answered_series, color_key
 from noc_app.themes import Theme
 from noc_app.widgets.metric_body import MetricBody
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker
+from noc_app.widgets.text_boxes import TextBoxes
 
 
-class ApdexBody(MetricBody):
+class ApdexBody(TextBoxes, MetricBody):
     """Apdex(T) of a latency histogram."""
 
     def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> None:
@@ -33,6 +34,7 @@ class ApdexBody(MetricBody):
         self.severity_text = ""
         self.value_color_key = "text"
         self.severity: Severity | None = None
+        self.text_boxes = []
 
     @property
     def t_text(self) -> str:
@@ -55,6 +57,7 @@ class ApdexBody(MetricBody):
         self.severity_text = self.severity.value.upper() if self.severity is not None else ""
 
     def _paint(self, painter: QPainter) -> None:
+        self.reset_text_boxes()
         painter.fillRect(self.rect(), self.color("panel"))
         w, h = float(self.width()), float(self.height())
         px = self.text_px
@@ -73,7 +76,7 @@ class ApdexBody(MetricBody):
         painter.setFont(self.px_font(number_px, bold=True))
         painter.setPen(self.color(self.value_color_key))
         number_x = (w - fm.horizontalAdvance(self.value_text)) / 2
-        painter.drawText(QPointF(number_x, baseline), self.value_text)
+        self.draw_text(painter, number_x, baseline, self.value_text, fm)
         if self.severity is not None:
             side = number_px * 0.4
             draw_marker(painter, SEVERITY_MARKER[self.severity],
@@ -83,8 +86,8 @@ class ApdexBody(MetricBody):
         cap_fm = QFontMetricsF(cap_font)
         painter.setFont(cap_font)
         painter.setPen(self.color(self.value_color_key if self.severity_text else "text_dim"))
-        caption_at = QPointF((w - cap_fm.horizontalAdvance(caption)) / 2, baseline + fm.descent() + cap_fm.ascent())
-        painter.drawText(caption_at, caption)
+        caption_x = (w - cap_fm.horizontalAdvance(caption)) / 2
+        self.draw_text(painter, caption_x, baseline + fm.descent() + cap_fm.ascent(), caption, cap_fm)
 
     def _paint_warning(self, painter: QPainter, w: float, h: float) -> float:
         """The bucket warning, wrapped at the bottom; returns the height it took."""
@@ -97,4 +100,5 @@ class ApdexBody(MetricBody):
         height = min(h * 0.5, box.height())
         painter.setPen(self.color("warning"))
         painter.drawText(QRectF(0, h - height, w, height), int(flags), self.warning_text)
+        self.text_boxes.append((self.warning_text, QRectF((w - box.width()) / 2, h - height, box.width(), height)))
         return height

@@ -7,7 +7,7 @@ severity's marker shape next to the value, so colour is never the only signal.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -17,17 +17,19 @@ from noc_app.selectors_panels import BarList, select_bars
 from noc_app.themes import Theme
 from noc_app.widgets.metric_body import MetricBody
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker
+from noc_app.widgets.text_boxes import TextBoxes
 
 NAME_SHARE = 0.32  # of the width, at most, for the bar names
 VALUE_SHARE = 0.22  # of the width, at most, for the values
 
 
-class BarGaugeBody(MetricBody):
+class BarGaugeBody(TextBoxes, MetricBody):
     """Several values against one min..max range."""
 
     def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(panel, theme, parent)
         self.bar_list = BarList(bars=(), more=0)
+        self.text_boxes = []
 
     def _on_data(self, data: PanelData) -> None:
         self.bar_list = select_bars(data.results, self.panel)
@@ -45,6 +47,7 @@ class BarGaugeBody(MetricBody):
         return row_h, text_px
 
     def _paint(self, painter: QPainter) -> None:
+        self.reset_text_boxes()
         painter.fillRect(self.rect(), self.color("panel"))
         bars = self.bar_list.bars
         if not bars:
@@ -66,7 +69,7 @@ class BarGaugeBody(MetricBody):
             painter.setFont(font)
             painter.setPen(self.color("text"))
             name = fm.elidedText(bar.name, Qt.TextElideMode.ElideMiddle, name_w - gap * 0.5)
-            painter.drawText(QPointF(0.0, baseline), name)
+            self.draw_text(painter, 0.0, baseline, name, fm)
             bar_h = row_h * 0.62
             bar_rect = QRectF(bar_left, y + (row_h - bar_h) / 2, max(0.0, bar_right - bar_left), bar_h)
             if self.panel.bargauge.show_unfilled:
@@ -81,9 +84,9 @@ class BarGaugeBody(MetricBody):
             painter.setFont(bold)
             painter.setPen(self.color(bar.color_key))
             value = fm_bold.elidedText(bar.text, Qt.TextElideMode.ElideRight, w - value_left - text_px)
-            painter.drawText(QPointF(w - fm_bold.horizontalAdvance(value), baseline), value)
+            self.draw_text(painter, w - fm_bold.horizontalAdvance(value), baseline, value, fm_bold)
         if self.more_text:
             y = top + len(bars) * row_h
             painter.setFont(font)
             painter.setPen(self.color("text_dim"))
-            painter.drawText(QPointF(0.0, y + (row_h + fm.ascent() - fm.descent()) / 2), self.more_text)
+            self.draw_text(painter, 0.0, y + (row_h + fm.ascent() - fm.descent()) / 2, self.more_text, fm)

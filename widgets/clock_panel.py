@@ -12,7 +12,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -21,6 +21,7 @@ from noc_app.display_text import visible
 from noc_app.selectors import PanelData
 from noc_app.themes import Theme
 from noc_app.widgets.metric_body import MetricBody
+from noc_app.widgets.text_boxes import TextBoxes
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -49,7 +50,7 @@ def clock_lines(now: float, options: ClockOptions) -> tuple[ClockLine, ...]:
     return tuple(lines)
 
 
-class ClockBody(MetricBody):
+class ClockBody(TextBoxes, MetricBody):
     """Times of several regions, one row each; the first (local) row is the biggest."""
 
     def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None,
@@ -57,6 +58,7 @@ class ClockBody(MetricBody):
         super().__init__(panel, theme, parent)
         self._clock = clock
         self.lines: tuple[ClockLine, ...] = ()
+        self.text_boxes = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -78,6 +80,7 @@ class ClockBody(MetricBody):
         """A clock has no data; the frame's state is always OK."""
 
     def _paint(self, painter: QPainter) -> None:
+        self.reset_text_boxes()
         painter.fillRect(self.rect(), self.color("panel"))
         if not self.lines:
             return
@@ -105,13 +108,13 @@ class ClockBody(MetricBody):
         baseline = top + (row_h + fm_time.ascent() - fm_time.descent()) / 2
         painter.setFont(time_font)
         painter.setPen(self.color("text"))
-        painter.drawText(QPointF(w - fm_time.horizontalAdvance(line.time), baseline), line.time)
+        self.draw_text(painter, w - fm_time.horizontalAdvance(line.time), baseline, line.time, fm_time)
         painter.setFont(name_font)
         painter.setPen(self.color("text"))
         if line.date:
             mid = top + row_h / 2
-            painter.drawText(QPointF(0.0, mid - fm_name.descent() - 1), line.name)
+            self.draw_text(painter, 0.0, mid - fm_name.descent() - 1, line.name, fm_name)
             painter.setPen(self.color("text_dim"))
-            painter.drawText(QPointF(0.0, mid + fm_name.ascent()), line.date)
+            self.draw_text(painter, 0.0, mid + fm_name.ascent(), line.date, fm_name)
         else:
-            painter.drawText(QPointF(0.0, top + (row_h + fm_name.ascent() - fm_name.descent()) / 2), line.name)
+            self.draw_text(painter, 0.0, top + (row_h + fm_name.ascent() - fm_name.descent()) / 2, line.name, fm_name)

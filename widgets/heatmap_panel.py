@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -24,11 +24,12 @@ from noc_app.selectors_panels import answered_series
 from noc_app.themes import Theme
 from noc_app.units import format_value
 from noc_app.widgets.metric_body import MetricBody
+from noc_app.widgets.text_boxes import TextBoxes
 
 RAMP_STEPS = 64
 
 
-class HeatmapBody(MetricBody):
+class HeatmapBody(TextBoxes, MetricBody):
     """Latency distribution over time."""
 
     def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> None:
@@ -38,6 +39,7 @@ class HeatmapBody(MetricBody):
         self.quantile_line: np.ndarray = np.zeros(0)
         self._image: QImage | None = None
         self._image_key: tuple[int, int] | None = None
+        self.text_boxes = []
 
     @property
     def quantile_label(self) -> str:
@@ -100,6 +102,7 @@ class HeatmapBody(MetricBody):
 
     # -- paint --------------------------------------------------------------------------
     def _paint(self, painter: QPainter) -> None:
+        self.reset_text_boxes()
         painter.fillRect(self.rect(), self.color("panel"))
         if self.buckets is None or not self.shares.size:
             return
@@ -162,15 +165,16 @@ class HeatmapBody(MetricBody):
             if last_y - y < fm.height() * 1.2:
                 continue
             text = format_bound(float(bound))
-            painter.drawText(QPointF(plot.left() - fm.horizontalAdvance(text) - px * 0.4, y + fm.ascent() / 2.5), text)
+            text_x = plot.left() - fm.horizontalAdvance(text) - px * 0.4
+            self.draw_text(painter, text_x, y + fm.ascent() / 2.5, text, fm)
             last_y = y
         times = self.buckets.times
         if times.size > 1:
             span = float(times[-1] - times[0])
             left, right = (f"-{round(span / 60)}m" if span >= 120 else f"-{round(span)}s"), "now"
             base = plot.bottom() + fm.ascent() + px * 0.3
-            painter.drawText(QPointF(plot.left(), base), left)
-            painter.drawText(QPointF(plot.right() - fm.horizontalAdvance(right), base), right)
+            self.draw_text(painter, plot.left(), base, left, fm)
+            self.draw_text(painter, plot.right() - fm.horizontalAdvance(right), base, right, fm)
 
     def _paint_quantile(self, painter: QPainter, plot: QRectF, lo: float, hi: float) -> None:
         line = self.quantile_line
@@ -204,4 +208,4 @@ class HeatmapBody(MetricBody):
             painter.setFont(font)
             painter.setPen(color)
             text = fm.elidedText(self.quantile_text, Qt.TextElideMode.ElideRight, plot.width())
-            painter.drawText(QPointF(plot.right() - fm.horizontalAdvance(text), fm.ascent()), text)
+            self.draw_text(painter, plot.right() - fm.horizontalAdvance(text), fm.ascent(), text, fm)

@@ -8,7 +8,7 @@ Tiles that do not fit are counted in a last tile: "+N more".
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -18,12 +18,13 @@ from noc_app.selectors_panels import DOWN, UP, StatusGrid, StatusTile, select_st
 from noc_app.themes import Theme
 from noc_app.widgets.metric_body import MetricBody
 from noc_app.widgets.state_style import draw_marker
+from noc_app.widgets.text_boxes import TextBoxes
 
 TILE_STYLE = {UP: ("ok", "circle"), DOWN: ("critical", "square")}  # else: unknown, ring
 TILE_MIN_CHARS = 9  # a tile is at least this many text widths wide
 
 
-class StatusBody(MetricBody):
+class StatusBody(TextBoxes, MetricBody):
     """Up/down tiles with counts."""
 
     def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> None:
@@ -31,6 +32,7 @@ class StatusBody(MetricBody):
         self.grid = StatusGrid(tiles=(), up=0, down=0, unknown=0)
         self.visible_tiles: tuple[StatusTile, ...] = ()
         self.more_count = 0
+        self.text_boxes = []
 
     def _on_data(self, data: PanelData) -> None:
         self.grid = select_status(data.results, self.panel)
@@ -57,6 +59,7 @@ class StatusBody(MetricBody):
         return cols, w / cols, tile_h, round(header_h)
 
     def _paint(self, painter: QPainter) -> None:
+        self.reset_text_boxes()
         painter.fillRect(self.rect(), self.color("panel"))
         tiles = self.grid.tiles
         if not tiles:
@@ -87,12 +90,12 @@ class StatusBody(MetricBody):
             painter.setFont(bold)
             painter.setPen(ink)
             name = fm_bold.elidedText(tile.name, Qt.TextElideMode.ElideMiddle, width)
-            painter.drawText(QPointF(left, rect.top() + px * 0.25 + fm_bold.ascent()), name)
+            self.draw_text(painter, left, rect.top() + px * 0.25 + fm_bold.ascent(), name, fm_bold)
             painter.setFont(small)
             painter.setPen(ink if down else self.color("text_dim"))
             second = f"{tile.status} · {tile.detail}" if tile.detail else tile.status
             second = fm_small.elidedText(second, Qt.TextElideMode.ElideRight, width)
-            painter.drawText(QPointF(left, rect.top() + px * 1.45 + fm_small.ascent()), second)
+            self.draw_text(painter, left, rect.top() + px * 1.45 + fm_small.ascent(), second, fm_small)
         if self.more_count:
             i = len(self.visible_tiles)
             rect = QRectF((i % cols) * tile_w, header_h + (i // cols) * tile_h, tile_w - gap, tile_h - gap)
@@ -108,11 +111,11 @@ class StatusBody(MetricBody):
         baseline = (header_h + fm.ascent() - fm.descent()) / 2
         up_text, down_text = f"{self.grid.up} up", f"{self.grid.down} down"
         painter.setPen(self.color("ok" if self.grid.up else "text_dim"))
-        painter.drawText(QPointF(0.0, baseline), up_text)
+        self.draw_text(painter, 0.0, baseline, up_text, fm)
         x = fm.horizontalAdvance(up_text + "   ")
         painter.setPen(self.color("critical" if self.grid.down else "text_dim"))
-        painter.drawText(QPointF(x, baseline), down_text)
+        self.draw_text(painter, x, baseline, down_text, fm)
         if self.grid.unknown:
             x += fm.horizontalAdvance(down_text + "   ")
             painter.setPen(self.color("unknown"))
-            painter.drawText(QPointF(x, baseline), f"{self.grid.unknown} unknown")
+            self.draw_text(painter, x, baseline, f"{self.grid.unknown} unknown", fm)

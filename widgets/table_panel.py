@@ -8,7 +8,7 @@ Rows that do not fit are counted in a last line: "12 more".
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QMouseEvent, QPainter
 from PySide6.QtWidgets import QWidget
 
@@ -18,11 +18,12 @@ from noc_app.selectors_panels import VALUE_COLUMN, TableView, select_table
 from noc_app.themes import Theme
 from noc_app.widgets.metric_body import MetricBody
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker
+from noc_app.widgets.text_boxes import TextBoxes
 
 ROW_SPACING = 1.55  # row height in text heights
 
 
-class TableBody(MetricBody):
+class TableBody(TextBoxes, MetricBody):
     """Instant results as a sorted table."""
 
     def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> None:
@@ -32,6 +33,7 @@ class TableBody(MetricBody):
         self.table = TableView(headers=(), columns=(), rows=(), more=0, sort_by=VALUE_COLUMN, sort_desc=True)
         self._column_x: list[tuple[float, float, str]] = []  # (left, right, column) for clicks
         self.visible_rows = 0
+        self.text_boxes = []
 
     def _on_data(self, data: PanelData) -> None:
         self.table = select_table(data.results, self.panel, self.sort_by, self.sort_desc)
@@ -56,6 +58,7 @@ class TableBody(MetricBody):
         return self.text_px * ROW_SPACING
 
     def _paint(self, painter: QPainter) -> None:
+        self.reset_text_boxes()
         painter.fillRect(self.rect(), self.color("panel"))
         table = self.table
         if not table.rows:
@@ -83,7 +86,7 @@ class TableBody(MetricBody):
             right_align = i == len(widths) - 1
             label = text + arrow
             tx = x + width - fm_bold.horizontalAdvance(label) if right_align else x
-            painter.drawText(QPointF(tx, (row_h + fm_bold.ascent() - fm_bold.descent()) / 2), label)
+            self.draw_text(painter, tx, (row_h + fm_bold.ascent() - fm_bold.descent()) / 2, label, fm_bold)
             self._column_x.append((x, x + width, names[i]))
             x += width
         painter.fillRect(QRectF(0, row_h - 2, w, 2), self.color("grid"))
@@ -97,7 +100,7 @@ class TableBody(MetricBody):
             painter.setPen(self.color("text"))
             for cell, width in zip(row.cells, widths[:-1], strict=True):
                 shown_cell = fm.elidedText(cell, Qt.TextElideMode.ElideMiddle, width - px * 0.5)
-                painter.drawText(QPointF(x, baseline), shown_cell)
+                self.draw_text(painter, x, baseline, shown_cell, fm)
                 x += width
             value_w = widths[-1]
             value = fm_bold.elidedText(row.value_text, Qt.TextElideMode.ElideRight, value_w - px)
@@ -107,12 +110,12 @@ class TableBody(MetricBody):
                 draw_marker(painter, SEVERITY_MARKER[row.severity], marker, self.color(row.color_key))
             painter.setFont(bold)
             painter.setPen(self.color(row.color_key))
-            painter.drawText(QPointF(value_x, baseline), value)
+            self.draw_text(painter, value_x, baseline, value, fm_bold)
         if self.more_text:
             y = (shown + 1) * row_h
             painter.setFont(font)
             painter.setPen(self.color("text_dim"))
-            painter.drawText(QPointF(0.0, y + (row_h + fm.ascent() - fm.descent()) / 2), self.more_text)
+            self.draw_text(painter, 0.0, y + (row_h + fm.ascent() - fm.descent()) / 2, self.more_text, fm)
 
     def _column_widths(self, fm: QFontMetricsF, fm_bold: QFontMetricsF, w: float) -> list[float]:
         """Each column as wide as its widest text (plus a gap), scaled down together to fit."""

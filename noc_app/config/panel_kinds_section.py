@@ -154,7 +154,8 @@ def _histogram(walk: Walk, panel: MapReader, reader: MapReader | None, config: P
     if name is not None:
         name = name.removesuffix("_bucket")
         if not _METRIC_NAME.fullmatch(name):
-            walk.error(reader.nodes["histogram"] if reader else panel.node, panel.sub("options.histogram"),
+            assert reader is not None  # the name came from it
+            walk.error(reader.nodes["histogram"], reader.sub("histogram"),
                        f"expected a metric name like http_request_duration_seconds, got '{name}'")
             name = None
     options = HistogramOptions()
