@@ -266,7 +266,8 @@ def select_table(
             value=value,
             value_text=format_value(value, unit, panel.decimals) if not math.isnan(value) else "–",
             severity=severity,
-            color_key=color_key(severity, bool(panel.thresholds)) if not math.isnan(value) else "text_dim",
+            # a calm row stays plain text: in a long table only the crossed values draw the eye
+            color_key=color_key(severity, False) if not math.isnan(value) else "text_dim",
             key=s.key,
         ))
     by = sort_by if sort_by is not None else panel.table.sort_by

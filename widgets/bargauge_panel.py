@@ -42,8 +42,8 @@ class BarGaugeBody(TextBoxes, MetricBody):
         """(row height, text px) for the current size and bar count."""
         rows = len(self.bar_list.bars) + (1 if self.bar_list.more else 0)
         h = float(self.height())
-        row_h = min(h / max(1, rows), self.text_px * 2.6)
-        text_px = max(8, min(self.text_px, int(row_h * 0.62)))
+        row_h = min(h / max(1, rows), self.text_px * 4.0)
+        text_px = max(8, min(round(self.text_px * 1.15), int(row_h * 0.62)))
         return row_h, text_px
 
     def _paint(self, painter: QPainter) -> None:
@@ -61,8 +61,7 @@ class BarGaugeBody(TextBoxes, MetricBody):
         name_w = min(w * NAME_SHARE, max(fm.horizontalAdvance(b.name) for b in bars) + gap)
         value_w = min(w * VALUE_SHARE, max(fm_bold.horizontalAdvance(b.text) for b in bars) + text_px + gap)
         bar_left, bar_right = name_w + gap, w - value_w - gap
-        top = (self.height() - row_h * (len(bars) + (1 if self.bar_list.more else 0))) / 2
-        top = max(0.0, min(top, row_h * 0.25))
+        top = max(0.0, (self.height() - row_h * (len(bars) + (1 if self.bar_list.more else 0))) / 2)
         for i, bar in enumerate(bars):
             y = top + i * row_h
             baseline = y + (row_h + fm.ascent() - fm.descent()) / 2
@@ -70,7 +69,7 @@ class BarGaugeBody(TextBoxes, MetricBody):
             painter.setPen(self.color("text"))
             name = fm.elidedText(bar.name, Qt.TextElideMode.ElideMiddle, name_w - gap * 0.5)
             self.draw_text(painter, 0.0, baseline, name, fm)
-            bar_h = row_h * 0.62
+            bar_h = min(row_h * 0.62, text_px * 1.6)
             bar_rect = QRectF(bar_left, y + (row_h - bar_h) / 2, max(0.0, bar_right - bar_left), bar_h)
             if self.panel.bargauge.show_unfilled:
                 painter.fillRect(bar_rect, self.color("grid"))

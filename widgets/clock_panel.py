@@ -45,9 +45,21 @@ def clock_lines(now: float, options: ClockOptions) -> tuple[ClockLine, ...]:
         text = moment.strftime(pattern)
         if options.hour_format == 12:
             text = text.lstrip("0")
-        date = f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b')}" if options.show_date else ""
+        date = f"{moment.strftime('%a')} {moment.day} {moment.strftime('%b')} · {utc_offset(moment)}" \
+            if options.show_date else ""
         lines.append(ClockLine(name=visible(name), time=text, date=date))
     return tuple(lines)
+
+
+def utc_offset(moment: datetime) -> str:
+    """'UTC+9', 'UTC-5', 'UTC+5:30', 'UTC'."""
+    offset = moment.utcoffset()
+    minutes = round(offset.total_seconds() / 60) if offset is not None else 0
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
 class ClockBody(TextBoxes, MetricBody):

@@ -156,7 +156,7 @@ class HeatmapBody(TextBoxes, MetricBody):
         font = self.px_font(px)
         fm = QFontMetricsF(font)
         painter.setFont(font)
-        painter.setPen(self.color("axis"))
+        painter.setPen(self.color("text_dim"))  # brighter than grid axes: these labels are read, not glanced
         lo, hi = float(edges[0]), float(edges[-1])
         last_y = math.inf
         uppers = list(self.buckets.finite_bounds)

@@ -101,4 +101,4 @@ def test_table_limit_and_threshold_colours():
     rows = [({"host": f"h{i}"}, float(i * 10)) for i in range(12)]
     table = select_table((_result(*rows),), _panel("table", thresholds=LIMITS, table=TableOptions(limit=5)))
     assert table.more == 7
-    assert [r.color_key for r in table.rows] == ["critical", "critical", "critical", "warning", "ok"]  # 110..70
+    assert [r.color_key for r in table.rows] == ["critical", "critical", "critical", "warning", "text"]  # 110..70

@@ -212,7 +212,7 @@ def test_table_rows_sorted_by_value_with_coloured_cells(qtbot):
     assert body.table.headers == ("Host", "method", "Value (req/s)")
     assert [(r.cells, r.value_text, r.color_key) for r in body.table.rows] == [
         (("b:1", "PUT"), "95 req/s", "critical"), (("c:1", "POST"), "85 req/s", "warning"),
-        (("a:1", "GET"), "5 req/s", "ok")]
+        (("a:1", "GET"), "5 req/s", "text")]  # calm rows stay plain
     texts = [t for t, _ in body.text_boxes]
     assert "95 req/s" in texts and "PUT" in texts
     assert wall.pixels_have("critical")
@@ -312,7 +312,7 @@ def test_clock_lines_for_several_zones():
                                   ClockZone(name="Virginia", tz="America/New_York")), local=False)
     at = 1_764_684_000.0  # 2025-12-02 14:00:00 UTC
     assert [(c.name, c.time, c.date) for c in clock_lines(at, options)] == [
-        ("Seoul", "23:00:00", "Tue 2 Dec"), ("Virginia", "09:00:00", "Tue 2 Dec")]
+        ("Seoul", "23:00:00", "Tue 2 Dec · UTC+9"), ("Virginia", "09:00:00", "Tue 2 Dec · UTC-5")]
     twelve = ClockOptions(zones=options.zones[:1], local=False, hour_format=12, show_seconds=False, show_date=False)
     assert [(c.time, c.date) for c in clock_lines(at + 3600, twelve)] == [("12:00 AM", "")]
 
