@@ -32,7 +32,7 @@ class TableBody(TextBoxes, MetricBody):
         self.sort_desc: bool | None = None
         self.table = TableView(headers=(), columns=(), rows=(), more=0, sort_by=VALUE_COLUMN, sort_desc=True)
         self._column_x: list[tuple[float, float, str]] = []  # (left, right, column) for clicks
-        self.visible_rows = 0
+        self.shown_rows = 0
         self.text_boxes = []
 
     def _on_data(self, data: PanelData) -> None:
@@ -51,7 +51,7 @@ class TableBody(TextBoxes, MetricBody):
 
     @property
     def more_text(self) -> str:
-        hidden = self.table.more + max(0, len(self.table.rows) - self.visible_rows)
+        hidden = self.table.more + max(0, len(self.table.rows) - self.shown_rows)
         return f"{hidden} more" if hidden else ""
 
     def _row_h(self) -> float:
@@ -62,7 +62,7 @@ class TableBody(TextBoxes, MetricBody):
         painter.fillRect(self.rect(), self.color("panel"))
         table = self.table
         if not table.rows:
-            self.visible_rows = 0
+            self.shown_rows = 0
             return
         w, h = float(self.width()), float(self.height())
         px = self.text_px
@@ -72,7 +72,7 @@ class TableBody(TextBoxes, MetricBody):
         widths = self._column_widths(fm, fm_bold, w)
         capacity = max(0, int(h // row_h) - 1)  # minus the header
         shown = len(table.rows) if len(table.rows) + (1 if table.more else 0) <= capacity else max(0, capacity - 1)
-        self.visible_rows = shown
+        self.shown_rows = shown
         # header
         x = 0.0
         self._column_x = []

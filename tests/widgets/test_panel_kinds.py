@@ -230,8 +230,8 @@ def test_table_says_how_many_rows_do_not_fit(qtbot):
     wall.feed(_routes(*rows))
     body: TableBody = wall.body
     assert body.table.more == 10
-    assert 0 < body.visible_rows < 30
-    assert body.more_text == f"{40 - body.visible_rows} more"
+    assert 0 < body.shown_rows < 30
+    assert body.more_text == f"{40 - body.shown_rows} more"
     assert any(t == body.more_text for t, _ in body.text_boxes)
 
 
