@@ -46,17 +46,28 @@ class StatusBody(TextBoxes, MetricBody):
         return TILE_STYLE.get(tile.status, ("unknown", "ring"))
 
     def layout_tiles(self) -> tuple[int, float, float, int]:
-        """(columns, tile width, tile height, header height) for the current size."""
+        """(columns, tile width, tile height, header height) for the current size.
+
+        Two-line tiles (name; status and job) while they all fit, else one-line tiles
+        (the marker shape and colour still say UP/DOWN) so fewer hide behind "+N more".
+        """
         px = self.text_px
         header_h = px * 1.6
         w, h = float(self.width()), max(0.0, self.height() - header_h)
         n = max(1, len(self.grid.tiles))
-        tile_h = px * 2.9
         cols = max(1, int(w // (px * TILE_MIN_CHARS)))
+        tile_h = px * 2.9
+        if int(h // tile_h) * cols < n:
+            tile_h = px * 1.75
         # fewer, wider tiles when they all fit anyway (names stay whole)
         while cols > 1 and -(-n // (cols - 1)) * tile_h <= h:
             cols -= 1
         return cols, w / cols, tile_h, round(header_h)
+
+    @property
+    def compact(self) -> bool:
+        """One-line tiles (see layout_tiles)."""
+        return self.layout_tiles()[2] < self.text_px * 2
 
     def _paint(self, painter: QPainter) -> None:
         self.reset_text_boxes()
@@ -83,14 +94,18 @@ class StatusBody(TextBoxes, MetricBody):
             if not down:
                 painter.fillRect(QRectF(rect.left(), rect.top(), max(3.0, px * 0.2), rect.height()), self.color(key))
             ink = self.color("background") if down else self.color("text")
-            marker = QRectF(rect.left() + px * 0.45, rect.top() + px * 0.35, px * 0.8, px * 0.8)
+            marker_top = rect.top() + (px * 0.35 if tile_h >= px * 2 else (rect.height() - px * 0.8) / 2)
+            marker = QRectF(rect.left() + px * 0.45, marker_top, px * 0.8, px * 0.8)
             draw_marker(painter, shape, marker, ink if down else self.color(key))
             left = rect.left() + px * 1.5
             width = max(0.0, rect.right() - left - gap)
             painter.setFont(bold)
             painter.setPen(ink)
             name = fm_bold.elidedText(tile.name, Qt.TextElideMode.ElideMiddle, width)
-            self.draw_text(painter, left, rect.top() + px * 0.25 + fm_bold.ascent(), name, fm_bold)
+            name_top = rect.top() + (px * 0.25 if tile_h >= px * 2 else (rect.height() - fm_bold.height()) / 2)
+            self.draw_text(painter, left, name_top + fm_bold.ascent(), name, fm_bold)
+            if tile_h < px * 2:
+                continue  # one-line tiles: name only
             painter.setFont(small)
             painter.setPen(ink if down else self.color("text_dim"))
             second = f"{tile.status} · {tile.detail}" if tile.detail else tile.status

@@ -332,3 +332,16 @@ def test_clock_ticks_by_itself_and_repaints_only_itself(qtbot):
     body.repaint()
     assert any(t == "23:00:01" for t, _ in body.text_boxes)
     assert not math.isnan(clock.now)
+
+
+def test_status_switches_to_one_line_tiles_before_hiding_many(qtbot):
+    wall = Wall(qtbot, _status_panel(), size=(900, 500))
+    wall.feed(_targets(**{f"node-{i:02d}:9100": (0 if i == 1 else 1) for i in range(3)}))
+    body: StatusBody = wall.body
+    assert not body.compact and "DOWN · node" in [t for t, _ in body.text_boxes]
+    wall.feed(_targets(**{f"node-{i:02d}:9100": (0 if i == 7 else 1) for i in range(60)}))
+    assert body.compact
+    assert body.visible_tiles[0].name == "node-07:9100"  # down first, whatever fits
+    names = [t for t, _ in body.text_boxes]
+    assert len(body.visible_tiles) > 10 and f"+{body.more_count} more" not in names  # drawn centred, not boxed
+    assert body.more_count == 60 - len(body.visible_tiles)
