@@ -77,18 +77,18 @@ class Wall:
         metrics = {query_key("dash", self.config.id, i): r for i, r in enumerate(results)}
         self.clock.now += 1
         self.store.apply("src", snapshot(metrics=metrics), self.clock.now, 5.0)
-        self.qtbot.waitUntil(lambda: self.frame.state is state)
+        self.qtbot.waitUntil(lambda: self.frame.state is state and not self.view._flush_timer.isActive())
         self.settle()
 
     def fail(self, error: Exception, state: DataState) -> None:
         self.clock.now += 1
         self.store.mark_failed("src", error, self.clock.now, 5.0)
-        self.qtbot.waitUntil(lambda: self.frame.state is state)
+        self.qtbot.waitUntil(lambda: self.frame.state is state and not self.view._flush_timer.isActive())
         self.settle()
 
     def settle(self) -> None:
-        self.body.repaint()
         QApplication.processEvents()
+        self.body.repaint()  # paint now: text_boxes and pixels are of the newest data
 
     def pixels_have(self, key: str) -> bool:
         return has_color_near(self.body.grab().toImage(), THEME.color(key), tolerance=6)
@@ -159,9 +159,11 @@ def test_states_are_shown_and_cleared_and_the_body_is_reused(qtbot, kind):
     assert wall.frame.pill_text == "UNREACHABLE" and "connection refused" in wall.frame.message_text
     wall.feed(good())
     assert (wall.frame.pill_text, wall.frame.message_text) == ("", "")
-    paints = body.paint_count
+    refreshes = wall.frame.body_refresh_count
     wall.feed(other())
-    assert body.paint_count > paints  # redrawn in place
+    assert wall.frame.body_refresh_count == refreshes + 1  # new values: redrawn in place
+    wall.feed(other())
+    assert wall.frame.body_refresh_count == refreshes + 1  # the same values again: not even redrawn
     wall.feed(QueryResult.build(error="parse error at char 3"), state=DataState.QUERY_ERROR)
     assert wall.frame.pill_text == "QUERY ERROR" and "parse error at char 3" in wall.frame.message_text
     wall.feed(QueryResult.build(()), state=DataState.NO_DATA)
