@@ -67,12 +67,17 @@ class ApdexBody(TextBoxes, MetricBody):
         if not self.value_text:
             return
         caption = f"{self.severity_text}  ·  {self.t_text}" if self.severity_text else self.t_text
-        caption_px = self.fit_px(caption, px * 0.9, w * 0.92)
-        room = h - warning_h - caption_px * 1.4
-        number_px = self.fit_px(self.value_text, room * 0.78, w * 0.8, bold=True)
+        avail = max(1.0, h - warning_h - (px * 0.2 if warning_h else 0.0))
+        caption_px = max(6, min(self.fit_px(caption, px * 0.9, w * 0.92), int(avail * 0.22)))
+        cap_font = self.px_font(caption_px, bold=bool(self.severity_text))
+        cap_fm = QFontMetricsF(cap_font)
+        number_px = self.fit_px(self.value_text, (avail - cap_fm.height()) * 0.95, w * 0.8, bold=True)
         fm = QFontMetricsF(self.px_font(number_px, bold=True))
-        block = fm.ascent() + caption_px * 1.4
-        baseline = max(fm.ascent(), (h - warning_h - block) / 2 + fm.ascent())
+        while number_px > 6 and fm.ascent() + fm.descent() + cap_fm.height() > avail:
+            number_px = max(6, int(number_px * 0.9))
+            fm = QFontMetricsF(self.px_font(number_px, bold=True))
+        block = fm.ascent() + fm.descent() + cap_fm.height()
+        baseline = max(0.0, (avail - block) / 2) + fm.ascent()
         painter.setFont(self.px_font(number_px, bold=True))
         painter.setPen(self.color(self.value_color_key))
         number_x = (w - fm.horizontalAdvance(self.value_text)) / 2
@@ -80,25 +85,36 @@ class ApdexBody(TextBoxes, MetricBody):
         if self.severity is not None:
             side = number_px * 0.4
             draw_marker(painter, SEVERITY_MARKER[self.severity],
-                        QRectF(number_x - side * 1.4, baseline - fm.ascent() * 0.6 - side / 2, side, side),
+                        QRectF(max(0.0, number_x - side * 1.4), baseline - fm.ascent() * 0.6 - side / 2, side, side),
                         self.color(self.value_color_key))
-        cap_font = self.px_font(caption_px, bold=bool(self.severity_text))
-        cap_fm = QFontMetricsF(cap_font)
         painter.setFont(cap_font)
         painter.setPen(self.color(self.value_color_key if self.severity_text else "text_dim"))
         caption_x = (w - cap_fm.horizontalAdvance(caption)) / 2
         self.draw_text(painter, caption_x, baseline + fm.descent() + cap_fm.ascent(), caption, cap_fm)
 
     def _paint_warning(self, painter: QPainter, w: float, h: float) -> float:
-        """The bucket warning, wrapped at the bottom; returns the height it took."""
-        px = max(8, round(self.text_px * 0.7))
-        font = self.px_font(px)
-        painter.setFont(font)
-        fm = QFontMetricsF(font)
+        """The bucket warning, wrapped at the bottom; returns the height it took.
+
+        Shrinks (down to about half the body text) to fit 45 % of the body; if it still
+        does not, only its first clause is shown (the snapshot JSON has the bounds).
+        """
         flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap
-        box = fm.boundingRect(QRectF(0, 0, w, h), int(flags), self.warning_text)
-        height = min(h * 0.5, box.height())
+        text = self.warning_text
+        smallest = max(8, round(self.text_px * 0.5))
+        px = max(smallest, round(self.text_px * 0.7))
+        while True:
+            fm = QFontMetricsF(self.px_font(px))
+            box = fm.boundingRect(QRectF(0, 0, w, h), int(flags), text)
+            if box.height() <= h * 0.45 and box.width() <= w:
+                break
+            if px > smallest:
+                px = max(smallest, int(px * 0.9))
+            elif ";" in text:
+                text = text.split(";", 1)[0]
+            else:
+                return 0.0  # no room at all: the value matters more
+        painter.setFont(self.px_font(px))
         painter.setPen(self.color("warning"))
-        painter.drawText(QRectF(0, h - height, w, height), int(flags), self.warning_text)
-        self.text_boxes.append((self.warning_text, QRectF((w - box.width()) / 2, h - height, box.width(), height)))
-        return height
+        painter.drawText(QRectF(0, h - box.height(), w, box.height()), int(flags), text)
+        self.text_boxes.append((text, QRectF((w - box.width()) / 2, h - box.height(), box.width(), box.height())))
+        return box.height()

@@ -347,3 +347,36 @@ def test_status_switches_to_one_line_tiles_before_hiding_many(qtbot):
     names = [t for t, _ in body.text_boxes]
     assert len(body.visible_tiles) > 10 and f"+{body.more_count} more" not in names  # drawn centred, not boxed
     assert body.more_count == 60 - len(body.visible_tiles)
+
+
+def _linear_heatmap() -> PanelConfig:
+    return panel("lat", "heatmap", title="Latency", unit="s", queries=(QueryConfig(expr="buckets"),),
+                 histogram=HistogramOptions(y_axis="linear", quantile=0.95))
+
+
+def _texts_fit(body) -> list[str]:
+    from PySide6.QtCore import QRectF
+
+    inside = QRectF(body.rect()).adjusted(-1, -1, 1, 1)
+    problems = [f"{t!r} leaves the body" for t, box in body.text_boxes if not inside.contains(box)]
+    for i, (ta, a) in enumerate(body.text_boxes):
+        for tb, b in body.text_boxes[i + 1:]:
+            overlap = a.intersected(b)
+            if overlap.width() > 1 and overlap.height() > 1:
+                problems.append(f"{ta!r} overlaps {tb!r}")
+    return problems
+
+
+@pytest.mark.parametrize("size", [(360, 200), (700, 380), (1800, 1000)], ids=["small", "medium", "large"])
+@pytest.mark.parametrize("kind", [*KINDS, "heatmap-linear", "apdex-off-bound"])
+def test_texts_fit_and_never_overlap_at_any_panel_size(qtbot, kind, size):
+    if kind == "heatmap-linear":
+        make, good = _linear_heatmap, KINDS["heatmap"][1]
+    elif kind == "apdex-off-bound":
+        make, good = (lambda: _apdex_panel(0.3)), KINDS["apdex"][1]
+    else:
+        make, good = KINDS[kind][0], KINDS[kind][1]
+    wall = Wall(qtbot, make(), size=size)
+    wall.feed(good())
+    assert wall.body.text_boxes
+    assert _texts_fit(wall.body) == []
