@@ -65,8 +65,15 @@ def test_no_text_is_clipped_or_overlapped(panels_wall):
     base_px = text_scale(height).base_px
     problems = []
     for frame in frames:
-        title_font = frame._fonts[0]
-        if QFontMetrics(title_font).horizontalAdvance(frame.title_text) > _title_room(frame):
+        frame.repaint()
+        drawn = getattr(frame, "title_drawn", None)  # (elided text, font, rect) where the frame records it
+        if drawn is not None:
+            text, title_font, rect = drawn
+            fits = text == frame.title_text and QFontMetrics(title_font).horizontalAdvance(text) <= rect.width()
+        else:
+            title_font = frame._fonts[0]
+            fits = QFontMetrics(title_font).horizontalAdvance(frame.title_text) <= _title_room(frame)
+        if not fits:
             problems.append(f"{frame.panel.id}: title {frame.title_text!r} does not fit")
         if title_font.pixelSize() < text_scale(height).title_px * 0.9:
             problems.append(f"{frame.panel.id}: title shrunk to {title_font.pixelSize()} px")
