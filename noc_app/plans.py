@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from noc_app.config.schema import METRIC_PANEL_KINDS, AppConfig, DashboardConfig, PanelConfig, PanelKind
+from noc_app.config.schema import QUERY_PANEL_KINDS, AppConfig, DashboardConfig, PanelConfig, PanelKind
 from noc_app.panel_keys import panel_sources, query_key
 from noc_app.sources.base import LogQuery, MetricQuery, PollPlan
 
-INSTANT_KINDS = (PanelKind.STAT, PanelKind.GAUGE)
+# Kinds that show the newest value only; the heatmap (and a timeseries) need the range.
+INSTANT_KINDS = (
+    PanelKind.STAT, PanelKind.GAUGE, PanelKind.BARGAUGE, PanelKind.TABLE, PanelKind.STATUS, PanelKind.APDEX,
+)
 
 
 def _metric_queries(dash: DashboardConfig, panel: PanelConfig) -> list[MetricQuery]:
@@ -37,7 +40,7 @@ def build_plans(config: AppConfig) -> dict[str, PollPlan]:
     for dash in config.dashboards:
         for panel in dash.panels:
             sources = panel_sources(panel)
-            if panel.kind in METRIC_PANEL_KINDS:
+            if panel.kind in QUERY_PANEL_KINDS:
                 metrics[sources[0]].extend(_metric_queries(dash, panel))
             elif panel.kind == PanelKind.LOGS:
                 queries = panel.queries or ()

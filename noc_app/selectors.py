@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from noc_app.config.schema import METRIC_PANEL_KINDS, PanelConfig, PanelKind, Threshold
+from noc_app.config.schema import QUERY_PANEL_KINDS, PanelConfig, PanelKind, Threshold
 from noc_app.config.thresholds import threshold_severity as judged_severity
 from noc_app.model import (
     Alert,
@@ -258,7 +258,7 @@ def select_panel_data(
     if not sources:  # text panels
         return PanelData(view=PanelView(state=DataState.OK), now=now)
     first = sources[0]
-    if panel.kind in METRIC_PANEL_KINDS:
+    if panel.kind in QUERY_PANEL_KINDS:
         snap = snapshots.get(first)
         view = metric_panel_view(panel, dashboard_id, snap, statuses[first], now, stale_after)
         return PanelData(view=view, now=now, results=metric_results(panel, dashboard_id, snap))

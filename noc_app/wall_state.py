@@ -20,6 +20,7 @@ from noc_app.selectors import PanelData, source_state
 from noc_app.selectors_dedup import also_in
 from noc_app.selectors_incidents import AlertsMemo
 from noc_app.selectors_wall import PanelSelection, select_dashboard, wall_incidents
+from noc_app.wall_state_kinds import kind_entry
 
 SCHEMA_VERSION = 1
 
@@ -74,6 +75,7 @@ def _panel_entry(panel: PanelConfig, data: PanelData) -> dict[str, Any]:
         entry["incident_count"] = len(data.alerts)
     if panel.kind == PanelKind.LOGS:
         entry["log_lines"] = len(data.logs)
+    entry.update(kind_entry(panel, data))  # heatmap, apdex, status: judged on what they show
     return entry
 
 

@@ -47,6 +47,12 @@ BODY_CLASSES: dict[str, tuple[str, str]] = {
     PanelKind.LOGS: ("log_panel", "LogBody"),
     PanelKind.TARGETS: ("simple_panels", "TargetsBody"),
     PanelKind.TEXT: ("simple_panels", "TextBody"),
+    PanelKind.BARGAUGE: ("bargauge_panel", "BarGaugeBody"),
+    PanelKind.TABLE: ("table_panel", "TableBody"),
+    PanelKind.HEATMAP: ("heatmap_panel", "HeatmapBody"),
+    PanelKind.STATUS: ("status_panel", "StatusBody"),
+    PanelKind.APDEX: ("apdex_panel", "ApdexBody"),
+    PanelKind.CLOCK: ("clock_panel", "ClockBody"),
 }
 
 

@@ -1,4 +1,8 @@
-"""Small panel bodies: free text (plain), and a grid of scrape targets up/down."""
+"""Small panel bodies: free text (plain), and a grid of scrape targets up/down.
+
+The `status` kind (widgets/status_panel.py) is the general form of the targets grid:
+one tile per series of `up` or any 0/1 query, with counts and a chosen name label.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from noc_app.config.schema import PanelConfig
 from noc_app.display_text import visible, visible_lines
 from noc_app.model import Target
 from noc_app.selectors import PanelData
+from noc_app.selectors_panels import short_host
 from noc_app.themes import Theme
 from noc_app.widgets.state_style import draw_marker
 
@@ -66,7 +71,9 @@ def target_tile(target: Target) -> TargetTile:
     """How one scrape target is shown."""
     color_key, shape, word = _HEALTH.get(target.health.lower(), _HEALTH["unknown"])
     return TargetTile(
-        instance=visible(target.instance), job=visible(target.job), health_text=word, color_key=color_key, shape=shape
+        # "api-1.prod.example.com:8080" -> "api-1:8080": the room reads names, not FQDNs
+        instance=visible(short_host(target.instance)), job=visible(target.job), health_text=word,
+        color_key=color_key, shape=shape,
     )
 
 

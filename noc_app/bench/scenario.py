@@ -79,6 +79,7 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "wall-24": ("scenario_wall", "WALL_24"),
     "wall-24-fhd": ("scenario_wall", "WALL_24_FHD"),
     "wall-mixed": ("scenario_wall", "WALL_MIXED"),
+    "wall-kinds": ("scenario_wall", "WALL_KINDS"),
     "ingest": ("scenario_ingest", "INGEST"),
     "alert-to-pixel": ("scenario_alert_pixel", "ALERT_TO_PIXEL"),
     "startup": ("scenario_startup", "STARTUP"),

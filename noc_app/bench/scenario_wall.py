@@ -35,6 +35,7 @@ class WallScenario:
     summary: str
     size: tuple[int, int] = DEFAULT_SIZE
     mixed: bool = False
+    kinds: bool = False  # the demo's every-panel-kind dashboard, fed by its own in-process sources
     with_goals: bool = False
     per: str = "per update"  # what one timed span is: one update, or one store change of several sources
     duration_s: float = 60.0
@@ -50,6 +51,7 @@ class WallScenario:
             "warmup_s": warmup,
             "duration_s": duration,
             "mixed": self.mixed,
+            "kinds": self.kinds,
             "out_dir": opts.out_dir,
             "profile_dir": opts.profile_dir,
             "config_path": opts.config_path,
@@ -129,6 +131,10 @@ def _app_config(params: Mapping[str, Any]):
         return load_config(params["config_path"])
     if params["mixed"]:
         return walls.mixed_wall(points=params["points"], hz=params["hz"])
+    if params.get("kinds"):
+        from noc_app.bench.walls_kinds import kinds_wall
+
+        return kinds_wall(hz=params["hz"])
     return walls.timeseries_wall(panels=params["panels"], points=params["points"], hz=params["hz"])
 
 
@@ -149,7 +155,7 @@ def run_app_side(params: Mapping[str, Any]) -> dict[str, Any]:
 
     app = start_qt_application()
     config = _app_config(params)
-    user_wall = params["tag"] == "config"
+    user_wall = params["tag"] == "config" or bool(params.get("kinds"))  # real (in-process) sources
     factory = None
     if not user_wall:
         factory = synthetic_factory(SyntheticProfile(points=params["points"], step_s=1.0 / params["hz"]))
@@ -231,6 +237,8 @@ def _peer_line(params, result, sampler, window, load, vers) -> dict[str, Any]:
 
 def _baseline_shape(params: Mapping[str, Any]) -> tuple[int, int, float]:
     """(panels, points, hz) of the reference wall; for a user's wall, derived from its config."""
+    if params.get("kinds"):  # one reference time-series panel per panel of the kinds wall
+        return len(_app_config(params).dashboards[0].panels), 720, params["hz"]
     if params["tag"] != "config":
         return params["panels"], params["points"], params["hz"]
     from noc_app.config.schema import PanelKind
@@ -313,6 +321,13 @@ WALL_MIXED = WallScenario(
     name="wall-mixed",
     summary="mixed wall (stats, gauges, time series, 200-alert incident board, logs) at 3840x2160",
     mixed=True,
+    per="per store change",
+)
+WALL_KINDS = WallScenario(
+    name="wall-kinds",
+    summary="every panel kind (the demo's 'panels' dashboard: heatmap, apdex, table, bar gauge, status, clock, "
+    "stat, gauge, time series, incidents, logs) at 3840x2160",
+    kinds=True,
     per="per store change",
 )
 USER_CONFIG = UserConfigScenario(

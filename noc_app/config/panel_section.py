@@ -17,6 +17,7 @@ from noc_app.config.limits import (
 )
 from noc_app.config.panel_display import DISPLAY_KEYS
 from noc_app.config.panel_display_section import read_display
+from noc_app.config.panel_kinds_section import read_kind_options
 from noc_app.config.schema import (
     METRIC_PANEL_KINDS,
     PANEL_KINDS,
@@ -40,7 +41,7 @@ from noc_app.model import Severity
 
 _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
-    "thresholds", "window", "grid", "limit", "text", *DISPLAY_KEYS,
+    "thresholds", "window", "grid", "limit", "text", "options", *DISPLAY_KEYS,
 )
 _NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
 _NEEDS_QUERIES = METRIC_PANEL_KINDS
@@ -114,6 +115,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         origin=walk.origin(mapping),
         display=display,
     )
+    config = read_kind_options(walk, panel, config)  # bargauge, table, heatmap, status, apdex, clock
     return config, request
 
 

@@ -23,6 +23,8 @@ class Signal(enum.Enum):
     APDEX = "apdex"
     AVAILABILITY_PERCENT = "availability_percent"
     UP = "up"
+    UP_TARGETS = "up_targets"  # one series per scrape target of the demo
+    LATENCY_BUCKETS = "latency_buckets"  # one cumulative rate series per `le`
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -48,6 +50,8 @@ _EXACT: dict[str, Signal] = {
     ): Signal.AVAILABILITY_PERCENT,
     'up{job="ecommerce-api"}': Signal.UP,
     "up": Signal.UP,
+    "maxby(job,instance)(up)": Signal.UP_TARGETS,
+    "sumby(le)(rate(http_request_duration_seconds_bucket[5m]))": Signal.LATENCY_BUCKETS,
 }
 
 _QUANTILE = re.compile(
@@ -65,6 +69,8 @@ ANSWERED_EXPRESSIONS: tuple[str, ...] = (
     "apdex_score",
     'sum(rate(http_requests_total{status!~"5.*"}[5m])) / sum(rate(http_requests_total[5m])) * 100',
     'up{job="ecommerce-api"}',
+    "max by (job, instance) (up)",
+    "sum by (le) (rate(http_request_duration_seconds_bucket[5m]))",
 )
 
 

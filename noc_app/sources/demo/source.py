@@ -35,6 +35,14 @@ DEFAULT_SEED = 1
 INFO = {"badge": "DEMO", "note": "simulated e-commerce service"}
 
 _TARGET_LABELS = {"job": JOB, "instance": INSTANCE}
+_OTHER_TARGETS = (
+    ("node", "db-02.prod.example.com:9100"), ("node", "cache-01.prod.example.com:9100"),
+    ("checkout", "checkout-1:8080"), ("payments", "payments-1:8080"), ("prometheus", "127.0.0.1:9090"),
+)
+# prometheus_client's default histogram buckets (seconds)
+LATENCY_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, math.inf)
+_Z95 = 1.6448536269514722
+_erf = np.vectorize(math.erf, otypes=[float])
 _IS_5XX = tuple(status.startswith("5") for _, status in SERIES_LABELS)
 
 
@@ -160,6 +168,21 @@ class DemoSource:
         )
 
 
+def latency_buckets(state: ServiceState) -> list[tuple[Mapping[str, str], np.ndarray]]:
+    """Cumulative request rates per `le` bound from the log-normal fit of P50/P95."""
+    mu = np.log(state.p50)
+    sigma = np.maximum(np.log(state.p95 / state.p50) / _Z95, 1e-6)
+    total = state.total_rate
+    out: list[tuple[Mapping[str, str], np.ndarray]] = []
+    for bound in LATENCY_BUCKETS_S:
+        if math.isinf(bound):
+            share = np.ones_like(total)
+        else:
+            share = 0.5 * (1.0 + _erf((math.log(bound) - mu) / (sigma * math.sqrt(2.0))))
+        out.append(({"le": "+Inf" if math.isinf(bound) else f"{bound:g}"}, total * share))
+    return out
+
+
 def _timestamps(query: MetricQuery, now: float) -> tuple[np.ndarray, tuple[float, int, int]]:
     """Sample times: `now` for instant queries, else a step-aligned grid over the window."""
     if query.instant or query.window_s <= 0:
@@ -193,4 +216,11 @@ def _signal_series(query: SimulatedQuery,
         return [({METRIC_NAME_LABEL: "apdex_score", **target}, state.apdex)]
     if signal is Signal.UP:
         return [({METRIC_NAME_LABEL: "up", **target}, state.up)]
+    if signal is Signal.UP_TARGETS:
+        always = np.ones_like(state.up)
+        return [({"job": JOB, "instance": INSTANCE}, state.up)] + [
+            ({"job": job, "instance": instance}, always) for job, instance in _OTHER_TARGETS
+        ]
+    if signal is Signal.LATENCY_BUCKETS:
+        return latency_buckets(state)
     raise AssertionError(f"unhandled signal {signal}")
