@@ -15,6 +15,7 @@ from noc_app.config.schema import AppConfig, SourceConfig
 from noc_app.model import Snapshot
 from noc_app.plans import build_plans
 from noc_app.polling import Poller, PollerOptions
+from noc_app.redaction import redact
 from noc_app.sources.base import PollPlan, Source, SourceError
 from noc_app.sources.registry import create_source
 from noc_app.store import Store
@@ -57,6 +58,10 @@ def build_sources(
         except SourceError as exc:
             log.error("source=%s cannot be built: %s", sc.id, exc)
             sources[sc.id] = UnavailableSource(sc, exc)
+        except Exception as exc:  # an adapter bug or a bad option it alone checks: that source fails, not the wall
+            error = SourceError(redact(f"cannot be built: {type(exc).__name__}: {exc}"))
+            log.error("source=%s %s", sc.id, error)
+            sources[sc.id] = UnavailableSource(sc, error)
     return sources
 
 
