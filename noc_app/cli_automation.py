@@ -71,6 +71,8 @@ def run_automation(args: argparse.Namespace, config: AppConfig) -> int:
             say(f"notified {line}")
         for line in report.escalated:
             say(f"escalated {line}")
+        for line in report.ran:
+            say(f"ran {line}")
 
     automation = Automation(config, parts.journal, parts.backends)
     runner = AutomationRunner(

@@ -9,6 +9,9 @@ Each tick, for every incident the policy gives a level (actions.severity):
     a second row with the same id, so two holders overlapping for a moment still send one message);
   - escalation: when escalation_due says so, one ESCALATE request (automatic=True, operator
     "noc-app automation") through execute(), then an "escalated" NOTIFY per channel;
+  - runbooks: for an incident that FIRES (not acknowledged or muted), each `auto: true` runbook whose
+    `match` it satisfies runs once per occurrence (deterministic request id), through the runbook
+    backend, which still enforces its cooldown, hourly cap and parameter checks, and audits the run;
   - "resolved": an incident this holder saw open and that a good poll no longer lists (or lists as
     resolved) gets a "resolved" NOTIFY on the channels that had its "new" one.
 Then the outbox is replayed (queued notifications and escalations, with backoff).
@@ -26,9 +29,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from noc_app.actions.execute import ActionBackend, Clock, execute, replay_outbox
+from noc_app.actions.errors import InvalidRequest
+from noc_app.actions.execute import RUNBOOK_BACKEND, ActionBackend, Clock, execute, replay_outbox
 from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, IncidentKey, Operator, OutcomeStatus
 from noc_app.actions.notify.messages import (
     AUTOMATION_OPERATOR,
@@ -37,8 +41,11 @@ from noc_app.actions.notify.messages import (
     notice,
     notify_request,
     occurrence_of,
+    runbook_request_id,
 )
 from noc_app.actions.policy import backend_support
+from noc_app.actions.runbooks.policy import runbooks_for
+from noc_app.actions.runbooks.requests import automation_request
 from noc_app.actions.severity import Escalation, effective_policy, escalation_due, priority_of
 from noc_app.config.schema import AppConfig, SeverityLevel
 from noc_app.model import Alert, AlertState
@@ -56,6 +63,7 @@ _NOT_NEW = frozenset({AlertState.SILENCED, AlertState.INHIBITED, AlertState.RESO
 class TickReport:
     notified: tuple[str, ...] = ()  # "new am/f1 -> slack" for each message newly journalled this tick
     escalated: tuple[str, ...] = ()  # "am/f1 step 1"
+    ran: tuple[str, ...] = ()  # "am/f1 runbook restart-api: done" for each automatic run started this tick
     outcomes: tuple[ActionOutcome, ...] = ()
 
 
@@ -103,6 +111,7 @@ class Automation:
         """One pass over the sources that answered (a source missing from `alerts` failed: no resolutions)."""
         notified: list[str] = []
         escalated: list[str] = []
+        ran: list[str] = []
         now = self._clock()
         if len(self._settled) > MAX_SETTLED:  # a memo only (the journal dedups): forget it rather than grow
             self._settled.clear()
@@ -121,6 +130,8 @@ class Automation:
                 self._open[key] = _Seen(alert=alert, level=level)
                 if alert.state not in _NOT_NEW:
                     self._notify("new", alert, level, now, notified)
+                if alert.state is AlertState.FIRING:
+                    self._run_auto_runbooks(alert, now, ran)
                 history = self._history(alert)
                 due = escalation_due(alert, history, self._policy, now, self._config.automation.business_hours)
                 if due is not None:
@@ -128,7 +139,8 @@ class Automation:
             for key in [k for k in self._open if k[0] == source_id and k not in current]:
                 self._resolved(self._open.pop(key), now, notified)
         outcomes = replay_outbox(self._backends, self._journal, owner=self._owner, clock=self._clock)
-        return TickReport(notified=tuple(notified), escalated=tuple(escalated), outcomes=tuple(outcomes))
+        return TickReport(notified=tuple(notified), escalated=tuple(escalated), ran=tuple(ran),
+                          outcomes=tuple(outcomes))
 
     # -- steps -------------------------------------------------------------------------
 
@@ -156,6 +168,30 @@ class Automation:
             escalated.append(f"{incident.text} step {due.step}: {outcome.status.value}")
         self._notify("escalated", alert, due.level, now, notified, reason=due.reason, targets=due.targets,
                      step=due.step)
+
+    def _run_auto_runbooks(self, alert: Alert, now: float, ran: list[str]) -> None:
+        backend = self._backends.get(RUNBOOK_BACKEND)
+        if backend is None:
+            return
+        incident = IncidentKey(source_id=alert.source_id, fingerprint=alert.fingerprint)
+        for runbook in runbooks_for(alert, self._config, automatic=True):
+            rid = runbook_request_id(incident, occurrence_of(alert), runbook.id)
+            if rid in self._settled:
+                continue
+            try:
+                request = replace(
+                    automation_request(runbook, alert, self._operator,
+                                       f"automatic run: {alert.name} fired ({runbook.title})"[:1900]),
+                    request_id=rid, requested_at=now,
+                )
+            except InvalidRequest as exc:  # a label the runbook needs is missing or not allowed: never for this one
+                log.warning("automation: runbook %s not run for %s: %s", runbook.id, incident.text, exc)
+                self._settled.add(rid)
+                continue
+            outcome = execute(request, backend, self._journal, owner=self._owner, clock=self._clock)
+            if not outcome.message.startswith("not sent: cannot record"):  # else: try again next tick
+                self._settled.add(rid)
+            ran.append(f"{incident.text} runbook {runbook.id}: {outcome.status.value}")
 
     def _escalation_backend(self, source_id: str) -> ActionBackend:
         kind = self._kinds.get(source_id, "")

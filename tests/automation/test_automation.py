@@ -227,3 +227,58 @@ def test_the_same_message_twice_is_one_row_and_one_message(journal: SqliteJourna
     refired = notify_request(replace(alert, starts_at=T0 + 3600), "new", "slack",
                              notice("new", alert, DEFAULT_POLICY[1], now=T0), now=T0)
     assert len({first.request_id, other_channel.request_id, refired.request_id}) == 3
+
+
+AUTO_RUNBOOKS = """\
+sources:
+  - {id: am, kind: alertmanager, url: 'http://127.0.0.1:9'}
+dashboards:
+  - {id: main, panels: [{id: note, kind: text, title: N, text: hi}]}
+actions:
+  runbooks:
+    - id: restart
+      title: Restart the service
+      argv: [%(python)s, -c, "import sys; open(sys.argv[1], 'a').write(sys.argv[2] + chr(10))",
+             %(out)s, "{{ service }}"]
+      params: {service: {pattern: "[a-z-]+"}}
+      match: {alertname: HighErrorRate}
+      auto: true
+      confirm: false
+    - id: by-hand
+      title: Only an operator runs this
+      argv: [%(python)s, -c, "import sys; open(sys.argv[1], 'a').write('by-hand' + chr(10))", %(out)s]
+      match: {alertname: HighErrorRate}
+      confirm: false
+"""
+
+
+def test_an_auto_runbook_runs_once_per_occurrence_and_only_on_a_firing_incident(journal, tmp_path):
+    import sys
+
+    from noc_app.actions.execute import RUNBOOK_BACKEND
+    from noc_app.actions.runbooks.backend import RunbookBackend
+    from noc_app.actions.wiring import action_backends
+    from noc_app.config.loader import load_config_text
+
+    out = tmp_path / "runs.txt"
+    room = load_config_text(AUTO_RUNBOOKS % {"python": sys.executable, "out": str(out)}, filename="room.yaml")
+    clock = Clock()
+    backends = {**action_backends(room), RUNBOOK_BACKEND: RunbookBackend(room, journal, clock=clock)}
+    automation = Automation(room, journal, backends, clock=clock)
+    labels = {"alertname": "HighErrorRate", "severity": "high", "service": "checkout"}
+    fires = replace(firing(), labels=labels)
+    acked = replace(firing(fingerprint="f2"), labels=labels, state=AlertState.ACKNOWLEDGED, acknowledged_by="kim")
+
+    report = automation.tick({"am": [fires, acked]})
+    assert [line.split(": ")[-1] for line in report.ran] == ["done"] and "am/f1 runbook restart" in report.ran[0]
+    assert out.read_text() == "checkout\n"  # the acknowledged one and the by-hand runbook did not run
+    clock.now += 60
+    assert automation.tick({"am": [fires, acked]}).ran == ()
+    assert Automation(room, journal, backends, clock=clock).tick({"am": [fires]}).ran[0].endswith(": done")
+    assert out.read_text() == "checkout\n"  # a second holder finds the run journalled: nothing runs twice
+    again = replace(fires, starts_at=T0 + 3600)  # it resolved and fired again: a new occurrence
+    clock.now = T0 + 3600 + 600  # past the cooldown
+    assert automation.tick({"am": [again]}).ran[0].endswith(": done")
+    assert out.read_text() == "checkout\ncheckout\n"
+    audit = [line for line in journal.audit(limit=100) if line.action.startswith("runbook")]
+    assert audit and all(line.actor.startswith("noc-app automation") for line in audit)

@@ -34,6 +34,12 @@ def notify_request_id(incident: IncidentKey, occurrence: str, event: str, channe
     return uuid.uuid5(_NAMESPACE, name).hex
 
 
+def runbook_request_id(incident: IncidentKey, occurrence: str, runbook_id: str) -> str:
+    """The automation's run of an `auto: true` runbook for one occurrence: one id in every process."""
+    name = "\x1f".join(("runbook", incident.source_id, incident.fingerprint, occurrence, runbook_id))
+    return uuid.uuid5(_NAMESPACE, name).hex
+
+
 def escalate_request_id(incident: IncidentKey, occurrence: str, step: int) -> str:
     name = "\x1f".join(("escalate", incident.source_id, incident.fingerprint, occurrence, str(step)))
     return uuid.uuid5(_NAMESPACE, name).hex
