@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from types import MappingProxyType
 
 from yaml.nodes import Node
 
@@ -12,19 +11,23 @@ from noc_app.config.grafana_import import GrafanaImportError, grafana_to_dashboa
 from noc_app.config.limits import MAX_DASHBOARD_AREA, MAX_GRID_CELLS, MAX_PANEL_CELLS
 from noc_app.config.panel_section import GridRequest, place_panels, read_panel
 from noc_app.config.schema import DashboardConfig, PanelConfig
+from noc_app.config.variables_section import merge_variables, read_variables
 from noc_app.config.yaml_nodes import MapReader, Walk
+from noc_app.variables import with_variables
 
 _DASHBOARD_KEYS = ("id", "title", "columns", "rows", "variables", "panels")
-_IMPORT_KEYS = ("id", "title", "import_grafana", "source", "log_source")
+_IMPORT_KEYS = ("id", "title", "import_grafana", "source", "log_source", "variables")
 
 
 def read_dashboards(walk: Walk, top: MapReader) -> tuple[DashboardConfig, ...]:
     """All dashboards, in config order."""
+    shared = read_variables(walk, top)  # top-level variables: every dashboard has them, its own win
     found = [
         read_dashboard(walk, node, path, index)
         for index, (node, path) in enumerate(top.items("dashboards", required=True, noun="dashboard"))
     ]
-    return tuple(dashboard for dashboard in found if dashboard is not None)
+    return tuple(with_variables(dash, merge_variables(shared, dash.variable_defs))
+                 for dash in found if dash is not None)
 
 
 def read_dashboard(walk: Walk, node: Node, path: str, index: int) -> DashboardConfig | None:
@@ -41,7 +44,7 @@ def read_dashboard(walk: Walk, node: Node, path: str, index: int) -> DashboardCo
         return _read_import(walk, dash, dashboard_id)
     columns = dash.integer("columns", 24, minimum=1, maximum=MAX_PANEL_CELLS)
     rows = dash.integer("rows", 12, minimum=1, maximum=MAX_GRID_CELLS)
-    variables = dash.text_mapping("variables")
+    variables = read_variables(walk, dash)
     title = dash.text("title")
     panels: list[PanelConfig] = []
     requests: list[GridRequest] = []
@@ -66,7 +69,7 @@ def read_dashboard(walk: Walk, node: Node, path: str, index: int) -> DashboardCo
         panels=tuple(replace(panel, grid=grid) for panel, grid in zip(panels, positions, strict=True)),
         columns=columns or 24,
         rows=rows or 12,
-        variables=MappingProxyType(variables),
+        variable_defs=variables,
     )
 
 
@@ -85,6 +88,7 @@ def _read_import(walk: Walk, dash: MapReader, dashboard_id: str | None) -> Dashb
     title = dash.text("title")
     source = dash.text("source", required=True)
     log_source = dash.text("log_source")
+    overrides = read_variables(walk, dash)
     for key, value in (("source", source), ("log_source", log_source)):
         if value is not None:
             walk.refer("source", value, dash.nodes[key], dash.sub(key))
@@ -110,4 +114,5 @@ def _read_import(walk: Walk, dash: MapReader, dashboard_id: str | None) -> Dashb
     except GrafanaImportError as exc:
         walk.error(file_node, file_path, f"{resolved.name}: {exc}")
         return None
+    dashboard = replace(dashboard, variable_defs=merge_variables(dashboard.variable_defs, overrides))
     return dashboard if title is None else replace(dashboard, title=title)

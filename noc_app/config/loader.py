@@ -47,7 +47,7 @@ __all__ = [
 
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
-    "playlists", "screens", "severity_policy", "actions", "state",
+    "playlists", "screens", "severity_policy", "actions", "state", "variables",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 

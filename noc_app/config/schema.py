@@ -149,6 +149,25 @@ class PanelConfig:
     origin: str = ""
 
 
+VARIABLE_KINDS = ("custom", "constant", "interval", "query")
+ALL_VALUE = "$__all"  # Grafana's marker for "All" in a variable's current value
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VariableConfig:
+    """A dashboard template variable: `$name`, `${name}` or `[[name]]` in queries, titles and legends."""
+
+    name: str
+    kind: str = "custom"  # one of VARIABLE_KINDS
+    options: tuple[str, ...] = ()  # custom / interval choices
+    current: tuple[str, ...] = ()  # selected value(s); (ALL_VALUE,) for "All"
+    query: str = ""  # kind query: label_values(metric, label) or label_values(label)
+    include_all: bool = False
+    all_value: str | None = None  # Grafana's custom "All" value (e.g. ".*")
+    multi: bool = False
+    origin: str = ""
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DashboardConfig:
     id: str
@@ -156,7 +175,8 @@ class DashboardConfig:
     panels: tuple[PanelConfig, ...]
     columns: int = 24
     rows: int = 12
-    variables: Mapping[str, str] = field(default_factory=dict)
+    variables: Mapping[str, str] = field(default_factory=dict)  # name -> value as substituted today
+    variable_defs: tuple[VariableConfig, ...] = ()  # their definitions (query ones resolved at run time)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
