@@ -37,6 +37,33 @@ def parse_label_values(query: str) -> tuple[str | None, str] | None:
     return found.group("match"), found.group("label")
 
 
+def value_regex(text: str) -> re.Pattern[str] | None:
+    """Grafana's `/pattern/flags` (or a bare pattern) compiled; None when it is not a valid regex."""
+    found = re.fullmatch(r"/(.*)/([gimsuy]*)", text, re.S)
+    pattern, flags = (found.group(1), found.group(2)) if found else (text, "")
+    try:
+        return re.compile(pattern, re.I if "i" in flags else 0)
+    except re.error:
+        return None
+
+
+def filter_values(values: Iterable[str], regex: str) -> tuple[str, ...]:
+    """Grafana's variable regex: keep matching values; the first capture group when there is one."""
+    pattern = value_regex(regex) if regex else None
+    if pattern is None:
+        return tuple(values)
+    kept: list[str] = []
+    for value in values:
+        match = pattern.search(value[:1000])  # label values are short; bound the work on odd ones
+        if match is None:
+            continue
+        text = match.group("text") if "text" in pattern.groupindex else \
+            match.group(1) if pattern.groups else match.group(0)
+        if text is not None and text not in kept:
+            kept.append(text)
+    return tuple(kept)
+
+
 def variable_value(var: VariableConfig, options: Sequence[str] = ()) -> str | None:
     """The text `$name` becomes, or None when it has no value yet.
 
@@ -50,6 +77,8 @@ def variable_value(var: VariableConfig, options: Sequence[str] = ()) -> str | No
         if var.all_value is not None:
             return var.all_value
         return _alternation(choices) if choices else ".*"
+    if options and current and not set(current) <= set(options):
+        current = ()  # a saved value the source no longer has: Grafana falls back to the first one
     if not current:
         if not choices:
             return None

@@ -18,6 +18,7 @@ from typing import Any
 
 from noc_app.config.grafana_layout import WIDTH as _WIDTH
 from noc_app.config.grafana_layout import JsonMap, Kept, finite_number, layout
+from noc_app.config.grafana_legacy_names import RESCALED, is_legacy, modern_name, modernised
 from noc_app.config.grafana_thresholds import grafana_thresholds, percentage_thresholds
 from noc_app.config.grafana_variables import datasource_variables, grafana_variables
 from noc_app.config.limits import MAX_DECIMALS
@@ -65,6 +66,10 @@ def import_grafana(data: object, *, dashboard_id: str, source_id: str, origin: s
     """Convert a Grafana dashboard (bare or wrapped in {"dashboard": ...}) and say what was lost."""
     board = _unwrap(data)
     notes: list[str] = []
+    if is_legacy(board):
+        renamed: set[str] = set()
+        board = modernised(board, renamed)
+        notes.append(_legacy_note(renamed))
     defs = grafana_variables(board, notes)
     values = variable_values(defs)
     kept, lines = _classify(board, log_source_id)
@@ -114,6 +119,26 @@ def skipped_grafana_panels(data: object, log_source_id: str | None = None) -> li
     kept_ids = {id(panel) for panel, _, _ in _classify(board, log_source_id)[0]}
     return [(str(p.get("title") or ""), str(p.get("type") or "unknown"))
             for _, _, p in _sections(board) if id(p) not in kept_ids]
+
+
+def log_datasource_kind(data: object) -> str | None:
+    """'loki' or 'elasticsearch' when some panel of the dashboard queries one; None otherwise."""
+    board = _unwrap(data)
+    for _, _, panel in _sections(board):
+        kind = KIND_BY_TYPE.get(str(panel.get("type") or ""))
+        if kind is not None and _uses_logs(panel, board, kind):
+            return _log_type(panel, board)
+    return None
+
+
+def _legacy_note(renamed: set[str]) -> str:
+    shown = ", ".join(f"{old} -> {modern_name(old)}" for old in sorted(renamed)[:3])
+    rescaled = sorted(set(RESCALED) & renamed)
+    note = (f"queries use node_exporter < 0.16 metric names: {len(renamed)} renamed to today's "
+            f"({shown}, ...)")
+    if rescaled:
+        note += f"; {', '.join(rescaled)} changed unit (ms -> s, sectors -> bytes): those panels' scale differs"
+    return note
 
 
 def _list(value: object) -> list[Any]:

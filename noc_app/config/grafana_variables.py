@@ -50,7 +50,8 @@ def grafana_variables(board: JsonMap, notes: list[str]) -> tuple[VariableConfig,
             if parse_label_values(text) is None:
                 notes.append(f"variable ${name}: query {text!r} is not label_values(...); "
                              "kept with its saved value only")
-            found.append(VariableConfig(name=name, kind="query", query=text, current=current,
+            regex = str(var.get("regex") or "")
+            found.append(VariableConfig(name=name, kind="query", query=text, current=current, regex=regex,
                                         include_all=var.get("includeAll") is True,
                                         all_value=_text(var.get("allValue")), multi=var.get("multi") is True))
         elif kind == "textbox":

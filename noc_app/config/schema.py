@@ -162,6 +162,7 @@ class VariableConfig:
     options: tuple[str, ...] = ()  # custom / interval choices
     current: tuple[str, ...] = ()  # selected value(s); (ALL_VALUE,) for "All"
     query: str = ""  # kind query: label_values(metric, label) or label_values(label)
+    regex: str = ""  # kind query: keep matching values, the first group if the pattern has one
     include_all: bool = False
     all_value: str | None = None  # Grafana's custom "All" value (e.g. ".*")
     multi: bool = False

@@ -18,9 +18,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from noc_app.config.schema import ALL_VALUE, VariableConfig
 from noc_app.config.yaml_nodes import MapReader, Walk, describe, mapping_pairs, sub_path
-from noc_app.variables import parse_label_values
+from noc_app.variables import parse_label_values, value_regex
 
-_VARIABLE_KEYS = ("values", "current", "query", "include_all", "all_value", "multi")
+_VARIABLE_KEYS = ("values", "current", "query", "regex", "include_all", "all_value", "multi")
 
 
 def read_variables(walk: Walk, reader: MapReader, key: str = "variables") -> tuple[VariableConfig, ...]:
@@ -64,6 +64,9 @@ def _read_variable(walk: Walk, name: str, node: Node, path: str) -> VariableConf
     if query and parse_label_values(query) is None:
         walk.error(item.nodes["query"], item.sub("query"),
                    f"expected label_values(metric{{...}}, label) or label_values(label), got {query!r}")
+    regex = item.text("regex", "") or ""
+    if regex and value_regex(regex) is None:
+        walk.error(item.nodes["regex"], item.sub("regex"), f"expected a regular expression, got {regex!r}")
     values_node = item.get("values")
     options = _texts(walk, values_node, item.sub("values")) if values_node is not None else ()
     current_node = item.get("current")
@@ -76,7 +79,7 @@ def _read_variable(walk: Walk, name: str, node: Node, path: str) -> VariableConf
     if not query and not options and not current:
         walk.error(node, path, "expected 'query', 'values' or 'current'")
     return VariableConfig(
-        name=name, kind="query" if query else "custom", options=options, current=current, query=query,
+        name=name, kind="query" if query else "custom", options=options, current=current, query=query, regex=regex,
         include_all=item.boolean("include_all", False), all_value=item.text("all_value"),
         multi=item.boolean("multi", len(current) > 1), origin=origin,
     )
