@@ -70,6 +70,8 @@ def variable_value(var: VariableConfig, options: Sequence[str] = ()) -> str | No
     options: the values a query variable resolved to (its `options` otherwise).
     """
     choices = tuple(options) or var.options
+    if var.current == ("",) and not choices:
+        return ""  # saved as "None" (an empty value) and the source has none either
     current = tuple(v for v in var.current if v != "")
     if var.kind == "constant":
         return var.current[0] if var.current else ""

@@ -62,6 +62,8 @@ def grafana_variables(board: JsonMap, notes: list[str]) -> tuple[VariableConfig,
 
 
 def _current(current: object) -> tuple[str, ...]:
+    if isinstance(current, Mapping) and current.get("isNone") is True:
+        return ("",)  # Grafana's "None": saved as an empty value, which matches series without the label
     value = current.get("value") if isinstance(current, Mapping) else None
     values = value if isinstance(value, list) else [value]
     texts = tuple(str(v) for v in values if isinstance(v, str | int | float) and not isinstance(v, bool))

@@ -40,8 +40,10 @@ def config_yaml(result: ImportResult, sources: SourcePlan, *, fit: str, origin_n
         "title": result.dashboard.title,
         "mode": "wall" if fit == "screen" else "operator",
         "sources": _sources(sources),
-        "dashboards": dashboards,
     }
+    if result.dashboard.variable_defs:  # once for every page
+        doc["variables"] = {var.name: _variable(var) for var in result.dashboard.variable_defs}
+    doc["dashboards"] = dashboards
     if len(pages) > 1:
         playlist_id = result.dashboard.id
         doc["playlists"] = [{"id": playlist_id, "dashboards": [p.dashboard.id for p in pages],
@@ -61,8 +63,6 @@ def _sources(plan: SourcePlan) -> list[dict[str, Any]]:
 
 def _dashboard(dash: DashboardConfig) -> dict[str, Any]:
     entry: dict[str, Any] = {"id": dash.id, "title": dash.title, "columns": dash.columns, "rows": dash.rows}
-    if dash.variable_defs:
-        entry["variables"] = {var.name: _variable(var) for var in dash.variable_defs}
     entry["panels"] = [_panel(panel) for panel in dash.panels]
     return entry
 
