@@ -87,7 +87,8 @@ def import_grafana(data: object, *, dashboard_id: str, source_id: str, origin: s
             id=panel_id, kind=kind, title=title, source=source,
             sources=(source,) if kind == PanelKind.INCIDENTS and source is not None else (),
             queries=_queries(panel, board), unit=_unit(panel), decimals=_decimals(panel),
-            min=_bound(panel, "min"), max=_bound(panel, "max"), thresholds=grafana_thresholds(panel),
+            min=_bound(panel, "min"), max=_bound(panel, "max"),
+            thresholds=grafana_thresholds(panel) if _thresholds_shown(panel) else (),
             grid=grid, text=_text(panel) if kind == PanelKind.TEXT else "",
             origin=f"{origin}: panel '{title}'",
         ))
@@ -291,6 +292,23 @@ def _queries(panel: JsonMap, board: JsonMap) -> tuple[QueryConfig, ...]:
             queries.append(QueryConfig(expr=expr, legend="" if legend == "__auto" else legend,
                                        instant=instant if isinstance(instant, bool) else None))
     return tuple(queries)
+
+
+def _thresholds_shown(panel: JsonMap) -> bool:
+    """Whether Grafana shows the panel's threshold steps at all.
+
+    Every modern panel carries default steps (green, red at 80); a time series shows them
+    only with a thresholdsStyle other than "off", a stat only when it colours something.
+    """
+    panel_type = panel.get("type")
+    if panel_type == "timeseries":
+        custom = _defaults(panel).get("custom")
+        style = custom.get("thresholdsStyle") if isinstance(custom, Mapping) else None
+        return isinstance(style, Mapping) and style.get("mode") not in (None, "off")
+    options = panel.get("options")
+    if panel_type == "stat" and isinstance(options, Mapping):
+        return options.get("colorMode") != "none"
+    return True
 
 
 def _defaults(panel: JsonMap) -> JsonMap:

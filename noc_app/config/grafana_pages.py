@@ -14,8 +14,9 @@ from noc_app.config.schema import DashboardConfig, PanelConfig
 
 SCREEN_PX = 1080  # the wall size the rule is written for
 USABLE_PX = 960  # 1080p minus the header and feed-health strip
-MIN_PANEL_PX = 120
-MIN_PAGE_ROWS = 8  # a short page is not stretched into a few giant panels
+MIN_PANEL_PX = 150  # the rule says ~120; a time series needs ~150 to keep a readable plot
+MIN_PAGE_ROWS = 4  # a short page is not stretched into one or two giant panels
+FULL_PAGE_ROWS = 16  # a page this tall is full enough to end at a Grafana row
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -44,7 +45,13 @@ def split_pages(dashboard: DashboardConfig, sections: tuple[int, ...],
     current: list[PanelConfig] = []
     for section in sorted(set(sections)):
         members = [p for p, s in zip(dashboard.panels, sections, strict=True) if s == section]
-        for band in _bands(members):
+        if current and fits(current + members):
+            current.extend(members)
+            continue
+        if current and _rows(current) >= FULL_PAGE_ROWS:  # a full page: the next row starts a new one
+            groups.append(current)
+            current = []
+        for band in _bands(members):  # a short page is topped up with the start of the next row
             if current and fits(current + band):
                 current.extend(band)
             else:
@@ -63,8 +70,12 @@ def split_pages(dashboard: DashboardConfig, sections: tuple[int, ...],
     return tuple(pages)
 
 
+def _rows(panels: list[PanelConfig]) -> int:
+    return max(p.grid.y + p.grid.h for p in panels) - min(p.grid.y for p in panels)
+
+
 def _bands(panels: list[PanelConfig]) -> list[list[PanelConfig]]:
-    """Panels cut into horizontal bands at every y no panel crosses, greedily merged while they fit."""
+    """Panels cut into horizontal bands at every y no panel crosses."""
     ordered = sorted(panels, key=lambda p: (p.grid.y, p.grid.x))
     cuts: list[list[PanelConfig]] = []
     bottom = -1
@@ -74,13 +85,7 @@ def _bands(panels: list[PanelConfig]) -> list[list[PanelConfig]]:
         else:
             cuts.append([panel])
         bottom = max(bottom, panel.grid.y + panel.grid.h)
-    merged: list[list[PanelConfig]] = []
-    for band in cuts:
-        if merged and fits(merged[-1] + band):
-            merged[-1].extend(band)
-        else:
-            merged.append(list(band))
-    return merged
+    return cuts
 
 
 def _page(dashboard: DashboardConfig, panels: list[PanelConfig], page_id: str, title: str) -> Page:
