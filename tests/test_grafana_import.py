@@ -215,3 +215,25 @@ def test_open_directly_builds_an_in_memory_config(monkeypatch) -> None:
     assert config.dashboards[0].title == "E-commerce API Monitoring"
     assert grafana_app_config(str(GRAFANA / "ecommerce-dashboard.grafana.json"),
                               "http://given:9090").source("prom").url == "http://given:9090"
+
+
+STEPS = {"mode": "absolute", "steps": [{"color": "green", "value": None}, {"color": "red", "value": 80}]}
+
+
+@pytest.mark.parametrize(("panel", "shown"), [
+    ({"type": "timeseries", "fieldConfig": {"defaults": {"thresholds": STEPS}}}, False),
+    ({"type": "timeseries", "fieldConfig": {"defaults": {"thresholds": STEPS,
+                                                         "custom": {"thresholdsStyle": {"mode": "off"}}}}}, False),
+    ({"type": "timeseries", "fieldConfig": {"defaults": {"thresholds": STEPS,
+                                                         "custom": {"thresholdsStyle": {"mode": "line"}}}}}, True),
+    ({"type": "stat", "options": {"colorMode": "none"}, "fieldConfig": {"defaults": {"thresholds": STEPS}}}, False),
+    ({"type": "stat", "options": {"colorMode": "value"}, "fieldConfig": {"defaults": {"thresholds": STEPS}}}, True),
+    ({"type": "gauge", "fieldConfig": {"defaults": {"thresholds": STEPS}}}, True),
+    ({"type": "singlestat", "thresholds": "70,90", "colorValue": False, "colorBackground": False}, False),
+    ({"type": "singlestat", "thresholds": "70,90", "colorBackground": True}, True),
+    ({"type": "singlestat", "thresholds": "70,90"}, True),  # the seed's form: no colour flags at all
+])
+def test_thresholds_only_where_grafana_shows_them(panel, shown) -> None:
+    data = {"panels": [{**panel, "title": "P", "targets": [{"expr": "x"}]}]}
+    (imported,) = import_grafana(data, dashboard_id="d", source_id="s", origin="o").dashboard.panels
+    assert bool(imported.thresholds) is shown

@@ -298,13 +298,16 @@ def _thresholds_shown(panel: JsonMap) -> bool:
     """Whether Grafana shows the panel's threshold steps at all.
 
     Every modern panel carries default steps (green, red at 80); a time series shows them
-    only with a thresholdsStyle other than "off", a stat only when it colours something.
+    only with a thresholdsStyle other than "off", a stat (or legacy singlestat) only when it
+    colours something.
     """
     panel_type = panel.get("type")
     if panel_type == "timeseries":
         custom = _defaults(panel).get("custom")
         style = custom.get("thresholdsStyle") if isinstance(custom, Mapping) else None
         return isinstance(style, Mapping) and style.get("mode") not in (None, "off")
+    if panel_type == "singlestat" and ("colorValue" in panel or "colorBackground" in panel):
+        return panel.get("colorValue") is True or panel.get("colorBackground") is True
     options = panel.get("options")
     if panel_type == "stat" and isinstance(options, Mapping):
         return options.get("colorMode") != "none"
