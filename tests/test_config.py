@@ -409,5 +409,5 @@ def test_grafana_import_problems_point_at_the_yaml(tmp_path) -> None:
         "wall.yaml:4:29 dashboards[1].import_grafana: table.json: no panels this app can show "
         "(dropped panel 'T' (table): no query with an expression)",
         "wall.yaml:4:55 dashboards[1].panels: unknown key 'panels'; expected one of: id, title, import_grafana, "
-        "source, log_source, variables",
+        "source, log_source, variables, fit",
     ]

@@ -11,7 +11,7 @@ from noc_app.cli import main
 from noc_app.cli_grafana import report_lines
 from noc_app.config.grafana_import import import_grafana
 from noc_app.config.grafana_yaml import wall_pages
-from noc_app.config.loader import load_config
+from noc_app.config.loader import ConfigError, load_config
 
 GRAFANA = Path(__file__).parent / "fixtures" / "grafana"
 
@@ -237,3 +237,20 @@ def test_thresholds_only_where_grafana_shows_them(panel, shown) -> None:
     data = {"panels": [{**panel, "title": "P", "targets": [{"expr": "x"}]}]}
     (imported,) = import_grafana(data, dashboard_id="d", source_id="s", origin="o").dashboard.panels
     assert bool(imported.thresholds) is shown
+
+
+def test_an_import_entry_with_fit_screen_becomes_pages_and_a_playlist(tmp_path) -> None:
+    from noc_app.config.loader import load_config_text
+
+    text = (f"sources: [{{id: prom, kind: prometheus, url: 'http://p:9090'}}]\n"
+            f"dashboards:\n  - {{id: node, import_grafana: {GRAFANA / 'node-exporter-full.json'}, source: prom,"
+            f" fit: screen, variables: {{job: node}}}}\n")
+    config = load_config_text(text, filename="wall.yaml", base_dir=tmp_path)
+    assert [d.id for d in config.dashboards][:2] == ["node_p1", "node_p2"] and len(config.dashboards) == 13
+    (playlist,) = config.playlists
+    assert (playlist.id, playlist.dashboards) == ("node", tuple(d.id for d in config.dashboards))
+    assert config.screens[0].playlist == "node"
+    assert all(d.variables.get("job") == "node" for d in config.dashboards)
+    with pytest.raises(ConfigError) as info:  # the entry's id is the playlist's, not a dashboard's
+        load_config_text(text + "screens: [{id: s, dashboard: node}]\n", filename="wall.yaml", base_dir=tmp_path)
+    assert "unknown dashboard 'node'" in str(info.value)
