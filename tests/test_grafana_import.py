@@ -254,3 +254,9 @@ def test_an_import_entry_with_fit_screen_becomes_pages_and_a_playlist(tmp_path) 
     with pytest.raises(ConfigError) as info:  # the entry's id is the playlist's, not a dashboard's
         load_config_text(text + "screens: [{id: s, dashboard: node}]\n", filename="wall.yaml", base_dir=tmp_path)
     assert "unknown dashboard 'node'" in str(info.value)
+
+
+def test_legacy_axis_labels_give_the_unit() -> None:
+    result = import_grafana(grafana_json("ecommerce-dashboard.grafana.json"), dashboard_id="d", source_id="p",
+                            origin="o")
+    assert [p.unit for p in result.dashboard.panels] == ["req/s", "s", ""]  # "Requests/sec", "Seconds", none

@@ -37,6 +37,10 @@ UNIT_BY_GRAFANA_UNIT = {
     "Bps": "B/s", "binBps": "B/s", "short": "", "none": "", "bps": "bit/s", "pps": "packets/s",
     "iops": "IO/s", "ops": "ops/s", "hertz": "Hz", "celsius": "°C", "dtdurations": "s", "percentunit": "",
 }
+UNIT_BY_AXIS_LABEL = {
+    "seconds": "s", "second": "s", "s": "s", "milliseconds": "ms", "ms": "ms", "bytes": "B", "percent": "%",
+    "%": "%", "requests/sec": "req/s", "requests/s": "req/s", "req/s": "req/s", "rps": "req/s",
+}
 LOG_DATASOURCES = ("loki", "elasticsearch")
 _NEEDS_QUERIES = (PanelKind.TIMESERIES, PanelKind.STAT, PanelKind.GAUGE, PanelKind.BARGAUGE, PanelKind.TABLE,
                   PanelKind.HEATMAP, PanelKind.STATUS, PanelKind.LOGS)
@@ -327,6 +331,8 @@ def _first_axis(panel: JsonMap) -> JsonMap:
 
 def _unit(panel: JsonMap) -> str:
     unit = _defaults(panel).get("unit") or panel.get("format") or _first_axis(panel).get("format") or ""
+    if not unit:  # a legacy graph often names its unit only in the axis label ("Seconds")
+        return UNIT_BY_AXIS_LABEL.get(str(_first_axis(panel).get("label") or "").strip().lower(), "")
     return UNIT_BY_GRAFANA_UNIT.get(str(unit), str(unit))
 
 
