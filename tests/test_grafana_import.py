@@ -69,6 +69,8 @@ def test_loki_panels_without_a_log_source_are_dropped_with_the_reason() -> None:
 def test_k8s_addons_report() -> None:
     lines = report("k8s-addons-prometheus.dotdc.json")
     assert [line for line in lines if not line.startswith("converted ")] == [
+        "  dropped option on 'Prometheus version': textMode 'name' (the series name instead of its value) is not "
+        "imported: shown as the number",
         "  dropped option on 'CPU Usage by pod, container': 1 field override (per-series colours, units, axes) "
         "is not imported",
         "  dropped option on 'Persistent Volumes - Capacity and usage in %': unit 'percentunit' (a 0-1 ratio) "
@@ -78,7 +80,7 @@ def test_k8s_addons_report() -> None:
         "page 1/3 'Prometheus — Information (1/3)': 8 panels, 20 grid rows, smallest panel 192 px at 1080p",
         "page 2/3 'Prometheus — Prometheus (2/3)': 12 panels, 48 grid rows, smallest panel 160 px at 1080p",
         "page 3/3 'Prometheus — Storage (3/3)': 7 panels, 32 grid rows, smallest panel 240 px at 1080p",
-        "27 panels converted, 0 dropped, 3 options dropped",
+        "27 panels converted, 0 dropped, 4 options dropped",
     ]
 
 

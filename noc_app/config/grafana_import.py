@@ -233,6 +233,13 @@ def _dropped_options(panel: JsonMap, kind: str) -> list[str]:
                        f"{'are' if many else 'is'} not imported")
     if _list(panel.get("seriesOverrides")):
         dropped.append("seriesOverrides (per-series styles) are not imported")
+    options = panel.get("options")
+    reduce = options.get("reduceOptions") if isinstance(options, Mapping) else None
+    fields = reduce.get("fields") if isinstance(reduce, Mapping) else None
+    if isinstance(fields, str) and fields and fields != "/^Value$/":
+        dropped.append(f"shows field {fields} (a label as text) in Grafana: shown here as the number")
+    if isinstance(options, Mapping) and options.get("textMode") == "name":
+        dropped.append("textMode 'name' (the series name instead of its value) is not imported: shown as the number")
     if _list(panel.get("transformations")):
         dropped.append("transformations are not imported")
     if isinstance(panel.get("repeat"), str) and panel["repeat"]:
