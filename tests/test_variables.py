@@ -163,7 +163,8 @@ def _resolving(fetch, clock):
     from noc_app.config.schema import SourceConfig
 
     plan = PollPlan(metrics=(
-        MetricQuery(key="d/cpu/0", expr='rate(node_cpu_seconds_total{instance="$node"}[$__rate_interval])'),
+        MetricQuery(key="d/cpu/0", expr='rate(node_cpu_seconds_total{instance="$node"}[$__rate_interval])',
+                    legend="$node {{cpu}}"),
         MetricQuery(key="other/x/0", expr="up"),
     ))
     source = VariableResolvingSource(SourceConfig(id="prom", kind="prometheus", url="http://p"), plan,
@@ -188,4 +189,5 @@ def test_queries_wait_for_their_variables_and_say_which_is_missing() -> None:
     assert snapshot.metrics["d/cpu/0"].error is None
     (cpu,) = [q for q in plans[-1].metrics if q.key == "d/cpu/0"]
     assert cpu.variables == {"job": "node", "node": "h1:9100"}
+    assert cpu.legend == "h1:9100 {{cpu}}"  # legends get the resolved value too
     assert built[0].closed  # the old adapter was replaced, not leaked

@@ -144,7 +144,9 @@ class VariableResolvingSource:
             if missing:
                 self._blocked[query.key] = _why_missing(missing[0], resolution.problems)
             else:
-                kept.append(replace(query, variables=values))
+                legend = substitute(query.legend, values, step_s=60.0, window_s=query.window_s) \
+                    if "$" in query.legend or "[[" in query.legend else query.legend
+                kept.append(replace(query, variables=values, legend=legend))
         return replace(self._plan, metrics=tuple(kept))
 
 
