@@ -178,6 +178,8 @@ def check_config(path: str) -> int:
         return EXIT_USAGE
     panels = sum(len(d.panels) for d in config.dashboards)
     print(f"{path}: OK — {len(config.sources)} sources, {len(config.dashboards)} dashboards, {panels} panels")
+    for dash in {d.page_of or d.id: d for d in config.dashboards if d.import_report}.values():
+        print(f"import_grafana {dash.page_of or dash.id}:", *dash.import_report, sep="\n  ")
     return EXIT_OK
 
 

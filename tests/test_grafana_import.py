@@ -262,3 +262,18 @@ def test_legacy_axis_labels_give_the_unit() -> None:
     result = import_grafana(grafana_json("ecommerce-dashboard.grafana.json"), dashboard_id="d", source_id="p",
                             origin="o")
     assert [p.unit for p in result.dashboard.panels] == ["req/s", "s", ""]  # "Requests/sec", "Seconds", none
+
+
+def test_check_config_prints_what_an_import_entry_dropped(tmp_path, capsys) -> None:
+    wall = tmp_path / "wall.yaml"
+    wall.write_text("sources: [{id: prom, kind: prometheus, url: 'http://p:9090'}]\n"
+                    f"dashboards:\n  - {{id: loki, import_grafana: {GRAFANA / 'loki-logs.json'}, source: prom}}\n",
+                    encoding="utf-8")
+    assert main(["check-config", str(wall)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "import_grafana loki:",
+        "  dropped panel 'Log Rate' (timeseries): queries a loki datasource and no log source is given "
+        "(--log-source ID / log_source:)",
+        "  dropped panel 'Logs' (logs): queries a loki datasource and no log source is given "
+        "(--log-source ID / log_source:)",
+    ]

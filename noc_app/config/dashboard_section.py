@@ -135,7 +135,9 @@ def _read_import(walk: Walk, dash: MapReader,
     except GrafanaImportError as exc:
         walk.error(file_node, file_path, f"{resolved.name}: {exc}")
         return None
-    dashboard = replace(result.dashboard, variable_defs=merge_variables(result.dashboard.variable_defs, overrides))
+    dropped = tuple(line for line in result.report if not line.startswith("converted "))
+    dashboard = replace(result.dashboard, variable_defs=merge_variables(result.dashboard.variable_defs, overrides),
+                        import_report=dropped)
     dashboard = dashboard if title is None else replace(dashboard, title=title)
     if fit != "screen":
         return dashboard

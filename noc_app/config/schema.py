@@ -179,6 +179,7 @@ class DashboardConfig:
     variables: Mapping[str, str] = field(default_factory=dict)  # name -> value as substituted today
     variable_defs: tuple[VariableConfig, ...] = ()  # their definitions (query ones resolved at run time)
     page_of: str | None = None  # a page of an import_grafana entry with `fit: screen`: the entry's id
+    import_report: tuple[str, ...] = ()  # import_grafana: what was dropped (check-config prints it)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
