@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-SUBCOMMANDS = ("check-config", "screenshot", "snapshot", "bench", "incidents", "outbox", "automation")
+SUBCOMMANDS = (
+    "check-config", "screenshot", "snapshot", "bench", "incidents", "outbox", "automation", "import-grafana",
+)
 
 
 def _add_wall_options(parser: argparse.ArgumentParser) -> None:
@@ -28,6 +30,8 @@ def _add_wall_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mode", choices=("wall", "operator", "kiosk"), help="override the config's mode")
     parser.add_argument("--theme", metavar="NAME", help="dark, light or high-contrast")
     parser.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    parser.add_argument("--grafana", metavar="DASHBOARD.json", help="open a Grafana dashboard (instead of --config)")
+    parser.add_argument("--grafana-source", metavar="URL", help="its Prometheus (default $PROMETHEUS_URL or :9090)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="noc-app",
         description="NOC wall for Prometheus, Alertmanager and log backends. "
         "With no arguments it opens the built-in demo wall.",
-        epilog="subcommands: check-config FILE | screenshot | snapshot | bench | incidents | outbox  "
+        epilog="subcommands: check-config FILE | screenshot | snapshot | bench | incidents | outbox | import-grafana  "
         "(noc-app SUBCOMMAND --help)",
     )
     _add_wall_options(parser)
@@ -115,7 +119,20 @@ def _options(args: argparse.Namespace):
     )
 
 
+def _load_wall(args: argparse.Namespace):
+    if args.grafana:
+        from noc_app.cli_grafana import grafana_app_config
+
+        fit = "scroll" if args.mode == "operator" else "screen"
+        return grafana_app_config(args.grafana, args.grafana_source, fit=fit)
+    return _load(args.config)
+
+
 def _dispatch(argv: list[str]) -> int:
+    if argv[:1] == ["import-grafana"]:
+        from noc_app.cli_grafana import run_import_grafana
+
+        return run_import_grafana(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:
         name, rest = argv[0], argv[1:]
         args = build_subparser(name).parse_args(rest)
@@ -125,7 +142,7 @@ def _dispatch(argv: list[str]) -> int:
         if name == "screenshot":
             from noc_app.app import take_screenshot
 
-            return take_screenshot(_load(args.config), _options(args), size=args.size, after_s=args.after, out=args.out)
+            return take_screenshot(_load_wall(args), _options(args), size=args.size, after_s=args.after, out=args.out)
         if name == "snapshot":
             from noc_app.app import print_snapshot
 
@@ -143,7 +160,7 @@ def _dispatch(argv: list[str]) -> int:
     configure_logging(args.log_level)
     from noc_app.app import run_wall
 
-    return run_wall(_load(args.config), _options(args))
+    return run_wall(_load_wall(args), _options(args))
 
 
 def _run_actions(name: str, args: argparse.Namespace) -> int:
@@ -175,6 +192,8 @@ def check_config(path: str) -> int:
         print(warning, file=sys.stderr)
     panels = sum(len(d.panels) for d in config.dashboards)
     print(f"{path}: OK — {len(config.sources)} sources, {len(config.dashboards)} dashboards, {panels} panels")
+    for dash in {d.page_of or d.id: d for d in config.dashboards if d.import_report}.values():
+        print(f"import_grafana {dash.page_of or dash.id}:", *dash.import_report, sep="\n  ")
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@ from noc_app.polling import Poller, PollerOptions
 from noc_app.redaction import redact
 from noc_app.sources.base import PollPlan, Source, SourceError
 from noc_app.sources.registry import create_source
+from noc_app.sources.variable_resolver import with_variable_resolution
 from noc_app.store import Store
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def build_sources(
     config: AppConfig, plans: Mapping[str, PollPlan], factory: SourceFactory | None = None
 ) -> dict[str, Source]:
     """One adapter per configured source; a source that cannot be built degrades to an error."""
-    make = factory or (lambda sc, plan: create_source(sc, plan))
+    make = with_variable_resolution(config, factory or (lambda sc, plan: create_source(sc, plan)))
     sources: dict[str, Source] = {}
     for sc in config.sources:
         try:

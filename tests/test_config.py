@@ -321,7 +321,7 @@ def test_node_exporter_full_imports_with_nested_rows() -> None:
     data = grafana_json("node-exporter-full.json")
     dashboard = grafana_to_dashboard(data, dashboard_id="node", source_id="prom", origin="o")
     assert len(dashboard.panels) == 125  # every non-row panel, including those inside collapsed rows
-    assert {p.kind for p in dashboard.panels} == {"timeseries", "stat", "gauge"}
+    assert {p.kind for p in dashboard.panels} == {"timeseries", "stat", "gauge", "bargauge"}
     assert _no_overlaps(dashboard)
     assert all(p.grid.x + p.grid.w <= 24 for p in dashboard.panels)
     cpu = next(p for p in dashboard.panels if p.title == "CPU Busy")
@@ -329,7 +329,9 @@ def test_node_exporter_full_imports_with_nested_rows() -> None:
     assert cpu.thresholds == (Threshold(value=85.0, severity=Severity.WARNING, op="gt"),
                               Threshold(value=95.0, severity=Severity.CRITICAL, op="gt"))
     assert len({p.id for p in dashboard.panels}) == 125
-    assert dashboard.variables["job"] == "" and "ds_prometheus" not in dashboard.variables
+    # label_values() variables with no saved value have no value until resolved: queries keep $job
+    assert "job" not in dashboard.variables and "ds_prometheus" not in dashboard.variables
+    assert [v.name for v in dashboard.variable_defs] == ["job", "nodename", "node"]
 
 
 def test_loki_dashboard_routes_log_panels_to_the_log_source() -> None:
@@ -342,7 +344,8 @@ def test_loki_dashboard_routes_log_panels_to_the_log_source() -> None:
     assert by_title["gc duration"].queries[0].legend == "{{quantile}}"
     assert by_title["working set"].unit == "B"
     assert _no_overlaps(dashboard)  # the JSON's own Log Rate/Logs overlap is pushed down, as Grafana does
-    assert dashboard.variables["container"] == ".*"
+    assert "container" not in dashboard.variables  # multi-value query variable, nothing saved: unresolved
+    assert dashboard.variables["level"] == "debug"  # multi-value custom, nothing saved: the first option
 
 
 def test_legacy_rows_singlestat_and_skipped_panels() -> None:
@@ -359,14 +362,15 @@ def test_legacy_rows_singlestat_and_skipped_panels() -> None:
         ]},
     ]}
     dashboard = grafana_to_dashboard(data, dashboard_id="legacy", source_id="prom", origin="o")
-    disk, apdex = dashboard.panels
+    disk, talkers, apdex = dashboard.panels
+    assert (talkers.kind, talkers.grid) == ("table", GridPos(x=12, y=0, w=8, h=5))
     assert (disk.kind, disk.unit, [q.expr for q in disk.queries]) == ("stat", "%", ["disk_used"])
     assert disk.thresholds == (Threshold(value=85.0, severity=Severity.WARNING, op="gt"),
                                Threshold(value=95.0, severity=Severity.CRITICAL, op="gt"))
     assert (apdex.min, apdex.unit) == (0.0, "")
     assert apdex.thresholds == (Threshold(value=0.7, severity=Severity.CRITICAL, op="lt"),)
-    assert [p.grid for p in dashboard.panels] == [GridPos(x=0, y=0, w=12, h=5), GridPos(x=12, y=0, w=12, h=5)]
-    assert skipped_grafana_panels(data) == [("Top talkers", "table"), ("SQL", "graph")]
+    assert (disk.grid, apdex.grid) == (GridPos(x=0, y=0, w=12, h=5), GridPos(x=0, y=5, w=12, h=5))
+    assert skipped_grafana_panels(data) == [("SQL", "graph")]
 
 
 def test_modern_thresholds_where_low_values_are_bad() -> None:
@@ -384,7 +388,8 @@ def test_modern_thresholds_where_low_values_are_bad() -> None:
 @pytest.mark.parametrize(("data", "message"), [
     ([1, 2], "expected a JSON object (a Grafana dashboard), got list"),
     ({"title": "x"}, "not a Grafana dashboard: it has no 'panels' or 'rows' list"),
-    ({"panels": [{"type": "table", "title": "T"}]}, "no panels this app can show (skipped: table 'T')"),
+    ({"panels": [{"type": "table", "title": "T"}]},
+     "no panels this app can show (dropped panel 'T' (table): no query with an expression)"),
 ])
 def test_grafana_import_refuses_non_dashboards(data, message) -> None:
     with pytest.raises(GrafanaImportError) as info:
@@ -405,7 +410,8 @@ def test_grafana_import_problems_point_at_the_yaml(tmp_path) -> None:
     assert [str(p) for p in info.value.problems] == [
         f"wall.yaml:3:29 dashboards[0].import_grafana: {tmp_path / 'bad.json'} is not valid JSON: "
         "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
-        "wall.yaml:4:29 dashboards[1].import_grafana: table.json: no panels this app can show (skipped: table 'T')",
+        "wall.yaml:4:29 dashboards[1].import_grafana: table.json: no panels this app can show "
+        "(dropped panel 'T' (table): no query with an expression)",
         "wall.yaml:4:55 dashboards[1].panels: unknown key 'panels'; expected one of: id, title, import_grafana, "
-        "source, log_source",
+        "source, log_source, variables, fit",
     ]

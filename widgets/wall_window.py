@@ -48,6 +48,7 @@ from noc_app.widgets.incident_history import HistoryReader
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.scale import text_scale
+from noc_app.widgets.scroll_view import needs_scroll, scrolling
 from noc_app.widgets.theme_qss import apply_theme
 
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
@@ -169,7 +170,7 @@ class WallWindow(QMainWindow):
         )
         for view in self.views:
             view.set_active(False)
-            self.stack.addWidget(view)
+            self.stack.addWidget(scrolling(view, view.dashboard, theme) if needs_scroll(view.dashboard, mode) else view)
         board_policy = BoardPolicy(levels=config.severity_levels, hours=config.automation.business_hours)
         for frame in self.panel_frames():
             if isinstance(frame.body, IncidentBoardBody):
@@ -239,7 +240,7 @@ class WallWindow(QMainWindow):
     def show_dashboard(self, index: int) -> None:
         """Bring a dashboard to the front (it catches up on what changed while hidden)."""
         index %= len(self.views)
-        previous = self.stack.currentWidget()
+        previous = self.views[self.stack.currentIndex()] if self.stack.currentIndex() >= 0 else None
         if isinstance(previous, DashboardView) and previous is not self.views[index]:
             previous.set_active(False)
         self.stack.setCurrentIndex(index)

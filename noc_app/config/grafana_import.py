@@ -1,97 +1,149 @@
-"""Grafana dashboard JSON -> DashboardConfig (pure; no file or network access).
+"""Grafana dashboard JSON -> DashboardConfig plus an import report (pure; no file or network access).
 
 Handles both panel generations: legacy `rows[].panels[]` (graph, singlestat,
 sized by `span` or not at all) and modern `panels[]` with `gridPos` and row
-panels that may hold their children nested when collapsed.  Panel types this
-app cannot show (table, heatmap, ...) are skipped, not errors.
+panels that may hold their children nested when collapsed.  Every panel ends up
+in the report: converted (to which kind) or dropped (with the reason), and so
+does every option that does not carry over.  The datasource named in the JSON
+decides where a panel's queries go: Loki and Elasticsearch to the log source.
 """
 
 from __future__ import annotations
 
-import colorsys
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from noc_app.config.grafana_layout import WIDTH as _WIDTH
 from noc_app.config.grafana_layout import JsonMap, Kept, finite_number, layout
+from noc_app.config.grafana_legacy_names import RESCALED, is_legacy, modern_name, modernised
+from noc_app.config.grafana_thresholds import grafana_thresholds, percentage_thresholds
+from noc_app.config.grafana_variables import datasource_variables, grafana_variables
 from noc_app.config.limits import MAX_DECIMALS
-from noc_app.config.schema import (
-    METRIC_PANEL_KINDS,
-    DashboardConfig,
-    PanelConfig,
-    PanelKind,
-    QueryConfig,
-    Threshold,
-)
-from noc_app.config.thresholds import parse_threshold_list, thresholds_from_numbers
-from noc_app.model import Severity
+from noc_app.config.schema import DashboardConfig, PanelConfig, PanelKind, QueryConfig
+from noc_app.variables import variable_values
 
 KIND_BY_TYPE = {
     "graph": PanelKind.TIMESERIES, "timeseries": PanelKind.TIMESERIES, "singlestat": PanelKind.STAT,
-    "stat": PanelKind.STAT, "gauge": PanelKind.GAUGE, "bargauge": PanelKind.GAUGE, "logs": PanelKind.LOGS,
-    "alertlist": PanelKind.INCIDENTS, "text": PanelKind.TEXT,
+    "stat": PanelKind.STAT, "gauge": PanelKind.GAUGE, "bargauge": PanelKind.BARGAUGE, "logs": PanelKind.LOGS,
+    "alertlist": PanelKind.INCIDENTS, "text": PanelKind.TEXT, "table": PanelKind.TABLE,
+    "table-old": PanelKind.TABLE, "heatmap": PanelKind.HEATMAP, "state-timeline": PanelKind.STATUS,
+    "status-history": PanelKind.STATUS,
 }
 UNIT_BY_GRAFANA_UNIT = {
     "percent": "%", "s": "s", "ms": "ms", "reqps": "req/s", "bytes": "B", "decbytes": "B",
-    "Bps": "B/s", "binBps": "B/s", "short": "", "none": "",
+    "Bps": "B/s", "binBps": "B/s", "short": "", "none": "", "bps": "bit/s", "pps": "packets/s",
+    "iops": "IO/s", "ops": "ops/s", "hertz": "Hz", "celsius": "°C", "dtdurations": "s", "percentunit": "",
 }
-_NEEDS_QUERIES = (*METRIC_PANEL_KINDS, PanelKind.LOGS)
-_LEGACY_SINGLESTAT_COLORS = ("#299c46", "rgba(237, 129, 40, 0.89)", "#d44a3a")  # Grafana's defaults
+UNIT_BY_AXIS_LABEL = {
+    "seconds": "s", "second": "s", "s": "s", "milliseconds": "ms", "ms": "ms", "bytes": "B", "percent": "%",
+    "%": "%", "requests/sec": "req/s", "requests/s": "req/s", "req/s": "req/s", "rps": "req/s",
+}
+LOG_DATASOURCES = ("loki", "elasticsearch")
+_NEEDS_QUERIES = (PanelKind.TIMESERIES, PanelKind.STAT, PanelKind.GAUGE, PanelKind.BARGAUGE, PanelKind.TABLE,
+                  PanelKind.HEATMAP, PanelKind.STATUS, PanelKind.LOGS)
+_PERCENT_UNITS = ("percent", "percentunit")
 MAX_IMPORTED_PANELS = 1_000  # layout pushes overlapping panels down: bound the work it may do
-_OK = None  # a colour that means "fine": no threshold is crossed into it
-_BADNESS = {None: 0, Severity.INFO: 1, Severity.WARNING: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
-_NAMED_COLORS = {
-    "green": _OK, "text": _OK, "transparent": _OK, "blue": Severity.INFO, "purple": Severity.INFO,
-    "yellow": Severity.WARNING, "orange": Severity.WARNING, "red": Severity.CRITICAL,
+_KIND_OPTIONS_NOT_IMPORTED: dict[str, str] = {
+    PanelKind.HEATMAP: "heatmap options (buckets, colour scheme, y axis): this app's defaults are used",
+    PanelKind.TABLE: "table options (columns, transformations, cell display): labels become columns",
+    PanelKind.STATUS: "state-timeline drawn as a status grid (one tile per series, latest value)",
 }
-
-
-_Band = Severity | None | bool  # a colour's severity; False when it cannot be read
 
 
 class GrafanaImportError(ValueError):
     """JSON that is not a Grafana dashboard, or has nothing this app can show."""
 
 
-def grafana_to_dashboard(data: object, *, dashboard_id: str, source_id: str, origin: str,
-                         log_source_id: str | None = None) -> DashboardConfig:
-    """Convert a Grafana dashboard (bare or wrapped in {"dashboard": ...}) to our config."""
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ImportResult:
+    dashboard: DashboardConfig
+    report: tuple[str, ...]  # one line per panel converted or dropped, per option dropped, per variable note
+    sections: tuple[int, ...] = ()  # the Grafana row of each panel of the dashboard, in order
+    section_titles: Mapping[int, str] = field(default_factory=dict)
+
+
+def import_grafana(data: object, *, dashboard_id: str, source_id: str, origin: str,
+                   log_source_id: str | None = None) -> ImportResult:
+    """Convert a Grafana dashboard (bare or wrapped in {"dashboard": ...}) and say what was lost."""
     board = _unwrap(data)
-    kept, skipped = _classify(board)
+    notes: list[str] = []
+    if is_legacy(board):
+        renamed: set[str] = set()
+        board = modernised(board, renamed)
+        notes.append(_legacy_note(renamed))
+    defs = grafana_variables(board, notes)
+    values = variable_values(defs)
+    kept, lines = _classify(board, log_source_id)
     if not kept:
-        listed = ", ".join(f"{kind} '{title}'" for title, kind in skipped) or "none found"
-        raise GrafanaImportError(f"no panels this app can show (skipped: {listed})")
+        listed = "; ".join(lines) or "none found"
+        raise GrafanaImportError(f"no panels this app can show ({listed})")
     positions = layout(kept)
     used_ids: set[str] = set()
     panels = []
     for (panel, kind, _section), grid in zip(kept, positions, strict=True):
         title = str(panel.get("title") or "").strip() or kind
         panel_id = _unique_id(title, used_ids)
-        uses_logs = log_source_id is not None and (kind == PanelKind.LOGS or _queries_log_backend(panel))
-        source = log_source_id if uses_logs else source_id
+        source = log_source_id if _uses_logs(panel, board, kind) else source_id
         panels.append(PanelConfig(
             id=panel_id, kind=kind, title=title, source=source,
             sources=(source,) if kind == PanelKind.INCIDENTS and source is not None else (),
-            queries=_queries(panel), unit=_unit(panel), decimals=_decimals(panel),
-            min=_bound(panel, "min"), max=_bound(panel, "max"), thresholds=_thresholds(panel),
+            queries=_queries(panel, board), unit=_unit(panel), decimals=_decimals(panel),
+            min=_bound(panel, "min"), max=_bound(panel, "max"),
+            thresholds=grafana_thresholds(panel) if _thresholds_shown(panel) else (),
             grid=grid, text=_text(panel) if kind == PanelKind.TEXT else "",
             origin=f"{origin}: panel '{title}'",
         ))
-    return DashboardConfig(
+    dashboard = DashboardConfig(
         id=dashboard_id,
         title=str(board.get("title") or dashboard_id),
         panels=tuple(panels),
         columns=_WIDTH,
         rows=max(grid.y + grid.h for grid in positions),
-        variables=MappingProxyType(_variables(board)),
+        variables=MappingProxyType(values),
+        variable_defs=defs,
     )
+    titles = {section: str(row.get("title") or "") for _, _, (section, row) in kept}
+    return ImportResult(dashboard=dashboard, report=(*lines, *notes),
+                        sections=tuple(section for _, _, (section, _) in kept),
+                        section_titles=MappingProxyType(titles))
 
 
-def skipped_grafana_panels(data: object) -> list[tuple[str, str]]:
-    """(title, type) of the panels grafana_to_dashboard leaves out."""
-    return _classify(_unwrap(data))[1]
+def grafana_to_dashboard(data: object, *, dashboard_id: str, source_id: str, origin: str,
+                         log_source_id: str | None = None) -> DashboardConfig:
+    """The dashboard part of import_grafana."""
+    return import_grafana(data, dashboard_id=dashboard_id, source_id=source_id, origin=origin,
+                          log_source_id=log_source_id).dashboard
+
+
+def skipped_grafana_panels(data: object, log_source_id: str | None = None) -> list[tuple[str, str]]:
+    """(title, type) of the panels import_grafana leaves out."""
+    board = _unwrap(data)
+    kept_ids = {id(panel) for panel, _, _ in _classify(board, log_source_id)[0]}
+    return [(str(p.get("title") or ""), str(p.get("type") or "unknown"))
+            for _, _, p in _sections(board) if id(p) not in kept_ids]
+
+
+def log_datasource_kind(data: object) -> str | None:
+    """'loki' or 'elasticsearch' when some panel of the dashboard queries one; None otherwise."""
+    board = _unwrap(data)
+    for _, _, panel in _sections(board):
+        kind = KIND_BY_TYPE.get(str(panel.get("type") or ""))
+        if kind is not None and _uses_logs(panel, board, kind):
+            return _log_type(panel, board)
+    return None
+
+
+def _legacy_note(renamed: set[str]) -> str:
+    shown = ", ".join(f"{old} -> {modern_name(old)}" for old in sorted(renamed)[:3])
+    rescaled = sorted(set(RESCALED) & renamed)
+    note = (f"queries use node_exporter < 0.16 metric names: {len(renamed)} renamed to today's "
+            f"({shown}, ...)")
+    if rescaled:
+        note += f"; {', '.join(rescaled)} changed unit (ms -> s, sectors -> bytes): those panels' scale differs"
+    return note
 
 
 def _list(value: object) -> list[Any]:
@@ -113,16 +165,18 @@ def _unwrap(data: object) -> JsonMap:
 def _sections(board: JsonMap) -> Iterator[tuple[int, JsonMap, JsonMap]]:
     """(section number, row or {}, panel) in order; a section is one Grafana row."""
     section = 0
+    current_row: JsonMap = {}
     for panel in _list(board.get("panels")):
         if not isinstance(panel, Mapping):
             continue
         if panel.get("type") == "row":
             section += 1
+            current_row = panel  # an open row's panels follow it at the top level
             for child in _list(panel.get("panels")):  # a collapsed row holds its children
                 if isinstance(child, Mapping):
                     yield section, panel, child
         else:
-            yield section, {}, panel
+            yield section, current_row, panel
     for row in _list(board.get("rows")):
         section += 1
         for panel in _list(row.get("panels")) if isinstance(row, Mapping) else []:
@@ -130,29 +184,119 @@ def _sections(board: JsonMap) -> Iterator[tuple[int, JsonMap, JsonMap]]:
                 yield section, row, panel
 
 
-def _classify(board: JsonMap) -> tuple[list[Kept], list[tuple[str, str]]]:
-    kept, skipped = [], []
+def _classify(board: JsonMap, log_source_id: str | None) -> tuple[list[Kept], list[str]]:
+    """Panels kept with their kind, and the report lines in dashboard order."""
+    kept: list[Kept] = []
+    lines: list[str] = []
     for count, (section, row, panel) in enumerate(_sections(board), start=1):
         if count > MAX_IMPORTED_PANELS:
             raise GrafanaImportError(f"more than {MAX_IMPORTED_PANELS} panels; split the dashboard")
-        grafana_type = str(panel.get("type") or "")
+        grafana_type = str(panel.get("type") or "") or "unknown"
+        title = str(panel.get("title") or "").strip()
+        named = f"panel '{title}' ({grafana_type})"
         kind = KIND_BY_TYPE.get(grafana_type)
         if kind == PanelKind.STAT and isinstance(panel.get("gauge"), Mapping) and panel["gauge"].get("show"):
             kind = PanelKind.GAUGE  # a legacy singlestat drawn as a gauge
-        if kind is None or (kind in _NEEDS_QUERIES and not _queries(panel)):
-            skipped.append((str(panel.get("title") or ""), grafana_type or "unknown"))
-        else:
-            kept.append((panel, kind, (section, row)))
-    return kept, skipped
+        if kind is None:
+            lines.append(f"dropped {named}: panel type '{grafana_type}' has no equivalent here")
+            continue
+        if kind in _NEEDS_QUERIES and not _queries(panel, board):
+            lines.append(f"dropped {named}: no query with an expression")
+            continue
+        uses_logs = _uses_logs(panel, board, kind)
+        if uses_logs and log_source_id is None:
+            lines.append(f"dropped {named}: queries a {_log_type(panel, board)} datasource and no log source "
+                         "is given (--log-source ID / log_source:)")
+            continue
+        kept.append((panel, kind, (section, row)))
+        target = f" on log source '{log_source_id}'" if uses_logs else ""
+        lines.append(f"converted {named} -> {kind}{target}")
+        lines.extend(f"  dropped option on '{title}': {what}" for what in _dropped_options(panel, kind))
+    return kept, lines
 
 
-def _queries(panel: JsonMap) -> tuple[QueryConfig, ...]:
-    """Visible targets that carry an expression (PromQL or LogQL)."""
+def _dropped_options(panel: JsonMap, kind: str) -> list[str]:
+    dropped = []
+    hidden = [t for t in _list(panel.get("targets")) if isinstance(t, Mapping) and t.get("hide") is True]
+    if hidden:
+        dropped.append(f"{len(hidden)} hidden quer{'y' if len(hidden) == 1 else 'ies'} left out")
+    if percentage_thresholds(panel):
+        dropped.append("percentage thresholds (relative to min/max) are not imported")
+    defaults = _defaults(panel)
+    if _list(defaults.get("mappings")) or _list(panel.get("valueMaps")) or _list(panel.get("mappings")):
+        dropped.append("value mappings are not imported (shown as numbers)")
+    field_config = panel.get("fieldConfig")
+    overrides = _list(field_config.get("overrides")) if isinstance(field_config, Mapping) else []
+    if overrides:
+        many = len(overrides) != 1
+        dropped.append(f"{len(overrides)} field override{'s' if many else ''} (per-series colours, units, axes) "
+                       f"{'are' if many else 'is'} not imported")
+    if _list(panel.get("seriesOverrides")):
+        dropped.append("seriesOverrides (per-series styles) are not imported")
+    options = panel.get("options")
+    reduce = options.get("reduceOptions") if isinstance(options, Mapping) else None
+    fields = reduce.get("fields") if isinstance(reduce, Mapping) else None
+    if isinstance(fields, str) and fields and fields != "/^Value$/":
+        dropped.append(f"shows field {fields} (a label as text) in Grafana: shown here as the number")
+    if isinstance(options, Mapping) and options.get("textMode") == "name":
+        dropped.append("textMode 'name' (the series name instead of its value) is not imported: shown as the number")
+    if _list(panel.get("transformations")):
+        dropped.append("transformations are not imported")
+    if isinstance(panel.get("repeat"), str) and panel["repeat"]:
+        dropped.append(f"repeat by ${panel['repeat']} is not supported: shown once, for the current value")
+    raw_unit = str(_defaults(panel).get("unit") or panel.get("format") or _first_axis(panel).get("format") or "")
+    if raw_unit == "percentunit":
+        dropped.append("unit 'percentunit' (a 0-1 ratio) is shown as a plain ratio, not as %")
+    elif raw_unit and raw_unit not in UNIT_BY_GRAFANA_UNIT:
+        dropped.append(f"unit '{raw_unit}' has no conversion here: shown as the label '{raw_unit}'")
+    if kind in _KIND_OPTIONS_NOT_IMPORTED:
+        dropped.append(_KIND_OPTIONS_NOT_IMPORTED[kind])
+    return dropped
+
+
+def _datasource_type(value: object, board: JsonMap) -> str | None:
+    """'loki', 'prometheus', ... for a datasource reference; None when it names no type."""
+    if isinstance(value, Mapping):
+        kind = value.get("type")
+        if isinstance(kind, str) and kind:
+            return kind
+        value = value.get("uid")
+    if not isinstance(value, str) or not value:
+        return None
+    name = re.sub(r"^\$\{?(\w+)\}?$", r"\1", value)
+    if name != value:
+        return datasource_variables(board).get(name) or None
+    lowered = value.lower()
+    return next((t for t in LOG_DATASOURCES if t[:4] in lowered), None)
+
+
+def _log_type(panel: JsonMap, board: JsonMap) -> str:
+    types = [_datasource_type(panel.get("datasource"), board)]
+    types += [_datasource_type(t.get("datasource"), board)
+              for t in _list(panel.get("targets")) if isinstance(t, Mapping)]
+    return next((t for t in types if t in LOG_DATASOURCES), "loki")
+
+
+def _uses_logs(panel: JsonMap, board: JsonMap, kind: str) -> bool:
+    """The JSON's datasource (panel or target) is Loki or Elasticsearch; a logs panel always is."""
+    if kind == PanelKind.LOGS:
+        return True
+    types = [_datasource_type(panel.get("datasource"), board)]
+    types += [_datasource_type(t.get("datasource"), board)
+              for t in _list(panel.get("targets")) if isinstance(t, Mapping)]
+    return any(t in LOG_DATASOURCES for t in types)
+
+
+def _queries(panel: JsonMap, board: JsonMap) -> tuple[QueryConfig, ...]:
+    """Visible targets that carry an expression (PromQL, LogQL, or Elasticsearch's `query`)."""
     queries = []
     for target in _list(panel.get("targets")):
         if not isinstance(target, Mapping) or target.get("hide") is True:
             continue
         expr = target.get("expr")
+        if not isinstance(expr, str) and _datasource_type(target.get("datasource") or panel.get("datasource"),
+                                                          board) == "elasticsearch":
+            expr = target.get("query")
         if isinstance(expr, str) and expr.strip():
             instant = target.get("instant")
             legend = str(target.get("legendFormat") or "")
@@ -161,11 +305,24 @@ def _queries(panel: JsonMap) -> tuple[QueryConfig, ...]:
     return tuple(queries)
 
 
-def _queries_log_backend(panel: JsonMap) -> bool:
-    datasource = panel.get("datasource")
-    if isinstance(datasource, Mapping):
-        return datasource.get("type") in ("loki", "elasticsearch")
-    return isinstance(datasource, str) and ("loki" in datasource.lower() or "elastic" in datasource.lower())
+def _thresholds_shown(panel: JsonMap) -> bool:
+    """Whether Grafana shows the panel's threshold steps at all.
+
+    Every modern panel carries default steps (green, red at 80); a time series shows them
+    only with a thresholdsStyle other than "off", a stat (or legacy singlestat) only when it
+    colours something.
+    """
+    panel_type = panel.get("type")
+    if panel_type == "timeseries":
+        custom = _defaults(panel).get("custom")
+        style = custom.get("thresholdsStyle") if isinstance(custom, Mapping) else None
+        return isinstance(style, Mapping) and style.get("mode") not in (None, "off")
+    if panel_type == "singlestat" and ("colorValue" in panel or "colorBackground" in panel):
+        return panel.get("colorValue") is True or panel.get("colorBackground") is True
+    options = panel.get("options")
+    if panel_type == "stat" and isinstance(options, Mapping):
+        return options.get("colorMode") != "none"
+    return True
 
 
 def _defaults(panel: JsonMap) -> JsonMap:
@@ -181,6 +338,8 @@ def _first_axis(panel: JsonMap) -> JsonMap:
 
 def _unit(panel: JsonMap) -> str:
     unit = _defaults(panel).get("unit") or panel.get("format") or _first_axis(panel).get("format") or ""
+    if not unit:  # a legacy graph often names its unit only in the axis label ("Seconds")
+        return UNIT_BY_AXIS_LABEL.get(str(_first_axis(panel).get("label") or "").strip().lower(), "")
     return UNIT_BY_GRAFANA_UNIT.get(str(unit), str(unit))
 
 
@@ -206,101 +365,6 @@ def _text(panel: JsonMap) -> str:
     return str(content or panel.get("content") or "")
 
 
-def _thresholds(panel: JsonMap) -> tuple[Threshold, ...]:
-    legacy = panel.get("thresholds")
-    if isinstance(legacy, str):  # singlestat: "85,95" plus colors[] for below/between/above
-        try:
-            values = parse_threshold_list(legacy)
-        except ValueError:
-            return ()
-        colors = _list(panel.get("colors")) or list(_LEGACY_SINGLESTAT_COLORS)
-        return _from_steps([None, *values], colors)
-    if isinstance(legacy, list):  # graph: [{value, colorMode, op}]
-        return tuple(t for t in (_graph_threshold(item) for item in legacy) if t is not None)
-    steps = _defaults(panel).get("thresholds")
-    if not isinstance(steps, Mapping) or steps.get("mode", "absolute") != "absolute":
-        return ()  # percentage thresholds depend on the data's min/max: not imported
-    pairs = [(s.get("value"), s.get("color")) for s in _list(steps.get("steps")) if isinstance(s, Mapping)]
-    base = [color for value, color in pairs if value is None][:1] or ["green"]
-    numbered = ((finite_number(v), c) for v, c in pairs)
-    rest = sorted(((v, c) for v, c in numbered if v is not None), key=lambda pair: pair[0])
-    return _from_steps([None, *(v for v, _ in rest)], [base[0], *(c for _, c in rest)])
-
-
-def _graph_threshold(item: object) -> Threshold | None:
-    value = finite_number(item.get("value")) if isinstance(item, Mapping) else None
-    if not isinstance(item, Mapping) or value is None:
-        return None
-    mode = str(item.get("colorMode"))
-    severity: _Band = {"critical": Severity.CRITICAL, "warning": Severity.WARNING, "ok": _OK}.get(
-        mode, Severity.WARNING
-    )
-    if mode == "custom":
-        severity = _color_severity(item.get("lineColor") or item.get("fillColor") or "")
-    if not isinstance(severity, Severity):  # fine (None) or unreadable (False): nothing to cross
-        return None
-    op = str(item["op"]) if item.get("op") in ("gt", "lt") else "gt"
-    return Threshold(value=value, severity=severity, op=op)
-
-
-def _from_steps(values: list[float | None], colors: list[object]) -> tuple[Threshold, ...]:
-    """Thresholds from colour bands: crossing into a worse colour is a threshold.
-
-    values[0] is the base band (None); values[i] starts band i.  If a band's
-    colour cannot be read, fall back to the positional rule for bare numbers.
-    """
-    bounds = [v for v in values[1:] if v is not None]
-    severities = [_color_severity(c) for c in colors[: len(values)]]
-    if len(severities) != len(values) or any(s is False for s in severities):
-        return thresholds_from_numbers(bounds)
-    bands = [s for s in severities if not isinstance(s, bool)]  # all readable, checked above
-    result = []
-    for index, value in enumerate(bounds, start=1):
-        below, above = bands[index - 1], bands[index]
-        if above is not None and _BADNESS[above] > _BADNESS[below]:
-            result.append(Threshold(value=value, severity=above, op="gt"))
-        elif below is not None and _BADNESS[below] > _BADNESS[above]:
-            result.append(Threshold(value=value, severity=below, op="lt"))
-    # A bad band between two fine ones (green | red from 0 | green from 1) has no gt/lt
-    # form; keep its upper edge as "lt" so e.g. a 0/1 health value still reads right.
-    lows = [t.value for t in result if t.op == "lt"]
-    return tuple(t for t in result if t.op == "lt" or not lows or t.value >= max(lows))
-
-
-def _color_severity(color: object) -> _Band:
-    """Severity a Grafana colour stands for; None for fine (green); False if unreadable."""
-    text = str(color).strip().lower()
-    name = re.sub(r"^(dark|semi-dark|light|super-light)-", "", text)
-    if name in _NAMED_COLORS:
-        return _NAMED_COLORS[name]
-    rgb = _parse_rgb(text)
-    if rgb is None:
-        return False
-    hue, _lightness, saturation = colorsys.rgb_to_hls(*rgb)
-    degrees = hue * 360
-    if saturation < 0.15:
-        return _OK  # grey: neutral
-    if degrees < 18 or degrees >= 300:
-        return Severity.CRITICAL
-    if degrees < 70:
-        return Severity.WARNING
-    if degrees < 170:
-        return _OK
-    return Severity.INFO
-
-
-def _parse_rgb(text: str) -> tuple[float, float, float] | None:
-    hex_match = re.fullmatch(r"#([0-9a-f]{6})(?:[0-9a-f]{2})?", text)
-    if hex_match:
-        raw = hex_match.group(1)
-        return int(raw[0:2], 16) / 255, int(raw[2:4], 16) / 255, int(raw[4:6], 16) / 255
-    rgb_match = re.fullmatch(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,[^)]*)?\)", text)
-    if rgb_match:
-        red, green, blue = (min(255, int(part[:4])) / 255 for part in rgb_match.groups())  # [:4]: no 5000-digit int()
-        return red, green, blue
-    return None
-
-
 def _unique_id(title: str, used: set[str]) -> str:
     base = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "panel"
     candidate, counter = base, 2
@@ -308,23 +372,3 @@ def _unique_id(title: str, used: set[str]) -> str:
         candidate, counter = f"{base}_{counter}", counter + 1
     used.add(candidate)
     return candidate
-
-
-def _variables(board: JsonMap) -> dict[str, str]:
-    """Template variables with their saved value ('.*' for 'All'); datasource pickers left out."""
-    templating = board.get("templating")
-    found: dict[str, str] = {}
-    for var in _list(templating.get("list")) if isinstance(templating, Mapping) else []:
-        if not isinstance(var, Mapping) or not var.get("name") or var.get("type") == "datasource":
-            continue
-        current = var.get("current")
-        value = current.get("value") if isinstance(current, Mapping) else None
-        if isinstance(value, list):
-            value = value[0] if len(value) == 1 else None
-        if isinstance(value, str) and value and value != "$__all":
-            found[str(var["name"])] = value
-        elif var.get("type") == "constant" and isinstance(var.get("query"), str):
-            found[str(var["name"])] = var["query"]
-        else:
-            found[str(var["name"])] = ".*" if var.get("includeAll") or var.get("multi") else ""
-    return found

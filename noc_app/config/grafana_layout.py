@@ -46,7 +46,7 @@ def layout(kept: list[Kept]) -> list[GridPos]:
             y = _below_overlaps(occupied, pos, cursor + pos.y - top)  # Grafana pushes overlapping panels down
             occupied.update((pos.x + dx, y + dy) for dx in range(pos.w) for dy in range(pos.h))
             positions[i] = GridPos(x=pos.x, y=y, w=pos.w, h=pos.h)
-            bottom = max(bottom, y + pos.h)
+        bottom = _compact(positions, placed, cursor)
         flowing = [i for i in members if i not in fixed]
         per_row = 1 if len(flowing) == 1 else 2 if len(flowing) in (2, 4) else 3
         height = _row_height(kept[members[0]][2][1])
@@ -60,6 +60,20 @@ def layout(kept: list[Kept]) -> list[GridPos]:
             cursor = max(cursor, y + height)
             x += w
     return [pos for pos in positions if pos is not None]
+
+
+def _compact(positions: list[GridPos | None], members: list[int], top: int) -> int:
+    """Close the empty grid rows between a section's panels; returns the section's bottom.
+
+    A collapsed row keeps its children's gridPos from when it was last open, often
+    hundreds of rows apart: Grafana closes those gaps when it opens the row.
+    """
+    placed = [(i, pos) for i in members if (pos := positions[i]) is not None]
+    covered = sorted({y for _, pos in placed for y in range(pos.y, pos.y + pos.h)})
+    new_row = {y: top + index for index, y in enumerate(covered)}
+    for i, pos in placed:
+        positions[i] = GridPos(x=pos.x, y=new_row[pos.y], w=pos.w, h=pos.h)
+    return top + len(covered)
 
 
 def _below_overlaps(occupied: set[tuple[int, int]], pos: GridPos, y: int) -> int:

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode
 
-from noc_app.config.dashboard_section import read_dashboards
+from noc_app.config.dashboard_section import default_screen, page_playlists, read_dashboards
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
 from noc_app.config.file_read import FileReadError, read_limited_text
@@ -34,7 +34,7 @@ from noc_app.config.policy_section import (
     read_screens,
     read_severity_policy,
 )
-from noc_app.config.schema import AppConfig, Mode, OperatorConfig, ScreenConfig
+from noc_app.config.schema import AppConfig, Mode, OperatorConfig
 from noc_app.config.source_section import read_sources
 from noc_app.config.state_section import read_state
 from noc_app.config.tree_checks import report_tree_problems
@@ -54,7 +54,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents",
+    "incidents", "variables",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -137,10 +137,10 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
     stale = top.number("stale_after_intervals", 3.0, minimum=1.0, maximum=MAX_STALE_INTERVALS)
     sources = read_sources(walk, top)
     dashboards = read_dashboards(walk, top)
-    playlists = read_playlists(walk, top)
+    playlists = read_playlists(walk, top) + page_playlists(dashboards)
     screens = read_screens(walk, top)
     if not screens and dashboards:
-        screens = (ScreenConfig(id="main", screen=0, dashboard=dashboards[0].id),)
+        screens = (default_screen(dashboards),)
     default_title = dashboards[0].title if dashboards else "noc-app"
     notifications = read_notifications(walk, top)
     check_channel_references(walk, top, notifications)

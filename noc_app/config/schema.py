@@ -216,6 +216,26 @@ class PanelConfig:
     clock: ClockOptions = field(default_factory=ClockOptions)
 
 
+VARIABLE_KINDS = ("custom", "constant", "interval", "query")
+ALL_VALUE = "$__all"  # Grafana's marker for "All" in a variable's current value
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class VariableConfig:
+    """A dashboard template variable: `$name`, `${name}` or `[[name]]` in queries, titles and legends."""
+
+    name: str
+    kind: str = "custom"  # one of VARIABLE_KINDS
+    options: tuple[str, ...] = ()  # custom / interval choices
+    current: tuple[str, ...] = ()  # selected value(s); (ALL_VALUE,) for "All"
+    query: str = ""  # kind query: label_values(metric, label) or label_values(label)
+    regex: str = ""  # kind query: keep matching values, the first group if the pattern has one
+    include_all: bool = False
+    all_value: str | None = None  # Grafana's custom "All" value (e.g. ".*")
+    multi: bool = False
+    origin: str = ""
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class DashboardConfig:
     id: str
@@ -223,7 +243,10 @@ class DashboardConfig:
     panels: tuple[PanelConfig, ...]
     columns: int = 24
     rows: int = 12
-    variables: Mapping[str, str] = field(default_factory=dict)
+    variables: Mapping[str, str] = field(default_factory=dict)  # name -> value as substituted today
+    variable_defs: tuple[VariableConfig, ...] = ()  # their definitions (query ones resolved at run time)
+    page_of: str | None = None  # a page of an import_grafana entry with `fit: screen`: the entry's id
+    import_report: tuple[str, ...] = ()  # import_grafana: what was dropped (check-config prints it)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
