@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="noc-app",
         description="NOC wall for Prometheus, Alertmanager and log backends. "
         "With no arguments it opens the built-in demo wall.",
-        epilog="subcommands: check-config FILE | screenshot | snapshot | bench | incidents | outbox | import-grafana  "
+        epilog="subcommands: check-config FILE | screenshot | snapshot | bench | incidents | outbox | automation | "
+        "import-grafana  "
         "(noc-app SUBCOMMAND --help)",
     )
     _add_wall_options(parser)
@@ -88,6 +89,10 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         from noc_app.cli_automation import build_automation_parser
 
         return build_automation_parser()
+    if name == "import-grafana":
+        from noc_app.cli_grafana import build_import_parser
+
+        return build_import_parser()
     from noc_app.bench.cli import build_bench_parser
 
     return build_bench_parser()
