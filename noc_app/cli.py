@@ -112,6 +112,10 @@ def _options(args: argparse.Namespace):
 
 
 def _dispatch(argv: list[str]) -> int:
+    if argv[:1] == ["slo"]:  # SLO tools (rules export, status): noc_app.cli_slo
+        from noc_app.cli_slo import run_slo
+
+        return run_slo(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:
         name, rest = argv[0], argv[1:]
         args = build_subparser(name).parse_args(rest)

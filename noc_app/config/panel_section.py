@@ -36,7 +36,7 @@ from noc_app.model import Severity
 
 _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
-    "thresholds", "window", "grid", "limit", "text",
+    "thresholds", "window", "grid", "limit", "text", "slo",
 )
 _NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
 _NEEDS_QUERIES = METRIC_PANEL_KINDS
@@ -89,6 +89,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
     decimals = panel.integer("decimals", None, minimum=0, maximum=MAX_DECIMALS)
     request = _read_grid(walk, panel)
     unit = panel.text("unit", "")
+    slo_id = _read_slo_ref(walk, panel, kind, panel_id)
     if panel_id is None or kind is None or title is None:
         return None
     config = PanelConfig(
@@ -107,8 +108,22 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         text=text or "",
         limit=limit if limit is not None else 200,
         origin=walk.origin(mapping),
+        slo_id=slo_id,
     )
     return config, request
+
+
+def _read_slo_ref(walk: Walk, panel: MapReader, kind: str | None, panel_id: str | None) -> str:
+    """kind slo: the `slos:` entry it shows (its `slo:` key, else the panel id)."""
+    if kind != PanelKind.SLO:
+        if kind is not None:
+            panel.not_for("slo", "kind slo")
+        return ""
+    slo_id = panel.text("slo", panel_id) or ""
+    node = panel.nodes.get("slo", panel.nodes.get("id"))
+    if slo_id and node is not None:
+        walk.refer("slo", slo_id, node, panel.sub("slo"))
+    return slo_id
 
 
 def read_thresholds(walk: Walk, node: Node, path: str) -> tuple[Threshold, ...]:

@@ -51,6 +51,7 @@ class PanelKind(enum.StrEnum):
     STATUS = "status"  # one tile per target/service/instance from `up` or any 0/1 query
     APDEX = "apdex"  # from a latency histogram and T
     CLOCK = "clock"  # local time plus configured time zones
+    SLO = "slo"  # attainment, error budget, burn chart and forecast of one `slos:` entry
 
 
 PANEL_KINDS = tuple(k.value for k in PanelKind)  # the words a config may use, in declaration order
@@ -147,6 +148,8 @@ class PanelConfig:
     text: str = ""  # for kind: text
     limit: int = 200  # rows for incidents/logs
     origin: str = ""
+    slo_id: str = ""  # kind slo: the `slos:` entry shown (default: the panel id)
+    slo: SloConfig | None = None  # kind slo: that entry, bound by the loader
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -157,6 +160,47 @@ class DashboardConfig:
     columns: int = 24
     rows: int = 12
     variables: Mapping[str, str] = field(default_factory=dict)
+
+
+class SloWindow(enum.StrEnum):
+    """An SLO's compliance period."""
+
+    ROLLING_28D = "28d"
+    ROLLING_30D = "30d"
+    CALENDAR_MONTH = "month"
+
+
+class SloAlerting(enum.StrEnum):
+    """Who evaluates an SLO's burn-rate alerts: never both, so nothing shows twice."""
+
+    PROMETHEUS = "prometheus"  # the rules `noc-app slo rules` exports (default)
+    APP = "app"  # the app, raising incidents through the actions seam
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SliConfig:
+    """An SLI as PromQL templates; `{{window}}` becomes a range such as 5m or 1h.
+
+    Exactly one form: good/total rates, or an error-ratio recording rule (Sloth/Pyrra).
+    A latency SLI from a histogram is turned into good/total by the config reader.
+    """
+
+    good: str = ""  # rate of good events over {{window}}
+    total: str = ""  # rate of all events over {{window}}
+    error_ratio: str = ""  # bad/total over {{window}}, e.g. slo:sli_error:ratio_rate{{window}}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SloConfig:
+    id: str
+    name: str
+    source: str  # a prometheus-compatible source id
+    sli: SliConfig
+    target: float  # a ratio in (0, 1): 99.9 % is 0.999
+    window: SloWindow = SloWindow.ROLLING_30D
+    alerting: SloAlerting = SloAlerting.PROMETHEUS
+    labels: Mapping[str, str] = field(default_factory=dict)  # added to exported rules and raised incidents
+    origin: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -257,6 +301,7 @@ class AppConfig:
     actions: ActionsConfig = field(default_factory=ActionsConfig)
     state: StateConfig = field(default_factory=StateConfig)
     incidents: IncidentsConfig = field(default_factory=IncidentsConfig)
+    slos: tuple[SloConfig, ...] = ()
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:
