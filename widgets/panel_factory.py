@@ -47,6 +47,7 @@ BODY_CLASSES: dict[str, tuple[str, str]] = {
     PanelKind.LOGS: ("log_panel", "LogBody"),
     PanelKind.TARGETS: ("simple_panels", "TargetsBody"),
     PanelKind.TEXT: ("simple_panels", "TextBody"),
+    PanelKind.SLO: ("slo_panel", "SloBody"),
 }
 
 

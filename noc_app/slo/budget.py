@@ -139,18 +139,19 @@ def slo_status(buckets: Buckets, *, target: float, window_s: float, start: float
 
 
 def budget_curve(buckets: Buckets, target: float) -> np.ndarray:
-    """Budget remaining (share) after each bucket, counting from the first: the burn chart.
+    """Budget left (share) after each bucket: the burn-down chart.
 
-    Gaps carry the last value forward; buckets before any traffic stay at 1.0.
+    The budget is (1 - target) of all events in the buckets; each bucket's bad events
+    spend it, so the curve falls from 1.0 to the window's `budget_remaining` (below 0
+    when overspent).  Gaps spend nothing; no traffic at all leaves it at 1.0.
     """
     mask = buckets.covered
     good = np.where(mask, buckets.good, 0.0)
     total = np.where(mask, buckets.total, 0.0)
-    cum_total = np.cumsum(total)
-    cum_bad = np.cumsum(total - good)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(cum_total > 0, cum_bad / cum_total, 0.0)
-    curve: np.ndarray = 1.0 - ratio / (1.0 - target)
+    budget_events = (1.0 - target) * float(total.sum())
+    if budget_events <= 0:
+        return np.ones(buckets.t.shape)
+    curve: np.ndarray = 1.0 - np.cumsum(np.clip(total - good, 0.0, None)) / budget_events
     return curve
 
 
