@@ -2,6 +2,8 @@
 
     noc-app slo rules --config FILE [--out FILE]     Prometheus rule YAML (recording + burn alerts)
     noc-app slo status [--config FILE]               attainment, budget, burn, forecast per SLO
+    noc-app slo evaluate --config FILE [--once]      burn-rate alerts of `alerting: app` SLOs,
+                                                     raised as incidents (Alertmanager or state DB)
 """
 
 from __future__ import annotations
@@ -29,7 +31,15 @@ def build_slo_parser() -> argparse.ArgumentParser:
                             description="Query each SLO's source once and print attainment, budget, burn "
                                         "rate, forecast and coverage.")
     status.add_argument("--config", "-c", metavar="FILE", help="wall config; default: the built-in demo")
-    for p in (rules, status):
+    evaluate = sub.add_parser("evaluate", help="evaluate the alerting: app SLOs' burn-rate alerts",
+                              description="Evaluate the multi-window burn-rate alerts of SLOs with "
+                                          "alerting: app and raise them as incidents (to the config's "
+                                          "writable Alertmanager, else the state database), every "
+                                          "--interval seconds or --once.")
+    evaluate.add_argument("--config", "-c", metavar="FILE", required=True)
+    evaluate.add_argument("--interval", type=float, default=30.0, metavar="SECONDS")
+    evaluate.add_argument("--once", action="store_true", help="one evaluation, then exit")
+    for p in (rules, status, evaluate):
         p.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     return parser
 
@@ -45,6 +55,8 @@ def run_slo(argv: list[str]) -> int:
         return EXIT_USAGE
     if args.command == "rules":
         return _rules(config, args.out)
+    if args.command == "evaluate":
+        return _evaluate(config, interval_s=max(5.0, args.interval), once=args.once)
     return _status(config)
 
 
@@ -72,3 +84,25 @@ def _status(config) -> int:  # type: ignore[no-untyped-def]
             continue
         print(f"{slo.id} ({slo.name}): " + " | ".join(status_lines(outcome[0])))
     return EXIT_UNAVAILABLE if failures else EXIT_OK
+
+
+def _evaluate(config, *, interval_s: float, once: bool) -> int:  # type: ignore[no-untyped-def]
+    from noc_app.actions.wiring import open_state, raised_sink
+    from noc_app.slo.app_alerts import BurnAlertEvaluator
+    from noc_app.slo.app_runner import SloAlertRunner
+
+    journal = open_state(config)
+    try:
+        runner = SloAlertRunner(config, BurnAlertEvaluator(raised_sink(config, journal)))
+        if not runner.slos:
+            print(f"noc-app slo: no SLO in {config.path} has alerting: app", file=sys.stderr)
+            return EXIT_USAGE
+        while True:
+            problems = runner.run_once(now=time.time())
+            for slo_id, problem in problems.items():
+                print(f"{slo_id}: {problem}", file=sys.stderr)
+            if once:
+                return EXIT_UNAVAILABLE if problems else EXIT_OK
+            time.sleep(interval_s)
+    finally:
+        journal.close()

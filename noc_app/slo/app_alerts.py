@@ -62,6 +62,10 @@ class BurnAlertEvaluator:
         self._held: dict[str, _Held] = {}
 
     @property
+    def windows(self) -> tuple[BurnWindow, ...]:
+        return self._windows
+
+    @property
     def firing_ids(self) -> tuple[str, ...]:
         return tuple(self._held)
 

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 import raw_api
 import servers
+
 from noc_app.config.loader import load_config, load_config_text
 from noc_app.config.schema import SliConfig, SloConfig
 from noc_app.slo.budget import DAY_S, HOUR_S, coverage_text
@@ -184,3 +184,49 @@ slos:
     assert status.budget_total_min == pytest.approx(43.2)
     assert status.burn_rate is None or status.burn_rate == pytest.approx(0.0, abs=1e-9)
     assert buckets.t.size <= 744  # one point per hour: far under Prometheus' 11,000
+
+
+# ------------------------------------------------------------- app-evaluated alerts
+
+
+def test_app_evaluated_burn_alert_is_raised_once_through_the_seam(prometheus: servers.Server, sample_behaviour,
+                                                                   tmp_path: Path) -> None:
+    from noc_app.actions.backends.state_raised import StateIncidentSink, raised_alerts
+    from noc_app.slo.app_alerts import BurnAlertEvaluator
+    from noc_app.slo.app_runner import SloAlertRunner
+    from noc_app.state.sqlite import SqliteJournal
+
+    config = load_config_text(f"""
+sources: [{{id: prom, kind: prometheus, url: "{prometheus.base_url}"}}]
+dashboards: [{{id: d, title: D, panels: [{{id: checkout, kind: slo, title: C}}]}}]
+slos:
+  - id: checkout
+    source: prom
+    target: 99.9
+    alerting: app
+    sli:
+      good: sum(rate(http_requests_total{{status!~"5.."}}[{{{{window}}}}]))
+      total: sum(rate(http_requests_total[{{{{window}}}}]))
+""", filename="app.yaml")
+    journal = SqliteJournal(tmp_path / "state.db")
+    try:
+        runner = SloAlertRunner(config, BurnAlertEvaluator(StateIncidentSink(journal), FAST_WINDOWS))
+        assert runner.run_once(now=time.time()) == {}
+        assert raised_alerts(journal) == ()  # healthy: nothing raised
+        sample_behaviour(error_ratio=0.3)
+
+        def raised() -> tuple:
+            problems = runner.run_once(now=time.time())
+            assert problems == {}, problems
+            return raised_alerts(journal)
+
+        (alert,) = servers.wait_for(raised, timeout_s=60, what="the app to raise the burn alert")
+        for _ in range(3):  # further cycles while it burns: the same one incident
+            runner.run_once(now=time.time())
+        (again,) = raised_alerts(journal)
+        assert again.fingerprint == alert.fingerprint and again.name == "SLOErrorBudgetBurn"
+        assert again.labels["slo"] == "checkout" and again.labels["generator"] == "noc-app"
+        # Prometheus evaluates no alert for this SLO: never both
+        assert not [a for a in raw_api.firing_alerts(prometheus.base_url) if a["labels"].get("slo") == "checkout"]
+    finally:
+        journal.close()
