@@ -43,7 +43,8 @@ def test_builtin_demo_has_the_expected_shape() -> None:
     assert (config.mode, config.theme) == (Mode.WALL, "dark")
     assert [(s.id, s.kind, s.interval_s, s.timeout_s) for s in config.sources] == [
         ("demo", "demo", 2.0, 2.0), ("host", "localhost", 2.0, 2.0)]
-    (dashboard,) = config.dashboards
+    dashboard, slo_dashboard = config.dashboards  # the second: the SLO panels (tests/slo)
+    assert [p.kind for p in slo_dashboard.panels] == ["slo"] * 3
     assert len(dashboard.panels) == 13
     assert (dashboard.columns, dashboard.rows) == (24, 12)
     error_rate = next(p for p in dashboard.panels if p.id == "error_rate")

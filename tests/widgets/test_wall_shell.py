@@ -204,7 +204,7 @@ def test_theme_palette_and_qss_come_from_the_theme(qtbot):
 
 
 def test_every_panel_kind_has_a_body():
-    assert set(BODY_CLASSES) == {"timeseries", "stat", "gauge", "incidents", "logs", "targets", "text"}
+    assert set(BODY_CLASSES) == {"timeseries", "stat", "gauge", "incidents", "logs", "targets", "text", "slo"}
     with pytest.raises(ValueError, match="no panel body for kind 'heatmap'"):
         body_class("heatmap")
 
