@@ -120,7 +120,8 @@ def _openmetrics(end: float) -> str:
         t += STEP_S
     for status, index in (("200", 1), ("500", 2)):
         for sample in samples:
-            lines.append(f'http_requests_total{{job="ecommerce-api",status="{status}"}} {sample[index]} {int(sample[0])}')
+            labels = f'job="ecommerce-api",status="{status}"'
+            lines.append(f"http_requests_total{{{labels}}} {sample[index]} {int(sample[0])}")
     lines.append("# EOF")
     return "\n".join(lines) + "\n"
 

@@ -69,7 +69,7 @@ def test_slo_panels_plan_hourly_buckets_under_the_point_limit():
     config = _load(BASE + GOOD)
     metrics = build_plans(config)["prom"].metrics
     assert [m.key for m in metrics] == [f"d/avail/{i}" for i in range(4)] + [f"d/other/{i}" for i in range(4)]
-    good_range, total_range, good_now, total_now = metrics[:4]
+    good_range, _total_range, good_now, total_now = metrics[:4]
     assert good_range.expr == 'sum(rate(http_requests_total{status!~"5.."}[1h]))'
     assert (good_range.instant, good_range.window_s, good_range.max_points) == (False, 30 * 86400.0, 720)
     assert (good_now.instant, total_now.expr) == (True, "sum(rate(http_requests_total[1h]))")
@@ -103,12 +103,12 @@ def test_error_ratio_recording_rule_form():
      "window"),
     ("  - {id: avail, source: prom, target: 99.9, sli: {good: 'a[{{window}}]'}}",
      "missing required key 'total'"),
-    ("  - {id: avail, source: prom, target: 99.9, sli: {good: 'a[{{window}}]', total: 'b[{{window}}]', "
-     "error_ratio: 'c[{{window}}]'}}", "expected exactly one of good/total, error_ratio or latency"),
+    (("  - {id: avail, source: prom, target: 99.9, sli: {good: 'a[{{window}}]', total: 'b[{{window}}]', "
+     "error_ratio: 'c[{{window}}]'}}"), "expected exactly one of good/total, error_ratio or latency"),
     ("  - {id: avail, source: prom, target: 99.9, sli: {latency: {histogram: 'bad name', threshold: 0.5}}}",
      "expected a histogram metric name"),
-    ("  - {id: avail, source: prom, target: 99.9, alerting: both, sli: {good: 'a[{{window}}]', "
-     "total: 'b[{{window}}]'}}", "alerting"),
+    (("  - {id: avail, source: prom, target: 99.9, alerting: both, sli: {good: 'a[{{window}}]', "
+     "total: 'b[{{window}}]'}}"), "alerting"),
 ])
 def test_bad_slo_entries_are_reported_precisely(entry, message):
     problems = _problems(BASE.replace("slo: fast", "slo: avail") + entry + "\n")
@@ -124,12 +124,14 @@ def test_a_panel_naming_an_unknown_slo_is_reported():
 def test_slo_key_only_on_slo_panels():
     text = BASE + GOOD
     text = text.replace("{id: avail, kind: slo, title: Availability}",
-                        "{id: avail, kind: slo, title: Availability}\n      - {id: t, kind: text, title: T, text: x, slo: avail}")
+                        "{id: avail, kind: slo, title: Availability}\n"
+                        "      - {id: t, kind: text, title: T, text: x, slo: avail}")
     assert any("key 'slo' only applies to kind slo" in p for p in _problems(text))
 
 
 def test_demo_and_ecommerce_declare_the_seeds_three_slos():
-    for config in (load_builtin("demo"), load_config(Path(__file__).resolve().parents[2] / "config" / "ecommerce.yaml")):
+    ecommerce = Path(__file__).resolve().parents[2] / "config" / "ecommerce.yaml"
+    for config in (load_builtin("demo"), load_config(ecommerce)):
         targets = {s.id: (s.target, s.window) for s in config.slos}
         assert targets == {
             "availability_slo": (pytest.approx(0.999), SloWindow.ROLLING_30D),

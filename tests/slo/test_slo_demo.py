@@ -41,5 +41,6 @@ def test_builtin_demo_computes_its_three_slos():
         assert status.budget_total_min == pytest.approx((1 - status.target) * 30 * 1440)
     # the same good/total SLI against 99.9 % and 99 %: ten times the budget, same attainment
     avail, errors = figures["availability_slo"], figures["error_rate_slo"]
-    assert avail.attainment == errors.attainment
-    assert 1 - errors.budget_remaining == pytest.approx((1 - avail.budget_remaining) / 10)
+    # (each fetch starts its own demo source a moment later: nearly the same history)
+    assert avail.attainment == pytest.approx(errors.attainment, abs=1e-6)
+    assert 1 - errors.budget_remaining == pytest.approx((1 - avail.budget_remaining) / 10, abs=1e-3)

@@ -62,12 +62,12 @@ def test_rules_record_each_window_and_alert_per_workbook_row():
                                   "(sum(rate(http_requests_total[5m]))))")
     assert records[0]["labels"] == {"service": "shop", "slo": "availability"}
     assert [a["expr"] for a in alerts] == [
-        'slo:sli_error:ratio_rate1h{slo="availability"} > 0.0144 and '
-        'slo:sli_error:ratio_rate5m{slo="availability"} > 0.0144',
-        'slo:sli_error:ratio_rate6h{slo="availability"} > 0.006 and '
-        'slo:sli_error:ratio_rate30m{slo="availability"} > 0.006',
-        'slo:sli_error:ratio_rate3d{slo="availability"} > 0.001 and '
-        'slo:sli_error:ratio_rate6h{slo="availability"} > 0.001',
+        ('slo:sli_error:ratio_rate1h{slo="availability"} > 0.0144 and '
+        'slo:sli_error:ratio_rate5m{slo="availability"} > 0.0144'),
+        ('slo:sli_error:ratio_rate6h{slo="availability"} > 0.006 and '
+        'slo:sli_error:ratio_rate30m{slo="availability"} > 0.006'),
+        ('slo:sli_error:ratio_rate3d{slo="availability"} > 0.001 and '
+        'slo:sli_error:ratio_rate6h{slo="availability"} > 0.001'),
     ]
     assert [(a["labels"]["severity"], a["labels"]["urgency"]) for a in alerts] == [
         ("critical", "page"), ("critical", "page"), ("warning", "ticket")]
