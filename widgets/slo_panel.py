@@ -64,6 +64,8 @@ class SloBody(MetricBody):
         status = self.status
         assert status is not None
         target = f"{status.target * 100:g} %"
+        if status.coverage_s <= 0:
+            return f"no data in the window yet · target {target}", "text_dim"
         if status.attainment is None:
             return f"no traffic · target {target}", "text_dim"
         if status.attainment >= status.target:

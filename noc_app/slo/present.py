@@ -10,6 +10,8 @@ def percent(value: float, decimals: int = 3) -> str:
 
 
 def attainment_text(status: SloStatus) -> str:
+    if status.coverage_s <= 0:
+        return "no data"
     return "no traffic" if status.attainment is None else percent(status.attainment)
 
 
