@@ -92,7 +92,7 @@ class SloBody(MetricBody):
             return
         status = self.status
         inner = w - 2 * pad
-        figures_h = h * 0.27
+        figures_h = h * 0.25
         half = (inner - pad) / 2
         caption, caption_key = self.verdict
         self._figure(painter, QRectF(pad, pad, half, figures_h), attainment_text(status), caption_key,
@@ -102,7 +102,7 @@ class SloBody(MetricBody):
                      "budget left", budget_minutes_text(status))
         lines_px = max(self.text_px, min(int(h * 0.055), int(self.text_px * 2)))
         line_h = lines_px * 1.35
-        small = max(6, int(self.text_px * 0.8))
+        small = max(6, int(self.text_px))
         top = pad + figures_h + pad
         chart = QRectF(pad, top + small * 1.4, inner, h - top - small * 2.8 - 3 * line_h - 2 * pad)
         if chart.height() > lines_px * 2:
