@@ -158,10 +158,18 @@ def latency_sli(histogram: str, threshold_s: float, selector: str = "") -> SliCo
     """Good = requests in the bucket le=threshold; total = the histogram's count."""
     base = name = histogram.removesuffix("_bucket")
     inner = selector[1:-1].strip() if selector else ""
-    bucket_matchers = ", ".join(m for m in (inner, f'le="{threshold_s:g}"') if m)
+    bucket_matchers = ", ".join(m for m in (inner, _le_matcher(threshold_s)) if m)
     good = f"sum(rate({name}_bucket{{{bucket_matchers}}}[{WINDOW_PLACEHOLDER}]))"
     total = f"sum(rate({base}_count{selector}[{WINDOW_PLACEHOLDER}]))"
     return SliConfig(good=good, total=total)
+
+
+def _le_matcher(threshold_s: float) -> str:
+    """le="0.5"; a whole number matches both spellings: Go clients write le="1", prometheus_client
+    and Prometheus 3 (which normalises on ingestion) le="1.0"."""
+    if threshold_s == int(threshold_s):
+        return f'le=~"{int(threshold_s)}|{int(threshold_s)}\\\\.0"'
+    return f'le="{threshold_s:g}"'
 
 
 def bind_slo_panels(dashboards: tuple[DashboardConfig, ...],

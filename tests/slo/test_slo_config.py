@@ -140,3 +140,10 @@ def test_demo_and_ecommerce_declare_the_seeds_three_slos():
         }
         panels = [p for d in config.dashboards for p in d.panels if p.kind == PanelKind.SLO]
         assert {p.slo.id for p in panels if p.slo} == set(targets)
+
+
+def test_a_whole_number_latency_threshold_matches_both_le_spellings():
+    from noc_app.config.slo_section import latency_sli
+
+    assert latency_sli("h_seconds", 1.0).good == 'sum(rate(h_seconds_bucket{le=~"1|1\\\\.0"}[{{window}}]))'
+    assert latency_sli("h_seconds", 0.25).good == 'sum(rate(h_seconds_bucket{le="0.25"}[{{window}}]))'
