@@ -258,6 +258,10 @@ def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | N
         from noc_app.actions.raised_source import RAISED_POLL_S, RaisedSource, with_raised_boards
 
         runtime.add_source(RaisedSource(journal), RAISED_POLL_S, config=with_raised_boards(runtime.config))
+    from noc_app.slo.alert_source import SLO_ALERT_POLL_S, slo_alert_source, wants_app_alerts
+
+    if wants_app_alerts(config):  # SLO burn alerts with `alerting: app`: raised by this app (noc_app.slo)
+        runtime.add_source(slo_alert_source(config, journal), SLO_ALERT_POLL_S)
 
 
 def _start_automation(config: AppConfig) -> Callable[[], None]:

@@ -138,6 +138,10 @@ def _dispatch(argv: list[str]) -> int:
         from noc_app.cli_grafana import run_import_grafana
 
         return run_import_grafana(argv[1:])
+    if argv[:1] == ["slo"]:  # SLO tools (rules export, status): noc_app.cli_slo
+        from noc_app.cli_slo import run_slo
+
+        return run_slo(argv[1:])
     if argv and argv[0] in SUBCOMMANDS:
         name, rest = argv[0], argv[1:]
         args = build_subparser(name).parse_args(rest)

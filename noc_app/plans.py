@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from noc_app.config.schema import QUERY_PANEL_KINDS, AppConfig, DashboardConfig, PanelConfig, PanelKind
 from noc_app.panel_keys import panel_sources, query_key
+from noc_app.slo.panel_queries import slo_queries
 from noc_app.sources.base import LogQuery, MetricQuery, PollPlan
 
 # Kinds that show the newest value only; the heatmap (and a timeseries) need the range.
@@ -31,6 +32,23 @@ def _metric_queries(dash: DashboardConfig, panel: PanelConfig) -> list[MetricQue
     return out
 
 
+# --- SLO panels (noc_app.slo) ----------------------------------------------------------
+
+
+def _slo_panel_queries(dash: DashboardConfig, panel: PanelConfig) -> list[MetricQuery]:
+    """An SLO panel's bucketed range queries and current-burn instant queries, on its SLO's source."""
+    if panel.slo is None:
+        return []
+    return [
+        MetricQuery(key=query_key(dash.id, panel.id, i), expr=q.expr, instant=q.instant,
+                    window_s=q.window_s, max_points=q.max_points)
+        for i, q in enumerate(slo_queries(panel.slo))
+    ]
+
+
+# ------------------------------------------------------------------------------------------
+
+
 def build_plans(config: AppConfig) -> dict[str, PollPlan]:
     """Collect what every panel of every dashboard asks of each source."""
     metrics: dict[str, list[MetricQuery]] = defaultdict(list)
@@ -42,6 +60,8 @@ def build_plans(config: AppConfig) -> dict[str, PollPlan]:
             sources = panel_sources(panel)
             if panel.kind in QUERY_PANEL_KINDS:
                 metrics[sources[0]].extend(_metric_queries(dash, panel))
+            elif panel.kind == PanelKind.SLO:
+                metrics[sources[0]].extend(_slo_panel_queries(dash, panel))
             elif panel.kind == PanelKind.LOGS:
                 queries = panel.queries or ()
                 exprs = [q.expr for q in queries] or [""]

@@ -258,7 +258,7 @@ def select_panel_data(
     if not sources:  # text panels
         return PanelData(view=PanelView(state=DataState.OK), now=now)
     first = sources[0]
-    if panel.kind in QUERY_PANEL_KINDS:
+    if panel.kind in QUERY_PANEL_KINDS or panel.kind == PanelKind.SLO:  # SLO panels: queries bound by the loader
         snap = snapshots.get(first)
         view = metric_panel_view(panel, dashboard_id, snap, statuses[first], now, stale_after)
         return PanelData(view=view, now=now, results=metric_results(panel, dashboard_id, snap))

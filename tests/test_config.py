@@ -43,8 +43,9 @@ def test_builtin_demo_has_the_expected_shape() -> None:
     assert (config.mode, config.theme) == (Mode.WALL, "dark")
     assert [(s.id, s.kind, s.interval_s, s.timeout_s) for s in config.sources] == [
         ("demo", "demo", 2.0, 2.0), ("host", "localhost", 2.0, 2.0)]
-    assert [d.id for d in config.dashboards] == ["ecommerce", "panels"]  # panels: every panel kind
-    dashboard = config.dashboards[0]
+    assert [d.id for d in config.dashboards] == ["ecommerce", "panels", "slo"]  # every panel kind; the SLOs
+    dashboard, slo_dashboard = config.dashboards[0], config.dashboards[2]
+    assert [p.kind for p in slo_dashboard.panels] == ["slo"] * 3
     assert len(dashboard.panels) == 13
     assert (dashboard.columns, dashboard.rows) == (24, 12)
     error_rate = next(p for p in dashboard.panels if p.id == "error_rate")

@@ -358,7 +358,7 @@ def test_all_problems_reported_in_one_pass() -> None:
         "wall.yaml:8:84 dashboards[0].panels[0].thresholds[1]: expected a number, got 'high'",
         "wall.yaml:9:14 dashboards[0].panels[1].id: duplicate panel id 'a' (first at line 8)",
         "wall.yaml:9:23 dashboards[0].panels[1].kind: expected one of timeseries, stat, gauge, incidents, logs, "
-        "targets, text, bargauge, table, heatmap, status, apdex, clock, got 'chart'",
+        "targets, text, bargauge, table, heatmap, status, apdex, clock, slo, got 'chart'",
         "wall.yaml:11:23 screens[0].playlist: unknown playlist 'missing'; no playlists are configured",
     ]
 

@@ -53,6 +53,7 @@ BODY_CLASSES: dict[str, tuple[str, str]] = {
     PanelKind.STATUS: ("status_panel", "StatusBody"),
     PanelKind.APDEX: ("apdex_panel", "ApdexBody"),
     PanelKind.CLOCK: ("clock_panel", "ClockBody"),
+    PanelKind.SLO: ("slo_panel", "SloBody"),
 }
 
 

@@ -35,6 +35,7 @@ from noc_app.config.policy_section import (
     read_severity_policy,
 )
 from noc_app.config.schema import AppConfig, Mode, OperatorConfig
+from noc_app.config.slo_section import bind_slo_panels, read_slos
 from noc_app.config.source_section import read_sources
 from noc_app.config.state_section import read_state
 from noc_app.config.tree_checks import report_tree_problems
@@ -54,7 +55,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents", "variables",
+    "incidents", "variables", "slos",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -136,7 +137,8 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
     theme = top.choice("theme", THEME_NAMES, "dark")
     stale = top.number("stale_after_intervals", 3.0, minimum=1.0, maximum=MAX_STALE_INTERVALS)
     sources = read_sources(walk, top)
-    dashboards = read_dashboards(walk, top)
+    slos = read_slos(walk, top, sources)
+    dashboards = bind_slo_panels(read_dashboards(walk, top), slos)
     playlists = read_playlists(walk, top) + page_playlists(dashboards)
     screens = read_screens(walk, top)
     if not screens and dashboards:
@@ -160,6 +162,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         incidents=read_incidents(walk, top),
         notifications=notifications,
         automation=read_automation(walk, top),
+        slos=slos,
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -41,7 +41,7 @@ from noc_app.model import Severity
 
 _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
-    "thresholds", "window", "grid", "limit", "text", "options", *DISPLAY_KEYS,
+    "thresholds", "window", "grid", "limit", "text", "options", "slo", *DISPLAY_KEYS,
 )
 _NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
 _NEEDS_QUERIES = METRIC_PANEL_KINDS
@@ -95,6 +95,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
     request = _read_grid(walk, panel)
     unit = panel.text("unit", "")
     display = read_display(walk, panel, kind)
+    slo_id = _read_slo_ref(walk, panel, kind, panel_id)
     if panel_id is None or kind is None or title is None:
         return None
     config = PanelConfig(
@@ -114,9 +115,23 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         limit=limit if limit is not None else 200,
         origin=walk.origin(mapping),
         display=display,
+        slo_id=slo_id,
     )
     config = read_kind_options(walk, panel, config)  # bargauge, table, heatmap, status, apdex, clock
     return config, request
+
+
+def _read_slo_ref(walk: Walk, panel: MapReader, kind: str | None, panel_id: str | None) -> str:
+    """kind slo: the `slos:` entry it shows (its `slo:` key, else the panel id)."""
+    if kind != PanelKind.SLO:
+        if kind is not None:
+            panel.not_for("slo", "kind slo")
+        return ""
+    slo_id = panel.text("slo", panel_id) or ""
+    node = panel.nodes.get("slo", panel.nodes.get("id"))
+    if slo_id and node is not None:
+        walk.refer("slo", slo_id, node, panel.sub("slo"))
+    return slo_id
 
 
 def read_thresholds(walk: Walk, node: Node, path: str) -> tuple[Threshold, ...]:

@@ -52,6 +52,7 @@ class PanelKind(enum.StrEnum):
     STATUS = "status"  # one tile per target/service/instance from `up` or any 0/1 query
     APDEX = "apdex"  # from a latency histogram and T
     CLOCK = "clock"  # local time plus configured time zones
+    SLO = "slo"  # attainment, error budget, burn chart and forecast of one `slos:` entry
 
 
 PANEL_KINDS = tuple(k.value for k in PanelKind)  # the words a config may use, in declaration order
@@ -215,6 +216,9 @@ class PanelConfig:
     status: StatusOptions = field(default_factory=StatusOptions)
     clock: ClockOptions = field(default_factory=ClockOptions)
 
+    slo_id: str = ""  # kind slo: the `slos:` entry shown (default: the panel id)
+    slo: SloConfig | None = None  # kind slo: that entry, bound by the loader
+
 
 VARIABLE_KINDS = ("custom", "constant", "interval", "query")
 ALL_VALUE = "$__all"  # Grafana's marker for "All" in a variable's current value
@@ -247,6 +251,47 @@ class DashboardConfig:
     variable_defs: tuple[VariableConfig, ...] = ()  # their definitions (query ones resolved at run time)
     page_of: str | None = None  # a page of an import_grafana entry with `fit: screen`: the entry's id
     import_report: tuple[str, ...] = ()  # import_grafana: what was dropped (check-config prints it)
+
+
+class SloWindow(enum.StrEnum):
+    """An SLO's compliance period."""
+
+    ROLLING_28D = "28d"
+    ROLLING_30D = "30d"
+    CALENDAR_MONTH = "month"
+
+
+class SloAlerting(enum.StrEnum):
+    """Who evaluates an SLO's burn-rate alerts: never both, so nothing shows twice."""
+
+    PROMETHEUS = "prometheus"  # the rules `noc-app slo rules` exports (default)
+    APP = "app"  # the app, raising incidents through the actions seam
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SliConfig:
+    """An SLI as PromQL templates; `{{window}}` becomes a range such as 5m or 1h.
+
+    Exactly one form: good/total rates, or an error-ratio recording rule (Sloth/Pyrra).
+    A latency SLI from a histogram is turned into good/total by the config reader.
+    """
+
+    good: str = ""  # rate of good events over {{window}}
+    total: str = ""  # rate of all events over {{window}}
+    error_ratio: str = ""  # bad/total over {{window}}, e.g. slo:sli_error:ratio_rate{{window}}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SloConfig:
+    id: str
+    name: str
+    source: str  # a prometheus-compatible source id
+    sli: SliConfig
+    target: float  # a ratio in (0, 1): 99.9 % is 0.999
+    window: SloWindow = SloWindow.ROLLING_30D
+    alerting: SloAlerting = SloAlerting.PROMETHEUS
+    labels: Mapping[str, str] = field(default_factory=dict)  # added to exported rules and raised incidents
+    origin: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -381,6 +426,7 @@ class AppConfig:
     incidents: IncidentsConfig = field(default_factory=IncidentsConfig)
     notifications: NotificationsConfig = field(default_factory=NotificationsConfig)
     automation: AutomationConfig = field(default_factory=AutomationConfig)
+    slos: tuple[SloConfig, ...] = ()
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
+from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
 from noc_app.config.schema import PANEL_KINDS, Mode
 from noc_app.model import AlertState, Severity
@@ -17,8 +18,6 @@ from noc_app.widgets.panel_factory import BODY_CLASSES, body_class
 from noc_app.widgets.scale import text_scale
 from noc_app.widgets.theme_qss import apply_theme, build_qss
 from noc_app.widgets.wall_window import WallWindow
-
-from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
 THEME = load_theme("dark")
 

@@ -25,6 +25,7 @@ class Signal(enum.Enum):
     UP = "up"
     UP_TARGETS = "up_targets"  # one series per scrape target of the demo
     LATENCY_BUCKETS = "latency_buckets"  # one cumulative rate series per `le`
+    WINDOWED_RATE = "windowed_rate"  # SLO SLIs: good/total request rates averaged over a range
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -33,6 +34,9 @@ class SimulatedQuery:
 
     signal: Signal
     quantile: float = 0.0  # for LATENCY_QUANTILE
+    window_s: float = 0.0  # for WINDOWED_RATE: the range in brackets
+    part: str = ""  # for WINDOWED_RATE: total | good (non-5xx) | fast (bucket le=threshold_s)
+    threshold_s: float = 0.0
 
 
 _EXACT: dict[str, Signal] = {
@@ -59,6 +63,16 @@ _QUANTILE = re.compile(
     r"rate\(http_request_duration_seconds_bucket\[5m\]\)\)?\)"
 )
 
+# The SLO SLIs (noc_app.slo): sum(rate(...[range])) for any range, averaged over it.
+_RANGE = r"\[([0-9]+)(ms|s|m|h|d)\]"
+_WINDOWED = (
+    (re.compile(r'sum\(rate\(http_requests_total\{status!~"5(?:\.\*|\.\.|xx)"\}' + _RANGE + r"\)\)"), "good"),
+    (re.compile(r"sum\(rate\(http_requests_total" + _RANGE + r"\)\)"), "total"),
+    (re.compile(r"sum\(rate\(http_request_duration_seconds_count" + _RANGE + r"\)\)"), "total"),
+    (re.compile(r'sum\(rate\(http_request_duration_seconds_bucket\{le="([0-9.]+)"\}' + _RANGE + r"\)\)"), "fast"),
+)
+_UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
 # Shown to the operator when an expression is not simulated.
 ANSWERED_EXPRESSIONS: tuple[str, ...] = (
     "rate(http_requests_total[5m])",
@@ -71,6 +85,8 @@ ANSWERED_EXPRESSIONS: tuple[str, ...] = (
     'up{job="ecommerce-api"}',
     "max by (job, instance) (up)",
     "sum by (le) (rate(http_request_duration_seconds_bucket[5m]))",
+    'sum(rate(http_requests_total[<range>])), with {status!~"5.."} for the good ones (SLO SLIs)',
+    'sum(rate(http_request_duration_seconds_bucket{le="<s>"}[<range>])) and ..._count (latency SLIs)',
 )
 
 
@@ -107,6 +123,9 @@ def resolve(expr: str) -> SimulatedQuery:
     signal = _EXACT.get(key)
     if signal is not None:
         return SimulatedQuery(signal=signal)
+    windowed = _windowed(key)
+    if windowed is not None:
+        return windowed
     match = _QUANTILE.fullmatch(key)
     if match and key.count("(") == key.count(")"):
         q = float(match.group(1))
@@ -117,3 +136,18 @@ def resolve(expr: str) -> SimulatedQuery:
         f"the demo source does not simulate this query: {expr.strip()}; "
         f"it answers: {'; '.join(ANSWERED_EXPRESSIONS)}"
     )
+
+
+def _windowed(key: str) -> SimulatedQuery | None:
+    for pattern, part in _WINDOWED:
+        match = pattern.fullmatch(key)
+        if match is None:
+            continue
+        groups = match.groups()
+        threshold = float(groups[0]) if part == "fast" else 0.0
+        amount, unit = groups[-2:]
+        window = int(amount) * _UNIT_S[unit]
+        if window <= 0:
+            return None
+        return SimulatedQuery(signal=Signal.WINDOWED_RATE, window_s=window, part=part, threshold_s=threshold)
+    return None

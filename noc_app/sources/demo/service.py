@@ -40,6 +40,10 @@ EPISODE_MIN_S = 60.0
 EPISODE_EXTRA_S = 90.0
 AVAILABILITY_WINDOW_S = 300.0  # "current" availability: recovers 5 min after an episode
 AVAILABILITY_STEP_S = 10.0
+# Trouble is scheduled from 6 h before start: enough history for every chart, and a
+# quiet past before it, so a 30-day SLO window computes quickly and shows a healthy
+# month that the live episodes then burn into.
+HISTORY_S = 6 * 3600.0
 
 _MASK64 = (1 << 64) - 1
 _Z95 = NormalDist().inv_cdf(0.95)
@@ -166,6 +170,13 @@ class ServiceState:
         latency: np.ndarray = np.minimum(self.p50 * (self.p95 / self.p50) ** exponent, LATENCY_TOP_BUCKET_S)
         return latency
 
+    def share_faster_than(self, threshold_s: float) -> np.ndarray:
+        """Share of requests at or under threshold_s, from the log-normal fit of P50/P95."""
+        mu = np.log(self.p50)
+        sigma = np.log(self.p95 / self.p50) / _Z95
+        share: np.ndarray = 0.5 * (1.0 + _erf((math.log(threshold_s) - mu) / (sigma * math.sqrt(2.0))))
+        return share
+
     @property
     def apdex(self) -> np.ndarray:
         """Apdex(T=0.3 s) from a log-normal fit of P50/P95; failed requests are frustrated."""
@@ -189,6 +200,7 @@ class DemoService:
         self.start_epoch = float(start_epoch)
         self.seed = int(seed)
         self._episodes: dict[int, Episode] = {}  # pure, so safe to memoise
+        self._windowed_states: dict[tuple[float, int, int], ServiceState] = {}
 
     # --- schedule --------------------------------------------------------------
 
@@ -224,10 +236,11 @@ class DemoService:
 
     def episodes_between(self, t0: float, t1: float) -> list[Episode]:
         """Episodes overlapping [t0, t1]."""
+        t0 = max(t0, self.start_epoch - HISTORY_S)
         first = math.floor((t0 - self.start_epoch - FIRST_EPISODE_OFFSET_S) / EPISODE_SLOT_S) - 1
         last = math.floor((t1 - self.start_epoch - FIRST_EPISODE_OFFSET_S) / EPISODE_SLOT_S)
         found = (self.episode(i) for i in range(first, last + 1))
-        return [ep for ep in found if ep.end >= t0 and ep.start <= t1]
+        return [ep for ep in found if ep.end >= t0 and ep.start <= t1 and ep.start >= self.start_epoch - HISTORY_S]
 
     def episode_at(self, t: float) -> Episode | None:
         """The episode running at t, if any."""
@@ -265,6 +278,34 @@ class DemoService:
         with np.errstate(invalid="ignore", divide="ignore"):
             percent: np.ndarray = 100.0 * (1.0 - window_errors / window_total)
             return percent
+
+    def windowed_rate(self, t: np.ndarray, window_s: float, part: str, threshold_s: float = 0.0) -> np.ndarray:
+        """Mean request rate over (t - window, t] like rate(x[window]): all, non-5xx, or <= threshold."""
+        t = np.asarray(t, dtype=np.float64)
+        if t.size == 0:
+            return np.empty(0)
+        step = float(min(60.0, max(AVAILABILITY_STEP_S, window_s / 12)))
+        first = math.floor((t.min() - window_s) / step) + 1
+        last = math.floor(t.max() / step)
+        key = (step, first, last)
+        state = self._windowed_states.get(key)
+        if state is None:  # good, total and fast of one SLO panel share a grid, poll after poll
+            if len(self._windowed_states) >= 4:
+                self._windowed_states.pop(next(iter(self._windowed_states)))
+            grid = np.arange(first, last + 1, dtype=np.float64) * step
+            state = self._windowed_states[key] = self.state(grid)
+        grid = state.t
+        if part == "good":
+            rate = state.total_rate - state.error_rate
+        elif part == "fast":
+            rate = state.total_rate * state.share_faster_than(threshold_s)
+        else:
+            rate = state.total_rate
+        cum = np.concatenate(([0.0], np.cumsum(rate * step)))
+        hi = np.searchsorted(grid, t, side="right")
+        lo = np.searchsorted(grid, t - window_s, side="right")
+        mean: np.ndarray = (cum[hi] - cum[lo]) / window_s
+        return mean
 
     def _profiles(self, t: np.ndarray) -> tuple[np.ndarray, ...]:
         latency_p = np.zeros_like(t)

@@ -124,6 +124,9 @@ class DemoSource:
             t, grid_key = _timestamps(query, now)
             if resolved.signal is Signal.AVAILABILITY_PERCENT:
                 return self._result(query, [({}, self.service.availability_percent(t))], t)
+            if resolved.signal is Signal.WINDOWED_RATE:
+                rate = self.service.windowed_rate(t, resolved.window_s, resolved.part, resolved.threshold_s)
+                return self._result(query, [({}, rate)], t)
             state = states.get(grid_key)
             if state is None:
                 state = states[grid_key] = self.service.state(t)

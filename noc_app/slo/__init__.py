@@ -1,0 +1,1 @@
+"""Service level objectives: maths, PromQL, rules and burn-rate alerts (Qt-free)."""
