@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 EXIT_OK = 0
 EXIT_USAGE = 2
 SUBCOMMANDS = (
-    "check-config", "screenshot", "snapshot", "bench", "incidents", "outbox", "automation", "import-grafana",
+    "check-config", "screenshot", "snapshot", "bench", "incidents", "outbox", "automation", "import-grafana", "slo",
 )
 
 
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="NOC wall for Prometheus, Alertmanager and log backends. "
         "With no arguments it opens the built-in demo wall.",
         epilog="subcommands: check-config FILE | screenshot | snapshot | bench | incidents | outbox | automation | "
-        "import-grafana  "
+        "import-grafana | slo  "
         "(noc-app SUBCOMMAND --help)",
     )
     _add_wall_options(parser)
@@ -93,6 +93,10 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         from noc_app.cli_grafana import build_import_parser
 
         return build_import_parser()
+    if name == "slo":
+        from noc_app.cli_slo import build_slo_parser
+
+        return build_slo_parser()
     from noc_app.bench.cli import build_bench_parser
 
     return build_bench_parser()
