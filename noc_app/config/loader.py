@@ -30,6 +30,7 @@ from noc_app.config.policy_section import (
     read_severity_policy,
 )
 from noc_app.config.schema import AppConfig, Mode, OperatorConfig, ScreenConfig
+from noc_app.config.sla_section import read_sla
 from noc_app.config.source_section import read_sources
 from noc_app.config.state_section import read_state
 from noc_app.config.tree_checks import report_tree_problems
@@ -49,7 +50,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state",
-    "incidents",
+    "incidents", "sla",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -151,6 +152,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         actions=read_actions(walk, top),
         state=read_state(walk, top),
         incidents=read_incidents(walk, top),
+        sla=read_sla(walk, top),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 
