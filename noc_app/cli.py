@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-SUBCOMMANDS = ("check-config", "screenshot", "snapshot", "bench", "incidents", "outbox")
+SUBCOMMANDS = ("check-config", "screenshot", "snapshot", "bench", "incidents", "outbox", "report")
 
 
 def _add_wall_options(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="noc-app",
         description="NOC wall for Prometheus, Alertmanager and log backends. "
         "With no arguments it opens the built-in demo wall.",
-        epilog="subcommands: check-config FILE | screenshot | snapshot | bench | incidents | outbox  "
+        epilog="subcommands: check-config FILE | screenshot | snapshot | bench | incidents | outbox | report  "
         "(noc-app SUBCOMMAND --help)",
     )
     _add_wall_options(parser)
@@ -80,6 +80,10 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         from noc_app.cli_actions import build_incidents_parser, build_outbox_parser
 
         return build_incidents_parser() if name == "incidents" else build_outbox_parser()
+    if name == "report":
+        from noc_app.cli_report import build_report_parser
+
+        return build_report_parser()
     from noc_app.bench.cli import build_bench_parser
 
     return build_bench_parser()
@@ -128,6 +132,10 @@ def _dispatch(argv: list[str]) -> int:
             return print_snapshot(_load(args.config), after_s=args.after)
         if name in ("incidents", "outbox"):
             return _run_actions(name, args)
+        if name == "report":
+            from noc_app.cli_report import run_report
+
+            return run_report(args)
         from noc_app.bench.cli import run_bench
 
         return run_bench(args)

@@ -62,6 +62,7 @@ class SlaReport:
     overall: TimingSummary
     notes: tuple[str, ...] = field(default_factory=tuple)
     compute_s: float = 0.0
+    gaps: str = "exclude"  # how minutes without data were counted
 
 
 def _local_days(index: pd.Index, time_zone: str) -> pd.Index:
@@ -175,5 +176,5 @@ def build_sla_report(
         title=f"Monthly SLA report — {config.title}", period=period, time_zone=config.sla.time_zone,
         generated_at=now, services=tuple(months), incidents=tuple(times),
         by_priority=tuple(summarize(times)), by_service=tuple(summarize(times, key=lambda t: t.service)),
-        overall=total_summary(times), notes=tuple(notes), compute_s=time.perf_counter() - began,
+        overall=total_summary(times), notes=tuple(notes), compute_s=time.perf_counter() - began, gaps=config.sla.gaps,
     )
