@@ -26,7 +26,7 @@ MISS = QColor("#cf222e")
 OK = QColor("#1a7f37")
 MARK = QColor("#8250df")
 SERIES = (ACCENT, QColor("#bc4c00"), QColor("#1a7f37"), MARK, QColor("#6e7781"))
-WIDTH, HEIGHT = 1400, 420
+WIDTH, HEIGHT = 1000, 340  # drawn at about 1.5x the size it is shown at on an A4 page
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +41,7 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value:.2f} %"
     if unit == "s":
         return f"{value * 1000:.0f} ms" if abs(value) < 1 else f"{value:.2f} s"
-    return f"{value:.4g}{(' ' + unit) if unit else ''}"
+    return f"{value:.3g}{(' ' + unit) if unit else ''}"
 
 
 def _start(width: int, height: int) -> tuple[QImage, QPainter]:
@@ -50,18 +50,22 @@ def _start(width: int, height: int) -> tuple[QImage, QPainter]:
     image.fill(QColor("white"))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setFont(QFont("DejaVu Sans", 15))
+    painter.setFont(QFont("DejaVu Sans", 16))
     return image, painter
 
 
 def _frame(painter: QPainter, title: str, width: int, height: int) -> QRectF:
     painter.setPen(INK)
-    bold = QFont("DejaVu Sans", 17)
-    bold.setBold(True)
-    painter.setFont(bold)
-    painter.drawText(QRectF(16, 6, width - 32, 34), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
-    painter.setFont(QFont("DejaVu Sans", 14))
-    return QRectF(130, 50, width - 160, height - 100)
+    top = 20.0
+    if title:
+        bold = QFont("DejaVu Sans", 18)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.drawText(QRectF(16, 6, width - 32, 34), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         title)
+        top = 52.0
+    painter.setFont(QFont("DejaVu Sans", 16))
+    return QRectF(130, top, width - 190, height - top - 60)  # room for the last time label
 
 
 def _y_axis(painter: QPainter, plot: QRectF, lo: float, hi: float, unit: str) -> None:
@@ -160,14 +164,16 @@ def lines(series: Sequence[Line], *, title: str, unit: str = "", marks: Sequence
             colour = SERIES[index % len(SERIES)]
             painter.setPen(QPen(colour, 2.5))
             painter.drawPath(path)
-            painter.drawText(QRectF(plot.left() + 10 + 260 * index, plot.bottom() + 28, 250, 22),
+            painter.drawText(QRectF(plot.left() + 10 + 260 * index, plot.bottom() + 30, 250, 24),
                              Qt.AlignmentFlag.AlignLeft, f"■ {line.name}"[:34])
-        for t, label in marks:
+        for index, (t, label) in enumerate(marks):
             p = px(t, hi)
-            painter.setPen(QPen(MARK, 1.5, Qt.PenStyle.DashLine))
+            painter.setPen(QPen(MARK, 2, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(p.x(), plot.top()), QPointF(p.x(), plot.bottom()))
             painter.setPen(MARK)
-            painter.drawText(QRectF(p.x() + 4, plot.top(), 200, 22), Qt.AlignmentFlag.AlignLeft, label)
+            # Staggered: marks minutes apart would print over each other on one line.
+            painter.drawText(QRectF(p.x() + 4, plot.top() + 24 * (index % 3), 200, 24), Qt.AlignmentFlag.AlignLeft,
+                             label)
     finally:
         painter.end()
     return image

@@ -101,7 +101,7 @@ class Document:
         page_html = self.html()
         for name, image in self._images.items():
             png = out_dir / f"{stem}-{name}.png"
-            image.save(str(png), b"PNG")
+            image.save(str(png))  # the format from the .png suffix
             written.append(png)
             page_html = page_html.replace(f'src="{esc(name)}.png"', f'src="{esc(png.name)}"')
         html_path = out_dir / f"{stem}.html"

@@ -121,8 +121,9 @@ def _panels(doc: Document, config: AppConfig, panels: Sequence[PanelConfig], sta
                 continue
             lines.append(charts.Line(name=query.legend or panel.title, xs=list(series.index),
                                      ys=[float(v) for v in series.to_numpy()]))
+        doc.heading(panel.title, 3)
         if lines:
-            doc.image(f"panel-{index}", charts.lines(lines, title=panel.title, unit=panel.unit, marks=marks,
+            doc.image(f"panel-{index}", charts.lines(lines, title="", unit=panel.unit, marks=marks,
                                                      time_zone=zoneinfo.ZoneInfo(zone)))
         for error in errors:
-            doc.para(f"{panel.title}: {error}", "miss")
+            doc.para(error, "miss")
