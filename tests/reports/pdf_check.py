@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -41,3 +42,23 @@ def ink_in_margin(page: Path, margin_frac: float = 0.05) -> list[str]:
         if any(image.pixelColor(x, y).lightness() < 200 for y in ys[::2] for x in xs[::2]):
             found.append(name)
     return found
+
+
+MM = 72 / 25.4  # PDF points per millimetre
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>')
+
+
+def words_off_the_body(pdf: Path, margin_mm: float = 15.0) -> list[str]:
+    """Words whose box leaves the page's body (A4 less the margins): text cut off at the clip, or off the page."""
+    need("pdftotext")
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, flags=re.S)
+    assert pages, "no pages in the PDF"
+    off = []
+    for width, height, body in pages:
+        left, right = margin_mm * MM - 1, float(width) - margin_mm * MM + 1
+        top, bottom = margin_mm * MM - 1, float(height) - margin_mm * MM + 1
+        for x0, y0, x1, y1, word in _WORD.findall(body):
+            if float(x0) < left or float(x1) > right or float(y0) < top or float(y1) > bottom:
+                off.append(word)
+    return off

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 from conftest import APRIL, OUTAGE
-from pdf_check import ink_in_margin, pdf_pages, pdf_text
+from pdf_check import ink_in_margin, pdf_pages, pdf_text, words_off_the_body
 
 from noc_app.actions.execute import execute
 from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, IncidentKey, Operator, OutcomeStatus, Role
@@ -68,6 +68,7 @@ def test_the_monthly_sla_report_shows_its_numbers_on_pages_that_keep_their_margi
                      "99.00 % of requests under 2 s", "2026-04-10", "96.528 %", "P0", "3 min 20 s", "50 min 00 s",
                      "ack 5 min 00 s,"):
         assert expected in text, expected
+    assert words_off_the_body(pdf) == []
     pages = pdf_pages(pdf, tmp_path)
     assert len(pages) >= 2
     assert {str(p.name): ink_in_margin(p) for p in pages} == {str(p.name): [] for p in pages}
@@ -86,7 +87,29 @@ def test_the_post_incident_report_has_the_timeline_and_the_panels_around_it(conf
                      "within target", "note by alice: done", "<b>rolled back</b> deploy 1234", "Latency P95"):
         assert expected in text, expected
     assert (tmp_path / "out" / "incident-panel-0.png").exists()
+    assert words_off_the_body(paths[0]) == []
     pages = pdf_pages(paths[0], tmp_path)
     assert all(ink_in_margin(p) == [] for p in pages)
     assert "<b>" in (tmp_path / "out" / "incident.html").read_text().replace("&lt;b&gt;", "<b>")
     assert "<b>rolled" not in (tmp_path / "out" / "incident.html").read_text()  # escaped, never markup
+
+
+def test_long_words_wrap_inside_the_body_and_the_check_catches_text_that_runs_off(tmp_path):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPainter, QPdfWriter
+
+    from noc_app.reports.document import Document
+
+    doc = Document("Long words")
+    doc.table(("fingerprint", "note"), [("f" * 300, "short")])
+    doc.para("x" * 400)
+    (pdf, *_) = doc.write(tmp_path, "long")
+    assert words_off_the_body(pdf) == []  # QTextDocument wraps a word longer than the line anywhere
+    # the negative control: text drawn past the right margin is reported
+    writer = QPdfWriter(str(tmp_path / "off.pdf"))
+    writer.setResolution(72)
+    painter = QPainter(writer)
+    painter.drawText(QPointF(writer.width() - 30, 100), "runs-off-the-page")
+    painter.end()
+    (word,) = words_off_the_body(tmp_path / "off.pdf")
+    assert word.startswith("runs")
