@@ -92,6 +92,8 @@ def bars(values: Sequence[float | None], labels: Sequence[str], *, title: str, t
             hi = min(100.0, hi + (hi - lo) * 0.05) if hi > lo else 100.0
         # Room below the lowest bar, so the worst day still shows a bar (it is the one that matters).
         lo = max(0.0, lo - (hi - lo) * 0.15) if unit == "%" else lo - (hi - lo) * 0.15
+        if unit == "%" and hi - lo >= 2:
+            lo = float(math.floor(lo))  # whole percents on the axis read better than 96.01 %
         if hi <= lo:
             lo, hi = lo - 1.0, hi + 1.0
         _y_axis(painter, plot, lo, hi, unit)

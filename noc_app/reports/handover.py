@@ -9,15 +9,24 @@ with the notes' texts from the action records.
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
 import pandas as pd
 
 from noc_app.reports.document import Document
-from noc_app.reports.sla_render import when
 from noc_app.reports.timing import format_duration, incident_times
 from noc_app.state.journal import Journal
 from noc_app.state.records import AuditEntry, IncidentHistory
 
 MAX_ROWS = 100_000  # the audit has no `since` filter: read up to this many lines and keep the window's
+
+
+def when(epoch: float | None, zone: str) -> str:
+    """Short times: a shift spans a day or two, and narrow columns must not break names apart."""
+    if epoch is None:
+        return "–"
+    return dt.datetime.fromtimestamp(epoch, zoneinfo.ZoneInfo(zone)).strftime("%m-%d %H:%M")
 
 
 def _incident_rows(rows: list[IncidentHistory], zone: str, now: float) -> list[tuple[str, ...]]:
@@ -31,7 +40,7 @@ def _incident_rows(rows: list[IncidentHistory], zone: str, now: float) -> list[t
     return out
 
 
-def _notes(journal: Journal, lines: list[AuditEntry]) -> list[tuple[str, str, str, str]]:
+def _notes(journal: Journal, lines: list[AuditEntry], names: dict[str, str]) -> list[tuple[str, str, str, str]]:
     found: list[tuple[str, str, str, str]] = []
     seen: set[str] = set()
     for line in lines:
@@ -42,7 +51,7 @@ def _notes(journal: Journal, lines: list[AuditEntry]) -> list[tuple[str, str, st
         if record is None or record.kind != "note":
             continue
         comment = record.payload.get("comment", "")
-        found.append((line.actor, line.subject, str(comment), str(line.at)))
+        found.append((line.actor, names.get(line.subject, line.subject), str(comment), str(line.at)))
     return found
 
 
@@ -54,8 +63,11 @@ def handover_document(journal: Journal, *, since: float, now: float, title: str,
     still_open = sorted((r for r in journal.incident_histories(limit=MAX_ROWS) if r.resolved_at is None),
                         key=lambda r: (incident_times(r).priority, r.first_seen_at or 0.0))
     audit = [a for a in journal.audit(limit=MAX_ROWS) if since <= a.at <= now]
+    names = {f"{r.source_id}/{r.fingerprint}": r.name for r in histories if r.name}
     doc = Document(f"Shift handover — {title}")
-    doc.para(f"The last {hours:g} h: {when(since, time_zone)} to {when(now, time_zone)} ({time_zone}).", "meta")
+    zone = zoneinfo.ZoneInfo(time_zone)
+    span = " to ".join(dt.datetime.fromtimestamp(t, zone).strftime("%Y-%m-%d %H:%M") for t in (since, now))
+    doc.para(f"The last {hours:g} h: {span} ({time_zone}). Times below are month-day hour:minute.", "meta")
     doc.para(f"{len(fired)} fired in the shift, {len(still_open)} still open, "
              f"{sum(1 for r in histories if r.acked_at is not None and r.acked_at >= since)} acknowledged, "
              f"{len(audit)} audit lines.")
@@ -68,7 +80,8 @@ def handover_document(journal: Journal, *, since: float, now: float, title: str,
         doc.para("Nothing is open.")
     doc.heading("What fired in the shift")
     doc.table(header, _incident_rows(fired, time_zone, now)) if fired else doc.para("Nothing fired.")
-    acked = [r for r in histories if r.acked_at is not None and r.acked_at >= since]
+    acked = sorted((r for r in histories if r.acked_at is not None and r.acked_at >= since),
+                   key=lambda r: r.acked_at or 0.0)
     doc.heading("Who acknowledged")
     if acked:
         doc.table(("Incident", "Acked by", "At", "Time to ack"), [
@@ -79,11 +92,12 @@ def handover_document(journal: Journal, *, since: float, now: float, title: str,
     doc.heading("Actions and runbooks")
     if audit:
         doc.table(("At", "Who", "Action", "Incident", "Outcome", "Detail"), [
-            (when(a.at, time_zone), a.actor, a.action, a.subject, a.outcome, a.detail) for a in audit],
+            (when(a.at, time_zone), a.actor, a.action, names.get(a.subject, a.subject), a.outcome, a.detail)
+            for a in audit],
             marks=["miss" if a.outcome in ("failed", "rejected") else "" for a in audit])
     else:
         doc.para("No actions in the shift.")
-    notes = _notes(journal, audit)
+    notes = _notes(journal, audit, names)
     doc.heading("Notes")
     if notes:
         doc.table(("Who", "Incident", "Note", "At"),
