@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import OUTAGE
 from pdf_check import pdf_text
+from synthetic_month import OUTAGE
 
 from noc_app.cli import main
 from noc_app.state.records import IncidentMark

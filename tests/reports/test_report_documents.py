@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-from conftest import APRIL, OUTAGE
 from pdf_check import ink_in_margin, pdf_pages, pdf_text, words_off_the_body
+from synthetic_month import APRIL, OUTAGE
 
 from noc_app.actions.execute import execute
 from noc_app.actions.model import ActionKind, ActionOutcome, ActionRequest, IncidentKey, Operator, OutcomeStatus, Role

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import APRIL, GAP, OUTAGE
+from synthetic_month import APRIL, GAP, OUTAGE
 
 from noc_app.reports.data import RangeReader, range_chunks
 from noc_app.reports.sla_report import build_sla_report
