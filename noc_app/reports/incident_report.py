@@ -6,11 +6,13 @@ The timeline is the one the operator's History view shows (noc_app.actions.histo
 first seen, shown, acked, every action and escalation with its comment).  The metric panels
 are the config's prometheus panels (timeseries, stat, gauge), queried over the incident's
 window plus a margin before and after, drawn with the fired/acked/resolved marks.
-Log lines of the window are not included yet.
+The log lines of the window (from 30 minutes before the start to the resolution) come from the
+config's Loki and Elasticsearch logs panels (noc_app.reports.logs), newest 200 per panel.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import time
 import zoneinfo
@@ -21,15 +23,18 @@ import pandas as pd
 from noc_app.actions.history import timeline
 from noc_app.actions.model import IncidentKey
 from noc_app.config.schema import METRIC_PANEL_KINDS, AppConfig, PanelConfig
+from noc_app.model import LogLine
 from noc_app.redaction import redact
 from noc_app.reports import charts
 from noc_app.reports.data import RangeReader
 from noc_app.reports.document import Document
+from noc_app.reports.logs import log_panels, window_logs
 from noc_app.reports.sla_render import target_text, when
 from noc_app.reports.timing import format_duration, incident_times
 from noc_app.sources.template_vars import substitute
 from noc_app.state.journal import Journal
 
+LogReader = Callable[[AppConfig, PanelConfig, float, float], tuple[list[LogLine], str]]
 MARGIN_S = 1800.0  # the panels show this much before the first breach and after the resolution
 MAX_CHART_POINTS = 360
 MAX_PANELS = 8
@@ -54,6 +59,7 @@ def metric_panels(config: AppConfig, wanted: Sequence[str] = ()) -> list[PanelCo
 def incident_document(
     config: AppConfig, journal: Journal, key: IncidentKey, *, reader_for: Callable[[str], RangeReader],
     now: float | None = None, panels: Sequence[str] = (), time_zone: str | None = None,
+    log_reader: LogReader = window_logs,
 ) -> Document:
     now = time.time() if now is None else now
     zone = time_zone or config.sla.time_zone
@@ -71,7 +77,8 @@ def incident_document(
         ("Service", times.service),
         ("First breach (backend start)", when(row.first_seen_at, zone)),
         ("Shown on the wall", when(row.shown_at, zone)),
-        ("Acknowledged", f"{when(row.acked_at, zone)} by {row.acked_by or '–'}"),
+        ("Acknowledged", "not acknowledged" if row.acked_at is None
+         else f"{when(row.acked_at, zone)} by {row.acked_by or 'someone unnamed'}"),
         ("Resolved", when(row.resolved_at, zone) if row.resolved_at is not None else "still open"),
         ("Time to show", format_duration(None if row.first_seen_at is None or row.shown_at is None
                                          else max(0.0, row.shown_at - row.first_seen_at))),
@@ -89,8 +96,7 @@ def incident_document(
     marks = [(t, label) for t, label in ((row.first_seen_at, "fired"), (row.acked_at, "acked"),
                                          (row.resolved_at, "resolved")) if t is not None]
     _panels(doc, config, metric_panels(config, panels), start - MARGIN_S, end + MARGIN_S, marks, reader_for, zone)
-    doc.heading("Logs", 3)
-    doc.para("Log lines of the window are not part of this report yet.", "meta")
+    _logs(doc, config, start - MARGIN_S, end, zone, log_reader)
     doc.csv("timeline", pd.DataFrame([{"at": when(e.at, zone), "text": e.text} for e in story.entries],
                                      columns=["at", "text"]))
     return doc
@@ -98,7 +104,7 @@ def incident_document(
 
 def _in_time(seconds: float | None, ok: bool | None) -> str:
     verdict = "" if ok is None else (" — within target" if ok else " — missed the target")
-    return format_duration(seconds) + verdict
+    return ("not yet" if seconds is None else format_duration(seconds)) + verdict
 
 
 def _panels(doc: Document, config: AppConfig, panels: Sequence[PanelConfig], start: float, end: float,
@@ -127,3 +133,25 @@ def _panels(doc: Document, config: AppConfig, panels: Sequence[PanelConfig], sta
                                                      time_zone=zoneinfo.ZoneInfo(zone)))
         for error in errors:
             doc.para(error, "miss")
+
+
+def _logs(doc: Document, config: AppConfig, start: float, end: float, zone: str, reader: LogReader) -> None:
+    doc.heading("Logs of the window")
+    panels = log_panels(config)
+    if not panels:
+        doc.para("No Loki or Elasticsearch logs panel in the config: no log lines.", "meta")
+        return
+    tz = zoneinfo.ZoneInfo(zone)
+    for panel in panels:
+        doc.heading(panel.title, 3)
+        lines, error = reader(config, panel, start, end)
+        if error:
+            doc.para(error, "miss")
+        elif not lines:
+            doc.para("No log lines in the window.", "meta")
+        else:
+            doc.lines([f"{dt.datetime.fromtimestamp(line.ts, tz):%m-%d %H:%M:%S} {line.level.name:<7} "
+                       f"{line.service + ': ' if line.service else ''}{line.text}" for line in lines])
+        doc.csv(f"logs-{panel.id}", pd.DataFrame(
+            [{"at": line.ts, "level": line.level.name, "service": line.service, "text": line.text} for line in lines],
+            columns=["at", "level", "service", "text"]))
