@@ -70,3 +70,38 @@ def test_mtta_from_the_real_ack_flow_and_a_handover_that_shows_it(alertmanager, 
     finally:
         source.close()
         journal.close()
+
+
+def test_the_ecommerce_sla_queries_against_a_real_prometheus(prometheus, sample_behaviour):
+    """config/ecommerce.yaml's SLA queries answer in a real Prometheus, and errors show as down steps."""
+    import dataclasses
+    from pathlib import Path
+
+    import raw_api
+
+    from noc_app.config.loader import load_config
+    from noc_app.reports.data import RangeReader
+    from noc_app.reports.sla_report import build_sla_report
+
+    config = load_config(Path(__file__).resolve().parents[2] / "config" / "ecommerce.yaml")
+    sources = tuple(dataclasses.replace(s, url=prometheus.base_url) if s.id == "prom" else s for s in config.sources)
+    # 5 s steps over the last 20 s: a fresh Prometheus has no month, but the queries are the same
+    config = dataclasses.replace(config, sources=sources, sla=dataclasses.replace(config.sla, step_s=5.0))
+    sample_behaviour(error_ratio=0.5)
+    time.sleep(15)
+    now = time.time() // 5 * 5
+    period = Period(start=now - 20, end=now)
+    reader = RangeReader(config.source("prom"))
+    try:
+        report = build_sla_report(config, period, reader_for=lambda _: reader, journal=None, now=now + 1)
+    finally:
+        reader.close()
+    (month,) = report.services
+    assert month.error == ""
+    assert month.result.coverage > 0 and month.result.uptime_pct is not None
+    assert month.result.downtime_min > 0 and month.result.met is False  # half the requests failed lately
+    assert 20 < month.error_rate_pct < 80
+    assert month.latency_share_pct is not None and month.p95_median_s is not None
+    truth = raw_api.prom_scalar(prometheus.base_url, 'sum(rate(http_requests_total{status=~"5.*"}[10s]))'
+                                " / sum(rate(http_requests_total[10s])) * 100", at=now)
+    assert truth is not None and 20 < truth < 80
