@@ -113,10 +113,11 @@ def run_report(args: argparse.Namespace) -> int:
             print(f"computed in {report.compute_s:.2f} s", file=sys.stderr)
         elif args.report == "handover":
             from noc_app.reports.handover import handover_document
+            from noc_app.reports.timing import targets_from
 
             journal = open_state(config)
             doc = handover_document(journal, since=now - args.hours * 3600, now=now, title=config.title,
-                                    time_zone=zone)
+                                    time_zone=zone, targets=targets_from(config.severity_levels))
             stamp = time.strftime("%Y%m%d-%H%M", time.gmtime(now))
             paths = doc.write(out, f"handover-{stamp}")
         else:

@@ -15,7 +15,7 @@ import zoneinfo
 import pandas as pd
 
 from noc_app.reports.document import Document
-from noc_app.reports.timing import format_duration, incident_times
+from noc_app.reports.timing import SEED_TARGETS, Targets, format_duration, incident_times
 from noc_app.state.journal import Journal
 from noc_app.state.records import AuditEntry, IncidentHistory
 
@@ -29,10 +29,10 @@ def when(epoch: float | None, zone: str) -> str:
     return dt.datetime.fromtimestamp(epoch, zoneinfo.ZoneInfo(zone)).strftime("%m-%d %H:%M")
 
 
-def _incident_rows(rows: list[IncidentHistory], zone: str, now: float) -> list[tuple[str, ...]]:
+def _incident_rows(rows: list[IncidentHistory], zone: str, now: float, targets: Targets) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for row in rows:
-        t = incident_times(row, time_zone=zone, now=now)
+        t = incident_times(row, time_zone=zone, now=now, targets=targets)
         late = " (late)" if t.acked_in_time is False or t.resolved_in_time is False else ""
         out.append((t.priority + late, row.name or row.fingerprint, t.service, when(t.start, zone),
                     row.acked_by or "–", when(row.acked_at, zone),
@@ -55,7 +55,8 @@ def _notes(journal: Journal, lines: list[AuditEntry], names: dict[str, str]) -> 
     return found
 
 
-def handover_document(journal: Journal, *, since: float, now: float, title: str, time_zone: str = "UTC") -> Document:
+def handover_document(journal: Journal, *, since: float, now: float, title: str, time_zone: str = "UTC",
+                      targets: Targets = SEED_TARGETS) -> Document:
     hours = (now - since) / 3600
     histories = list(journal.incident_histories(since=since, limit=MAX_ROWS))
     fired = sorted((r for r in histories if (r.first_seen_at or r.shown_at or 0.0) >= since),
@@ -74,12 +75,12 @@ def handover_document(journal: Journal, *, since: float, now: float, title: str,
     header = ("Priority", "Incident", "Service", "Started", "Acked by", "Acked", "Resolved")
     doc.heading("Still open")
     if still_open:
-        doc.table(header, _incident_rows(still_open, time_zone, now),
+        doc.table(header, _incident_rows(still_open, time_zone, now, targets),
                   marks=["miss" if incident_times(r, now=now).priority in ("P0", "P1") else "" for r in still_open])
     else:
         doc.para("Nothing is open.")
     doc.heading("What fired in the shift")
-    doc.table(header, _incident_rows(fired, time_zone, now)) if fired else doc.para("Nothing fired.")
+    doc.table(header, _incident_rows(fired, time_zone, now, targets)) if fired else doc.para("Nothing fired.")
     acked = sorted((r for r in histories if r.acked_at is not None and r.acked_at >= since),
                    key=lambda r: r.acked_at or 0.0)
     doc.heading("Who acknowledged")
@@ -104,8 +105,8 @@ def handover_document(journal: Journal, *, since: float, now: float, title: str,
                   [(who, subject, text, when(float(at), time_zone)) for who, subject, text, at in notes])
     else:
         doc.para("No notes in the shift.")
-    doc.csv("incidents", pd.DataFrame(_incident_rows(fired, time_zone, now), columns=list(header)))
-    doc.csv("open", pd.DataFrame(_incident_rows(still_open, time_zone, now), columns=list(header)))
+    doc.csv("incidents", pd.DataFrame(_incident_rows(fired, time_zone, now, targets), columns=list(header)))
+    doc.csv("open", pd.DataFrame(_incident_rows(still_open, time_zone, now, targets), columns=list(header)))
     doc.csv("audit", pd.DataFrame([{"at": when(a.at, time_zone), "actor": a.actor, "os_user": a.os_user,
                                      "host": a.host, "action": a.action, "subject": a.subject,
                                      "outcome": a.outcome, "detail": a.detail} for a in audit],

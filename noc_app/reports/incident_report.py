@@ -30,7 +30,7 @@ from noc_app.reports.data import RangeReader
 from noc_app.reports.document import Document
 from noc_app.reports.logs import log_panels, window_logs
 from noc_app.reports.sla_render import target_text, when
-from noc_app.reports.timing import format_duration, incident_times
+from noc_app.reports.timing import format_duration, incident_times, targets_from
 from noc_app.sources.template_vars import substitute
 from noc_app.state.journal import Journal
 
@@ -66,14 +66,15 @@ def incident_document(
     row = journal.incident_history(key.source_id, key.fingerprint)
     if row is None:
         raise UnknownIncident(f"no incident {key.text} in the state database")
-    times = incident_times(row, time_zone=zone, now=now)
+    targets = targets_from(config.severity_levels)
+    times = incident_times(row, time_zone=zone, now=now, targets=targets)
     start = times.start if times.start is not None else now
     end = row.resolved_at if row.resolved_at is not None else now
     doc = Document(f"Post-incident report — {row.name or key.fingerprint}")
     doc.para(f"Incident {key.text} on {config.title}. Generated {when(now, zone)} ({zone}).", "meta")
     doc.heading("Summary")
     doc.table(("Field", "Value"), [
-        ("Priority", f"{times.priority} ({target_text(times.priority)})"),
+        ("Priority", f"{times.priority} ({target_text(times.priority, targets)})"),
         ("Service", times.service),
         ("First breach (backend start)", when(row.first_seen_at, zone)),
         ("Shown on the wall", when(row.shown_at, zone)),

@@ -13,9 +13,9 @@ from noc_app.reports import charts
 from noc_app.reports.document import Document
 from noc_app.reports.sla_report import ServiceMonth, SlaReport
 from noc_app.reports.timing import (
-    RESOLUTION_TARGET_S,
-    RESPONSE_TARGET_S,
+    SEED_TARGETS,
     IncidentTimes,
+    Targets,
     TimingSummary,
     format_duration,
 )
@@ -37,9 +37,9 @@ def when(epoch: float | None, zone: str) -> str:
     return dt.datetime.fromtimestamp(epoch, zoneinfo.ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
 
 
-def target_text(priority: str) -> str:
-    response = RESPONSE_TARGET_S.get(priority)
-    resolution = RESOLUTION_TARGET_S.get(priority)
+def target_text(priority: str, targets: Targets = SEED_TARGETS) -> str:
+    response = targets.response_s.get(priority)
+    resolution = targets.resolution_s.get(priority)
     if response is None or resolution is None:
         return "no target"
     ack = "next business day" if response < 0 else format_duration(response)
@@ -101,10 +101,12 @@ def report_gaps(report: SlaReport) -> str:
     return report.gaps
 
 
-def _timing_rows(summaries: Sequence[TimingSummary], with_target: bool) -> list[tuple[str, ...]]:
+def _timing_rows(summaries: Sequence[TimingSummary], with_target: bool, targets: Targets = SEED_TARGETS
+                 ) -> list[tuple[str, ...]]:
     return [
         (s.key, str(s.count), str(s.open), format_duration(s.mtta_s), format_duration(s.mttr_s),
-         pct(s.acked_within_pct, 1), pct(s.resolved_within_pct, 1), *((target_text(s.key),) if with_target else ()))
+         pct(s.acked_within_pct, 1), pct(s.resolved_within_pct, 1),
+         *((target_text(s.key, targets),) if with_target else ()))
         for s in summaries
     ]
 
@@ -153,7 +155,7 @@ def render_sla(report: SlaReport) -> Document:
     if report.by_priority:
         doc.heading("By priority", 3)
         doc.table(("Priority", "Count", "Open", "MTTA", "MTTR", "Acked in time", "Resolved in time", "Targets"),
-                  _timing_rows(report.by_priority, True))
+                  _timing_rows(report.by_priority, True, report.targets))
         doc.heading("By service", 3)
         doc.table(("Service", "Count", "Open", "MTTA", "MTTR", "Acked in time", "Resolved in time"),
                   _timing_rows(report.by_service, False))

@@ -23,7 +23,16 @@ from noc_app.config.schema import AppConfig, SlaServiceConfig
 from noc_app.redaction import redact
 from noc_app.reports.data import RangeReader
 from noc_app.reports.sla import Period, SlaResult, compliance, downtime, ratio_pct
-from noc_app.reports.timing import IncidentTimes, TimingSummary, incident_times, summarize, total_summary
+from noc_app.reports.timing import (
+    SEED_TARGETS,
+    IncidentTimes,
+    Targets,
+    TimingSummary,
+    incident_times,
+    summarize,
+    targets_from,
+    total_summary,
+)
 from noc_app.state.journal import Journal
 
 MAX_HISTORY_ROWS = 100_000
@@ -63,6 +72,7 @@ class SlaReport:
     notes: tuple[str, ...] = field(default_factory=tuple)
     compute_s: float = 0.0
     gaps: str = "exclude"  # how minutes without data were counted
+    targets: Targets = SEED_TARGETS
 
 
 def _local_days(index: pd.Index, time_zone: str) -> pd.Index:
@@ -141,12 +151,13 @@ def _failed_month(service: SlaServiceConfig, config: AppConfig, period: Period, 
                         daily=pd.DataFrame(columns=list(DAILY_COLUMNS)), minutes=pd.DataFrame(), error=error)
 
 
-def incidents_in(journal: Journal | None, period: Period, *, time_zone: str, now: float) -> list[IncidentTimes]:
+def incidents_in(journal: Journal | None, period: Period, *, time_zone: str, now: float,
+                 targets: Targets = SEED_TARGETS) -> list[IncidentTimes]:
     """History rows whose incident started in the period (a row updated before the period cannot have)."""
     if journal is None:
         return []
     rows = journal.incident_histories(since=period.start, limit=MAX_HISTORY_ROWS)
-    times = [incident_times(r, time_zone=time_zone, now=min(now, period.end)) for r in rows]
+    times = [incident_times(r, time_zone=time_zone, now=min(now, period.end), targets=targets) for r in rows]
     return sorted((t for t in times if t.start is not None and period.start <= t.start < period.end),
                   key=lambda t: t.start or 0.0)
 
@@ -171,10 +182,12 @@ def build_sla_report(
             months.append(_service_month(service, config, period, reader_for(service.source)))
         except Exception as exc:  # one service's failed query must not sink the others' report
             months.append(_failed_month(service, config, period, redact(f"{type(exc).__name__}: {exc}")))
-    times = incidents_in(journal, period, time_zone=config.sla.time_zone, now=now)
+    targets = targets_from(config.severity_levels)
+    times = incidents_in(journal, period, time_zone=config.sla.time_zone, now=now, targets=targets)
     return SlaReport(
         title=f"Monthly SLA report — {config.title}", period=period, time_zone=config.sla.time_zone,
         generated_at=now, services=tuple(months), incidents=tuple(times),
         by_priority=tuple(summarize(times)), by_service=tuple(summarize(times, key=lambda t: t.service)),
         overall=total_summary(times), notes=tuple(notes), compute_s=time.perf_counter() - began, gaps=config.sla.gaps,
+        targets=targets,
     )

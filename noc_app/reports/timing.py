@@ -11,6 +11,7 @@ expression first became true, before `for:`); for a panel threshold it is the fi
 sample beyond the threshold.  The first visible sign is a panel crossing its threshold,
 a pending alert or the incident on the wall, whichever came first.
 
+Targets come from the config's severity_policy when it has one (targets_from), else the seed's.
 Response (ack) targets: P0 5 min, P1 15 min, P2 1 h, P3 the next business day (its end,
 Monday to Friday, in the report's time zone).  Resolution targets: 1 h, 4 h, 24 h, 1 week.
 Times run from first_seen_at (the backend's start) when known, else from shown_at.
@@ -22,9 +23,10 @@ import datetime as dt
 import math
 import statistics
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
+from noc_app.config.schema import SeverityLevel
 from noc_app.model import Severity
 from noc_app.state.records import IncidentHistory
 
@@ -32,6 +34,31 @@ PRIORITIES = ("P0", "P1", "P2", "P3", "P?")
 NEXT_BUSINESS_DAY = -1.0  # the P3 response target
 RESPONSE_TARGET_S = {"P0": 300.0, "P1": 900.0, "P2": 3600.0, "P3": NEXT_BUSINESS_DAY}
 RESOLUTION_TARGET_S = {"P0": 3600.0, "P1": 4 * 3600.0, "P2": 24 * 3600.0, "P3": 7 * 86400.0}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Targets:
+    """Per priority: seconds to acknowledge (NEXT_BUSINESS_DAY for the end of the next business day) and resolve."""
+
+    response_s: Mapping[str, float] = field(default_factory=lambda: dict(RESPONSE_TARGET_S))
+    resolution_s: Mapping[str, float] = field(default_factory=lambda: dict(RESOLUTION_TARGET_S))
+
+
+SEED_TARGETS = Targets()
+
+
+def targets_from(levels: Sequence[SeverityLevel]) -> Targets:
+    """The config's severity_policy as targets (by the P0-P3 of each level's severity); the seed's without one."""
+    if not levels:
+        return SEED_TARGETS
+    response: dict[str, float] = {}
+    resolution: dict[str, float] = {}
+    for level in levels:
+        priority = level.severity.priority
+        response[priority] = NEXT_BUSINESS_DAY if level.response_time_s is None else level.response_time_s
+        if level.resolution_target_s is not None:
+            resolution[priority] = level.resolution_target_s
+    return Targets(response_s=response, resolution_s=resolution)
 
 
 def mttd_s(breach_at: float | None, visible_at: float | None) -> float | None:
@@ -70,15 +97,16 @@ def next_business_day_end(when: float, time_zone: str = "UTC") -> float:
     return dt.datetime(end.year, end.month, end.day, tzinfo=zone).timestamp()
 
 
-def response_deadline(priority: str, start: float, time_zone: str = "UTC") -> float | None:
-    target = RESPONSE_TARGET_S.get(priority)
+def response_deadline(priority: str, start: float, time_zone: str = "UTC", targets: Targets = SEED_TARGETS
+                      ) -> float | None:
+    target = targets.response_s.get(priority)
     if target is None:
         return None
     return next_business_day_end(start, time_zone) if target == NEXT_BUSINESS_DAY else start + target
 
 
-def resolution_deadline(priority: str, start: float) -> float | None:
-    target = RESOLUTION_TARGET_S.get(priority)
+def resolution_deadline(priority: str, start: float, targets: Targets = SEED_TARGETS) -> float | None:
+    target = targets.resolution_s.get(priority)
     return None if target is None else start + target
 
 
@@ -108,7 +136,9 @@ def _in_time(done_at: float | None, deadline: float | None, now: float | None) -
     return False if now is not None and now > deadline else None
 
 
-def incident_times(row: IncidentHistory, *, time_zone: str = "UTC", now: float | None = None) -> IncidentTimes:
+def incident_times(
+    row: IncidentHistory, *, time_zone: str = "UTC", now: float | None = None, targets: Targets = SEED_TARGETS
+) -> IncidentTimes:
     """With `now`, an incident still unacked (unresolved) past its deadline already missed it."""
     start = row.first_seen_at if row.first_seen_at is not None else row.shown_at
     priority = priority_of(row.severity)
@@ -119,8 +149,8 @@ def incident_times(row: IncidentHistory, *, time_zone: str = "UTC", now: float |
             ack_s = max(0.0, row.acked_at - start)
         if row.resolved_at is not None:
             resolve_s = max(0.0, row.resolved_at - start)
-        acked_ok = _in_time(row.acked_at, response_deadline(priority, start, time_zone), now)
-        resolved_ok = _in_time(row.resolved_at, resolution_deadline(priority, start), now)
+        acked_ok = _in_time(row.acked_at, response_deadline(priority, start, time_zone, targets), now)
+        resolved_ok = _in_time(row.resolved_at, resolution_deadline(priority, start, targets), now)
     return IncidentTimes(
         source_id=row.source_id, fingerprint=row.fingerprint, name=row.name, service=row.service or row.source_id,
         priority=priority, start=start, ack_s=ack_s, resolve_s=resolve_s, acked_in_time=acked_ok,

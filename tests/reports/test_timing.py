@@ -104,3 +104,23 @@ def test_summaries_per_priority_and_per_service():
     (None, "–"), (42, "42 s"), (250, "4 min 10 s"), (7500, "2 h 05 min"), (273600, "3 d 4 h")])
 def test_durations_read_as_people_say_them(seconds, text):
     assert format_duration(seconds) == text
+
+
+def test_targets_come_from_the_configs_severity_policy():
+    from pathlib import Path
+
+    from noc_app.config.loader import load_config
+    from noc_app.config.schema import SeverityLevel
+    from noc_app.model import Severity
+    from noc_app.reports.timing import NEXT_BUSINESS_DAY, SEED_TARGETS, targets_from
+
+    ecommerce = load_config(Path(__file__).resolve().parents[2] / "config" / "ecommerce.yaml")
+    assert targets_from(ecommerce.severity_levels) == SEED_TARGETS  # the config spells the seed's policy
+    assert targets_from(()) is SEED_TARGETS
+    strict = targets_from((SeverityLevel(id="P0", name="Critical", severity=Severity.CRITICAL, response_time_s=60.0,
+                                         resolution_target_s=600.0),
+                           SeverityLevel(id="P3", name="Low", severity=Severity.INFO)))
+    assert strict.response_s == {"P0": 60.0, "P3": NEXT_BUSINESS_DAY} and strict.resolution_s == {"P0": 600.0}
+    late = incident_times(row("a", "critical", ack=120, resolve=900), targets=strict)
+    assert (late.acked_in_time, late.resolved_in_time) == (False, False)
+    assert incident_times(row("b", "warning", ack=120), targets=strict).acked_in_time is None  # no P2 level
