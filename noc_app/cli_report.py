@@ -5,7 +5,8 @@
     noc-app report incident am/0f3a9c1d2e4b5a6f --config shop.yaml --out reports/ [--panel p95]
 
 Prints the files written, one a line.  Exit 0 when written, 1 when the report could not be
-made (state database unreadable, unknown incident), 2 for a usage or config problem.
+made (state database unreadable, unknown incident) or an SLA service's figures could not be read
+(the files are still written, saying so), 2 for a usage or config problem.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     ensure_gui_app()
     journal = None
+    status = EXIT_OK
     try:
         if args.report == "sla":
             from noc_app.reports.sla import month_period, previous_month
@@ -111,6 +113,9 @@ def run_report(args: argparse.Namespace) -> int:
                                       services=args.service)
             paths = render_sla(report).write(out, f"sla-{year:04d}-{month:02d}")
             print(f"computed in {report.compute_s:.2f} s", file=sys.stderr)
+            for failed in (m for m in report.services if m.error):
+                print(f"noc-app report: {failed.service.id}: {failed.error}", file=sys.stderr)
+                status = EXIT_FAILED  # written, but without that service's figures
         elif args.report == "handover":
             from noc_app.reports.handover import handover_document
             from noc_app.reports.timing import targets_from
@@ -145,4 +150,4 @@ def run_report(args: argparse.Namespace) -> int:
             journal.close()
     for path in paths:
         print(path)
-    return EXIT_OK
+    return status

@@ -56,3 +56,16 @@ def test_errors_are_one_clear_line_with_an_exit_code(config_file, tmp_path, caps
         main(["report", "sla", "--config", str(config_file), "--out", out, "--month", "2026-13"])
     assert exit_info.value.code == 2
     assert "expected a month as YYYY-MM" in capsys.readouterr().err
+
+
+def test_an_unreachable_prometheus_still_writes_the_report_and_exits_1(tmp_path, capsys):
+    from synthetic_month import CONFIG
+
+    config = tmp_path / "down.yaml"
+    config.write_text(CONFIG.format(url="http://127.0.0.1:9"))
+    out = tmp_path / "reports"
+    assert main(["report", "sla", "--config", str(config), "--out", str(out), "--month", "2026-04",
+                 "--no-incidents"]) == 1
+    captured = capsys.readouterr()
+    assert "noc-app report: api: Unreachable" in captured.err
+    assert "Figures unavailable: Unreachable" in pdf_text(out / "sla-2026-04.pdf")
