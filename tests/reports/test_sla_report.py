@@ -79,3 +79,40 @@ def test_a_running_month_is_clipped_to_now(config):
     report = build_sla_report(config, APRIL, reader_for=reader_for, journal=None, now=now)
     assert report.period.end == APRIL.start + 2 * 86400 and "to date" in report.period.label
     assert report.services[0].result.allowance_min == pytest.approx(2 * 1.44)
+
+
+def test_several_series_are_summed_per_step_and_a_step_none_answered_stays_a_gap():
+    import json
+
+    import httpx
+
+    from noc_app.config.schema import SourceConfig
+
+    def answer(request):
+        body = {"status": "success", "data": {"resultType": "matrix", "result": [
+            {"metric": {"instance": "a"}, "values": [[60, "1"], [120, "2"]]},
+            {"metric": {"instance": "b"}, "values": [[60, "10"], [180.0000001, "30"]]},
+        ]}}
+        return httpx.Response(200, json=body)
+
+    config = SourceConfig(id="prom", kind="prometheus", url="http://prom.invalid")
+    with RangeReader(config, transport=httpx.MockTransport(answer)) as reader:
+        series = reader.series("sum by (instance) (x)", 60.0, 240.0, 60.0)
+    assert list(series.index) == [60.0, 120.0, 180.0, 240.0]
+    assert series.tolist()[:3] == [11.0, 2.0, 30.0] and np.isnan(series.iloc[3])
+    assert json.dumps(reader.requests) == "1"
+
+
+def test_a_prometheus_error_names_the_query():
+    import httpx
+
+    from noc_app.config.schema import SourceConfig
+    from noc_app.sources.base import BadAnswer
+
+    def refuse(request):
+        return httpx.Response(400, json={"status": "error", "errorType": "bad_data", "error": "parse error at char 3"})
+
+    config = SourceConfig(id="prom", kind="prometheus", url="http://prom.invalid")
+    with RangeReader(config, transport=httpx.MockTransport(refuse)) as reader, \
+            pytest.raises(BadAnswer, match=r"bad_data: parse error at char 3 \(query: sum\(\(\)"):
+        reader.series("sum(()", 60.0, 120.0, 60.0)
