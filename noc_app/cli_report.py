@@ -20,6 +20,7 @@ from pathlib import Path
 from noc_app.redaction import redact
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SMTP_PASSWORD_ENV = "NOC_SMTP_PASSWORD"
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
@@ -49,6 +50,13 @@ def build_report_parser() -> argparse.ArgumentParser:
         p.add_argument("--out", metavar="DIR", required=True, help="folder for the files (created if missing)")
         p.add_argument("--time-zone", metavar="ZONE", help="IANA time zone for dates (default: sla.time_zone)")
         p.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+        p.add_argument("--mail-to", action="append", default=[], metavar="ADDR",
+                       help="also e-mail the PDF and CSVs to this address (repeatable; default: no mail)")
+        p.add_argument("--mail-from", metavar="ADDR", help="sender address (default: noc-app@HOSTNAME)")
+        p.add_argument("--smtp", default="localhost:25", metavar="HOST[:PORT]",
+                       help="SMTP server (default localhost:25)")
+        p.add_argument("--smtp-user", metavar="USER",
+                       help=f"log in as USER; the password comes from ${SMTP_PASSWORD_ENV} (only sent over STARTTLS)")
 
     sla = kinds.add_parser("sla", help="monthly SLA report per service")
     common(sla)
@@ -150,4 +158,38 @@ def run_report(args: argparse.Namespace) -> int:
             journal.close()
     for path in paths:
         print(path)
+    if args.mail_to:
+        return _mail(args, paths, config.title) or status
     return status
+
+
+def _mail(args: argparse.Namespace, paths: list[Path], title: str) -> int:
+    """E-mail the PDF and CSVs; 0 when sent, EXIT_FAILED (one line on stderr) when not."""
+    import dataclasses
+    import socket
+
+    from noc_app.config.schema import SecretRef
+    from noc_app.config.secrets import SecretUnavailable, resolve_secret
+    from noc_app.reports.mail import MailError, build_message, parse_server, send
+
+    try:
+        server = parse_server(args.smtp)
+    except ValueError as exc:
+        print(f"noc-app report: --smtp: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    password = None
+    try:
+        if args.smtp_user:
+            server = dataclasses.replace(server, user=args.smtp_user)
+            password = resolve_secret(SecretRef(env=SMTP_PASSWORD_ENV), where="--smtp-user", spaces_allowed=True)
+        attachments = [p for p in paths if p.suffix in (".pdf", ".csv")]
+        message = build_message(
+            subject=f"{paths[0].stem} — {title}", sender=args.mail_from or f"noc-app@{socket.gethostname()}",
+            to=args.mail_to, body="The report is attached:\n" + "\n".join(p.name for p in attachments) + "\n",
+            attachments=attachments)
+        send(message, server, password=password)
+    except (MailError, SecretUnavailable, OSError) as exc:
+        print(f"noc-app report: mail not sent: {redact(str(exc))}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"mailed to {', '.join(args.mail_to)}", file=sys.stderr)
+    return EXIT_OK
