@@ -20,6 +20,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 SUBCOMMANDS = (
     "check-config", "screenshot", "snapshot", "bench", "incidents", "outbox", "automation", "import-grafana", "slo",
+    "report",
 )
 
 
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="NOC wall for Prometheus, Alertmanager and log backends. "
         "With no arguments it opens the built-in demo wall.",
         epilog="subcommands: check-config FILE | screenshot | snapshot | bench | incidents | outbox | automation | "
-        "import-grafana | slo  "
+        "import-grafana | slo | report  "
         "(noc-app SUBCOMMAND --help)",
     )
     _add_wall_options(parser)
@@ -97,6 +98,10 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         from noc_app.cli_slo import build_slo_parser
 
         return build_slo_parser()
+    if name == "report":
+        from noc_app.cli_report import build_report_parser
+
+        return build_report_parser()
     from noc_app.bench.cli import build_bench_parser
 
     return build_bench_parser()
@@ -166,6 +171,10 @@ def _dispatch(argv: list[str]) -> int:
             from noc_app.cli_automation import run_automation
 
             return run_automation(args, _load(args.config))
+        if name == "report":
+            from noc_app.cli_report import run_report
+
+            return run_report(args)
         from noc_app.bench.cli import run_bench
 
         return run_bench(args)

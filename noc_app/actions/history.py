@@ -59,7 +59,8 @@ def observe(
         if fp not in previous:
             marks.append(IncidentMark(
                 source_id=source, fingerprint=fp, name=alert.name, first_seen_at=alert.starts_at or None,
-                shown_at=now, reopened=True, **ack,  # type: ignore[arg-type]
+                shown_at=now, reopened=True, severity=alert.severity.value,
+                service=alert.labels.get("service") or alert.labels.get("job", ""), **ack,  # type: ignore[arg-type]
             ))
         elif holder and not previous[fp]:
             marks.append(IncidentMark(source_id=source, fingerprint=fp, acked_at=now, acked_by=holder))

@@ -35,6 +35,7 @@ from noc_app.config.policy_section import (
     read_severity_policy,
 )
 from noc_app.config.schema import AppConfig, Mode, OperatorConfig
+from noc_app.config.sla_section import read_sla
 from noc_app.config.slo_section import bind_slo_panels, read_slos
 from noc_app.config.source_section import read_sources
 from noc_app.config.state_section import read_state
@@ -55,7 +56,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents", "variables", "slos",
+    "incidents", "variables", "slos", "sla",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -163,6 +164,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         notifications=notifications,
         automation=read_automation(walk, top),
         slos=slos,
+        sla=read_sla(walk, top),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -40,7 +40,7 @@ from noc_app.state.records import (
     merge_mark,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: noc_incidents.severity and .service (for MTTA/MTTR per priority)
 _SCHEMA_LOCK = 0x6E6F6361  # pg_advisory_xact_lock key: one workstation creates the tables at a time
 
 _SCHEMA = (
@@ -88,6 +88,8 @@ _SCHEMA = (
         PRIMARY KEY (source_id, fingerprint)
     )""",
     """CREATE INDEX IF NOT EXISTS noc_incidents_updated ON noc_incidents (updated_at)""",
+    """ALTER TABLE noc_incidents ADD COLUMN IF NOT EXISTS severity TEXT NOT NULL DEFAULT ''""",
+    """ALTER TABLE noc_incidents ADD COLUMN IF NOT EXISTS service TEXT NOT NULL DEFAULT ''""",
     """CREATE TABLE IF NOT EXISTS noc_raised (
         fingerprint TEXT PRIMARY KEY,
         body        JSONB NOT NULL,
@@ -129,7 +131,8 @@ class PostgresJournal:
                     f"state database schema version {row[0]} is newer than this app's {SCHEMA_VERSION}"
                 )
             cur.execute(
-                "INSERT INTO noc_meta (key, value) VALUES ('schema_version', %s) ON CONFLICT (key) DO NOTHING",
+                "INSERT INTO noc_meta (key, value) VALUES ('schema_version', %s) ON CONFLICT (key) DO UPDATE"
+                " SET value = EXCLUDED.value WHERE noc_meta.value::int < EXCLUDED.value::int",
                 (str(SCHEMA_VERSION),),
             )
 
@@ -279,7 +282,7 @@ class PostgresJournal:
             for mark in marks:
                 cur.execute(
                     f"INSERT INTO noc_incidents ({HISTORY_COLUMNS}) VALUES (%s, %s, '', NULL, NULL, NULL, '', NULL,"
-                    " %s) ON CONFLICT (source_id, fingerprint) DO NOTHING RETURNING source_id",
+                    " %s, '', '') ON CONFLICT (source_id, fingerprint) DO NOTHING RETURNING source_id",
                     (mark.source_id, mark.fingerprint, now),
                 )
                 created = cur.fetchone() is not None
@@ -292,7 +295,8 @@ class PostgresJournal:
                 row = merge_mark(None if created or found is None else history_from_row(found), mark, now=now)
                 cur.execute(
                     "UPDATE noc_incidents SET name = %s, first_seen_at = %s, shown_at = %s, acked_at = %s,"
-                    " acked_by = %s, resolved_at = %s, updated_at = %s WHERE source_id = %s AND fingerprint = %s",
+                    " acked_by = %s, resolved_at = %s, updated_at = %s, severity = %s, service = %s"
+                    " WHERE source_id = %s AND fingerprint = %s",
                     (*history_values(row)[2:], row.source_id, row.fingerprint),
                 )
 

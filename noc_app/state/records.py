@@ -93,6 +93,8 @@ class IncidentMark:
     acked_by: str = ""
     resolved_at: float | None = None
     reopened: bool = False
+    severity: str = ""  # the alert's severity when first seen (its P0-P3 priority, for MTTA/MTTR)
+    service: str = ""  # the alert's service (its `service` or `job` label), for per-service figures
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -108,6 +110,8 @@ class IncidentHistory:
     acked_by: str = ""
     resolved_at: float | None = None
     updated_at: float = 0.0
+    severity: str = ""
+    service: str = ""
 
 
 def merge_mark(row: IncidentHistory | None, mark: IncidentMark, *, now: float) -> IncidentHistory:
@@ -122,6 +126,8 @@ def merge_mark(row: IncidentHistory | None, mark: IncidentMark, *, now: float) -
             first_seen_at=mark.first_seen_at, shown_at=mark.shown_at, acked_at=mark.acked_at,
             acked_by=mark.acked_by if mark.acked_at is not None else "",
             resolved_at=None if mark.reopened else mark.resolved_at, updated_at=now,
+            severity=mark.severity or (row.severity if row else ""),
+            service=mark.service or (row.service if row else ""),
         )
     first = row.first_seen_at
     if mark.first_seen_at is not None and (first is None or mark.first_seen_at < first):
@@ -134,17 +140,19 @@ def merge_mark(row: IncidentHistory | None, mark: IncidentMark, *, now: float) -
         source_id=row.source_id, fingerprint=row.fingerprint, name=mark.name or row.name, first_seen_at=first,
         shown_at=row.shown_at if row.shown_at is not None else mark.shown_at, acked_at=acked_at,
         acked_by=acked_by, resolved_at=None if mark.reopened else resolved, updated_at=now,
+        severity=row.severity or mark.severity, service=row.service or mark.service,
     )
 
 
 HISTORY_COLUMNS = (
-    "source_id, fingerprint, name, first_seen_at, shown_at, acked_at, acked_by, resolved_at, updated_at"
+    "source_id, fingerprint, name, first_seen_at, shown_at, acked_at, acked_by, resolved_at, updated_at,"
+    " severity, service"
 )
 
 
 def history_from_row(row: Sequence[Any]) -> IncidentHistory:
     """One incidents row (columns in HISTORY_COLUMNS order)."""
-    source_id, fingerprint, name, first, shown, acked, acked_by, resolved, updated = row
+    source_id, fingerprint, name, first, shown, acked, acked_by, resolved, updated, severity, service = row
 
     def opt(value: Any) -> float | None:
         return None if value is None else float(value)
@@ -152,12 +160,13 @@ def history_from_row(row: Sequence[Any]) -> IncidentHistory:
     return IncidentHistory(
         source_id=source_id, fingerprint=fingerprint, name=name, first_seen_at=opt(first), shown_at=opt(shown),
         acked_at=opt(acked), acked_by=acked_by, resolved_at=opt(resolved), updated_at=float(updated),
+        severity=severity or "", service=service or "",
     )
 
 
 def history_values(row: IncidentHistory) -> tuple[Any, ...]:
     return (row.source_id, row.fingerprint, row.name, row.first_seen_at, row.shown_at, row.acked_at,
-            row.acked_by, row.resolved_at, row.updated_at)
+            row.acked_by, row.resolved_at, row.updated_at, row.severity, row.service)
 
 
 

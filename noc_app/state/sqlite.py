@@ -42,7 +42,7 @@ from noc_app.state.records import (
 APP_NAME = "noc-app"
 DB_FILENAME = "state.db"
 BUSY_TIMEOUT_MS = 30_000
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: incidents.severity and incidents.service (for MTTA/MTTR per priority)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS actions (
@@ -85,6 +85,8 @@ CREATE TABLE IF NOT EXISTS incidents (
     acked_by      TEXT NOT NULL,
     resolved_at   REAL,
     updated_at    REAL NOT NULL,
+    severity      TEXT NOT NULL DEFAULT '',
+    service       TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (source_id, fingerprint)
 );
 CREATE INDEX IF NOT EXISTS incidents_updated ON incidents (updated_at);
@@ -134,6 +136,9 @@ class SqliteJournal:
                 )
             for statement in _split(_SCHEMA):
                 db.execute(statement)
+            if 0 < version < 2:  # a version-1 file: its incidents table lacks the columns added in 2
+                for column in ("severity", "service"):
+                    db.execute(f"ALTER TABLE incidents ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _switch_to_wal(self) -> str:
@@ -289,7 +294,7 @@ class SqliteJournal:
                 ).fetchall()
                 row = merge_mark(history_from_row(rows[0]) if rows else None, mark, now=now)
                 db.execute(
-                    f"INSERT OR REPLACE INTO incidents ({HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT OR REPLACE INTO incidents ({HISTORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     history_values(row),
                 )
 

@@ -247,6 +247,17 @@ def test_a_resolved_incident_that_fires_again_starts_a_new_occurrence(journal):
                                                                                           None)
 
 
+def test_incident_history_keeps_the_severity_and_service_it_was_first_seen_with(journal):
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f", name="X", first_seen_at=T0,
+                                         severity="critical", service="checkout")], now=T0)
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f", acked_at=T0 + 5, acked_by="alice")],
+                           now=T0 + 5)
+    journal.mark_incidents([IncidentMark(source_id="am", fingerprint="f", severity="warning")], now=T0 + 6)
+    row = journal.incident_history("am", "f")
+    assert (row.severity, row.service, row.acked_by) == ("critical", "checkout", "alice")
+    assert journal.incident_histories()[0].severity == "critical"
+
+
 def test_incident_histories_list_the_recently_updated_first(journal):
     for i in range(3):
         journal.mark_incidents([IncidentMark(source_id="am", fingerprint=f"f{i}", first_seen_at=T0)], now=T0 + i)

@@ -10,7 +10,7 @@ import pytest
 from journal_contract import *
 from journal_contract import T0, rid
 
-from noc_app.state.records import AuditEntry
+from noc_app.state.records import AuditEntry, IncidentMark
 from noc_app.state.sqlite import SqliteJournal, default_path
 
 
@@ -24,7 +24,7 @@ def test_wal_mode_and_schema(db_path):
     j.close()
     with sqlite3.connect(db_path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 def test_default_path_is_in_the_user_state_dir(tmp_path, monkeypatch):
@@ -43,6 +43,23 @@ def test_audit_is_append_only(journal, db_path):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             db.execute("DELETE FROM audit")
     assert journal.audit()[0].actor == "alice"
+
+
+def test_a_version_1_file_gains_severity_and_service_and_keeps_its_rows(db_path):
+    with sqlite3.connect(db_path) as db:
+        db.execute("CREATE TABLE incidents (source_id TEXT NOT NULL, fingerprint TEXT NOT NULL, name TEXT NOT NULL,"
+                   " first_seen_at REAL, shown_at REAL, acked_at REAL, acked_by TEXT NOT NULL, resolved_at REAL,"
+                   " updated_at REAL NOT NULL, PRIMARY KEY (source_id, fingerprint))")
+        db.execute("INSERT INTO incidents VALUES ('am', 'old', 'Old', 1.0, 2.0, 3.0, 'bob', NULL, 3.0)")
+        db.execute("PRAGMA user_version = 1")
+    j = SqliteJournal(db_path)
+    row = j.incident_history("am", "old")
+    assert (row.name, row.acked_by, row.severity, row.service) == ("Old", "bob", "", "")
+    j.mark_incidents([IncidentMark(source_id="am", fingerprint="new", severity="high", service="api")], now=T0)
+    assert j.incident_history("am", "new").severity == "high"
+    j.close()
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 def test_a_newer_schema_is_refused(db_path):

@@ -127,3 +127,31 @@ def test_a_config_state_url_with_a_password_reference_opens_the_room_database(da
         dumped = " ".join(str(row) for table in ("noc_actions", "noc_audit", "noc_meta")
                           for row in conn.execute(f"SELECT * FROM {table}").fetchall())
     assert dumped and "pg-secret-7f3a" not in dumped
+
+
+def test_a_version_1_database_gains_severity_and_service_and_keeps_its_rows(database_url):
+    import psycopg
+
+    from noc_app.state.postgres import PostgresJournal
+    from noc_app.state.records import IncidentMark
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE noc_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("INSERT INTO noc_meta VALUES ('schema_version', '1')")
+        conn.execute("CREATE TABLE noc_incidents (source_id TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+                     " name TEXT NOT NULL, first_seen_at DOUBLE PRECISION, shown_at DOUBLE PRECISION,"
+                     " acked_at DOUBLE PRECISION, acked_by TEXT NOT NULL, resolved_at DOUBLE PRECISION,"
+                     " updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (source_id, fingerprint))")
+        conn.execute("INSERT INTO noc_incidents VALUES ('am', 'old', 'Old', 1, 2, 3, 'bob', NULL, 3)")
+    journal = PostgresJournal(database_url)
+    try:
+        row = journal.incident_history("am", "old")
+        assert (row.name, row.acked_by, row.severity, row.service) == ("Old", "bob", "", "")
+        journal.mark_incidents([IncidentMark(source_id="am", fingerprint="new", severity="high", service="api")],
+                               now=T0)
+        assert (journal.incident_history("am", "new").severity, journal.incident_history("am", "new").service) == (
+            "high", "api")
+    finally:
+        journal.close()
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT value FROM noc_meta WHERE key = 'schema_version'").fetchone()[0] == "2"
