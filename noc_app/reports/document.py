@@ -35,11 +35,17 @@ pre { font-family: 'DejaVu Sans Mono'; font-size: 8pt; }
 
 
 def ensure_gui_app() -> QGuiApplication:
-    """The QGuiApplication text layout needs; offscreen unless a platform is chosen already."""
+    """The application text layout needs; offscreen unless a platform is chosen already.
+
+    A QApplication (not a bare QGuiApplication): it is the process's only one, and a report made
+    inside a process that later opens a window (the wall's menu, a test run) must not block widgets.
+    """
     app = QGuiApplication.instance()
     if app is None:
+        from PySide6.QtWidgets import QApplication
+
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication(["noc-app-report"])
+        app = QApplication(["noc-app-report"])
     assert isinstance(app, QGuiApplication)
     return app
 

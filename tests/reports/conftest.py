@@ -29,3 +29,10 @@ def config_text(prometheus):
 @pytest.fixture
 def config(config_text):
     return load_config_text(config_text, filename="shop.yaml")
+
+
+@pytest.fixture(autouse=True)
+def _one_application(qapp):
+    """pytest-qt's QApplication, made first: a bare QGuiApplication from the report code would stay the
+    process's only application, and every widget test after it would abort ("Must construct a QApplication")."""
+    return qapp
