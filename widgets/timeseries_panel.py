@@ -38,7 +38,6 @@ from noc_app.widgets.chart_math import (
     decimate_minmax,
     finite_extent,
     include_near,
-    marker_xs,
     relative_time_label,
     settle_range,
     severity_bands,
@@ -48,6 +47,7 @@ from noc_app.widgets.chart_math import (
 from noc_app.widgets.line_shapes import LineShapes
 from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
 from noc_app.widgets.series_legend import LegendLayout, plan_legend
+from noc_app.widgets.series_markers import DrawnMarker, paint_markers
 from noc_app.widgets.series_palette import DASH_NAMES, NO_STYLE, SeriesStyle, series_styles
 
 # Dimmed lines are all grey: a dash pattern per series keeps them apart.
@@ -84,16 +84,6 @@ class DrawnCurve:
     axis: str  # "left" | "right"
     xs: np.ndarray
     ys: np.ndarray
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DrawnMarker:
-    """One annotation marker as last painted (exposed for tests): pixel x, time, label shown or not."""
-
-    x: float
-    at: float
-    title: str
-    labelled: bool
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -480,38 +470,14 @@ class TimeSeriesBody(MetricBody):
         painter.setClipping(False)
 
     def _paint_markers(self, painter: QPainter) -> None:
-        """Thin dashed verticals over the plot; labels in the strip above it, never over the data."""
         data = self._data
         markers = data.markers if data is not None else ()
         if not markers:
             self.drawn_markers = ()
             return
-        plot = self.plot_rect
-        xs = marker_xs(np.array([m.at for m in markers]), self._x0, self._x1, plot.left(), plot.width())
-        axis_px = self._axis_px()
-        metrics = QFontMetricsF(self.px_font(axis_px))
-        color = self.color("text_dim")
-        pen = QPen(color, 1, Qt.PenStyle.DashLine)
-        painter.setFont(self.px_font(axis_px))
-        baseline = plot.top() - max(2.0, axis_px * 0.3) - metrics.descent()
-        free_from = -math.inf  # labels never overlap: a crowded one is left out, its line stays
-        drawn = []
-        for marker, x in zip(markers, xs.tolist(), strict=True):
-            if math.isnan(x):
-                continue
-            x = round(x)
-            painter.setPen(pen)
-            painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
-            label = metrics.elidedText(visible(marker.title), Qt.TextElideMode.ElideRight, plot.width() / 3)
-            label_w = metrics.horizontalAdvance(label)
-            label_x = min(max(x - label_w / 2, 0.0), self.width() - label_w)
-            labelled = label_x >= free_from
-            if labelled:
-                painter.setPen(color)
-                painter.drawText(QPointF(label_x, baseline), label)
-                free_from = label_x + label_w + metrics.horizontalAdvance(" ")
-            drawn.append(DrawnMarker(x=float(x), at=marker.at, title=marker.title, labelled=labelled))
-        self.drawn_markers = tuple(drawn)
+        font = self.px_font(self._axis_px())
+        self.drawn_markers = paint_markers(painter, markers, self.plot_rect, (self._x0, self._x1), font,
+                                           self.color("text_dim"), float(self.width()))
 
     def _paint_values(self, painter: QPainter) -> None:
         painter.setFont(self.px_font(self.text_px))
