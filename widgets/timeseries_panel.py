@@ -122,6 +122,7 @@ class TimeSeriesBody(MetricBody):
         self.y_range: AxisRange | None = None
         self.y_range_right: AxisRange | None = None  # only while a series is on the right axis
         self.drawn_markers: tuple[DrawnMarker, ...] = ()
+        self.axis_labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # left, right tick labels drawn
         right_units = [q.unit for q in panel.queries if q.axis == "right"]
         self.right_unit = right_units[0] if right_units else ""
         self.plot_rect = QRectF()
@@ -167,6 +168,10 @@ class TimeSeriesBody(MetricBody):
         keys = [f"{qi}\x1f{s.key}" for qi, s in found]
         ranked = steady_legend_order(stats, keys, self._legend_keys, display.legend_sort, display.legend_order)
         found, keys = [found[i] for i in ranked], [keys[i] for i in ranked]
+        if self.right_unit or any(q.axis == "right" for q in self.panel.queries):  # left-axis series first
+            on_right = [self._on_right(qi) for qi, _ in found]
+            order = sorted(range(len(found)), key=lambda i: on_right[i])
+            found, keys = [found[i] for i in order], [keys[i] for i in order]
         self._legend_keys = keys
         self._assign_slots(keys)
         thresholds = self.panel.thresholds
@@ -174,9 +179,8 @@ class TimeSeriesBody(MetricBody):
         lines = []
         any_value = False
         units = (unit_text(self.panel.unit), unit_text(self.right_unit))
-        queries = self.panel.queries
         for i, ((qi, series), key) in enumerate(zip(found, keys, strict=True)):
-            axis = 1 if qi < len(queries) and queries[qi].axis == "right" else 0
+            axis = 1 if self._on_right(qi) else 0
             value = last_value(series.y)  # +Inf and -Inf are values ("+Inf", judged); NaN is a gap
             any_value = any_value or not math.isnan(value)
             text = format_value(value, units[axis], self.panel.decimals)
@@ -211,6 +215,10 @@ class TimeSeriesBody(MetricBody):
         if self._lines:
             self._prepare()
 
+    def _on_right(self, query_index: int) -> bool:
+        queries = self.panel.queries
+        return query_index < len(queries) and queries[query_index].axis == "right"
+
     def _assign_slots(self, keys: list[str]) -> None:
         """Colour slots in query/series order, kept per series key while the series exists."""
         present = set(keys)
@@ -241,7 +249,9 @@ class TimeSeriesBody(MetricBody):
         right_range = None
         if right:
             r_lo, r_hi = finite_extent(*right)
-            right_range = settle_range(self.y_range_right, r_lo, r_hi, target)
+            # Latencies, sizes, rates: a non-negative series gets an axis from 0, never a "-1 s" tick.
+            floor = 0.0 if r_lo >= 0 else None
+            right_range = settle_range(self.y_range_right, r_lo, r_hi, target, fixed_lo=floor)
         if right_range != self.y_range_right:
             self.y_range_right = right_range
             self._background = None
@@ -310,6 +320,7 @@ class TimeSeriesBody(MetricBody):
         right_unit = unit_text(self.right_unit)
         right_ticks = self.y_range_right.ticks() if self.y_range_right is not None else ()
         right_labels = [_tick_label(v, right_unit) for v in right_ticks]
+        self.axis_labels = (tuple(y_labels), tuple(right_labels))
         right_label_w = max((axis_metrics.horizontalAdvance(t) for t in right_labels), default=0.0)
 
         # The value slots keep a reserve (numbers up to the axis' ends fit) so changing

@@ -99,19 +99,25 @@ def test_right_axis_has_its_unit_and_its_series_map_to_it(qtbot):
     queries = (QueryConfig(expr="rate", legend="rate"),
                QueryConfig(expr="latency", legend="p95", axis="right", unit="ms"))
     wall = Wall(qtbot, _ts_panel(queries))
-    wall.feed(QueryResult.build([_series("rate", [100, 200, 300])]),
-              QueryResult.build([_series("p95", [2, 4, 5])]))
+    wall.feed(QueryResult.build([_series("rate", [1, 2, 3])]),
+              QueryResult.build([_series("p95", [200, 400, 500])]))
     body = wall.body
     assert body.right_unit == "ms"
-    assert body.y_range is not None and body.y_range.hi >= 300
-    assert body.y_range_right is not None and body.y_range_right.lo <= 2 and body.y_range_right.hi < 100
+    assert body.y_range is not None and 3 <= body.y_range.hi < 100
+    assert body.y_range_right is not None and body.y_range_right.lo == 0 and 500 <= body.y_range_right.hi
     axes = {c.name: c.axis for c in body.curves}
     assert axes == {"rate": "left", "p95": "right"}
-    legend = {e.name: e.value_text for e in body.legend}
-    assert legend == {"rate": "300 req/s", "p95": "5 ms"}
+    # The left axis' series first, whatever the values; each value in its axis' unit.
+    assert [(e.name, e.value_text) for e in body.legend] == [("rate", "3 req/s"), ("p95", "500 ms")]
     plot = body.plot_rect
-    # 5 ms on the right axis is near the top of the plot; on the left axis it would sit at the bottom.
-    assert body.y_pixel(5, "right") < plot.center().y() < body.y_pixel(5, "left")
+    # 500 ms on the right axis is near the top of the plot; on the left axis it would be far above it.
+    assert plot.top() <= body.y_pixel(500, "right") < plot.center().y()
+    assert body.y_pixel(500, "left") < plot.top()
+    p95 = {c.name: c for c in body.curves}["p95"]
+    assert p95.ys[-1] == 500
+    left_labels, right_labels = body.axis_labels
+    assert left_labels and all(t.endswith(" req/s") for t in left_labels)
+    assert right_labels and all(t.endswith(" ms") for t in right_labels) and right_labels[0] == "0 ms"
     # The right axis' labels are drawn to the right of the plot: the plot leaves room for them.
     assert plot.right() < body.width() - 40
 

@@ -25,6 +25,8 @@ class Signal(enum.Enum):
     UP = "up"
     UP_TARGETS = "up_targets"  # one series per scrape target of the demo
     LATENCY_BUCKETS = "latency_buckets"  # one cumulative rate series per `le`
+    STATUS_RATE = "status_rate"  # request rate summed per status code
+    DEPLOYS = "deploys"  # 1 for a minute after each simulated deploy, else no sample (a `> 0` filter)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -52,6 +54,8 @@ _EXACT: dict[str, Signal] = {
     "up": Signal.UP,
     "maxby(job,instance)(up)": Signal.UP_TARGETS,
     "sumby(le)(rate(http_request_duration_seconds_bucket[5m]))": Signal.LATENCY_BUCKETS,
+    "sumby(status)(rate(http_requests_total[5m]))": Signal.STATUS_RATE,
+    "changes(deploy_timestamp[1m])>0": Signal.DEPLOYS,
 }
 
 _QUANTILE = re.compile(
@@ -71,6 +75,8 @@ ANSWERED_EXPRESSIONS: tuple[str, ...] = (
     'up{job="ecommerce-api"}',
     "max by (job, instance) (up)",
     "sum by (le) (rate(http_request_duration_seconds_bucket[5m]))",
+    "sum by (status) (rate(http_requests_total[5m]))",
+    "changes(deploy_timestamp[1m]) > 0",
 )
 
 
