@@ -1,4 +1,6 @@
-"""Annotation markers on a timeseries plot: thin dashed verticals, labels in a strip above the plot.
+"""What a timeseries draws besides its lines: annotation markers and the tints under stacked curves.
+
+Markers are thin dashed verticals with labels in a strip above the plot.
 
 The labels sit above the plot (the body reserves the strip) so they never cover
 the data; a label that would overlap the previous one is left out, its line stays.
@@ -10,12 +12,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from pyqtgraph.functions import create_qpolygonf, ndarray_from_qpolygonf
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from noc_app.annotations import Marker
 from noc_app.display_text import visible
-from noc_app.widgets.chart_math import marker_xs
+from noc_app.widgets.chart_math import marker_xs, split_finite_runs
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -61,3 +64,25 @@ def paint_markers(
             free_from = label_x + label_w + metrics.horizontalAdvance(" ")
         drawn.append(DrawnMarker(x=float(x), at=marker.at, title=marker.title, labelled=labelled))
     return tuple(drawn)
+
+
+def paint_stack_fill(painter: QPainter, xs: np.ndarray, ys: np.ndarray, x_map: tuple[float, float],
+                     y_map: tuple[float, float], base_y: float, color: QColor) -> None:
+    """The area under one stacked curve down to `base_y` (pixels), one polygon per run between gaps.
+
+    Drawn from the top of the stack down, opaque, each band keeps its own tint.
+    """
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    for start, stop in split_finite_runs(ys):
+        if stop - start < 2:
+            continue
+        n = stop - start
+        polygon = create_qpolygonf(n + 2)
+        points = ndarray_from_qpolygonf(polygon)
+        points[:n, 0] = x_map[0] + x_map[1] * xs[start:stop]
+        points[:n, 1] = y_map[0] + y_map[1] * ys[start:stop]
+        points[n] = (points[n - 1, 0], base_y)
+        points[n + 1] = (points[0, 0], base_y)
+        painter.drawPolygon(polygon)
+    painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -47,13 +47,14 @@ from noc_app.widgets.chart_math import (
 from noc_app.widgets.line_shapes import LineShapes
 from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
 from noc_app.widgets.series_legend import LegendLayout, plan_legend
-from noc_app.widgets.series_markers import DrawnMarker, paint_markers
+from noc_app.widgets.series_markers import DrawnMarker, paint_markers, paint_stack_fill
 from noc_app.widgets.series_palette import DASH_NAMES, NO_STYLE, SeriesStyle, series_styles
 
 # Dimmed lines are all grey: a dash pattern per series keeps them apart.
 _DIMMED_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
 _DASH_STYLES = dict(zip(DASH_NAMES, _DIMMED_STYLES, strict=True))
 _BAND_ALPHA = 30  # of 255: a tint, not a fill
+_STACK_TINT = 0.22  # a stacked band's fill: its line's colour at this share over the panel
 _COLUMN_PX = 2  # decimation column width: the drawn line's width
 _TRAILING_ZEROS = re.compile(r"^(-?[\d,]+)(?:(\.\d*?[1-9])|\.)0*(?!\d)")
 
@@ -298,6 +299,8 @@ class TimeSeriesBody(MetricBody):
             if self._columns != self._columns_for(self.plot_rect.width()):  # first layout at this size
                 self._decimate(self._columns_for(self.plot_rect.width()))
         painter.drawPixmap(0, 0, background)
+        if self.panel.display.stacked and not self.dimmed:
+            self._paint_stack_fills(painter)
         self._paint_lines(painter)
         self._paint_markers(painter)
         self._paint_values(painter)
@@ -450,6 +453,26 @@ class TimeSeriesBody(MetricBody):
     def y_pixel(self, value: float, axis: str = "left") -> float:
         """Where a value sits on the plot, on the left or right axis (for tests and screenshots)."""
         return self._y_of(value, 1 if axis == "right" else 0)
+
+    def _paint_stack_fills(self, painter: QPainter) -> None:
+        """Tint each stacked band in its line's colour: from the top of the stack down, so each band keeps its own."""
+        plot = self.plot_rect
+        sx = plot.width() / self._window_s
+        panel = self.color("panel")
+        painter.setClipRect(plot)
+        for line in reversed(self._lines):
+            if line.xs is None or line.ys is None or not line.xs.size:
+                continue
+            y_range = self._axis_range(line.axis)
+            sy = plot.height() / y_range.span
+            base = min(plot.bottom(), plot.bottom() + y_range.lo * sy)  # the axis' zero, or the plot's bottom
+            lc, t = self._line_pen(line, 0).color(), _STACK_TINT
+            tint = QColor.fromRgbF(lc.redF() * t + panel.redF() * (1 - t), lc.greenF() * t + panel.greenF() * (1 - t),
+                                   lc.blueF() * t + panel.blueF() * (1 - t))
+            ys = np.clip(line.ys, y_range.lo, y_range.hi + y_range.span * 0.02)
+            paint_stack_fill(painter, line.xs, ys, (plot.left() - self._x0 * sx, sx),
+                             (plot.bottom() + y_range.lo * sy, -sy), base, tint)
+        painter.setClipping(False)
 
     def _paint_lines(self, painter: QPainter) -> None:
         assert self.y_range is not None
