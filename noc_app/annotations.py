@@ -106,5 +106,22 @@ def select_markers(
     return tuple(found[-MAX_MARKERS:])
 
 
+def annotation_problems(
+    panel: PanelConfig, dashboard_id: str, snapshots: Mapping[str, Snapshot | None]
+) -> tuple[str, ...]:
+    """Why an annotation shows nothing although its source answered: a query error (panel warnings)."""
+    problems = []
+    for i, note in enumerate(panel.display.annotations):
+        snap = snapshots.get(note.source)
+        if snap is None:
+            continue
+        result = snap.metrics.get(annotation_key(dashboard_id, panel.id, i)) if note.query else None
+        if result is not None and result.error:
+            problems.append(f"annotation '{note.title}': {result.error}")
+        elif note.alert and "alerts" in snap.errors:
+            problems.append(f"annotation '{note.title}': {snap.errors['alerts']}")
+    return tuple(problems)
+
+
 def _distinct(times: list[float]) -> list[float]:
     return sorted(set(times))

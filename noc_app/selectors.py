@@ -8,11 +8,11 @@ here, once, so every panel kind and the `snapshot` command agree on it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from noc_app.annotations import Marker, select_markers
+from noc_app.annotations import Marker, annotation_problems, select_markers
 from noc_app.config.schema import QUERY_PANEL_KINDS, PanelConfig, PanelKind, Threshold
 from noc_app.config.thresholds import threshold_severity as judged_severity
 from noc_app.model import (
@@ -266,7 +266,12 @@ def select_panel_data(
     if panel.kind in QUERY_PANEL_KINDS:
         snap = snapshots.get(first)
         view = metric_panel_view(panel, dashboard_id, snap, statuses[first], now, stale_after)
-        markers = select_markers(panel, dashboard_id, snapshots, now) if panel.display.annotations else ()
+        markers: tuple[Marker, ...] = ()
+        if panel.display.annotations:
+            markers = select_markers(panel, dashboard_id, snapshots, now)
+            problems = annotation_problems(panel, dashboard_id, snapshots)
+            if problems:
+                view = replace(view, warnings=(*view.warnings, *problems))
         return PanelData(view=view, now=now, results=metric_results(panel, dashboard_id, snap), markers=markers)
     view = combined_view(panel, snapshots, statuses, now, stale_after)
     if panel.kind in (PanelKind.INCIDENTS, PanelKind.TARGETS):

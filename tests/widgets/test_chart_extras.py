@@ -203,3 +203,14 @@ def test_without_the_option_a_stat_draws_no_sparkline_under_the_value(qtbot):
     wall = Wall(qtbot, _stat(), size=(600, 400))
     wall.feed(QueryResult.build([_series("e", [4])]))
     assert wall.body.sparkline_points is None
+
+
+def test_an_annotation_query_error_is_a_warning_on_the_panel_not_silence(qtbot):
+    notes = (Annotation(source="src", title="Deploy", query="changes(deploy_timestamp[1m] > 0"),)
+    wall = Wall(qtbot, _ts_panel((QueryConfig(expr="rate"),), annotations=notes))
+    wall.feed(QueryResult.build([_series("rate", [1, 2])]),
+              annotations=[QueryResult.build(error="bad_data: parse error: unclosed left parenthesis")])
+    assert wall.frame.message_text == "annotation 'Deploy': bad_data: parse error: unclosed left parenthesis"
+    assert wall.frame.message_color_key == "warning"
+    assert wall.body.drawn_markers == ()
+    assert wall.body.curves  # the data is still drawn
