@@ -43,7 +43,7 @@ def paint_markers(
     """Draw the markers inside `window` (data times at the plot's left and right edges)."""
     xs = marker_xs(np.array([m.at for m in markers]), window[0], window[1], plot.left(), plot.width())
     metrics = QFontMetricsF(font)
-    pen = QPen(color, 1, Qt.PenStyle.DashLine)
+    pen = QPen(color, max(1, round(font.pixelSize() / 14)), Qt.PenStyle.DashLine)  # 2 px at 4K: seen across a room
     painter.setFont(font)
     baseline = plot.top() - max(2.0, font.pixelSize() * 0.3) - metrics.descent()
     free_from = -math.inf
