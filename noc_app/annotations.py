@@ -109,17 +109,22 @@ def select_markers(
 def annotation_problems(
     panel: PanelConfig, dashboard_id: str, snapshots: Mapping[str, Snapshot | None]
 ) -> tuple[str, ...]:
-    """Why an annotation shows nothing although its source answered: a query error (panel warnings)."""
+    """Why an annotation shows nothing although its source answered (panel warnings): a query error,
+    or a source that cannot answer that kind of annotation."""
     problems = []
     for i, note in enumerate(panel.display.annotations):
         snap = snapshots.get(note.source)
         if snap is None:
             continue
         result = snap.metrics.get(annotation_key(dashboard_id, panel.id, i)) if note.query else None
-        if result is not None and result.error:
+        if note.query and result is None:  # every metrics source answers each planned query
+            problems.append(f"annotation '{note.title}': source '{note.source}' answers no metric queries")
+        elif result is not None and result.error:
             problems.append(f"annotation '{note.title}': {result.error}")
         elif note.alert and "alerts" in snap.errors:
             problems.append(f"annotation '{note.title}': {snap.errors['alerts']}")
+        elif note.alert and snap.alerts is None:
+            problems.append(f"annotation '{note.title}': source '{note.source}' serves no alerts")
     return tuple(problems)
 
 

@@ -214,3 +214,13 @@ def test_an_annotation_query_error_is_a_warning_on_the_panel_not_silence(qtbot):
     assert wall.frame.message_color_key == "warning"
     assert wall.body.drawn_markers == ()
     assert wall.body.curves  # the data is still drawn
+
+
+def test_an_annotation_on_a_source_that_cannot_answer_it_says_so(qtbot):
+    notes = (Annotation(source="am", title="Deploy", query="changes(deploy_timestamp[1m]) > 0"),
+             Annotation(source="src", title="Errors", alert="HighErrorRate"))
+    wall = Wall(qtbot, _ts_panel((QueryConfig(expr="rate"),), annotations=notes))
+    wall.store.apply("am", snapshot("am", alerts=()), wall.clock.now, 5.0)  # alerts only, no metric answers
+    wall.feed(QueryResult.build([_series("rate", [1, 2])]))  # src: metrics, no alerts section
+    assert wall.frame.message_text == ("annotation 'Deploy': source 'am' answers no metric queries; "
+                                       "annotation 'Errors': source 'src' serves no alerts")
