@@ -15,4 +15,7 @@ def panel_sources(panel: PanelConfig) -> tuple[str, ...]:
     ids = list(panel.sources)
     if panel.source and panel.source not in ids:
         ids.insert(0, panel.source)
+    for note in panel.display.annotations:  # timeseries markers may come from other sources (last)
+        if note.source not in ids:
+            ids.append(note.source)
     return tuple(ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from noc_app.annotations import alert_sources, annotation_queries
 from noc_app.config.schema import QUERY_PANEL_KINDS, AppConfig, DashboardConfig, PanelConfig, PanelKind
 from noc_app.panel_keys import panel_sources, query_key
 from noc_app.slo.panel_queries import slo_queries
@@ -15,10 +16,20 @@ INSTANT_KINDS = (
 )
 
 
+def wants_range(panel: PanelConfig) -> bool:
+    """Whether a panel's queries default to a range over its window (else the newest value only).
+
+    A stat with `sparkline: true` shows the newest value *and* the window's shape: it needs the range.
+    """
+    if panel.kind == PanelKind.STAT and panel.display.sparkline:
+        return True
+    return panel.kind not in INSTANT_KINDS
+
+
 def _metric_queries(dash: DashboardConfig, panel: PanelConfig) -> list[MetricQuery]:
     out = []
     for i, q in enumerate(panel.queries):
-        instant = q.instant if q.instant is not None else panel.kind in INSTANT_KINDS
+        instant = q.instant if q.instant is not None else not wants_range(panel)
         out.append(
             MetricQuery(
                 key=query_key(dash.id, panel.id, i),
@@ -60,6 +71,9 @@ def build_plans(config: AppConfig) -> dict[str, PollPlan]:
             sources = panel_sources(panel)
             if panel.kind in QUERY_PANEL_KINDS:
                 metrics[sources[0]].extend(_metric_queries(dash, panel))
+                for source_id, query in annotation_queries(dash.id, panel, dash.variables):
+                    metrics[source_id].append(query)
+                alerts.update(alert_sources(panel))
             elif panel.kind == PanelKind.SLO:
                 metrics[sources[0]].extend(_slo_panel_queries(dash, panel))
             elif panel.kind == PanelKind.LOGS:

@@ -8,10 +8,11 @@ here, once, so every panel kind and the `snapshot` command agree on it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from noc_app.annotations import Marker, annotation_problems, select_markers
 from noc_app.config.schema import QUERY_PANEL_KINDS, PanelConfig, PanelKind, Threshold
 from noc_app.config.thresholds import threshold_severity as judged_severity
 from noc_app.model import (
@@ -207,8 +208,10 @@ def threshold_severity(value: float | None, thresholds: tuple[Threshold, ...]) -
     return judged_severity(value, thresholds)
 
 
-# dimmed, result fingerprints, alert content keys, (newest log cursor, log count), targets
-PanelContentKey = tuple[bool, tuple[str | None, ...], tuple[str, ...], tuple[str | int, ...], tuple[Target, ...]]
+# dimmed, result fingerprints, alert content keys, (newest log cursor, log count), targets, markers
+PanelContentKey = tuple[
+    bool, tuple[str | None, ...], tuple[str, ...], tuple[str | int, ...], tuple[Target, ...], tuple[Marker, ...]
+]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -222,6 +225,7 @@ class PanelData:
     board: IncidentBoard = NO_BOARD  # incident boards: rows, counts, empty-claim
     logs: tuple[LogLine, ...] = ()  # log panels
     targets: tuple[Target, ...] = ()  # target grids
+    markers: tuple[Marker, ...] = ()  # timeseries annotations (deploys, alert starts), oldest first
 
     @property
     def dimmed(self) -> bool:
@@ -237,6 +241,7 @@ class PanelData:
             tuple(a.content_key for a in self.alerts),
             (*(ln.cursor for ln in self.logs[-1:]), len(self.logs)),
             self.targets,
+            self.markers,
         )
 
 
@@ -261,7 +266,13 @@ def select_panel_data(
     if panel.kind in QUERY_PANEL_KINDS or panel.kind == PanelKind.SLO:  # SLO panels: queries bound by the loader
         snap = snapshots.get(first)
         view = metric_panel_view(panel, dashboard_id, snap, statuses[first], now, stale_after)
-        return PanelData(view=view, now=now, results=metric_results(panel, dashboard_id, snap))
+        markers: tuple[Marker, ...] = ()
+        if panel.display.annotations:
+            markers = select_markers(panel, dashboard_id, snapshots, now)
+            problems = annotation_problems(panel, dashboard_id, snapshots)
+            if problems:
+                view = replace(view, warnings=(*view.warnings, *problems))
+        return PanelData(view=view, now=now, results=metric_results(panel, dashboard_id, snap), markers=markers)
     view = combined_view(panel, snapshots, statuses, now, stale_after)
     if panel.kind in (PanelKind.INCIDENTS, PanelKind.TARGETS):
         section = "alerts" if panel.kind == PanelKind.INCIDENTS else "targets"

@@ -279,3 +279,32 @@ def severity_bands(
 def _clean(value: float) -> float:
     """Drop binary float noise from a tick value (0.30000000000000004 -> 0.3)."""
     return float(f"{value:.12g}")
+
+
+def stack_series(xs: list[np.ndarray], ys: list[np.ndarray]) -> list[np.ndarray]:
+    """Each series' values plus those of the series before it (stacked in the given order), at its own x.
+
+    Values are summed per timestamp (the union of all series' times).  A gap (NaN,
+    or +-Inf, which cannot be stacked) or a missing sample adds 0 to the series
+    above and stays a gap in the series' own curve, so one gap never breaks the
+    stack.
+    """
+    if not xs:
+        return []
+    grid = np.unique(np.concatenate(xs))
+    total = np.zeros(grid.size)
+    stacked = []
+    for x, y in zip(xs, ys, strict=True):
+        at = np.searchsorted(grid, x)
+        finite = np.isfinite(y)
+        np.add.at(total, at[finite], y[finite])
+        stacked.append(np.where(finite, total[at], np.nan))
+    return stacked
+
+
+def marker_xs(times: np.ndarray, x0: float, x1: float, left: float, width: float) -> np.ndarray:
+    """Pixel x of each time on a plot showing [x0, x1] from `left` over `width`; NaN outside the window."""
+    if not x1 > x0:
+        return np.full(times.shape, np.nan)
+    inside = (times >= x0) & (times <= x1)
+    return np.where(inside, left + (times - x0) / (x1 - x0) * width, np.nan)

@@ -8,6 +8,9 @@ Options (noc_app.config.panel_display): `mappings` show words for values (1 ->
 UP); `color_mode: background` fills the whole tile with the severity colour
 (readable from across the room) and writes the number in a contrasting colour;
 `no_data_text` is written in the tile when the query answers with no value.
+`sparkline: true` asks for the window's range (noc_app.plans) and draws it in a
+strip under the number, in the value's state colour; the number stays the big
+thing.  A stale or unreachable feed hides it (its shape is not current).
 """
 
 from __future__ import annotations
@@ -38,6 +41,13 @@ class StatBody(SingleValueBody):
         return f"+{self.judged.others} series" if self.judged.others else ""
 
     state = DataState.LOADING
+    sparkline_points: np.ndarray | None = None  # (n, 2) pixels of the sparkline as last painted
+    number_baseline = 0.0  # where the number sat at the last paint (for tests)
+
+    @property
+    def sparkline_color_key(self) -> str:
+        """The theme key the sparkline is drawn in: the value's state colour."""
+        return self.value_color_key
 
     @property
     def background_mode(self) -> bool:
@@ -57,6 +67,7 @@ class StatBody(SingleValueBody):
     def _paint(self, painter: QPainter) -> None:
         fill = self.color(self.fill_color_key)
         painter.fillRect(self.rect(), fill)
+        self.sparkline_points = None
         w, h = float(self.width()), float(self.height())
         if not self.value_text:
             # The frame says NO DATA / LOADING; the body stays calm, or says the configured words.
@@ -67,7 +78,16 @@ class StatBody(SingleValueBody):
         if self.fill_color_key != "panel":
             color = _contrasting(fill)
         series = self.judged.series
-        if series is not None and series.x.size > 1:  # a range query; instant ones have one point
+        has_range = series is not None and series.x.size > 1  # instant queries have one point
+        strip = 0.0
+        if self.panel.display.sparkline:
+            strip = h * 0.26  # under the number, its own strip: the number is never covered
+            if has_range and not self.dimmed:
+                pad = max(2.0, h * 0.04)
+                self.sparkline_points = self._paint_sparkline(
+                    painter, QRectF(pad, h - strip + pad, w - 2 * pad, strip - 2 * pad), color, faint=False)
+            h -= strip
+        elif has_range:
             self._paint_sparkline(painter, QRectF(0, h * 0.62, w, h * 0.38), color)
 
         caption_px = 0
@@ -83,6 +103,7 @@ class StatBody(SingleValueBody):
         painter.setFont(self.px_font(number_px, bold=True))
         number_x = (w - number_metrics.horizontalAdvance(self.value_text)) / 2
         painter.drawText(QPointF(number_x, baseline), self.value_text)
+        self.number_baseline = baseline
         if caption_px:
             caption_metrics = QFontMetricsF(self.px_font(caption_px, bold=True))
             painter.setFont(self.px_font(caption_px, bold=True))
@@ -107,23 +128,24 @@ class StatBody(SingleValueBody):
         x = (w - metrics.horizontalAdvance(text)) / 2
         painter.drawText(QPointF(x, (h - metrics.height()) / 2 + metrics.ascent()), text)
 
-    def _paint_sparkline(self, painter: QPainter, area: QRectF, color: QColor) -> None:
-        """The series' recent shape, faint, behind the number's lower part."""
+    def _paint_sparkline(self, painter: QPainter, area: QRectF, color: QColor, faint: bool = True) -> np.ndarray | None:
+        """The series' recent shape: faint behind the number's lower part, or (not faint) in its own strip."""
         series = self.judged.series
         assert series is not None
         x0, x1 = float(series.x[0]), float(series.x[-1])
         if not x1 > x0:
-            return
+            return None
         xs, ys = decimate_minmax(series.x, series.y, x0, x1, max(8, int(area.width())))
         lo, hi = finite_extent(ys)
         if not math.isfinite(lo):
-            return
+            return None
         if hi == lo:
             lo, hi = lo - 1.0, hi + 1.0
         points = np.empty((xs.size, 2))
         points[:, 0] = area.left() + (xs - x0) / (x1 - x0) * area.width()
-        points[:, 1] = area.bottom() - (ys - lo) / (hi - lo) * area.height() * 0.9
-        line = _mix(color, self.color("panel"), _SPARK_LINE_ALPHA / 255)  # opaque: two passes must not double up
+        points[:, 1] = area.bottom() - (ys - lo) / (hi - lo) * area.height() * (0.9 if faint else 1.0)
+        # Opaque: two passes must not double up.
+        line = _mix(color, self.color("panel"), _SPARK_LINE_ALPHA / 255) if faint else QColor(color)
         fill = QColor(color)
         fill.setAlpha(_SPARK_FILL_ALPHA)
         for start, stop in split_finite_runs(ys):
@@ -146,6 +168,7 @@ class StatBody(SingleValueBody):
             painter.translate(0.0, 1.0)  # a second pass one pixel down: a 2 px line at 1 px cost
             painter.drawPolyline(polyline)
             painter.translate(0.0, -1.0)
+        return points
 
 
 def _contrasting(fill: QColor) -> QColor:

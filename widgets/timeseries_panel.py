@@ -7,6 +7,12 @@ x axis is relative time ("-30m ... now") and never re-ticks; each update decimat
 every series to a min and a max per 2 px column (the line's width) in one numpy
 pass and draws it with one drawPolyline per unbroken run, without antialiasing,
 as two 1 px passes one pixel apart: a 2 px line at a fraction of a 2 px pen's cost.
+
+Options: `stacked` draws each series on top of those before it in the legend
+(the legend's numbers stay each series' own); a query with `axis: right` goes on
+a second y axis with its own unit, labelled on the right; `annotations` draw
+thin vertical markers (deploys, alert starts) with a small label in a strip
+above the plot, so they never cover the data.
 """
 
 from __future__ import annotations
@@ -35,17 +41,20 @@ from noc_app.widgets.chart_math import (
     relative_time_label,
     settle_range,
     severity_bands,
+    stack_series,
     time_ticks,
 )
 from noc_app.widgets.line_shapes import LineShapes
 from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
 from noc_app.widgets.series_legend import LegendLayout, plan_legend
+from noc_app.widgets.series_markers import DrawnMarker, paint_markers, paint_stack_fill
 from noc_app.widgets.series_palette import DASH_NAMES, NO_STYLE, SeriesStyle, series_styles
 
 # Dimmed lines are all grey: a dash pattern per series keeps them apart.
 _DIMMED_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
 _DASH_STYLES = dict(zip(DASH_NAMES, _DIMMED_STYLES, strict=True))
 _BAND_ALPHA = 30  # of 255: a tint, not a fill
+_STACK_TINT = 0.22  # a stacked band's fill: its line's colour at this share over the panel
 _COLUMN_PX = 2  # decimation column width: the drawn line's width
 _TRAILING_ZEROS = re.compile(r"^(-?[\d,]+)(?:(\.\d*?[1-9])|\.)0*(?!\d)")
 
@@ -64,6 +73,18 @@ class _Line:
     xs: np.ndarray | None = None
     ys: np.ndarray | None = None
     has_inf: bool = False  # +-Inf points are drawn pinned just past the plot's edge
+    axis: int = 0  # 0: left y axis, 1: right y axis
+    curve_y: np.ndarray | None = None  # what is drawn at series.x: the values, or stacked sums
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DrawnCurve:
+    """One drawn line in data units (exposed for tests): decimated x and y, and its axis."""
+
+    name: str
+    axis: str  # "left" | "right"
+    xs: np.ndarray
+    ys: np.ndarray
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -100,6 +121,11 @@ class TimeSeriesBody(MetricBody):
     def __init__(self, panel: PanelConfig, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(panel, theme, parent)
         self.y_range: AxisRange | None = None
+        self.y_range_right: AxisRange | None = None  # only while a series is on the right axis
+        self.drawn_markers: tuple[DrawnMarker, ...] = ()
+        self.axis_labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # left, right tick labels drawn
+        right_units = [q.unit for q in panel.queries if q.axis == "right"]
+        self.right_unit = right_units[0] if right_units else ""
         self.plot_rect = QRectF()
         self._window_s = panel.window_s if panel.window_s > 0 else 3600.0
         self._lines: list[_Line] = []
@@ -119,6 +145,13 @@ class TimeSeriesBody(MetricBody):
 
     # -- data -----------------------------------------------------------------------
     @property
+    def curves(self) -> tuple[DrawnCurve, ...]:
+        return tuple(
+            DrawnCurve(name=ln.name, axis="right" if ln.axis else "left", xs=ln.xs, ys=ln.ys)
+            for ln in self._lines if ln.xs is not None and ln.ys is not None
+        )
+
+    @property
     def legend(self) -> tuple[LegendEntry, ...]:
         return tuple(
             LegendEntry(name=ln.name, value_text=ln.value_text, color_key=ln.value_color_key, style=ln.style)
@@ -136,27 +169,38 @@ class TimeSeriesBody(MetricBody):
         keys = [f"{qi}\x1f{s.key}" for qi, s in found]
         ranked = steady_legend_order(stats, keys, self._legend_keys, display.legend_sort, display.legend_order)
         found, keys = [found[i] for i in ranked], [keys[i] for i in ranked]
+        if self.right_unit or any(q.axis == "right" for q in self.panel.queries):  # left-axis series first
+            on_right = [self._on_right(qi) for qi, _ in found]
+            order = sorted(range(len(found)), key=lambda i: on_right[i])
+            found, keys = [found[i] for i in order], [keys[i] for i in order]
         self._legend_keys = keys
         self._assign_slots(keys)
         thresholds = self.panel.thresholds
         metrics = QFontMetricsF(self.px_font(self.text_px))
         lines = []
         any_value = False
-        unit = unit_text(self.panel.unit)
-        for i, ((_, series), key) in enumerate(zip(found, keys, strict=True)):
+        units = (unit_text(self.panel.unit), unit_text(self.right_unit))
+        for i, ((qi, series), key) in enumerate(zip(found, keys, strict=True)):
+            axis = 1 if self._on_right(qi) else 0
             value = last_value(series.y)  # +Inf and -Inf are values ("+Inf", judged); NaN is a gap
             any_value = any_value or not math.isnan(value)
-            text = format_value(value, unit, self.panel.decimals)
+            text = format_value(value, units[axis], self.panel.decimals)
+            # The thresholds are levels on the left axis: a right-axis value is not judged by them.
+            severity = threshold_severity(value, thresholds) if axis == 0 else None
             lines.append(
                 _Line(
                     slot=self._slots[key],
                     name=visible(series.name or series.key or f"series {i + 1}"),
                     series=series,
                     value_text=text,
-                    value_color_key=value_color_key(threshold_severity(value, thresholds), False),
+                    value_color_key=value_color_key(severity, False),
                     value_width=metrics.horizontalAdvance(text),
+                    axis=axis,
+                    curve_y=series.y,
                 )
             )
+        if display.stacked:
+            _stack(lines)
         styles = series_styles([ln.slot for ln in lines], [ln.name for ln in lines], self.theme.series,
                                display.series_colors)
         for line, style in zip(lines, styles, strict=True):
@@ -171,6 +215,10 @@ class TimeSeriesBody(MetricBody):
             self._background = None  # a longer number than the legend reserved room for
         if self._lines:
             self._prepare()
+
+    def _on_right(self, query_index: int) -> bool:
+        queries = self.panel.queries
+        return query_index < len(queries) and queries[query_index].axis == "right"
 
     def _assign_slots(self, keys: list[str]) -> None:
         """Colour slots in query/series order, kept per series key while the series exists."""
@@ -196,13 +244,23 @@ class TimeSeriesBody(MetricBody):
         self._x1 = float(np.fmax(now, newest))  # clock skew must not push the newest point off the edge
         self._x0 = self._x1 - self._window_s
         self._decimate(self._columns_for(self.plot_rect.width() if self._background is not None else self.width()))
-        lo, hi = finite_extent(*(ln.ys for ln in self._lines if ln.ys is not None))
+        # About one tick per four label heights, at most six: a wall wants a calm grid.
+        target = max(2, min(6, int((self.height() - 3 * self._axis_px()) / (4 * self._axis_px()))))
+        right = [ln.ys for ln in self._lines if ln.ys is not None and ln.axis == 1]
+        right_range = None
+        if right:
+            r_lo, r_hi = finite_extent(*right)
+            # Latencies, sizes, rates: a non-negative series gets an axis from 0, never a "-1 s" tick.
+            floor = 0.0 if r_lo >= 0 else None
+            right_range = settle_range(self.y_range_right, r_lo, r_hi, target, fixed_lo=floor)
+        if right_range != self.y_range_right:
+            self.y_range_right = right_range
+            self._background = None
+        lo, hi = finite_extent(*(ln.ys for ln in self._lines if ln.ys is not None and ln.axis == 0))
         if math.isfinite(lo):  # "near" is judged against the axis as it will be, fixed ends included
             lo = self.panel.min if self.panel.min is not None else lo
             hi = self.panel.max if self.panel.max is not None else hi
         lo, hi = include_near(lo, hi, tuple(t.value for t in self.panel.thresholds))
-        # About one tick per four label heights, at most six: a wall wants a calm grid.
-        target = max(2, min(6, int((self.height() - 3 * self._axis_px()) / (4 * self._axis_px()))))
         y_range = settle_range(self.y_range, lo, hi, target, fixed_lo=self.panel.min, fixed_hi=self.panel.max)
         if y_range != self.y_range:
             self.y_range = y_range
@@ -217,13 +275,15 @@ class TimeSeriesBody(MetricBody):
         """Reduce each series to a min and a max per column of the visible window."""
         self._columns = columns
         for line in self._lines:
-            line.xs, line.ys = decimate_minmax(line.series.x, line.series.y, self._x0, self._x1, columns)
+            y = line.curve_y if line.curve_y is not None else line.series.y
+            line.xs, line.ys = decimate_minmax(line.series.x, y, self._x0, self._x1, columns)
             line.has_inf = bool(np.isinf(line.ys).any())
 
     def _invalidate_layout(self) -> None:
         self._background = None
         self._prepared = False
         self.y_range = None  # the tick count depends on the height: settle afresh
+        self.y_range_right = None
         self._value_width = 0.0
 
     # -- paint ----------------------------------------------------------------------
@@ -239,7 +299,10 @@ class TimeSeriesBody(MetricBody):
             if self._columns != self._columns_for(self.plot_rect.width()):  # first layout at this size
                 self._decimate(self._columns_for(self.plot_rect.width()))
         painter.drawPixmap(0, 0, background)
+        if self.panel.display.stacked and not self.dimmed:
+            self._paint_stack_fills(painter)
         self._paint_lines(painter)
+        self._paint_markers(painter)
         self._paint_values(painter)
 
     def _axis_px(self) -> int:
@@ -257,24 +320,31 @@ class TimeSeriesBody(MetricBody):
         y_ticks = self.y_range.ticks()
         y_labels = [_tick_label(v, unit) for v in y_ticks]
         label_w = max((axis_metrics.horizontalAdvance(t) for t in y_labels), default=0.0)
+        right_unit = unit_text(self.right_unit)
+        right_ticks = self.y_range_right.ticks() if self.y_range_right is not None else ()
+        right_labels = [_tick_label(v, right_unit) for v in right_ticks]
+        self.axis_labels = (tuple(y_labels), tuple(right_labels))
+        right_label_w = max((axis_metrics.horizontalAdvance(t) for t in right_labels), default=0.0)
 
         # The value slots keep a reserve (numbers up to the axis' ends fit) so changing
         # numbers never move the plot and never force a new background.  The reserve only
         # grows (in steps of two digits) until the size or text size changes: a y-range
         # step to smaller numbers must not make the legend, and so the plot, jump.
         widest_value = max(ln.value_width for ln in self._lines)
-        tick_value_w = max(
-            (legend_metrics.horizontalAdvance(format_value(v, unit, decimals)) for v in y_ticks), default=0.0
-        )
+        tick_values = [format_value(v, unit, decimals) for v in y_ticks]
+        tick_values += [format_value(v, right_unit, decimals) for v in right_ticks]
+        tick_value_w = max((legend_metrics.horizontalAdvance(t) for t in tick_values), default=0.0)
         step = max(1.0, legend_metrics.horizontalAdvance("00"))
         needed = math.ceil(max(widest_value, tick_value_w) * 1.1 / step) * step
         self._value_width = max(self._value_width, needed)
         top = pad + axis_metrics.height() / 2
+        if self.panel.display.annotations:  # a strip for the markers' labels: they never cover the data
+            top += axis_metrics.height() + pad / 2
         self._legend = plan_legend(
             [ln.name for ln in self._lines], self._value_width, legend_metrics, width=w, height=h, top=top, pad=pad
         )
         left = pad + label_w + pad
-        right = w - pad - self._legend.right_w
+        right = w - pad - self._legend.right_w - (right_label_w + pad if right_labels else 0.0)
         bottom = h - pad - self._legend.bottom_h - axis_metrics.height() - pad / 2
         self.plot_rect = QRectF(left, top, max(1.0, right - left), max(1.0, bottom - top))
         plot = self.plot_rect
@@ -304,6 +374,9 @@ class TimeSeriesBody(MetricBody):
             for v, text in zip(y_ticks, y_labels, strict=True):
                 text_y = self._y_of(v) - axis_metrics.height() / 2 + ascent
                 p.drawText(QPointF(left - pad - axis_metrics.horizontalAdvance(text), text_y), text)
+            for v, text in zip(right_ticks, right_labels, strict=True):
+                text_y = self._y_of(v, 1) - axis_metrics.height() / 2 + ascent
+                p.drawText(QPointF(plot.right() + pad, text_y), text)
             baseline = plot.bottom() + pad / 2 + ascent
             for offset in x_ticks:
                 text = relative_time_label(offset)
@@ -367,16 +440,44 @@ class TimeSeriesBody(MetricBody):
         pen.setStyle(_DASH_STYLES[DASH_NAMES[line.style.dash]])
         return pen
 
-    def _y_of(self, value: float) -> float:
-        assert self.y_range is not None
+    def _axis_range(self, axis: int) -> AxisRange:
+        y_range = self.y_range_right if axis == 1 else self.y_range
+        assert y_range is not None
+        return y_range
+
+    def _y_of(self, value: float, axis: int = 0) -> float:
+        y_range = self._axis_range(axis)
         plot = self.plot_rect
-        return plot.bottom() - (value - self.y_range.lo) / self.y_range.span * plot.height()
+        return plot.bottom() - (value - y_range.lo) / y_range.span * plot.height()
+
+    def y_pixel(self, value: float, axis: str = "left") -> float:
+        """Where a value sits on the plot, on the left or right axis (for tests and screenshots)."""
+        return self._y_of(value, 1 if axis == "right" else 0)
+
+    def _paint_stack_fills(self, painter: QPainter) -> None:
+        """Tint each stacked band in its line's colour: from the top of the stack down, so each band keeps its own."""
+        plot = self.plot_rect
+        sx = plot.width() / self._window_s
+        panel = self.color("panel")
+        painter.setClipRect(plot)
+        for line in reversed(self._lines):
+            if line.xs is None or line.ys is None or not line.xs.size:
+                continue
+            y_range = self._axis_range(line.axis)
+            sy = plot.height() / y_range.span
+            base = min(plot.bottom(), plot.bottom() + y_range.lo * sy)  # the axis' zero, or the plot's bottom
+            lc, t = self._line_pen(line, 0).color(), _STACK_TINT
+            tint = QColor.fromRgbF(lc.redF() * t + panel.redF() * (1 - t), lc.greenF() * t + panel.greenF() * (1 - t),
+                                   lc.blueF() * t + panel.blueF() * (1 - t))
+            ys = np.clip(line.ys, y_range.lo, y_range.hi + y_range.span * 0.02)
+            paint_stack_fill(painter, line.xs, ys, (plot.left() - self._x0 * sx, sx),
+                             (plot.bottom() + y_range.lo * sy, -sy), base, tint)
+        painter.setClipping(False)
 
     def _paint_lines(self, painter: QPainter) -> None:
         assert self.y_range is not None
         plot = self.plot_rect
         sx = plot.width() / self._window_s
-        sy = plot.height() / self.y_range.span
         painter.setClipRect(plot)  # the edge points and fixed min/max may reach outside
         # With many lines a second pass buys no readability and doubles the cost.
         double = len(self._lines) <= DOUBLE_PASS_MAX_SERIES
@@ -384,12 +485,14 @@ class TimeSeriesBody(MetricBody):
             if line.xs is None or line.ys is None or not line.xs.size:  # xs and ys are set together
                 continue
             painter.setPen(self._line_pen(line, 0))  # width 0: cosmetic 1 px, Qt's fast line path
+            y_range = self._axis_range(line.axis)
+            sy = plot.height() / y_range.span
             ys = line.ys
             if line.has_inf:  # +Inf reaches just past the top edge, -Inf past the bottom (clipped)
-                edge = self.y_range.span * 0.02
-                ys = np.clip(ys, self.y_range.lo - edge, self.y_range.hi + edge)
+                edge = y_range.span * 0.02
+                ys = np.clip(ys, y_range.lo - edge, y_range.hi + edge)
             shapes = LineShapes.build(
-                line.xs, ys, (plot.left() - self._x0 * sx, sx), (plot.bottom() + self.y_range.lo * sy, -sy)
+                line.xs, ys, (plot.left() - self._x0 * sx, sx), (plot.bottom() + y_range.lo * sy, -sy)
             )
             # A 2 px pen strokes the line as a filled outline: ~100x slower on noisy data than
             # two 1 px passes one pixel apart diagonally, which read as the same 2 px line.
@@ -399,6 +502,16 @@ class TimeSeriesBody(MetricBody):
                 shapes.draw(painter)
                 painter.translate(-1.0, -1.0)
         painter.setClipping(False)
+
+    def _paint_markers(self, painter: QPainter) -> None:
+        data = self._data
+        markers = data.markers if data is not None else ()
+        if not markers:
+            self.drawn_markers = ()
+            return
+        font = self.px_font(self._axis_px())
+        self.drawn_markers = paint_markers(painter, markers, self.plot_rect, (self._x0, self._x1), font,
+                                           self.color("text_dim"), float(self.width()))
 
     def _paint_values(self, painter: QPainter) -> None:
         painter.setFont(self.px_font(self.text_px))
@@ -411,3 +524,12 @@ class TimeSeriesBody(MetricBody):
 def _tick_label(value: float, unit: str) -> str:
     """An axis label: format_value without trailing zeros ('1.2 s', not '1.20 s')."""
     return _TRAILING_ZEROS.sub(lambda m: m.group(1) + (m.group(2) or ""), format_value(value, unit))
+
+
+def _stack(lines: list[_Line]) -> None:
+    """Stack the lines of each axis in legend order (the first at the bottom); legend values stay their own."""
+    for axis in (0, 1):
+        group = [ln for ln in lines if ln.axis == axis]
+        stacked = stack_series([ln.series.x for ln in group], [ln.series.y for ln in group])
+        for line, curve in zip(group, stacked, strict=True):
+            line.curve_y = curve

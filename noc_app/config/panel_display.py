@@ -7,6 +7,11 @@
     mappings: [{value: 1, text: UP}, ...]  (stat)
     color_mode: value | background          (stat; background: the whole tile takes the colour)
     no_data_text: TEXT                      (stat)
+    stacked: true | false                   (timeseries; series stacked in legend order, per axis)
+    annotations: [{query: PROMQL, source: ID, title: TEXT} | {alert: NAME, source: ID, title: TEXT}]
+                                            (timeseries; vertical markers: samples > 0, or an alert's start)
+    sparkline: true | false                 (stat; asks for a range and draws it under the value)
+  and per query (timeseries): axis: left | right, unit: UNIT (right axis only; the left uses the panel's)
 """
 
 from __future__ import annotations
@@ -21,7 +26,23 @@ MAX_MAPPINGS = 64
 MAX_COLOR_RULES = 64
 MAX_TEXT = 60  # a mapped value or no-data text is a word or two on a tile
 
-DISPLAY_KEYS = ("thresholds_style", "wrap", "legend", "mappings", "color_mode", "no_data_text")
+AXES = ("left", "right")
+MAX_ANNOTATIONS = 16
+
+DISPLAY_KEYS = (
+    "thresholds_style", "wrap", "legend", "mappings", "color_mode", "no_data_text",
+    "stacked", "annotations", "sparkline",
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Annotation:
+    """Vertical markers on a timeseries: where `query` has a sample > 0, or where alert `alert` started."""
+
+    source: str
+    title: str
+    query: str = ""  # PromQL on a metrics source (e.g. changes(deploy_timestamp[1m]) > 0)
+    alert: str = ""  # an alert name on an alert source (Alertmanager): a marker at its startsAt
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -50,6 +71,9 @@ class PanelDisplay:
     mappings: tuple[ValueMapping, ...] = ()
     color_mode: str = "value"
     no_data_text: str = ""
+    stacked: bool = False
+    annotations: tuple[Annotation, ...] = ()
+    sparkline: bool = False
 
 
 DEFAULT_DISPLAY = PanelDisplay()

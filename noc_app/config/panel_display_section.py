@@ -7,17 +7,21 @@ import re
 from yaml.nodes import MappingNode, Node
 
 from noc_app.config.panel_display import (
+    AXES,
     COLOR_MODES,
     LEGEND_ORDERS,
     LEGEND_SORTS,
+    MAX_ANNOTATIONS,
     MAX_COLOR_RULES,
     MAX_MAPPINGS,
     MAX_TEXT,
     THRESHOLD_STYLES,
+    Annotation,
     PanelDisplay,
     SeriesColor,
     ValueMapping,
 )
+from noc_app.config.schema import QueryConfig
 from noc_app.config.yaml_nodes import MapReader, Walk, describe
 
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -29,7 +33,11 @@ _KINDS_FOR = {
     "mappings": ("stat",),
     "color_mode": ("stat",),
     "no_data_text": ("stat",),
+    "stacked": ("timeseries",),
+    "annotations": ("timeseries",),
+    "sparkline": ("stat",),
 }
+QUERY_DISPLAY_KEYS = ("axis", "unit")  # per-query display keys (timeseries)
 
 
 def read_display(walk: Walk, panel: MapReader, kind: str | None) -> PanelDisplay:
@@ -48,7 +56,68 @@ def read_display(walk: Walk, panel: MapReader, kind: str | None) -> PanelDisplay
         mappings=_read_mappings(walk, panel),
         color_mode=panel.choice("color_mode", COLOR_MODES, "value") or "value",
         no_data_text=_short_text(walk, panel, "no_data_text"),
+        stacked=panel.boolean("stacked", False),
+        annotations=_read_annotations(walk, panel),
+        sparkline=panel.boolean("sparkline", False),
     )
+
+
+def read_query_axis(walk: Walk, query: MapReader, kind: str | None) -> tuple[str, str]:
+    """A query's `axis` and `unit` (timeseries); `unit` only on the right axis."""
+    if kind is not None and kind != "timeseries":
+        query.not_for("axis", "kind timeseries")
+        query.not_for("unit", "kind timeseries")
+    axis = query.choice("axis", AXES, "left") or "left"
+    unit = query.text("unit", "") or ""
+    if query.has("unit") and axis != "right":
+        walk.error(query.key_nodes["unit"], query.sub("unit"),
+                   "key 'unit' only applies to a query with axis: right (the left axis uses the panel's unit)")
+    return axis, unit
+
+
+def check_right_axis(walk: Walk, queries: list[tuple[QueryConfig, Node, str]]) -> None:
+    """One right axis, one unit: every right-axis query must say the same unit as the first."""
+    right = [(q, node, path) for q, node, path in queries if q.axis == "right"]
+    for q, node, path in right[1:]:
+        first = right[0][0].unit
+        if q.unit != first:
+            walk.error(node, path, f"expected the right axis' unit '{first}' (as in {right[0][2]}), "
+                                   f"got '{q.unit}': a panel has one right axis")
+
+
+def _read_annotations(walk: Walk, panel: MapReader) -> tuple[Annotation, ...]:
+    items = panel.items("annotations", noun="annotation")
+    if len(items) > MAX_ANNOTATIONS:
+        walk.error(panel.nodes["annotations"], panel.sub("annotations"),
+                   f"expected at most {MAX_ANNOTATIONS} annotations, got {len(items)}")
+        return ()
+    found = (_read_annotation(walk, node, path) for node, path in items)
+    return tuple(a for a in found if a is not None)
+
+
+def _read_annotation(walk: Walk, node: Node, path: str) -> Annotation | None:
+    mapping = walk.mapping(node, path)
+    if mapping is None:
+        return None
+    item = MapReader(walk, mapping, path, ("query", "alert", "source", "title"))
+    if item.exclusive("query", "alert"):
+        return None
+    if not item.has("query") and not item.has("alert"):
+        item.missing("query", "alert")
+        return None
+    source = item.text("source", required=True)
+    if source is not None:
+        walk.refer("source", source, item.nodes["source"], item.sub("source"))
+    query = item.text("query", "") or ""
+    alert = item.text("alert", "") or ""
+    for key, value in (("query", query), ("alert", alert)):
+        if item.has(key) and not value.strip():
+            walk.error(item.nodes[key], item.sub(key), f"expected a non-empty {key}, got an empty string")
+            return None
+    title = _short_text(walk, item, "title") or alert or "event"
+    if source is None:
+        return None
+    return Annotation(source=source, title=title, query=query, alert=alert)
 
 
 def _short_text(walk: Walk, reader: MapReader, key: str) -> str:

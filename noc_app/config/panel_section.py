@@ -16,7 +16,12 @@ from noc_app.config.limits import (
     MAX_ROW_LIMIT,
 )
 from noc_app.config.panel_display import DISPLAY_KEYS
-from noc_app.config.panel_display_section import read_display
+from noc_app.config.panel_display_section import (
+    QUERY_DISPLAY_KEYS,
+    check_right_axis,
+    read_display,
+    read_query_axis,
+)
 from noc_app.config.panel_kinds_section import read_kind_options
 from noc_app.config.schema import (
     METRIC_PANEL_KINDS,
@@ -75,7 +80,9 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
     title = panel.text("title", required=True)
     source, sources = _read_sources(walk, panel, kind)
     query_items = panel.items("queries", required=kind in _NEEDS_QUERIES, noun="query")
-    queries = tuple(q for q in (_read_query(walk, n, p) for n, p in query_items) if q)
+    read = [(_read_query(walk, n, p, kind), n, p) for n, p in query_items]
+    check_right_axis(walk, [(q, n, p) for q, n, p in read if q is not None])
+    queries = tuple(q for q, _, _ in read if q)
     text = panel.text("text", "")
     if kind == PanelKind.TEXT and not panel.has("text"):
         panel.missing("text")
@@ -232,20 +239,21 @@ def _read_sources(walk: Walk, panel: MapReader, kind: str | None) -> tuple[str |
     return source, ()
 
 
-def _read_query(walk: Walk, node: Node, path: str) -> QueryConfig | None:
+def _read_query(walk: Walk, node: Node, path: str, kind: str | None) -> QueryConfig | None:
     if isinstance(node, ScalarNode) and node.tag in (STR_TAG, INT_TAG, FLOAT_TAG):
         return QueryConfig(expr=node.value)
     if not isinstance(node, MappingNode):
         walk.error(node, path, f"expected a query string or a mapping with expr, got {describe(node)}")
         return None
-    query = MapReader(walk, node, path, ("expr", "legend", "instant"))
+    query = MapReader(walk, node, path, ("expr", "legend", "instant", *QUERY_DISPLAY_KEYS))
     expr = query.text("expr", required=True)
+    axis, unit = read_query_axis(walk, query, kind)
     legend = query.text("legend", "")
     instant_node = query.get("instant")
     instant = walk.boolean(instant_node, query.sub("instant")) if instant_node is not None else None
     if expr is None:
         return None
-    return QueryConfig(expr=expr, legend=legend or "", instant=instant)
+    return QueryConfig(expr=expr, legend=legend or "", instant=instant, axis=axis, unit=unit)
 
 
 def _read_grid(walk: Walk, panel: MapReader) -> GridRequest:

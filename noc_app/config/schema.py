@@ -123,6 +123,8 @@ class QueryConfig:
     expr: str
     legend: str = ""
     instant: bool | None = None  # None: decided by panel kind
+    axis: str = "left"  # timeseries: "right" puts the series on a second y axis
+    unit: str = ""  # the right axis' unit (a left-axis query uses the panel's unit)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

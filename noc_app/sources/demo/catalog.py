@@ -26,6 +26,8 @@ class Signal(enum.Enum):
     UP_TARGETS = "up_targets"  # one series per scrape target of the demo
     LATENCY_BUCKETS = "latency_buckets"  # one cumulative rate series per `le`
     WINDOWED_RATE = "windowed_rate"  # SLO SLIs: good/total request rates averaged over a range
+    STATUS_RATE = "status_rate"  # request rate summed per status code
+    DEPLOYS = "deploys"  # 1 for a minute after each simulated deploy, else no sample (a `> 0` filter)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -56,6 +58,8 @@ _EXACT: dict[str, Signal] = {
     "up": Signal.UP,
     "maxby(job,instance)(up)": Signal.UP_TARGETS,
     "sumby(le)(rate(http_request_duration_seconds_bucket[5m]))": Signal.LATENCY_BUCKETS,
+    "sumby(status)(rate(http_requests_total[5m]))": Signal.STATUS_RATE,
+    "changes(deploy_timestamp[1m])>0": Signal.DEPLOYS,
 }
 
 _QUANTILE = re.compile(
@@ -87,6 +91,8 @@ ANSWERED_EXPRESSIONS: tuple[str, ...] = (
     "sum by (le) (rate(http_request_duration_seconds_bucket[5m]))",
     'sum(rate(http_requests_total[<range>])), with {status!~"5.."} for the good ones (SLO SLIs)',
     'sum(rate(http_request_duration_seconds_bucket{le="<s>"}[<range>])) and ..._count (latency SLIs)',
+    "sum by (status) (rate(http_requests_total[5m]))",
+    "changes(deploy_timestamp[1m]) > 0",
 )
 
 

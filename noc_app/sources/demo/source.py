@@ -127,6 +127,9 @@ class DemoSource:
             if resolved.signal is Signal.WINDOWED_RATE:
                 rate = self.service.windowed_rate(t, resolved.window_s, resolved.part, resolved.threshold_s)
                 return self._result(query, [({}, rate)], t)
+            if resolved.signal is Signal.DEPLOYS:
+                marks = deploy_changes(t, self.service.start_epoch)
+                return self._result(query, [({"job": JOB, "instance": INSTANCE}, marks)], t)
             state = states.get(grid_key)
             if state is None:
                 state = states[grid_key] = self.service.state(t)
@@ -169,6 +172,26 @@ class DemoSource:
             Target(job="node", instance="db-02:9100", health="up", last_scrape=now),
             Target(job="node", instance="cache-01:9100", health="up", last_scrape=now),
         )
+
+
+# Deploys of the simulated service: one 17 min before the start (on the wall from the first
+# poll), then every 23 min.
+DEPLOY_OFFSET_S = -17 * 60.0
+DEPLOY_EVERY_S = 23 * 60.0
+
+
+def deploy_changes(t: np.ndarray, start_epoch: float) -> np.ndarray:
+    """`changes(deploy_timestamp[1m]) > 0`: 1 within a minute after a deploy, else NaN (no sample)."""
+    since = np.mod(t - start_epoch - DEPLOY_OFFSET_S, DEPLOY_EVERY_S)
+    return np.where(since < 60.0, 1.0, np.nan)
+
+
+def status_rates(state: ServiceState) -> list[tuple[Mapping[str, str], np.ndarray]]:
+    """`sum by (status) (rate(http_requests_total[5m]))`: the per-(method, status) rates summed per status."""
+    totals: dict[str, np.ndarray] = {}
+    for row, (_, status) in enumerate(SERIES_LABELS):
+        totals[status] = totals[status] + state.rates[row] if status in totals else state.rates[row].copy()
+    return [({"status": status}, totals[status]) for status in sorted(totals)]
 
 
 def latency_buckets(state: ServiceState) -> list[tuple[Mapping[str, str], np.ndarray]]:
@@ -226,4 +249,6 @@ def _signal_series(query: SimulatedQuery,
         ]
     if signal is Signal.LATENCY_BUCKETS:
         return latency_buckets(state)
+    if signal is Signal.STATUS_RATE:
+        return status_rates(state)
     raise AssertionError(f"unhandled signal {signal}")
