@@ -400,6 +400,7 @@ def print_snapshot(config: AppConfig, *, after_s: float) -> int:
 
     from PySide6.QtCore import QCoreApplication
 
+    from noc_app.reports.kpi_inputs import month_histories
     from noc_app.wall_state import wall_state
 
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
@@ -414,6 +415,7 @@ def print_snapshot(config: AppConfig, *, after_s: float) -> int:
             {sid: store.snapshot(sid) for sid in store.source_ids()},
             {sid: store.status(sid) for sid in store.source_ids()},
             runtime.wall_clock(),
+            histories=month_histories(runtime.config, runtime.wall_clock())[0],  # the `kpis` MTTR
         )
     finally:
         runtime.stop()
