@@ -6,7 +6,8 @@ verdicts together per row): it lists the verdicts in a context menu (refused
 entries disabled, with the policy's reason in their text and tooltip), opens the
 dialog for A, U, E, R, N or a menu entry, a runbook of the "Run runbook" submenu,
 the History view for H or "History…" (read through the injected `history_reader`:
-no database here), builds one `ActionRequest` per backend incident of the selected
+no database here), the "Post-incident report…" entry (made by the injected `reports` runner,
+widgets/report_entry.py; its result marks the row), builds one `ActionRequest` per backend incident of the selected
 row (a problem merged across backends gets one per member that may take it) and
 emits it on `requested`.  It never executes anything: the window forwards the
 requests to the action service and the service's outcomes back to `show_outcome`,

@@ -10,7 +10,9 @@ pauses/resumes rotation (wall and operator modes); Left/Right step through the
 playlist (operator mode); Ctrl+Alt+Q quits in every mode.  In operator mode the
 incident boards take actions (widgets/incident_actions.py): select a row, then
 A (acknowledge), U (un-acknowledge), N (note) or the context menu; the window
-emits `action_requested(ActionRequest)` and shows outcomes via `show_outcome`.  Esc does
+emits `action_requested(ActionRequest)` and shows outcomes via `show_outcome`; Ctrl+Shift+H
+writes the shift handover report (modes with `reports`, through the injected `report_runner`,
+whose result shows in the header's report line).  Esc does
 nothing.  Kiosk mode is locked: no cursor, no context menus, no mouse input to
 panels, no tooltips, stays on top, full screen is re-asserted when anything
 takes it away, and window-manager close requests (Alt+F4) are refused, so
