@@ -137,6 +137,7 @@ def build_windows(
     from noc_app.widgets.wall_window import WallWindow
 
     theme = load_theme(config.theme)
+    report_runner = _report_runner(config, runtime)
     windows: list[WallWindow] = []
     for screen in resolve_screens(config, options):
         dashboards, interval = screen_dashboards(config, screen)
@@ -145,12 +146,31 @@ def build_windows(
             mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock,
             operator=runtime.actions.operator if runtime.actions is not None else None,
             history_reader=runtime.actions.read_history if runtime.actions is not None else None,
+            report_runner=report_runner,
         )
         window.setProperty("noc_screen_index", screen.screen)
         if size is not None:
             window.resize(*size)
         windows.append(window)
     return windows
+
+
+def _report_runner(config: AppConfig, runtime: Runtime) -> Callable[..., None] | None:
+    """Reports from the UI (modes with `reports` and a state database): a worker, stopped when the app quits."""
+    from noc_app.modes import capabilities
+
+    if not capabilities(config.mode).reports or runtime.actions is None:
+        return None
+    from PySide6.QtCore import QCoreApplication
+
+    from noc_app.reports.ui_runner import ReportRunner
+
+    runner = ReportRunner(config)
+    app = QCoreApplication.instance()
+    if app is not None:
+        runner.setParent(app)
+        app.aboutToQuit.connect(lambda: runner.stop(wait=False))
+    return runner
 
 
 def place_and_show(windows: Sequence[WallWindow], *, fullscreen: bool) -> None:
@@ -400,6 +420,7 @@ def print_snapshot(config: AppConfig, *, after_s: float) -> int:
 
     from PySide6.QtCore import QCoreApplication
 
+    from noc_app.reports.kpi_inputs import month_histories
     from noc_app.wall_state import wall_state
 
     app = QCoreApplication.instance() or QCoreApplication([sys.argv[0]])
@@ -414,6 +435,7 @@ def print_snapshot(config: AppConfig, *, after_s: float) -> int:
             {sid: store.snapshot(sid) for sid in store.source_ids()},
             {sid: store.status(sid) for sid in store.source_ids()},
             runtime.wall_clock(),
+            histories=month_histories(runtime.config, runtime.wall_clock())[0],  # the `kpis` MTTR
         )
     finally:
         runtime.stop()

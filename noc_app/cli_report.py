@@ -3,6 +3,7 @@
     noc-app report sla --config shop.yaml --out reports/ [--month 2026-04] [--service api]
     noc-app report handover --config shop.yaml --out reports/ [--hours 8]
     noc-app report incident am/0f3a9c1d2e4b5a6f --config shop.yaml --out reports/ [--panel p95]
+    noc-app report kpis --config shop.yaml [--json]      (prints the executive KPIs; writes no file)
 
 Prints the files written, one a line.  Exit 0 when written, 1 when the report could not be
 made (state database unreadable, unknown incident) or an SLA service's figures could not be read
@@ -43,7 +44,7 @@ def _hours(text: str) -> float:
 
 def build_report_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="noc-app report", description="Write a report as PDF, HTML and CSV.")
-    kinds = parser.add_subparsers(dest="report", required=True, metavar="sla|handover|incident")
+    kinds = parser.add_subparsers(dest="report", required=True, metavar="sla|handover|incident|kpis")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--config", "-c", metavar="FILE", required=True, help="wall config (YAML)")
@@ -71,7 +72,29 @@ def build_report_parser() -> argparse.ArgumentParser:
     incident.add_argument("incident", metavar="SOURCE/FINGERPRINT", help="e.g. am/0f3a9c1d2e4b5a6f")
     incident.add_argument("--panel", action="append", default=[], metavar="ID",
                           help="metric panel to include (repeatable; default: every prometheus metric panel)")
+    kpis = kinds.add_parser("kpis", help="print the executive KPIs (SLOs, active incidents, MTTR this month)")
+    kpis.add_argument("--config", "-c", metavar="FILE", required=True, help="wall config (YAML)")
+    kpis.add_argument("--json", action="store_true", help="print the snapshot's `kpis` object as JSON")
+    kpis.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     return parser
+
+
+def run_kpis(args: argparse.Namespace) -> int:
+    """`report kpis`: poll the SLOs' and incident sources once, read the history, print (no Qt)."""
+    import json
+
+    from noc_app.config.loader import load_config
+    from noc_app.reports.kpi_inputs import fetch_kpis
+    from noc_app.reports.kpis import kpi_lines, kpis_json
+
+    config = load_config(args.config)
+    kpis = fetch_kpis(config, now=time.time())
+    if args.json:
+        print(json.dumps(kpis_json(kpis), indent=2, ensure_ascii=False))
+    else:
+        for line in kpi_lines(kpis):
+            print(line)
+    return EXIT_OK
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -84,6 +107,8 @@ def run_report(args: argparse.Namespace) -> int:
     from noc_app.reports.data import RangeReader
     from noc_app.reports.document import ensure_gui_app
 
+    if args.report == "kpis":
+        return run_kpis(args)
     config = load_config(args.config)
     zone = args.time_zone or config.sla.time_zone
     try:

@@ -27,6 +27,7 @@ class Capabilities:
     # Added for the window (defaults keep older rows valid):
     tooltips: bool = True  # hover tooltips (a kiosk's would show error details to nobody)
     locked: bool = False  # stays on top, re-asserts full screen, the quit key must be pressed twice
+    reports: bool = False  # make reports from the UI (post-incident from the board menu, Ctrl+Shift+H handover)
 
 
 MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
@@ -36,7 +37,7 @@ MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     ),
     Mode.OPERATOR: Capabilities(
         act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True,
-        context_menus=True, quit=True, window_close=True,
+        context_menus=True, quit=True, window_close=True, reports=True,
     ),
     Mode.KIOSK: Capabilities(
         act=False, navigate=False, pause_rotation=False, pointer_input=False, cursor=False,

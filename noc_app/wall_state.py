@@ -8,7 +8,7 @@ incidents with severity and ack state, and every source's status.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,10 +16,13 @@ from noc_app import __version__
 from noc_app.config.schema import AppConfig, PanelConfig, PanelKind
 from noc_app.config.thresholds import crossed_threshold
 from noc_app.model import Alert, AlertState, Snapshot, SourceStatus
+from noc_app.reports.kpis import compute_kpis, kpis_json, slo_figures_from_panels
+from noc_app.reports.timing import targets_from
 from noc_app.selectors import PanelData, source_state
 from noc_app.selectors_dedup import also_in
 from noc_app.selectors_incidents import AlertsMemo
 from noc_app.selectors_wall import PanelSelection, select_dashboard, wall_incidents
+from noc_app.state.records import IncidentHistory
 from noc_app.wall_state_kinds import kind_entry
 
 SCHEMA_VERSION = 1
@@ -125,10 +128,12 @@ def wall_state(
     statuses: Mapping[str, SourceStatus],
     now: float,
     memo: AlertsMemo | None = None,
+    histories: Sequence[IncidentHistory] | None = None,
 ) -> dict[str, Any]:
     """The documented JSON shape of `noc-app snapshot` (see README).
 
     `memo`: an owned incidents memo, for a caller that builds this repeatedly.
+    `histories`: this month's incident history rows (for the `kpis` MTTR); None: no state database.
     """
     stale_after = config.stale_after_intervals
     if memo is None:
@@ -145,8 +150,13 @@ def wall_state(
         members.update(selection.data.board.members)
     # A board of one backend alone lists a copy another board merged: the problem is listed once.
     copies = {(m.source_id, m.fingerprint) for group in members.values() for m in group[1:]}
-    incidents = [incident_entry(alert, also_in(members, alert)) for alert in wall_incidents(selected)
-                 if (alert.source_id, alert.fingerprint) not in copies]
+    listed = [alert for alert in wall_incidents(selected) if (alert.source_id, alert.fingerprint) not in copies]
+    incidents = [incident_entry(alert, also_in(members, alert)) for alert in listed]
+    figures = slo_figures_from_panels(
+        ((s.panel.slo, s.data.results) for s in selected if s.panel.kind == PanelKind.SLO and s.panel.slo is not None),
+        now)
+    kpis = compute_kpis(config.slos, figures, listed, histories, now=now, time_zone=config.sla.time_zone,
+                        targets=targets_from(config.severity_levels))
     return {
         "schema": SCHEMA_VERSION,
         "app_version": __version__,
@@ -158,4 +168,5 @@ def wall_state(
         ],
         "dashboards": dashboards,
         "incidents": incidents,
+        "kpis": kpis_json(kpis),
     }

@@ -6,7 +6,8 @@ verdicts together per row): it lists the verdicts in a context menu (refused
 entries disabled, with the policy's reason in their text and tooltip), opens the
 dialog for A, U, E, R, N or a menu entry, a runbook of the "Run runbook" submenu,
 the History view for H or "History…" (read through the injected `history_reader`:
-no database here), builds one `ActionRequest` per backend incident of the selected
+no database here), the "Post-incident report…" entry (made by the injected `reports` runner,
+widgets/report_entry.py; its result marks the row), builds one `ActionRequest` per backend incident of the selected
 row (a problem merged across backends gets one per member that may take it) and
 emits it on `requested`.  It never executes anything: the window forwards the
 requests to the action service and the service's outcomes back to `show_outcome`,
@@ -49,6 +50,15 @@ from noc_app.widgets.incident_verdicts import (
     runbook_params,
     runbook_verdict,
     runbooks_for,
+)
+from noc_app.widgets.report_entry import (
+    INCIDENT,
+    INCIDENT_REPORT_TEXT,
+    RUNNING_TEXT,
+    ReportRunner,
+    marker_text,
+    report_incident,
+    result_text,
 )
 from noc_app.widgets.runbook_dialog import RunbookDialog
 from noc_app.widgets.state_style import severity_words
@@ -102,11 +112,15 @@ class BoardActions(QObject):
     """Menu, keys and dialogs of one board; emits `requested(ActionRequest)`."""
 
     requested = Signal(object)
+    report_finished = Signal(str)  # a post-incident report's result, one plain line (the window's header shows it)
 
-    def __init__(self, board: IncidentBoardBody, settings: ActionSettings, parent: QObject | None = None) -> None:
+    def __init__(self, board: IncidentBoardBody, settings: ActionSettings, parent: QObject | None = None,
+                 *, reports: ReportRunner | None = None) -> None:
+        """reports: makes the "Post-incident report…" entry (None: no entry; modes without reports)."""
         super().__init__(parent)
         self.board = board
         self.settings = settings
+        self.reports = reports
         self.menu: QMenu | None = None
         self.dialog: QDialog | None = None
         self._pending: dict[str, tuple[tuple[str, str], ActionKind]] = {}  # request id -> (row key, kind)
@@ -155,6 +169,11 @@ class BoardActions(QObject):
         history.setData("history")
         history.triggered.connect(lambda _=False: self.open_history())
         menu.addAction(history)
+        if self.reports is not None:
+            report = QAction(INCIDENT_REPORT_TEXT, menu)
+            report.setData("report")
+            report.triggered.connect(lambda _=False: self.start_report())
+            menu.addAction(report)
         menu.aboutToHide.connect(self._menu_closed)
         self.menu = menu
         self.board.set_held(True)
@@ -224,6 +243,23 @@ class BoardActions(QObject):
     def _show_timeline(self, dialog: IncidentHistoryDialog, timeline: IncidentTimeline) -> None:
         if dialog is self.dialog:  # closed meanwhile: drop it
             dialog.add_timeline(timeline)
+
+    # -- reports -------------------------------------------------------------------
+
+    def start_report(self) -> IncidentKey | None:
+        """The selected row's post-incident report, made by the injected runner; its result marks the row."""
+        group = self.board.selected_group()
+        if group is None or self.reports is None:
+            return None
+        incident = report_incident(group, self.board.members_of)
+        key = row_key(group)
+        self.board.set_marker(key, RUNNING_TEXT)
+        self.reports(INCIDENT, incident, partial(self._report_done, key))
+        return incident
+
+    def _report_done(self, key: tuple[str, str], ok: bool, text: str) -> None:
+        self.board.set_marker(key, marker_text(ok, text, MAX_MARKER_MESSAGE))
+        self.report_finished.emit(result_text("Post-incident report", ok, text))
 
     # -- dialogs -------------------------------------------------------------------
 

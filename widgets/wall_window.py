@@ -10,7 +10,9 @@ pauses/resumes rotation (wall and operator modes); Left/Right step through the
 playlist (operator mode); Ctrl+Alt+Q quits in every mode.  In operator mode the
 incident boards take actions (widgets/incident_actions.py): select a row, then
 A (acknowledge), U (un-acknowledge), N (note) or the context menu; the window
-emits `action_requested(ActionRequest)` and shows outcomes via `show_outcome`.  Esc does
+emits `action_requested(ActionRequest)` and shows outcomes via `show_outcome`; Ctrl+Shift+H
+writes the shift handover report (modes with `reports`, through the injected `report_runner`,
+whose result shows in the header's report line).  Esc does
 nothing.  Kiosk mode is locked: no cursor, no context menus, no mouse input to
 panels, no tooltips, stays on top, full screen is re-asserted when anything
 takes it away, and window-manager close requests (Alt+F4) are refused, so
@@ -47,6 +49,7 @@ from noc_app.widgets.incident_board import IncidentBoardBody
 from noc_app.widgets.incident_history import HistoryReader
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
+from noc_app.widgets.report_entry import HANDOVER, HANDOVER_KEY, RUNNING_TEXT, ReportRunner, result_text
 from noc_app.widgets.scale import text_scale
 from noc_app.widgets.scroll_view import needs_scroll, scrolling
 from noc_app.widgets.theme_qss import apply_theme
@@ -73,6 +76,7 @@ class WallHeader(QWidget):
         self.position = plain_label("", self)
         self.mode = plain_label("", self)
         self.clock = plain_label("", self)
+        self.report_status = ElidedLabel("", self)  # the last report's result (operator mode), plain text
         for label, role in (
             (self.dashboard, "dim"), (self.demo_banner, "demo"), (self.paused, "paused"),
             (self.quit_hint, "paused"), (self.position, "dim"), (self.mode, "dim"),
@@ -81,12 +85,16 @@ class WallHeader(QWidget):
         self.demo_banner.hide()
         self.paused.hide()
         self.quit_hint.hide()
+        self.report_status.setProperty("role", "dim")
+        self.report_status.hide()
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(12, 4, 12, 4)
         self._row.addWidget(self.title)
         self._row.addWidget(self.dashboard)
         self._row.addStretch(1)
-        for label in (self.quit_hint, self.demo_banner, self.paused, self.position, self.mode, self.clock):
+        labels = (self.report_status, self.quit_hint, self.demo_banner, self.paused, self.position, self.mode,
+                  self.clock)
+        for label in labels:
             self._row.addWidget(label)
 
     def set_titles(self, wall_title: str, dashboard_title: str) -> None:
@@ -131,14 +139,17 @@ class WallWindow(QMainWindow):
         operator: Operator | None = None,
         alerts_memo: AlertsMemo | None = None,
         history_reader: HistoryReader | None = None,
+        report_runner: ReportRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """operator: who acts (noc_app.actions.identity.current_operator); default: config's name or the OS user.
 
         alerts_memo: the incidents selector's memo, shared by this window's views (default: a new one).
         history_reader: reads an incident's history for the board's History view (the action service's).
+        report_runner: makes reports off the GUI thread (noc_app.reports.ui_runner); used in modes with reports.
         """
         self._history_reader = history_reader
+        self._report_runner = report_runner
         self.capabilities = capabilities(mode)  # what this mode may do: one table (noc_app.modes)
         super().__init__(parent)
         if not dashboards:
@@ -281,8 +292,9 @@ class WallWindow(QMainWindow):
         controllers = []
         for frame in self.panel_frames():
             if isinstance(frame.body, IncidentBoardBody):
-                controller = BoardActions(frame.body, settings, parent=self)
+                controller = BoardActions(frame.body, settings, parent=self, reports=self._reports())
                 controller.requested.connect(self.action_requested.emit)
+                controller.report_finished.connect(self.show_report_status)
                 controllers.append(controller)
         return tuple(controllers)
 
@@ -300,6 +312,28 @@ class WallWindow(QMainWindow):
             if controller.show_outcome(outcome):
                 return
 
+    # -- reports -----------------------------------------------------------------
+
+    def _reports(self) -> ReportRunner | None:
+        return self._report_runner if self.capabilities.reports else None
+
+    def start_handover_report(self) -> bool:
+        """Ctrl+Shift+H: the shift handover of the last 8 hours, written by the runner; False when unavailable."""
+        runner = self._reports()
+        if runner is None:
+            return False
+        self.show_report_status(f"Shift handover report: {RUNNING_TEXT.lower()}…")
+        runner(HANDOVER, None, lambda ok, text: self.show_report_status(result_text("Shift handover report", ok, text)))
+        return True
+
+    def show_report_status(self, text: str) -> None:
+        self.header.report_status.set_full_text(text)
+        self.header.report_status.setVisible(bool(text))
+
+    @property
+    def report_status_text(self) -> str:
+        return self.header.report_status.full_text if not self.header.report_status.isHidden() else ""
+
     # -- keys and lock-down ------------------------------------------------------
 
     def _install_keys(self) -> None:
@@ -311,6 +345,8 @@ class WallWindow(QMainWindow):
         if self.capabilities.navigate:
             QShortcut(QKeySequence(Qt.Key.Key_Right), self).activated.connect(lambda: self._step(1))
             QShortcut(QKeySequence(Qt.Key.Key_Left), self).activated.connect(lambda: self._step(-1))
+        if self._reports() is not None:
+            QShortcut(QKeySequence(HANDOVER_KEY), self).activated.connect(self.start_handover_report)
 
     def _step(self, delta: int) -> None:
         self.show_dashboard(self.current_index + delta)

@@ -34,6 +34,7 @@ from noc_app.config.policy_section import (
     read_screens,
     read_severity_policy,
 )
+from noc_app.config.reports_section import read_reports
 from noc_app.config.schema import AppConfig, Mode, OperatorConfig
 from noc_app.config.sla_section import read_sla
 from noc_app.config.slo_section import bind_slo_panels, read_slos
@@ -56,7 +57,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents", "variables", "slos", "sla",
+    "incidents", "variables", "slos", "sla", "reports",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -165,6 +166,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         automation=read_automation(walk, top),
         slos=slos,
         sla=read_sla(walk, top),
+        reports=read_reports(walk, top),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -464,6 +464,13 @@ class SlaConfig:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class ReportsConfig:
+    """`reports:`: the folder for reports made from the operator UI (None: the user's documents folder)."""
+
+    dir: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AppConfig:
     path: str  # file it came from ("<built-in demo>" for the bundled one)
     title: str
@@ -482,6 +489,7 @@ class AppConfig:
     automation: AutomationConfig = field(default_factory=AutomationConfig)
     slos: tuple[SloConfig, ...] = ()
     sla: SlaConfig = field(default_factory=SlaConfig)
+    reports: ReportsConfig = field(default_factory=ReportsConfig)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:
