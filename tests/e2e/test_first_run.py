@@ -49,7 +49,7 @@ def test_info_logging_says_what_an_operator_wants(tmp_path):
     run = _probe("--exit-after", "6", "--log-level", "INFO", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     lines = run.stderr.splitlines()
-    assert "INFO noc_app.cli: config loaded: <built-in demo> (sources: 2, dashboards: 1)" in lines
+    assert "INFO noc_app.cli: config loaded: <built-in demo> (sources: 2, dashboards: 3)" in lines
     assert BANNER in lines
     assert not [line for line in lines if "httpx" in line or "HTTP Request" in line]
 
