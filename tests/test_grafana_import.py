@@ -46,13 +46,12 @@ def test_loki_dashboard_report_routes_by_datasource_type() -> None:
         "converted panel 'rx' (timeseries) -> timeseries",
         "converted panel 'restarts' (timeseries) -> timeseries",
         "converted panel 'bad words' (timeseries) -> timeseries",
-        "converted panel 'Log Rate' (timeseries) -> timeseries on log source 'logs'",
-        "  dropped option on 'Log Rate': seriesOverrides (per-series styles) are not imported",
+        "converted panel 'Log Rate' (timeseries) -> timeseries on log source 'logs'",  # colours, stack: imported
         "converted panel 'Logs' (logs) -> logs on log source 'logs'",
         "page 1/2 'Loki / Logs (1/2)': 9 panels, 11 grid rows, smallest panel 349 px at 1080p",
         "page 2/2 'Loki / Logs (2/2)': 1 panels, 19 grid rows, smallest panel 960 px at 1080p",
         "variables resolved from the source at start-up: $container",
-        "10 panels converted, 0 dropped, 1 options dropped",
+        "10 panels converted, 0 dropped, 0 options dropped",
     ]
 
 
@@ -71,8 +70,8 @@ def test_k8s_addons_report() -> None:
     assert [line for line in lines if not line.startswith("converted ")] == [
         "  dropped option on 'Prometheus version': textMode 'name' (the series name instead of its value) is not "
         "imported: shown as the number",
-        "  dropped option on 'CPU Usage by pod, container': 1 field override (per-series colours, units, axes) "
-        "is not imported",
+        "  dropped option on 'CPU Usage by pod, container': override for name 'limit': custom.fillOpacity not "
+        "imported",
         "  dropped option on 'Persistent Volumes - Capacity and usage in %': unit 'percentunit' (a 0-1 ratio) "
         "is shown as a plain ratio, not as %",
         "  dropped option on 'Persistent Volumes - Inodes': unit 'percentunit' (a 0-1 ratio) is shown as a plain "
@@ -87,13 +86,26 @@ def test_k8s_addons_report() -> None:
 def test_node_exporter_full_report_and_pages() -> None:
     lines = report("node-exporter-full.json")
     assert lines[0] == "converted panel 'Pressure' (bargauge) -> bargauge"
-    assert lines[1:3] == [
-        "  dropped option on 'Pressure': percentage thresholds (relative to min/max) are not imported",
+    assert lines[1:4] == [  # percentage thresholds: min 0 and max 1 are set, so they are imported
         "  dropped option on 'Pressure': unit 'percentunit' (a 0-1 ratio) is shown as a plain ratio, not as %",
+        "converted panel 'CPU Busy' (gauge) -> gauge",
+        "  dropped option on 'CPU Busy': 1 value mapping not imported: only stat panels show mapped text "
+        "(shown as numbers)",
     ]
     assert "  dropped option on 'Filesystem Space Available': 2 hidden queries left out" in lines
+    for line in [
+        "  dropped option on 'CPU': stacking as 100% (percent) is not imported: series drawn unstacked",
+        "  dropped option on 'CPU': override for name 'Guest CPU usage': custom.fillOpacity, custom.lineStyle, "
+        "custom.stacking not imported",
+        "  dropped option on 'Network Traffic': override for regexp /.*out.*/: custom.transform not imported",
+        "  dropped option on 'Exporter Processes Memory': override for matcher 'byNames': custom.hideFrom "
+        "not imported",
+        "  dropped option on 'Processes Detailed States': override for name 'Z': displayName not imported",
+    ]:
+        assert line in lines
+    assert not any("value mapping" in line for line in lines if "'Uptime'" in line)  # a stat: mapped
     assert lines[-2:] == ["variables resolved from the source at start-up: $job, $nodename, $node",
-                          "125 panels converted, 0 dropped, 91 options dropped"]
+                          "125 panels converted, 0 dropped, 87 options dropped"]
     pages = [line for line in lines if line.startswith("page ")]
     assert len(pages) == 13
     assert pages[0] == ("page 1/13 'Node Exporter Full — Quick CPU / Mem / Disk (1/13)': 13 panels, "
@@ -109,7 +121,16 @@ def test_old_node_exporter_full_report_names_the_metric_renames() -> None:
         "node_disk_sectors_read, node_disk_sectors_written, node_disk_write_time_ms changed unit "
         "(ms -> s, sectors -> bytes): those panels' scale differs"
     ) in lines
-    assert lines[-1] == "172 panels converted, 0 dropped, 72 options dropped"
+    for line in [
+        "  dropped option on 'Memory Basic': series override for 'RAM Total': fill, stack not imported",
+        "  dropped option on 'UDP In / Out': series override for '/.*Snd.*/': transform not imported",
+        "  dropped option on 'CPU Busy': 1 value mapping not imported: only stat panels show mapped text "
+        "(shown as numbers)",
+    ]:
+        assert line in lines
+    assert ("  dropped option on 'CPU Basic': stacking as 100% (percentage) is not imported: series drawn "
+            "unstacked") in lines
+    assert lines[-1] == "172 panels converted, 0 dropped, 64 options dropped"
 
 
 @pytest.mark.parametrize("name", ["node-exporter-full.json", "node-exporter-full-old.json",
@@ -139,7 +160,6 @@ def test_unknown_panel_types_are_reported_not_fatal() -> None:
         "dropped panel 'Share' (piechart): panel type 'piechart' has no equivalent here",
         "dropped panel 'Broken' (unknown): panel type 'unknown' has no equivalent here",
         "converted panel 'Up' (stat) -> stat",
-        "  dropped option on 'Up': value mappings are not imported (shown as numbers)",
         "  dropped option on 'Up': repeat by $instance is not supported: shown once, for the current value",
         "dropped panel 'SQL' (timeseries): no query with an expression",
     ]

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
 from noc_app.config.grafana_layout import WIDTH as _WIDTH
 from noc_app.config.grafana_layout import JsonMap, Kept, finite_number, layout
 from noc_app.config.grafana_legacy_names import RESCALED, is_legacy, modern_name, modernised
+from noc_app.config.grafana_mappings import grafana_mappings
+from noc_app.config.grafana_overrides import Target, grafana_series
 from noc_app.config.grafana_thresholds import grafana_thresholds, percentage_thresholds
 from noc_app.config.grafana_variables import datasource_variables, grafana_variables
 from noc_app.config.limits import MAX_DECIMALS
+from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
 from noc_app.config.schema import DashboardConfig, PanelConfig, PanelKind, QueryConfig
 from noc_app.variables import variable_values
 
@@ -87,12 +90,14 @@ def import_grafana(data: object, *, dashboard_id: str, source_id: str, origin: s
         title = str(panel.get("title") or "").strip() or kind
         panel_id = _unique_id(title, used_ids)
         source = log_source_id if _uses_logs(panel, board, kind) else source_id
+        low, high = _bound(panel, "min"), _bound(panel, "max")
+        display, queries = _display(panel, kind, board)
         panels.append(PanelConfig(
             id=panel_id, kind=kind, title=title, source=source,
             sources=(source,) if kind == PanelKind.INCIDENTS and source is not None else (),
-            queries=_queries(panel, board), unit=_unit(panel), decimals=_decimals(panel),
-            min=_bound(panel, "min"), max=_bound(panel, "max"),
-            thresholds=grafana_thresholds(panel) if _thresholds_shown(panel) else (),
+            queries=queries, unit=_unit(panel), decimals=_decimals(panel), min=low, max=high,
+            thresholds=grafana_thresholds(panel, low, high) if _thresholds_shown(panel) else (),
+            display=display,
             grid=grid, text=_text(panel) if kind == PanelKind.TEXT else "",
             origin=f"{origin}: panel '{title}'",
         ))
@@ -211,28 +216,21 @@ def _classify(board: JsonMap, log_source_id: str | None) -> tuple[list[Kept], li
         kept.append((panel, kind, (section, row)))
         target = f" on log source '{log_source_id}'" if uses_logs else ""
         lines.append(f"converted {named} -> {kind}{target}")
-        lines.extend(f"  dropped option on '{title}': {what}" for what in _dropped_options(panel, kind))
+        lines.extend(f"  dropped option on '{title}': {what}" for what in _dropped_options(panel, kind, board))
     return kept, lines
 
 
-def _dropped_options(panel: JsonMap, kind: str) -> list[str]:
+def _dropped_options(panel: JsonMap, kind: str, board: JsonMap) -> list[str]:
     dropped = []
     hidden = [t for t in _list(panel.get("targets")) if isinstance(t, Mapping) and t.get("hide") is True]
     if hidden:
         dropped.append(f"{len(hidden)} hidden quer{'y' if len(hidden) == 1 else 'ies'} left out")
-    if percentage_thresholds(panel):
-        dropped.append("percentage thresholds (relative to min/max) are not imported")
-    defaults = _defaults(panel)
-    if _list(defaults.get("mappings")) or _list(panel.get("valueMaps")) or _list(panel.get("mappings")):
-        dropped.append("value mappings are not imported (shown as numbers)")
-    field_config = panel.get("fieldConfig")
-    overrides = _list(field_config.get("overrides")) if isinstance(field_config, Mapping) else []
-    if overrides:
-        many = len(overrides) != 1
-        dropped.append(f"{len(overrides)} field override{'s' if many else ''} (per-series colours, units, axes) "
-                       f"{'are' if many else 'is'} not imported")
-    if _list(panel.get("seriesOverrides")):
-        dropped.append("seriesOverrides (per-series styles) are not imported")
+    low, high = _bound(panel, "min"), _bound(panel, "max")
+    if percentage_thresholds(panel) and _thresholds_shown(panel) and not (
+            low is not None and high is not None and low < high):
+        dropped.append("percentage thresholds not imported: they need the panel's min and max (not both set)")
+    dropped.extend(grafana_mappings(panel, kind).dropped)
+    dropped.extend(grafana_series(panel, kind, _targets(panel, board), _convert_unit).dropped)
     options = panel.get("options")
     reduce = options.get("reduceOptions") if isinstance(options, Mapping) else None
     fields = reduce.get("fields") if isinstance(reduce, Mapping) else None
@@ -287,9 +285,23 @@ def _uses_logs(panel: JsonMap, board: JsonMap, kind: str) -> bool:
     return any(t in LOG_DATASOURCES for t in types)
 
 
+def _display(panel: JsonMap, kind: str, board: JsonMap) -> tuple[PanelDisplay, tuple[QueryConfig, ...]]:
+    """Mappings, series colours, stacking and the right-hand axis that carry over (see grafana_overrides)."""
+    mapped = grafana_mappings(panel, kind)
+    series = grafana_series(panel, kind, _targets(panel, board), _convert_unit)
+    display = replace(DEFAULT_DISPLAY, mappings=mapped.mappings, no_data_text=mapped.no_data_text,
+                      series_colors=series.series_colors, stacked=series.stacked)
+    return display, series.queries
+
+
 def _queries(panel: JsonMap, board: JsonMap) -> tuple[QueryConfig, ...]:
     """Visible targets that carry an expression (PromQL, LogQL, or Elasticsearch's `query`)."""
-    queries = []
+    return tuple(query for _, query in _targets(panel, board))
+
+
+def _targets(panel: JsonMap, board: JsonMap) -> list[Target]:
+    """(refId, query) for each visible target with an expression."""
+    queries: list[Target] = []
     for target in _list(panel.get("targets")):
         if not isinstance(target, Mapping) or target.get("hide") is True:
             continue
@@ -300,9 +312,10 @@ def _queries(panel: JsonMap, board: JsonMap) -> tuple[QueryConfig, ...]:
         if isinstance(expr, str) and expr.strip():
             instant = target.get("instant")
             legend = str(target.get("legendFormat") or "")
-            queries.append(QueryConfig(expr=expr, legend="" if legend == "__auto" else legend,
-                                       instant=instant if isinstance(instant, bool) else None))
-    return tuple(queries)
+            queries.append((str(target.get("refId") or ""), QueryConfig(
+                expr=expr, legend="" if legend == "__auto" else legend,
+                instant=instant if isinstance(instant, bool) else None)))
+    return queries
 
 
 def _thresholds_shown(panel: JsonMap) -> bool:
@@ -340,7 +353,11 @@ def _unit(panel: JsonMap) -> str:
     unit = _defaults(panel).get("unit") or panel.get("format") or _first_axis(panel).get("format") or ""
     if not unit:  # a legacy graph often names its unit only in the axis label ("Seconds")
         return UNIT_BY_AXIS_LABEL.get(str(_first_axis(panel).get("label") or "").strip().lower(), "")
-    return UNIT_BY_GRAFANA_UNIT.get(str(unit), str(unit))
+    return _convert_unit(str(unit))
+
+
+def _convert_unit(unit: str) -> str:
+    return UNIT_BY_GRAFANA_UNIT.get(unit, unit)
 
 
 def _decimals(panel: JsonMap) -> int | None:

@@ -38,12 +38,14 @@ def _defaults(panel: JsonMap) -> JsonMap:
 
 
 def percentage_thresholds(panel: JsonMap) -> bool:
-    """True when the panel's steps are relative to min/max (not imported)."""
+    """True when the panel's steps are relative to min/max (imported only when both are set)."""
     steps = _defaults(panel).get("thresholds")
     return isinstance(steps, Mapping) and steps.get("mode", "absolute") != "absolute"
 
 
-def grafana_thresholds(panel: JsonMap) -> tuple[Threshold, ...]:
+def grafana_thresholds(panel: JsonMap, low: float | None = None,
+                       high: float | None = None) -> tuple[Threshold, ...]:
+    """Our levels; percentage steps become absolute (low + pct% of high - low) when both bounds are known."""
     legacy = panel.get("thresholds")
     if isinstance(legacy, str):  # singlestat: "85,95" plus colors[] for below/between/above
         try:
@@ -55,13 +57,26 @@ def grafana_thresholds(panel: JsonMap) -> tuple[Threshold, ...]:
     if isinstance(legacy, list):  # graph: [{value, colorMode, op}]
         return tuple(t for t in (_graph_threshold(item) for item in legacy) if t is not None)
     steps = _defaults(panel).get("thresholds")
-    if not isinstance(steps, Mapping) or steps.get("mode", "absolute") != "absolute":
-        return ()  # percentage thresholds depend on the data's min/max: not imported
+    if not isinstance(steps, Mapping):
+        return ()
+    mode = steps.get("mode", "absolute")
+    known = low is not None and high is not None and low < high
+    if mode != "absolute" and not (mode == "percentage" and known):
+        return ()  # relative to the data's own min/max: not imported
     pairs = [(s.get("value"), s.get("color")) for s in _list(steps.get("steps")) if isinstance(s, Mapping)]
+    if mode == "percentage" and low is not None and high is not None:
+        pairs = [(_absolute(v, low, high), c) for v, c in pairs]
     base = [color for value, color in pairs if value is None][:1] or ["green"]
     numbered = ((finite_number(v), c) for v, c in pairs)
     rest = sorted(((v, c) for v, c in numbered if v is not None), key=lambda pair: pair[0])
     return _from_steps([None, *(v for v, _ in rest)], [base[0], *(c for _, c in rest)])
+
+
+def _absolute(percent: object, low: float, high: float) -> float | None:
+    value = finite_number(percent)
+    if value is None:
+        return None
+    return float(f"{low + value / 100 * (high - low):.12g}")  # 0.7, not 0.7000000000000001
 
 
 def _graph_threshold(item: object) -> Threshold | None:

@@ -9,7 +9,8 @@ import yaml
 
 from noc_app.config.grafana_import import ImportResult
 from noc_app.config.grafana_pages import Page, split_pages
-from noc_app.config.schema import ALL_VALUE, DashboardConfig, PanelConfig, PanelKind, VariableConfig
+from noc_app.config.panel_display import PanelDisplay
+from noc_app.config.schema import ALL_VALUE, DashboardConfig, PanelConfig, PanelKind, QueryConfig, VariableConfig
 
 PLAYLIST_INTERVAL = "30s"
 
@@ -98,7 +99,7 @@ def _panel(panel: PanelConfig) -> dict[str, Any]:
     elif panel.source is not None and panel.kind != PanelKind.TEXT:
         entry["source"] = panel.source
     if panel.queries:
-        entry["queries"] = [_query(q.expr, q.legend, q.instant) for q in panel.queries]
+        entry["queries"] = [_query(q) for q in panel.queries]
     if panel.unit:
         entry["unit"] = panel.unit
     if panel.decimals is not None:
@@ -112,16 +113,35 @@ def _panel(panel: PanelConfig) -> dict[str, Any]:
                                for t in panel.thresholds]
     if panel.kind == PanelKind.TEXT:
         entry["text"] = panel.text
+    entry.update(_display(panel.display))
     entry["grid"] = {"x": panel.grid.x, "y": panel.grid.y, "w": panel.grid.w, "h": panel.grid.h}
     return entry
 
 
-def _query(expr: str, legend: str, instant: bool | None) -> object:
-    if not legend and instant is None:
-        return expr
-    query: dict[str, Any] = {"expr": expr}
-    if legend:
-        query["legend"] = legend
-    if instant is not None:
-        query["instant"] = instant
-    return query
+def _display(display: PanelDisplay) -> dict[str, Any]:
+    """The display keys an import sets (mappings, no-data text, series colours, stacking)."""
+    entry: dict[str, Any] = {}
+    if display.mappings:
+        entry["mappings"] = [{"value": m.value, "text": m.text} for m in display.mappings]
+    if display.no_data_text:
+        entry["no_data_text"] = display.no_data_text
+    if display.series_colors:
+        entry["legend"] = {"colors": [{"match": c.pattern, "color": c.color} for c in display.series_colors]}
+    if display.stacked:
+        entry["stacked"] = True
+    return entry
+
+
+def _query(query: QueryConfig) -> object:
+    if not query.legend and query.instant is None and query.axis == "left":
+        return query.expr
+    entry: dict[str, Any] = {"expr": query.expr}
+    if query.legend:
+        entry["legend"] = query.legend
+    if query.instant is not None:
+        entry["instant"] = query.instant
+    if query.axis == "right":
+        entry["axis"] = "right"
+        if query.unit:
+            entry["unit"] = query.unit
+    return entry
