@@ -85,9 +85,9 @@ def override(matcher: str, option: str, *properties: tuple[str, object]) -> dict
             "properties": [{"id": key, "value": value} for key, value in properties]}
 
 
-def timeseries(*overrides: dict, custom: dict | None = None, targets: list | None = None) -> dict:
+def timeseries(*overrides: dict, custom: dict | None = None, targets: list | None = None, unit: str = "") -> dict:
     return {"type": "timeseries", "targets": targets or [{"expr": "up", "refId": "A"}],
-            "fieldConfig": {"defaults": {"custom": custom or {}}, "overrides": list(overrides)}}
+            "fieldConfig": {"defaults": {"custom": custom or {}, "unit": unit}, "overrides": list(overrides)}}
 
 
 FIXED_RED = ("color", {"mode": "fixed", "fixedColor": "red"})
@@ -96,13 +96,13 @@ FIXED_RED = ("color", {"mode": "fixed", "fixedColor": "red"})
 def test_colour_overrides_by_name_and_regexp_become_legend_colours() -> None:
     panel, dropped = imported(timeseries(
         override("byName", "a.b (x)", FIXED_RED),
-        override("byRegexp", "/.*out.*/", ("color", {"mode": "fixed", "fixedColor": "#00FF00"})),
+        override("byRegexp", "/.*out.*/i", ("color", {"mode": "fixed", "fixedColor": "#00FF00"})),
         override("byFrameRefID", "A", FIXED_RED),
         override("byName", "c", ("color", {"mode": "palette-classic"})),
         override("byName", "d", ("color", {"mode": "fixed", "fixedColor": "nope"})),
     ))
     assert panel.display.series_colors == (SeriesColor(pattern=r"^a\.b\ \(x\)$", color="#f2495c"),
-                                           SeriesColor(pattern=".*out.*", color="#00ff00"))
+                                           SeriesColor(pattern="(?i).*out.*", color="#00ff00"))
     name_rule = panel.display.series_colors[0].pattern
     assert re.search(name_rule, "a.b (x)") and not re.search(name_rule, "xa.b (x)")
     assert dropped == [
@@ -126,8 +126,9 @@ def test_right_axis_with_its_unit_by_refid_or_legend() -> None:
         override("byFrameRefID", "B", ("custom.axisPlacement", "right"), ("unit", "ms")), targets=TWO))
     assert [(q.axis, q.unit) for q in panel.queries] == [("left", ""), ("right", "ms")]
     assert dropped == []
-    by_name, _ = imported(timeseries(override("byName", "requests", ("custom.axisPlacement", "right")), targets=TWO))
-    assert [q.axis for q in by_name.queries] == ["right", "left"]
+    by_name, _ = imported(timeseries(override("byName", "requests", ("custom.axisPlacement", "right")),
+                                     targets=TWO, unit="reqps"))
+    assert [(q.axis, q.unit) for q in by_name.queries] == [("right", "req/s"), ("left", "")]  # the panel's unit
 
 
 def test_right_axis_that_names_no_single_query_is_reported() -> None:
@@ -138,8 +139,8 @@ def test_right_axis_that_names_no_single_query_is_reported() -> None:
         override("byName", "latency", ("unit", "ms"), ("custom.lineWidth", 2)), targets=TWO))
     assert [(q.axis, q.unit) for q in panel.queries] == [("right", "B"), ("left", "")]
     assert dropped == [
-        "override for regexp /.*/: right-hand axis not imported (it must name one query, by its refId or a legend "
-        "equal to the name)",
+        ("override for regexp /.*/: right-hand axis not imported (it must name one query, by its refId or a legend "
+        "equal to the name)"),
         "override for query B: right-hand axis in 's' not imported (the right axis already shows 'B')",
         "override for name 'latency': custom.lineWidth not imported",
         "override for name 'latency': unit 'ms' not imported (a unit per series needs the right-hand axis)",

@@ -77,10 +77,6 @@ def grafana_mappings(panel: JsonMap, kind: str) -> MappingsImport:
     return MappingsImport(mappings=tuple(mappings), no_data_text=no_data, dropped=tuple(dropped))
 
 
-def has_mappings(panel: JsonMap) -> bool:
-    return bool(_rules(panel))
-
-
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 

@@ -48,13 +48,16 @@ class _Work:
     unit_of: Callable[[str], str]
     colors: list[SeriesColor]
     dropped: list[str]
+    panel_unit: str = ""  # the Grafana unit an override without `unit` inherits
     right_unit: str | None = None  # the right axis' unit, once a query went there
 
 
 def grafana_series(panel: JsonMap, kind: str, targets: Sequence[Target],
                    unit_of: Callable[[str], str]) -> SeriesImport:
     """Per-series options of a panel in our terms; `unit_of` converts a Grafana unit id."""
-    work = _Work(list(targets), unit_of, [], [])
+    defaults = _field_config(panel).get("defaults")
+    panel_unit = defaults.get("unit") if isinstance(defaults, Mapping) else None
+    work = _Work(list(targets), unit_of, [], [], panel_unit=panel_unit if isinstance(panel_unit, str) else "")
     overrides = [o for o in _list(_field_config(panel).get("overrides")) if isinstance(o, Mapping)]
     legacy = [o for o in _list(panel.get("seriesOverrides")) if isinstance(o, Mapping)]
     if kind != PanelKind.TIMESERIES:
@@ -133,7 +136,7 @@ def _field_override(work: _Work, override: JsonMap) -> None:
     placement = properties.get("custom.axisPlacement")
     if placement == "right":
         query = _query_index(work, kind, option)
-        unit = work.unit_of(str(properties.get("unit") or ""))
+        unit = work.unit_of(str(properties.get("unit") or work.panel_unit))
         if query is None:
             work.dropped.append(f"{named}: right-hand axis not imported (it must name one query, by its refId "
                                 "or a legend equal to the name)")
@@ -166,7 +169,10 @@ def _series_pattern(kind: str, option: str) -> str | None:
     if kind == "byName" and option:
         return f"^{re.escape(option)}$"
     if kind == "byRegexp" and option:
-        pattern = option[1:option.rindex("/")] if option.startswith("/") and option.count("/") > 1 else option
+        pattern = option
+        if option.startswith("/") and option.count("/") > 1:  # JavaScript's /pattern/flags
+            pattern = option[1:option.rindex("/")]
+            pattern = f"(?i){pattern}" if "i" in option[option.rindex("/") + 1:] else pattern
         try:
             re.compile(pattern)
         except re.error:
