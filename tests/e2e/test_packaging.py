@@ -90,3 +90,13 @@ def test_bench_smoke_runs(wheel_venv, launcher, place, tmp_path):
                  cwd=ROOT if place == "checkout-root" else tmp_path)
     assert bench.returncode == 0, bench.stderr[-3000:]
     assert '"scenario": "wall-24-fhd"' in bench.stdout, bench.stdout
+
+
+def test_every_package_of_the_source_tree_is_in_the_wheel_list():
+    """setuptools packs only the listed packages: a new sub-package left out imports in the
+    checkout and fails in every installed copy (ModuleNotFoundError at start)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "noc_app").rglob("__init__.py")}
+    assert found - listed == set()
