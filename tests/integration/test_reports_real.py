@@ -41,7 +41,8 @@ def test_mtta_from_the_real_ack_flow_and_a_handover_that_shows_it(alertmanager, 
     began = time.time()
     try:
         marks, seen = observe(None, source.poll(), now=time.time())
-        journal.mark_incidents(marks, now=time.time())
+        # The session's Alertmanager also holds other tests' alerts: this shift saw only ours.
+        journal.mark_incidents([m for m in marks if m.fingerprint == fingerprint], now=time.time())
         request = ack_request(labels, fingerprint)
         outcome = execute(request, backend_for(url), journal)
         assert outcome.status is OutcomeStatus.DONE, outcome.message
@@ -100,7 +101,9 @@ def test_the_ecommerce_sla_queries_against_a_real_prometheus(prometheus, sample_
     assert month.error == ""
     assert month.result.coverage > 0 and month.result.uptime_pct is not None
     assert month.result.downtime_min > 0 and month.result.met is False  # half the requests failed lately
-    assert 20 < month.error_rate_pct < 80
+    # 1-minute increase windows over a 20 s period right after the change: diluted by the healthy minute
+    # before, so only "clearly above the 1 % target" is certain here (the exact share: test_sla_maths).
+    assert 1 < month.error_rate_pct < 80
     assert month.latency_share_pct is not None and month.p95_median_s is not None
     truth = raw_api.prom_scalar(prometheus.base_url, 'sum(rate(http_requests_total{status=~"5.*"}[10s]))'
                                 " / sum(rate(http_requests_total[10s])) * 100", at=now)

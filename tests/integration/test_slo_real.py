@@ -209,6 +209,12 @@ slos:
       good: sum(rate(http_requests_total{{status!~"5.."}}[{{{{window}}}}]))
       total: sum(rate(http_requests_total[{{{{window}}}}]))
 """, filename="app.yaml")
+    # The session's sample service and Prometheus are shared: wait until no earlier test's errors are
+    # left in the alert's windows (20 s), so "healthy: nothing raised" holds.
+    sample_behaviour(error_ratio=0.0)
+    servers.wait_for(
+        lambda: raw_api.prom_scalar(prometheus.base_url, 'sum(increase(http_requests_total{status=~"5.."}[25s]))')
+        in (None, 0.0), timeout_s=90, what="the last 25 s to be free of errors")
     journal = SqliteJournal(tmp_path / "state.db")
     try:
         runner = SloAlertRunner(config, BurnAlertEvaluator(StateIncidentSink(journal), FAST_WINDOWS))
