@@ -94,6 +94,8 @@ class AlertState(enum.Enum):
     SILENCED = "silenced"
     INHIBITED = "inhibited"
     RESOLVED = "resolved"
+    # Prometheus: the rule's condition holds, its `for:` has not run out yet ("developing" on a board).
+    PENDING = "pending"
 
 
 class LogLevel(enum.IntEnum):
@@ -299,6 +301,9 @@ class Snapshot:
     # Per section, what was wrong but shown anyway ("1 alert dropped: labels is null").
     notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fingerprint: str = ""
+    # Derived from `alerts` where the snapshot was built (the poll worker), e.g. an incident board's
+    # sorted and grouped rows (noc_app.selectors_incidents.with_prepared); never part of the content.
+    prepared: Mapping[str, object] = field(default_factory=dict, compare=False)
 
     @classmethod
     def build(

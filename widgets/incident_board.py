@@ -4,7 +4,7 @@ Each row spells its severity three ways (colour, marker shape, "P0 CRITICAL"),
 then the alert name, how long it has been firing, the summary and key labels.
 Muted alerts (silenced, acknowledged, inhibited) are dimmed at the bottom with
 who muted them, never hidden.  Only the rows that fit are built and painted, so
-200 alerts cost no more than the dozen on screen; the rest are "+N more".
+200 alerts cost no more than the dozen on screen; the rest are "and N more".
 What to show is decided in `noc_app.selectors_incidents`: the rows' alerts (sorted,
 de-duplicated, grouped), the header counts and whether the board may claim to be
 empty arrive as an `IncidentBoard`; this widget only lays them out and paints.
@@ -37,7 +37,16 @@ from noc_app.actions.model import ActionKind
 from noc_app.config.schema import PanelConfig
 from noc_app.model import Alert, DataState, Severity
 from noc_app.selectors import PanelData
-from noc_app.selectors_incidents import NO_BOARD, BoardRow, IncidentBoard, board_row, board_rows, firing_for, row_ages
+from noc_app.selectors_incidents import (
+    NO_BOARD,
+    BoardRow,
+    IncidentBoard,
+    board_row,
+    board_rows,
+    firing_for,
+    more_text,
+    row_ages,
+)
 from noc_app.themes import Theme
 from noc_app.widgets.board_rows import row_key
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker, severity_color_key, severity_words
@@ -211,7 +220,8 @@ class IncidentBoardBody(QWidget):
 
     @property
     def more_text(self) -> str:
-        return f"+{self.more_count} more" if self.more_count else ""
+        """'and 12 more (340 alerts)' below the rows that fit; worded by the selector."""
+        return more_text(self._board, self._fit)
 
     # -- layout --------------------------------------------------------------------
 

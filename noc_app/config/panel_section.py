@@ -36,7 +36,7 @@ from noc_app.model import Severity
 
 _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
-    "thresholds", "window", "grid", "limit", "text",
+    "thresholds", "window", "grid", "limit", "text", "group_by",
 )
 _NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
 _NEEDS_QUERIES = METRIC_PANEL_KINDS
@@ -79,6 +79,9 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
             panel.not_for("text", "kind text")
         if kind not in _ROW_KINDS:
             panel.not_for("limit", "kinds incidents and logs")
+        if kind != PanelKind.INCIDENTS:
+            panel.not_for("group_by", "kind incidents")
+    group_by = _read_group_by(walk, panel)
     low, high = panel.number("min"), panel.number("max")
     if low is not None and high is not None and low >= high:
         walk.error(panel.nodes["max"], panel.sub("max"), f"max must be greater than min ({low:g}), got {high:g}")
@@ -107,8 +110,25 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         text=text or "",
         limit=limit if limit is not None else 200,
         origin=walk.origin(mapping),
+        group_by=group_by,
     )
     return config, request
+
+
+def _read_group_by(walk: Walk, panel: MapReader) -> tuple[str, ...]:
+    """`group_by: alertname` or `group_by: [alertname, service]`: the labels an incident row folds by."""
+    node = panel.get("group_by")
+    if node is None:
+        return ("alertname",)
+    if isinstance(node, ScalarNode):
+        one = walk.text(node, panel.sub("group_by"))
+        labels: tuple[str, ...] = (one.strip(),) if one and one.strip() else ()
+    else:
+        labels = tuple(dict.fromkeys(t.strip() for t in panel.texts("group_by") if t.strip()))
+    if not labels:
+        walk.error(node, panel.sub("group_by"), "expected a label name or a list of label names, e.g. alertname")
+        return ("alertname",)
+    return labels
 
 
 def read_thresholds(walk: Walk, node: Node, path: str) -> tuple[Threshold, ...]:

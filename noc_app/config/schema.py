@@ -147,6 +147,7 @@ class PanelConfig:
     text: str = ""  # for kind: text
     limit: int = 200  # rows for incidents/logs
     origin: str = ""
+    group_by: tuple[str, ...] = ("alertname",)  # incidents: the labels a row folds alerts by
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -16,6 +16,7 @@ import httpx
 
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Snapshot
+from noc_app.selectors_incidents import with_prepared
 from noc_app.sources.alertmanager_parse import (
     RawAlert,
     Silence,
@@ -54,7 +55,9 @@ class AlertmanagerSource:
             raise ValueError(f"source {config.id!r} (alertmanager) needs a url")
         self.id = config.id
         self.peers: tuple[str, ...] = tuple(dict.fromkeys(peers))  # de-duplicated, order kept
-        del plan  # alerts are all an Alertmanager serves: every poll fetches them
+        # Alerts are all an Alertmanager serves: every poll fetches them.  The plan says which
+        # boards to prepare (sorted and grouped here, in the worker, not on the GUI thread).
+        self._groupings = plan.alert_groupings
         self._clock = clock
         self._max_bytes = max_bytes_of(config)
         self._deadman = (config.deadman_alert or "").strip()
@@ -110,7 +113,7 @@ class AlertmanagerSource:
                 # Always firing by design: a health signal, not an incident (karma does the same).
                 alerts = tuple(a for a in alerts if a.name != self._deadman)
         notes = [dropped_note(dropped_alerts, "alert"), dropped_note(dropped_silences, "silence")]
-        return Snapshot.build(
+        snapshot = Snapshot.build(
             self.id,
             now,
             alerts=alerts,
@@ -118,6 +121,7 @@ class AlertmanagerSource:
             info=info,
             notes={"alerts": [n for n in notes if n]},
         )
+        return with_prepared(snapshot, self._groupings)
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""

@@ -76,7 +76,7 @@ def test_two_hundred_alerts_show_what_fits_and_plus_n_more(qtbot):
     shown = len(board.visible_rows)
     assert 0 < shown < 10
     assert board.more_count == 200 - shown
-    assert board.more_text == f"+{200 - shown} more"
+    assert board.more_text == f"and {200 - shown} more"
     assert board.header_text == "50 P0 · 50 P1 · 50 P2 · 50 P3"
     assert all(r.severity is Severity.CRITICAL for r in board.visible_rows)
     board.resize(900, 2000)  # more room: more rows, fewer hidden
