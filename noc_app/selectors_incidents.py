@@ -64,6 +64,7 @@ class Selection:
     counts: tuple[CountSegment, ...]
     members: Members = field(default_factory=lambda: NO_MEMBERS)
     group_by: GroupBy = DEFAULT_GROUP_BY
+    facts: tuple[GroupFacts, ...] = ()  # one per group when prepared; else computed for the rows that fit
 
 
 _Selected = Selection  # the name the memo used first
@@ -140,8 +141,9 @@ def prepare_alerts(alerts: Iterable[Alert], group_by: GroupBy = DEFAULT_GROUP_BY
         if alert.state is not AlertState.RESOLVED:
             seen.setdefault(alert.fingerprint, alert)
     ordered = tuple(sorted(seen.values(), key=alert_sort_key))
-    return Selection(alerts=ordered, groups=group_alerts(ordered, group_by),
-                     counts=counts_text(ordered) if ordered else (), group_by=group_by)
+    groups = group_alerts(ordered, group_by)
+    return Selection(alerts=ordered, groups=groups, counts=counts_text(ordered) if ordered else (),
+                     group_by=group_by, facts=tuple(group_facts(g) for g in groups))
 
 
 def with_prepared(snapshot: Snapshot, groupings: Iterable[GroupBy]) -> Snapshot:
@@ -258,6 +260,26 @@ def more_text(board: IncidentBoard, fit: int) -> str:
     return f"and {len(hidden)} more" + (f" ({alerts} alerts)" if alerts != len(hidden) else "")
 
 
+@dataclass(frozen=True, slots=True)
+class GroupFacts:
+    """What a row says about all of its group's alerts, computed once per selection (O(alerts))."""
+
+    labels_text: str  # "service=api · 11 alerts, by status" (labels every member shares; what varies)
+    started: float  # the earliest start among the members; 0 when none is known
+
+
+def group_facts(group: AlertGroup) -> GroupFacts:
+    """Only labels every member shares describe the row; the rest is "varies"."""
+    alert = group[0]
+    shared = [k for k in KEY_LABELS if alert.labels.get(k) and all(a.labels.get(k) == alert.labels[k] for a in group)]
+    labels = " · ".join(f"{k}={alert.labels[k]}" for k in shared)
+    if len(group) > 1:
+        varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
+        folded = f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts"
+        labels = " · ".join(p for p in (labels, folded) if p)
+    return GroupFacts(labels_text=labels, started=earliest_start(group))
+
+
 # -- the board's view model ---------------------------------------------------------------
 
 
@@ -273,6 +295,10 @@ class IncidentBoard:
     # shown one's own (see noc_app.selectors_dedup).  Actions go to the members; only merged ones are here.
     members: Members = field(default_factory=lambda: NO_MEMBERS)
     group_by: GroupBy = DEFAULT_GROUP_BY  # the labels its rows fold alerts by
+    facts: tuple[GroupFacts, ...] = ()  # per group, when its worker prepared them (else computed per row)
+
+    def facts_of(self, index: int) -> GroupFacts:
+        return self.facts[index] if index < len(self.facts) else group_facts(self.groups[index])
 
     def members_of(self, alert: Alert) -> tuple[Alert, ...]:
         """The backend incidents behind a shown alert: its members when merged, else the alert itself."""
@@ -332,6 +358,7 @@ def select_incident_board(
         empty_text=empty_text(bool(selected.alerts), state),
         members=selected.members,
         group_by=selected.group_by,
+        facts=selected.facts,
     )
 
 
@@ -395,25 +422,26 @@ def row_key(group: AlertGroup) -> tuple[str, str]:
     return (group[0].source_id, group[0].fingerprint)
 
 
-def board_row(group: AlertGroup, now: float, marker: str = "") -> BoardRow:
-    """The words painted for one alert, or for a group of alike alerts."""
+def board_row(
+    group: AlertGroup, now: float, marker: str = "", *, facts: GroupFacts | None = None
+) -> BoardRow:
+    """The words painted for one alert, or for a group of alike alerts.
+
+    `facts`: the group's labels text and earliest start, when already computed (by the
+    worker that prepared the board): a group can hold thousands of alerts.
+    """
     alert = group[0]
     tag = MUTED_TAGS.get(alert.state, "")
     lineage = lineage_text(alert) if tag else ""
-    # Only labels every member shares describe the row; the rest is "varies".
-    shared = [k for k in KEY_LABELS if alert.labels.get(k) and all(a.labels.get(k) == alert.labels[k] for a in group)]
-    labels = " · ".join(f"{k}={alert.labels[k]}" for k in shared)
-    if len(group) > 1:
-        varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
-        folded = f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts"
-        labels = " · ".join(p for p in (labels, folded) if p)
+    facts = facts if facts is not None else group_facts(group)
+    labels = facts.labels_text
     detail = " — ".join(part for part in (lineage, alert.summary, labels) if part)
     return BoardRow(  # backend text: controls and bidi overrides made visible (only rows that fit are built)
         severity=alert.severity,
         severity_text=severity_words(alert.severity),
         name=visible(alert.name),
         detail=visible(detail),
-        age_text=firing_for(earliest_start(group), now),
+        age_text=firing_for(facts.started, now),
         state_tag=tag,
         lineage=visible(lineage),
         count=len(group),
@@ -429,8 +457,10 @@ def board_rows(
 
     A problem merged across backends names them first in its detail ("am + pagerduty — ...").
     """
-    groups = board.groups[:fit]
-    rows = tuple(_as_grouped(board_row(g, now, markers.get(row_key(g), "")), g, board.group_by) for g in groups)
+    rows = tuple(
+        _as_grouped(board_row(g, now, markers.get(row_key(g), ""), facts=board.facts_of(i)), g, board.group_by)
+        for i, g in enumerate(board.groups[:fit])
+    )
     if not board.members:
         return rows
     return tuple(_with_sources(row, board.members.get(row.key)) for row in rows)
@@ -453,7 +483,7 @@ def _with_sources(row: BoardRow, members: tuple[Alert, ...] | None) -> BoardRow:
 
 def row_ages(board: IncidentBoard, now: float, fit: int) -> tuple[str, ...]:
     """The "for 12m" texts of the rows that fit: the view repaints only when one changed."""
-    return tuple(firing_for(earliest_start(g), now) for g in board.groups[:fit])
+    return tuple(firing_for(board.facts_of(i).started, now) for i in range(min(fit, len(board.groups))))
 
 
 def earliest_start(group: AlertGroup) -> float:

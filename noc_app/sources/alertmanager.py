@@ -28,6 +28,7 @@ from noc_app.sources.alertmanager_parse import (
     to_alerts,
 )
 from noc_app.sources.base import BadAnswer, PollPlan, SourceError, all_unusable, dropped_note
+from noc_app.sources.deadman import read_deadman
 from noc_app.sources.http import decode_json, make_client, max_bytes_of
 from noc_app.sources.offload import load_json
 from noc_app.sources.silences import am_request, list_silences
@@ -104,14 +105,11 @@ class AlertmanagerSource:
             info["reachable"] = f"{len(peer_alerts)}/{len(self.peers)} peers"
         raw = merge_alerts(peer_alerts)
         alerts = to_alerts(raw, merge_silences(peer_silences), source_id=self.id, now=now)
-        if self._deadman:
-            if not any(a.name == self._deadman for a in alerts):
-                degraded.append(
-                    f"dead man's switch '{self._deadman}' missing: the alerting pipeline may be broken"
-                )
-            elif not self._show_deadman:
-                # Always firing by design: a health signal, not an incident (karma does the same).
-                alerts = tuple(a for a in alerts if a.name != self._deadman)
+        # Always firing by design: a health signal, not an incident (karma does the same).
+        deadman = read_deadman(alerts, self._deadman, show=self._show_deadman)
+        alerts = deadman.alerts
+        degraded.extend(deadman.degraded)
+        info.update(deadman.info)
         notes = [dropped_note(dropped_alerts, "alert"), dropped_note(dropped_silences, "silence")]
         snapshot = Snapshot.build(
             self.id,
