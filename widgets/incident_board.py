@@ -79,6 +79,10 @@ class IncidentBoardBody(QWidget):
         self._held = False
         self._waiting: PanelData | None = None  # data that arrived while held
         self.painted_markers: dict[tuple[str, str], str] = {}  # what the last paint showed (tests)
+        # With record_text on (tests), every text the last paint drew: (text, width and height it needs,
+        # the box it was given).  Off on the wall: measuring each text again costs paint time.
+        self.record_text = False
+        self.painted_text: list[tuple[str, int, int, QRect]] = []
 
     # -- contract ----------------------------------------------------------------
 
@@ -263,8 +267,15 @@ class IncidentBoardBody(QWidget):
             return self._color("text_dim")
         return self._color(severity_color_key(severity))
 
+    def _draw_text(self, painter: QPainter, rect: QRect, flags: Qt.AlignmentFlag, text: str) -> None:
+        if self.record_text:
+            fm = QFontMetrics(painter.font())
+            self.painted_text.append((text, fm.horizontalAdvance(text), fm.height(), QRect(rect)))
+        painter.drawText(rect, flags, text)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         px, small, header_h, row_h, more_h = self._metrics()
+        self.painted_text = []
         painter = QPainter(self)
         bold, regular, small_font = QFont(self.font()), QFont(self.font()), QFont(self.font())
         bold.setPixelSize(px)
@@ -275,7 +286,7 @@ class IncidentBoardBody(QWidget):
         if self.empty_text:
             painter.setFont(regular)
             painter.setPen(self._color("text_dim"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            self._draw_text(painter, self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
             painter.end()
             return
         self._paint_header(painter, bold, QRect(0, 0, w, header_h))
@@ -290,7 +301,7 @@ class IncidentBoardBody(QWidget):
             painter.setFont(small_font)
             painter.setPen(self._color("text_dim"))
             align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-            painter.drawText(QRect(0, y, w - px // 2, more_h), align, self.more_text)
+            self._draw_text(painter, QRect(0, y, w - px // 2, more_h), align, self.more_text)
         painter.end()
 
     def _paint_selection(self, painter: QPainter, rect: QRect) -> None:
@@ -306,14 +317,12 @@ class IncidentBoardBody(QWidget):
         for i, (text, severity) in enumerate(self._board.counts):
             if i:
                 painter.setPen(self._color("text_dim"))
-                painter.drawText(
-                    QRect(x, rect.top(), rect.right() - x, rect.height()), Qt.AlignmentFlag.AlignVCenter, separator
-                )
+                gap = QRect(x, rect.top(), rect.right() - x, rect.height())
+                self._draw_text(painter, gap, Qt.AlignmentFlag.AlignVCenter, separator)
                 x += fm.horizontalAdvance(separator)
             painter.setPen(self._severity_color(severity))
-            painter.drawText(
-                QRect(x, rect.top(), max(0, rect.right() - x), rect.height()), Qt.AlignmentFlag.AlignVCenter, text
-            )
+            segment = QRect(x, rect.top(), max(0, rect.right() - x), rect.height())
+            self._draw_text(painter, segment, Qt.AlignmentFlag.AlignVCenter, text)
             x += fm.horizontalAdvance(text)
 
     def _paint_row(
@@ -331,7 +340,7 @@ class IncidentBoardBody(QWidget):
         painter.setFont(bold)
         painter.setPen(color)
         severity_rect = QRect(x + round(px * 1.1), line1.top(), sev_w, line1.height())
-        painter.drawText(severity_rect, Qt.AlignmentFlag.AlignVCenter, row.severity_text)
+        self._draw_text(painter, severity_rect, Qt.AlignmentFlag.AlignVCenter, row.severity_text)
         name_left = x + sev_w
         right = rect.right() - px // 2
         painter.setFont(small_font)
@@ -339,9 +348,8 @@ class IncidentBoardBody(QWidget):
         tail = "   ".join(t for t in (row.state_tag, row.age_text) if t)
         tail_w = small_fm.horizontalAdvance(tail)
         painter.setPen(self._color("text_dim"))
-        painter.drawText(
-            QRect(right - tail_w, line1.top(), tail_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, tail
-        )
+        tail_rect = QRect(right - tail_w, line1.top(), tail_w, line1.height())
+        self._draw_text(painter, tail_rect, Qt.AlignmentFlag.AlignVCenter, tail)
         if row.marker:  # an action in flight or its result, before the state tag
             room = max(0, (right - name_left) // 2)
             marker_w = small_fm.horizontalAdvance(row.marker) + 1  # elidedText's float widths cut exact fits
@@ -352,16 +360,16 @@ class IncidentBoardBody(QWidget):
             self.painted_markers[row.key] = marker_text
             tail_w += marker_w + px
             painter.setPen(self._color("warning" if "FAILED" in row.marker else "loading"))
-            painter.drawText(
-                QRect(right - tail_w, line1.top(), marker_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, marker_text
-            )
+            marker_rect = QRect(right - tail_w, line1.top(), marker_w, line1.height())
+            self._draw_text(painter, marker_rect, Qt.AlignmentFlag.AlignVCenter, marker_text)
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
         name_w = max(0, right - tail_w - px // 2 - name_left)
         name = QFontMetrics(painter.font()).elidedText(row.title, Qt.TextElideMode.ElideRight, name_w)
-        painter.drawText(QRect(name_left, line1.top(), name_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, name)
+        name_rect = QRect(name_left, line1.top(), name_w, line1.height())
+        self._draw_text(painter, name_rect, Qt.AlignmentFlag.AlignVCenter, name)
         painter.setFont(small_font)
         painter.setPen(self._color("text_dim"))
         detail_rect = QRect(name_left, line2.top(), max(0, right - name_left), line2.height())
         detail = small_fm.elidedText(row.detail, Qt.TextElideMode.ElideRight, detail_rect.width())
-        painter.drawText(detail_rect, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, detail)
+        self._draw_text(painter, detail_rect, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, detail)

@@ -269,3 +269,26 @@ def test_list_and_get_silences(backend):
 
 def test_iso_time_matches_alertmanagers_format():
     assert iso_time(parse_rfc3339("2026-03-11T12:48:38.409Z")) == "2026-03-11T12:48:38.409Z"
+
+
+def test_the_poll_worker_prepares_each_planned_board_sorted_and_grouped(backend):
+    from noc_app.config.schema import GridPos, PanelConfig
+    from noc_app.model import DataState
+    from noc_app.selectors_incidents import Selection, prepared_key, select_incident_board
+
+    serve_peer(backend, "am1.test", "get_alerts_peer1.am_v0.25.0.json")
+    plan = PollPlan(alerts=True, alert_groupings=(("alertname",), ("service",)))
+    source = AlertmanagerSource(source_config(AM, PEER1, deadman_alert="Watchdog"), plan,
+                                transport=backend.transport, clock=lambda: NOW_V25)
+    snap = source.poll()
+    assert set(snap.prepared) == {prepared_key(("alertname",)), prepared_key(("service",))}
+    prepared = snap.prepared[prepared_key(("alertname",))]
+    assert isinstance(prepared, Selection)
+    assert "Watchdog" not in {a.name for a in prepared.alerts}  # the declared switch is health, not a row
+    panel = PanelConfig(id="inc", kind="incidents", title="I", sources=("am",), grid=GridPos(x=0, y=0, w=6, h=4))
+    board = select_incident_board(panel, {"am": snap}, DataState.OK)
+    assert board.groups is prepared.groups  # taken as the worker built it
+    unprepared = AlertmanagerSource(source_config(AM, PEER1, deadman_alert="Watchdog"), PollPlan(alerts=True),
+                                    transport=backend.transport, clock=lambda: NOW_V25).poll()
+    assert unprepared.prepared == {}
+    assert select_incident_board(panel, {"am": unprepared}, DataState.OK).groups == board.groups
