@@ -143,7 +143,7 @@ def prepare_alerts(alerts: Iterable[Alert], group_by: GroupBy = DEFAULT_GROUP_BY
     ordered = tuple(sorted(seen.values(), key=alert_sort_key))
     groups = group_alerts(ordered, group_by)
     return Selection(alerts=ordered, groups=groups, counts=counts_text(ordered) if ordered else (),
-                     group_by=group_by, facts=tuple(group_facts(g) for g in groups))
+                     group_by=group_by, facts=tuple(group_facts(g, group_by) for g in groups))
 
 
 def with_prepared(snapshot: Snapshot, groupings: Iterable[GroupBy]) -> Snapshot:
@@ -196,9 +196,9 @@ def _collect_alerts(
 
 
 def alert_sort_key(alert: Alert) -> tuple[int, int, float, str]:
-    """Firing, then developing (pending), then muted; within each by priority, then newest first."""
-    tier = 2 if alert.state in _MUTED else 1 if alert.state is _PENDING else 0
-    return (tier, alert.severity.rank, -alert.starts_at, alert.name)
+    """Active before muted; then by priority, a developing (pending) alert after the firing ones of its
+    priority (a P0 about to fire matters more than a firing P3); then newest first."""
+    return (alert.state in _MUTED, alert.severity.rank * 2 + (alert.state is _PENDING), -alert.starts_at, alert.name)
 
 
 _PENDING = getattr(AlertState, "PENDING", None)
@@ -221,7 +221,15 @@ def group_alerts(alerts: tuple[Alert, ...], group_by: GroupBy = DEFAULT_GROUP_BY
         # Enum values, not members, in the key: hashing members is a Python-level call.
         key = (alert.name if by_name else "", alert.state._value_, *(labels.get(k, "") for k in others))
         groups.setdefault(key, []).append(alert)
-    return tuple(tuple(members) for members in groups.values())
+    # A row reads as its worst member's priority and its oldest member's age ("for 12m"): order by those,
+    # so the ages a room reads down one priority are in order (newest first).
+    return tuple(sorted((tuple(members) for members in groups.values()), key=_group_sort_key))
+
+
+def _group_sort_key(group: AlertGroup) -> tuple[int, int, float, str]:
+    first = group[0]
+    lead = alert_sort_key(first)
+    return (lead[0], lead[1], -earliest_start(group), first.name)
 
 
 def group_title(group: AlertGroup, group_by: GroupBy) -> str:
@@ -266,9 +274,10 @@ class GroupFacts:
 
     labels_text: str  # "service=api · 11 alerts, by status" (labels every member shares; what varies)
     started: float  # the earliest start among the members; 0 when none is known
+    names_text: str = ""  # rows grouped by other labels: "TargetDown ×3, HighErrorRate ×2, +1 more"
 
 
-def group_facts(group: AlertGroup) -> GroupFacts:
+def group_facts(group: AlertGroup, group_by: GroupBy = DEFAULT_GROUP_BY) -> GroupFacts:
     """Only labels every member shares describe the row; the rest is "varies"."""
     alert = group[0]
     shared = [k for k in KEY_LABELS if alert.labels.get(k) and all(a.labels.get(k) == alert.labels[k] for a in group)]
@@ -277,7 +286,17 @@ def group_facts(group: AlertGroup) -> GroupFacts:
         varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
         folded = f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts"
         labels = " · ".join(p for p in (labels, folded) if p)
-    return GroupFacts(labels_text=labels, started=earliest_start(group))
+    names = "" if "alertname" in group_by else names_text(group)
+    return GroupFacts(labels_text=labels, started=earliest_start(group), names_text=names)
+
+
+def names_text(group: AlertGroup, most: int = 3) -> str:
+    """The alert names in a group, most frequent first: "TargetDown ×3, HighErrorRate ×2, +1 more"."""
+    counted = Counter(a.name for a in group).most_common()
+    shown = [f"{name} ×{n}" if n > 1 else name for name, n in counted[:most]]
+    if len(counted) > most:
+        shown.append(f"+{len(counted) - most} more")
+    return ", ".join(shown)
 
 
 # -- the board's view model ---------------------------------------------------------------
@@ -298,7 +317,7 @@ class IncidentBoard:
     facts: tuple[GroupFacts, ...] = ()  # per group, when its worker prepared them (else computed per row)
 
     def facts_of(self, index: int) -> GroupFacts:
-        return self.facts[index] if index < len(self.facts) else group_facts(self.groups[index])
+        return self.facts[index] if index < len(self.facts) else group_facts(self.groups[index], self.group_by)
 
     def members_of(self, alert: Alert) -> tuple[Alert, ...]:
         """The backend incidents behind a shown alert: its members when merged, else the alert itself."""
@@ -457,21 +476,27 @@ def board_rows(
 
     A problem merged across backends names them first in its detail ("am + pagerduty — ...").
     """
+    facts = [board.facts_of(i) for i in range(min(fit, len(board.groups)))]
     rows = tuple(
-        _as_grouped(board_row(g, now, markers.get(row_key(g), ""), facts=board.facts_of(i)), g, board.group_by)
-        for i, g in enumerate(board.groups[:fit])
+        _as_grouped(board_row(g, now, markers.get(row_key(g), ""), facts=f), g, board.group_by, f)
+        for g, f in zip(board.groups[:fit], facts, strict=True)
     )
     if not board.members:
         return rows
     return tuple(_with_sources(row, board.members.get(row.key)) for row in rows)
 
 
-def _as_grouped(row: BoardRow, group: AlertGroup, group_by: GroupBy) -> BoardRow:
-    """A row as its board groups it: developing (pending) rows tagged, label-grouped rows named by their labels."""
+def _as_grouped(row: BoardRow, group: AlertGroup, group_by: GroupBy, facts: GroupFacts) -> BoardRow:
+    """A row as its board groups it: developing (pending) rows tagged; label-grouped rows named by their
+    labels, their detail saying which alerts they hold."""
     if group[0].state is _PENDING and _PENDING is not None:
         row = replace(row, state_tag=DEVELOPING_TAG)
     if group_by != DEFAULT_GROUP_BY:
         row = replace(row, name=visible(group_title(group, group_by)))
+    if facts.names_text:
+        lineage = row.lineage
+        rest = " — ".join(p for p in (lineage, facts.names_text, facts.labels_text) if p)
+        row = replace(row, detail=visible(rest))
     return row
 
 

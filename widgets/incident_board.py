@@ -299,7 +299,7 @@ class IncidentBoardBody(QWidget):
             y += row_h
         if self.more_count:
             painter.setFont(small_font)
-            painter.setPen(self._color("text_dim"))
+            painter.setPen(self._color("text"))  # what does not fit must still be read from across the room
             align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
             self._draw_text(painter, QRect(0, y, w - px // 2, more_h), align, self.more_text)
         painter.end()

@@ -65,6 +65,15 @@ def test_rows_group_by_alertname_with_counts_sorted_by_priority_then_age():
     assert board.counts == (("6 P0", Severity.CRITICAL), ("1 P1", Severity.HIGH), ("2 P2", Severity.WARNING))
 
 
+def test_within_a_priority_rows_read_newest_first_by_the_age_they_show():
+    # HighErrorRate's newest member is the newest alert, but the row says "for 10m" (its oldest member).
+    alerts = [_alert("e1", "HighErrorRate", age=1), _alert("e2", "HighErrorRate", age=600),
+              _alert("t1", "TargetDown", age=120), _alert("c1", "CertExpiry", age=30)]
+    rows = board_rows(_board(alerts), NOW, fit=5, markers={})
+    assert [(r.name, r.age_text) for r in rows] == [
+        ("CertExpiry", "for 30s"), ("TargetDown", "for 2m"), ("HighErrorRate", "for 10m")]
+
+
 def test_the_worst_member_leads_its_group_and_places_it():
     # One name, two severities: one row, at the worst member's priority.
     alerts = [_alert("w", "Svc", Severity.WARNING, age=5), _alert("x", "Other", Severity.HIGH),
@@ -78,6 +87,7 @@ def test_group_by_a_label_or_a_list_names_the_rows_by_their_labels():
               _alert("c", "DiskFull", Severity.WARNING, service="db"), _alert("d", "NoService", Severity.INFO)]
     rows = board_rows(_board(alerts, _panel(group_by=("service",))), NOW, fit=5, markers={})
     assert [r.title for r in rows] == ["service=api ×2", "service=db", "service=(none)"]
+    assert rows[0].detail.startswith("HighErrorRate, Latency — service=api · 2 alerts, by alertname")
     rows = board_rows(_board(alerts, _panel(group_by=("alertname", "service"))), NOW, fit=5, markers={})
     assert [r.title for r in rows][:2] == ["HighErrorRate · service=api", "Latency · service=api"]
 
@@ -92,17 +102,21 @@ def test_and_n_more_counts_hidden_rows_and_their_alerts():
     assert more_text(single, 4) == ""
 
 
-def test_pending_alerts_are_developing_dimmed_between_firing_and_muted():
+def test_pending_alerts_are_developing_dimmed_after_the_firing_ones_of_their_priority():
     alerts = [_alert("m", "Muted", state=AlertState.SILENCED),
               _alert("p", "ErrorBudgetBurn", Severity.CRITICAL, AlertState.PENDING, age=20),
-              _alert("f", "DiskFull", Severity.WARNING)]
+              _alert("f", "DiskFull", Severity.WARNING),
+              _alert("c", "ServiceDown", Severity.CRITICAL, age=600)]
     board = _board(alerts)
     rows = board_rows(board, NOW, fit=5, markers={})
-    assert [r.name for r in rows] == ["DiskFull", "ErrorBudgetBurn", "Muted"]
+    # A P0 about to fire sits above a firing P2: a room sees it before its `for:` runs out.
+    assert [r.name for r in rows] == ["ServiceDown", "ErrorBudgetBurn", "DiskFull", "Muted"]
     developing = rows[1]
     assert developing.state_tag == DEVELOPING_TAG and developing.muted  # painted dimmed, tagged
     assert developing.age_text == "for 20s"
-    assert board.counts == (("1 P2", Severity.WARNING), ("1 developing", None), ("1 muted", None))
+    assert not rows[0].muted and not rows[2].state_tag
+    assert board.counts == (("1 P0", Severity.CRITICAL), ("1 P2", Severity.WARNING), ("1 developing", None),
+                            ("1 muted", None))
 
 
 def test_a_declared_dead_mans_switch_is_not_listed_and_its_absence_degrades():

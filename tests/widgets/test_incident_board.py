@@ -242,6 +242,6 @@ def test_developing_rows_are_dimmed_and_tagged(qtbot):
                      alert("Firing", Severity.WARNING))
     board.refresh(data(alerts=alerts))
     rows = {r.name: r for r in board.visible_rows}
-    assert [r.name for r in board.visible_rows] == ["Firing", "BudgetBurn", "Muted"]
+    assert [r.name for r in board.visible_rows] == ["BudgetBurn", "Firing", "Muted"]  # a P0 about to fire first
     assert rows["BudgetBurn"].state_tag == "DEVELOPING" and rows["BudgetBurn"].muted
     assert board.header_text == "1 P2 · 1 developing · 1 muted"
