@@ -249,11 +249,13 @@ class Alert:
     content_key: str = field(init=False, default="", compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "content_key", digest(
+        # One repr() of flat strings, floats and tuples (exact and unambiguous, built in C): digest's
+        # per-item recursion cost ~0.2 ms per alert, a second of GIL-holding work per 5,000-alert poll.
+        object.__setattr__(self, "content_key", digest(repr((
             self.fingerprint, self.name, self.severity.value, self.state.value, self.summary,
             self.starts_at, self.ends_at, self.silenced_by, self.inhibited_by, self.mute_reason,
             self.acknowledged_by, tuple(self.labels.items()), self.oncall, self.dedup_key,
-        ))
+        ))))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
