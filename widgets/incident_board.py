@@ -52,6 +52,7 @@ from noc_app.widgets.board_rows import row_key
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker, severity_color_key, severity_words
 
 __all__ = ["BoardRow", "IncidentBoardBody", "board_row", "firing_for"]
+ELIDED_CACHE_SIZE = 512  # texts of a few screens of rows; cleared whole when full
 ACTION_KEYS = {Qt.Key.Key_A: ActionKind.ACK, Qt.Key.Key_U: ActionKind.UNACK, Qt.Key.Key_N: ActionKind.NOTE}
 
 class IncidentBoardBody(QWidget):
@@ -83,6 +84,7 @@ class IncidentBoardBody(QWidget):
         # the box it was given).  Off on the wall: measuring each text again costs paint time.
         self.record_text = False
         self.painted_text: list[tuple[str, int, int, QRect]] = []
+        self._elided_cache: dict[tuple[str, int, str, int, QFont.Weight], str] = {}
 
     # -- contract ----------------------------------------------------------------
 
@@ -267,6 +269,17 @@ class IncidentBoardBody(QWidget):
             return self._color("text_dim")
         return self._color(severity_color_key(severity))
 
+    def _elided(self, font: QFont, text: str, width: int) -> str:
+        """`text` cut to `width` with an ellipsis; remembered, as the rows' texts rarely change between paints."""
+        key = (text, width, font.family(), font.pixelSize(), font.weight())
+        found = self._elided_cache.get(key)
+        if found is None:
+            if len(self._elided_cache) >= ELIDED_CACHE_SIZE:
+                self._elided_cache.clear()
+            found = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+            self._elided_cache[key] = found
+        return found
+
     def _draw_text(self, painter: QPainter, rect: QRect, flags: Qt.AlignmentFlag, text: str) -> None:
         if self.record_text:
             fm = QFontMetrics(painter.font())
@@ -365,11 +378,11 @@ class IncidentBoardBody(QWidget):
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
         name_w = max(0, right - tail_w - px // 2 - name_left)
-        name = QFontMetrics(painter.font()).elidedText(row.title, Qt.TextElideMode.ElideRight, name_w)
+        name = self._elided(painter.font(), row.title, name_w)
         name_rect = QRect(name_left, line1.top(), name_w, line1.height())
         self._draw_text(painter, name_rect, Qt.AlignmentFlag.AlignVCenter, name)
         painter.setFont(small_font)
         painter.setPen(self._color("text_dim"))
         detail_rect = QRect(name_left, line2.top(), max(0, right - name_left), line2.height())
-        detail = small_fm.elidedText(row.detail, Qt.TextElideMode.ElideRight, detail_rect.width())
+        detail = self._elided(small_font, row.detail, detail_rect.width())
         self._draw_text(painter, detail_rect, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, detail)
