@@ -154,13 +154,6 @@ def with_prepared(snapshot: Snapshot, groupings: Iterable[GroupBy]) -> Snapshot:
     return replace(snapshot, prepared=prepared) if prepared else snapshot
 
 
-def with_selections(snapshot: Snapshot, selections: Mapping[GroupBy, Selection]) -> Snapshot:
-    """`snapshot` carrying board selections already prepared (e.g. in the parse worker process)."""
-    if not selections:
-        return snapshot
-    return replace(snapshot, prepared={prepared_key(g): s for g, s in selections.items()})
-
-
 def _prepared_selection(
     panel: PanelConfig, snapshots: Mapping[str, Snapshot | None], group_by: GroupBy
 ) -> Selection | None:

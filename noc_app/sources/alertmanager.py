@@ -16,15 +16,21 @@ import httpx
 
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Snapshot
-from noc_app.selectors_incidents import with_selections
-from noc_app.sources.alertmanager_build import build_alerts
+from noc_app.selectors_incidents import with_prepared
 from noc_app.sources.alertmanager_parse import (
+    RawAlert,
     Silence,
+    merge_alerts,
     merge_silences,
+    parse_alert_list,
     parse_status,
+    read_alert,
+    to_alerts,
 )
 from noc_app.sources.base import BadAnswer, PollPlan, SourceError, all_unusable, dropped_note
+from noc_app.sources.deadman import read_deadman
 from noc_app.sources.http import decode_json, make_client, max_bytes_of
+from noc_app.sources.offload import load_json
 from noc_app.sources.silences import am_request, list_silences
 
 # Ask for every alert Alertmanager holds, muted ones included (all default to
@@ -68,32 +74,25 @@ class AlertmanagerSource:
         board) rather than a dead source.  Unusable records are dropped and noted.
         """
         now = self._clock()
-        bodies: list[tuple[str, bytes]] = []
+        peer_alerts: list[tuple[RawAlert, ...]] = []
         peer_silences: list[tuple[Silence, ...]] = []
         failures: list[tuple[str, SourceError]] = []
+        dropped_alerts: list[str] = []
         dropped_silences: list[str] = []
         info: dict[str, str] | None = None
         for peer in self.peers:
             try:
-                bodies.append((peer, self._fetch_alerts_body(peer)))
+                fetched = self._fetch_alerts(peer, dropped_alerts)
             except SourceError as exc:
                 failures.append((peer, exc))
                 continue
+            peer_alerts.append(fetched)
             peer_silences.append(self._fetch_silences(peer, dropped_silences, failures))
             if info is None:
                 info = self._fetch_status(peer)
-        # Parsed, merged, given their lineage and sorted into the planned boards: in the parse worker
-        # process when the answers are big (sources/alertmanager_build.py), never on the GUI thread.
-        built = build_alerts(
-            [body for _, body in bodies], silences=merge_silences(peer_silences), source_id=self.id, now=now,
-            deadman=self._deadman, show_deadman=self._show_deadman, groupings=self._groupings,
-            what=f"{bodies[0][0]}/api/v2/alerts" if bodies else "alerts",
-        )
-        failures.extend((peer, BadAnswer(err)) for (peer, _), err in zip(bodies, built.peer_errors, strict=True) if err)
-        answered = sum(1 for err in built.peer_errors if err is None)
         degraded = [f"peer {peer}: {exc}" for peer, exc in failures]
         degraded.extend(self._client.take_redirect_notes())
-        if not answered:
+        if not peer_alerts:
             unusable = [exc for _, exc in failures if isinstance(exc, BadAnswer)]
             if not unusable:
                 raise failures[0][1]
@@ -103,27 +102,34 @@ class AlertmanagerSource:
             )
         info = info or {}
         if len(self.peers) > 1:
-            info["reachable"] = f"{answered}/{len(self.peers)} peers"
-        # A dead man's switch is always firing by design: a health signal, not an incident (karma does the same).
-        degraded.extend(built.degraded)
-        info.update(built.info)
-        notes = [dropped_note(list(built.dropped), "alert"), dropped_note(dropped_silences, "silence")]
+            info["reachable"] = f"{len(peer_alerts)}/{len(self.peers)} peers"
+        raw = merge_alerts(peer_alerts)
+        alerts = to_alerts(raw, merge_silences(peer_silences), source_id=self.id, now=now)
+        # Always firing by design: a health signal, not an incident (karma does the same).
+        deadman = read_deadman(alerts, self._deadman, show=self._show_deadman)
+        alerts = deadman.alerts
+        degraded.extend(deadman.degraded)
+        info.update(deadman.info)
+        notes = [dropped_note(dropped_alerts, "alert"), dropped_note(dropped_silences, "silence")]
         snapshot = Snapshot.build(
             self.id,
             now,
-            alerts=built.alerts,
+            alerts=alerts,
             degraded=degraded,
             info=info,
             notes={"alerts": [n for n in notes if n]},
         )
-        return with_selections(snapshot, built.prepared)
+        return with_prepared(snapshot, self._groupings)
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""
         self._client.close()
 
-    def _fetch_alerts_body(self, peer: str) -> bytes:
-        return am_request(self._client, "GET", f"{peer}/api/v2/alerts", max_bytes=self._max_bytes, params=_ALL_ALERTS)
+    def _fetch_alerts(self, peer: str, dropped: list[str]) -> tuple[RawAlert, ...]:
+        url = f"{peer}/api/v2/alerts"
+        body = am_request(self._client, "GET", url, max_bytes=self._max_bytes, params=_ALL_ALERTS)
+        # Each alert is read as its chunk arrives: thousands of raw JSON dicts never pile up.
+        return parse_alert_list(load_json(body, what=url, each=read_alert), what=url, dropped=dropped)
 
     def _fetch_silences(
         self, peer: str, dropped: list[str], failures: list[tuple[str, SourceError]]

@@ -292,30 +292,3 @@ def test_the_poll_worker_prepares_each_planned_board_sorted_and_grouped(backend)
                                     transport=backend.transport, clock=lambda: NOW_V25).poll()
     assert unprepared.prepared == {}
     assert select_incident_board(panel, {"am": unprepared}, DataState.OK).groups == board.groups
-
-
-def test_big_answers_are_built_in_the_worker_process_exactly_as_in_the_poll_thread():
-    import time as _time
-
-    from noc_app.bench.payloads import alertmanager_alerts
-    from noc_app.sources import offload
-    from noc_app.sources.alertmanager_build import _build, build_alerts
-
-    now = _time.time()
-    body = alertmanager_alerts(count=5000, now=now)
-    assert len(body) >= offload.OFFLOAD_MIN_BYTES
-    kwargs = {"silences": {}, "source_id": "am", "now": now, "deadman": "BenchAlert07",
-              "groupings": (("alertname",), ("service",))}
-    in_worker = build_alerts([body, body[:2] + b"oops"], **kwargs)
-    assert offload.is_running()  # it went through the worker process
-    here = _build([body, body[:2] + b"oops"], show_deadman=False, what="alerts", **kwargs)
-    assert in_worker.alerts == here.alerts
-    assert [a.content_key for a in in_worker.alerts] == [a.content_key for a in here.alerts]
-    assert dict(in_worker.alerts[0].labels) == dict(here.alerts[0].labels)
-    assert in_worker.peer_errors[0] is None and "oops" not in (in_worker.peer_errors[1] or "x")
-    assert in_worker.peer_errors == here.peer_errors and in_worker.info == here.info
-    assert "BenchAlert07" not in {a.name for a in in_worker.alerts}  # the dead man's switch, left out there
-    for grouping in kwargs["groupings"]:
-        mine, theirs = in_worker.prepared[grouping], here.prepared[grouping]
-        assert mine.groups == theirs.groups and mine.counts == theirs.counts and mine.facts == theirs.facts
-        assert mine.alerts == theirs.alerts and mine.group_by == grouping
