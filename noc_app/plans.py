@@ -66,6 +66,7 @@ def build_plans(config: AppConfig) -> dict[str, PollPlan]:
     logs: dict[str, list[LogQuery]] = defaultdict(list)
     alerts: set[str] = set()
     targets: set[str] = set()
+    groupings: dict[str, dict[tuple[str, ...], None]] = defaultdict(dict)  # ordered sets
     for dash in config.dashboards:
         for panel in dash.panels:
             sources = panel_sources(panel)
@@ -85,6 +86,8 @@ def build_plans(config: AppConfig) -> dict[str, PollPlan]:
                     )
             elif panel.kind == PanelKind.INCIDENTS:
                 alerts.update(sources)
+                if len(sources) == 1:  # a board of several sources merges them on the GUI side
+                    groupings[sources[0]][panel.group_by] = None
             elif panel.kind == PanelKind.TARGETS:
                 targets.update(sources)
     return {
@@ -93,6 +96,7 @@ def build_plans(config: AppConfig) -> dict[str, PollPlan]:
             logs=tuple(logs.get(src.id, ())),
             alerts=src.id in alerts,
             targets=src.id in targets,
+            alert_groupings=tuple(groupings.get(src.id, ())),
         )
         for src in config.sources
     }

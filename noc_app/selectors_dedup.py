@@ -32,7 +32,7 @@ IncidentKey = tuple[str, str]  # (source id, fingerprint)
 # primary's key -> every member (the primary first), only for incidents with two or more members
 Members = Mapping[IncidentKey, tuple[Alert, ...]]
 NO_MEMBERS: Members = MappingProxyType({})
-SortKey = Callable[[Alert], tuple[bool, int, float, str]]
+SortKey = Callable[[Alert], tuple[int, int, float, str]]  # tier (firing, developing, muted), ...
 
 
 def dedup_key_of(alert: Alert, rule: str) -> str:

@@ -15,7 +15,7 @@ overrides made visible here, once, for the rows that fit.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from noc_app.actions.severity import OFFICE_HOURS, countdown_text, effective_policy, priority_of
@@ -33,6 +33,13 @@ MUTED_TAGS = {
     AlertState.ACKNOWLEDGED: "ACKED",
     AlertState.INHIBITED: "INHIBITED",
 }
+# A rule whose condition holds but whose `for:` has not run out (Prometheus "pending"): shown dimmed,
+# below what fires and above what is muted, so a room sees the problem minutes before it pages.
+DEVELOPING_TAG = "DEVELOPING"
+# Rows fold alerts that share these labels' values (the panel's `group_by`); "alertname" falls back to
+# the alert's name for backends without the label (PagerDuty, Opsgenie).
+GroupBy = tuple[str, ...]
+DEFAULT_GROUP_BY: GroupBy = ("alertname",)
 # States in which "No active incidents" is true: the board asked (or holds an answer) and got none.
 CALM_EMPTY_STATES = (DataState.OK, DataState.NO_DATA, DataState.STALE)
 
@@ -46,11 +53,22 @@ MemoKey = tuple[tuple[str, str | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class _Selected:
+class Selection:
+    """What a board lists: its alerts in board order, their rows' groups and the header counts.
+
+    Built where the alerts are built (the poll worker, see `prepare_alerts`) for a board
+    with one source, so the GUI thread neither sorts nor groups thousands of alerts.
+    """
+
     alerts: tuple[Alert, ...]
     groups: tuple[AlertGroup, ...]
     counts: tuple[CountSegment, ...]
     members: Members = field(default_factory=lambda: NO_MEMBERS)
+    group_by: GroupBy = DEFAULT_GROUP_BY
+    facts: tuple[GroupFacts, ...] = ()  # one per group when prepared; else computed for the rows that fit
+
+
+_Selected = Selection  # the name the memo used first
 
 
 class AlertsMemo:
@@ -94,9 +112,58 @@ def _memo_key(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> M
 
 
 def _select(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None], dedup: str = "") -> _Selected:
+    group_by = panel_group_by(panel)
+    prepared = _prepared_selection(panel, snapshots, group_by)
+    if prepared is not None:
+        return prepared
     alerts, members = _collect_alerts(panel, snapshots, dedup)
-    return _Selected(alerts=alerts, groups=group_alerts(alerts), counts=counts_text(alerts) if alerts else (),
-                     members=members)
+    return _Selected(alerts=alerts, groups=group_alerts(alerts, group_by), counts=counts_text(alerts) if alerts else (),
+                     members=members, group_by=group_by)
+
+
+def panel_group_by(panel: PanelConfig) -> GroupBy:
+    """The labels a panel's rows fold alerts by (its `group_by`; alertname when not configured)."""
+    return tuple(getattr(panel, "group_by", ()) or ()) or DEFAULT_GROUP_BY
+
+
+def prepared_key(group_by: GroupBy) -> str:
+    """The key under which a snapshot carries the selection prepared for `group_by`."""
+    return "board:" + "\x1f".join(group_by)
+
+
+def prepare_alerts(alerts: Iterable[Alert], group_by: GroupBy = DEFAULT_GROUP_BY) -> Selection:
+    """One source's board selection (unresolved, board order, grouped, counted); run it in the worker.
+
+    A source attaches it to its snapshot (`Snapshot.prepared[prepared_key(group_by)]`, see
+    `with_prepared`); a board of that one source then takes it as it is.
+    """
+    seen: dict[str, Alert] = {}
+    for alert in alerts:
+        if alert.state is not AlertState.RESOLVED:
+            seen.setdefault(alert.fingerprint, alert)
+    ordered = tuple(sorted(seen.values(), key=alert_sort_key))
+    groups = group_alerts(ordered, group_by)
+    return Selection(alerts=ordered, groups=groups, counts=counts_text(ordered) if ordered else (),
+                     group_by=group_by, facts=tuple(group_facts(g, group_by) for g in groups))
+
+
+def with_prepared(snapshot: Snapshot, groupings: Iterable[GroupBy]) -> Snapshot:
+    """`snapshot` carrying its alerts' board selection for each grouping (worker side; a no-op without alerts)."""
+    if snapshot.alerts is None:
+        return snapshot
+    prepared = {prepared_key(g): prepare_alerts(snapshot.alerts, g) for g in dict.fromkeys(groupings)}
+    return replace(snapshot, prepared=prepared) if prepared else snapshot
+
+
+def _prepared_selection(
+    panel: PanelConfig, snapshots: Mapping[str, Snapshot | None], group_by: GroupBy
+) -> Selection | None:
+    """The selection its source's worker prepared, for a board of one source (nothing to merge)."""
+    sources = panel_sources(panel)
+    snap = snapshots.get(sources[0]) if len(sources) == 1 else None
+    prepared = getattr(snap, "prepared", None) if snap is not None else None
+    found = prepared.get(prepared_key(group_by)) if prepared else None
+    return found if isinstance(found, Selection) else None
 
 
 def _selected(
@@ -129,39 +196,108 @@ def _collect_alerts(
     return tuple(sorted(shown, key=alert_sort_key)), members
 
 
-def alert_sort_key(alert: Alert) -> tuple[bool, int, float, str]:
-    """Active before muted, then by severity, then newest first."""
-    return (alert.state in _MUTED, alert.severity.rank, -alert.starts_at, alert.name)
+def alert_sort_key(alert: Alert) -> tuple[int, int, float, str]:
+    """Active before muted; then by priority, a developing (pending) alert after the firing ones of its
+    priority (a P0 about to fire matters more than a firing P3); then newest first."""
+    return (alert.state in _MUTED, alert.severity.rank * 2 + (alert.state is _PENDING), -alert.starts_at, alert.name)
 
 
-def group_alerts(alerts: tuple[Alert, ...]) -> tuple[AlertGroup, ...]:
-    """Fold alerts that read the same on a wall (name, severity, state) into one group.
+_PENDING = getattr(AlertState, "PENDING", None)
+
+
+def group_alerts(alerts: tuple[Alert, ...], group_by: GroupBy = DEFAULT_GROUP_BY) -> tuple[AlertGroup, ...]:
+    """Fold alerts that share the `group_by` labels' values (and their state) into one row.
 
     A rule without aggregation fires once per series (the seed's HighErrorRate gives
     one alert per 5xx status); eleven identical rows would push everything else off
-    the board.  Order follows the first member, so the board stays worst-first.
+    the board.  `alerts` come in board order, so each group's first member is its worst
+    and newest, and the groups keep that order: by priority, then age.  Muted, developing
+    and firing members of one name are separate rows (they read, and are acted on, differently).
     """
-    groups: dict[tuple[str, str, str, str], list[Alert]] = {}
+    groups: dict[tuple[object, ...], list[Alert]] = {}
+    others = tuple(label for label in group_by if label != "alertname")
+    by_name = "alertname" in group_by
     for alert in alerts:
+        labels = alert.labels
         # Enum values, not members, in the key: hashing members is a Python-level call.
-        groups.setdefault((alert.name, alert.severity._value_, alert.state._value_, alert.summary), []).append(alert)
-    return tuple(tuple(members) for members in groups.values())
+        key = (alert.name if by_name else "", alert.state._value_, *(labels.get(k, "") for k in others))
+        groups.setdefault(key, []).append(alert)
+    # A row reads as its worst member's priority and its oldest member's age ("for 12m"): order by those,
+    # so the ages a room reads down one priority are in order (newest first).
+    return tuple(sorted((tuple(members) for members in groups.values()), key=_group_sort_key))
+
+
+def _group_sort_key(group: AlertGroup) -> tuple[int, int, float, str]:
+    first = group[0]
+    lead = alert_sort_key(first)
+    return (lead[0], lead[1], -earliest_start(group), first.name)
+
+
+def group_title(group: AlertGroup, group_by: GroupBy) -> str:
+    """A row's name when the board groups by labels other than alertname: "service=api"."""
+    first = group[0]
+    return " · ".join(
+        (first.name if k == "alertname" else f"{k}={first.labels.get(k) or '(none)'}") for k in group_by
+    )
 
 
 def counts_text(alerts: tuple[Alert, ...]) -> tuple[CountSegment, ...]:
-    """Header segments: ('2 P0', CRITICAL), ('1 P1', HIGH), ..., ('3 muted', None)."""
+    """Header segments: ('2 P0', CRITICAL), ('1 P1', HIGH), ..., ('2 developing', None), ('3 muted', None)."""
     muted_states = tuple(MUTED_TAGS)  # identity checks on a tuple: no enum hashing per alert
-    by_value = Counter(a.severity._value_ for a in alerts if a.state not in muted_states)
+    by_value = Counter(a.severity._value_ for a in alerts if a.state not in muted_states and a.state is not _PENDING)
     muted = sum(1 for a in alerts if a.state in muted_states)
+    developing = sum(1 for a in alerts if a.state is _PENDING) if _PENDING is not None else 0
     active = {Severity(value): n for value, n in by_value.items()}
     parts: list[CountSegment] = [
         (f"{active[sev]} {sev.priority}", sev) for sev in sorted(active, key=lambda s: s.rank)
     ]
     if not parts:
         parts.append(("0 active", None))
+    if developing:
+        parts.append((f"{developing} developing", None))
     if muted:
         parts.append((f"{muted} muted", None))
     return tuple(parts)
+
+
+def more_text(board: IncidentBoard, fit: int) -> str:
+    """Below the rows that fit: "and 12 more (340 alerts)"; "" when every row fits."""
+    hidden = board.groups[fit:]
+    if not hidden:
+        return ""
+    alerts = sum(len(g) for g in hidden)
+    return f"and {len(hidden)} more" + (f" ({alerts} alerts)" if alerts != len(hidden) else "")
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFacts:
+    """What a row says about all of its group's alerts, computed once per selection (O(alerts))."""
+
+    labels_text: str  # "service=api · 11 alerts, by status" (labels every member shares; what varies)
+    started: float  # the earliest start among the members; 0 when none is known
+    names_text: str = ""  # rows grouped by other labels: "TargetDown ×3, HighErrorRate ×2, +1 more"
+
+
+def group_facts(group: AlertGroup, group_by: GroupBy = DEFAULT_GROUP_BY) -> GroupFacts:
+    """Only labels every member shares describe the row; the rest is "varies"."""
+    alert = group[0]
+    shared = [k for k in KEY_LABELS if alert.labels.get(k) and all(a.labels.get(k) == alert.labels[k] for a in group)]
+    labels = " · ".join(f"{k}={alert.labels[k]}" for k in shared)
+    if len(group) > 1:
+        varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
+        folded = f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts"
+        labels = " · ".join(p for p in (labels, folded) if p)
+    names = "" if "alertname" in group_by else names_text(group)
+    return GroupFacts(labels_text=labels, started=earliest_start(group), names_text=names)
+
+
+def names_text(group: AlertGroup, most: int = 3) -> str:
+    """The alert names in a group, most frequent first: "TargetDown ×3, HighErrorRate ×2, +1 more"."""
+    counted = Counter(a.name for a in group).most_common()
+    shown = [f"{name} ×{n}" if n > 1 else name for name, n in counted[:most]]
+    if len(counted) > most:
+        shown.append(f"+{len(counted) - most} more")
+    return ", ".join(shown)
 
 
 # -- the board's view model ---------------------------------------------------------------
@@ -178,6 +314,11 @@ class IncidentBoard:
     # One problem in several backends: the shown alert's (source, fingerprint) -> its members, first the
     # shown one's own (see noc_app.selectors_dedup).  Actions go to the members; only merged ones are here.
     members: Members = field(default_factory=lambda: NO_MEMBERS)
+    group_by: GroupBy = DEFAULT_GROUP_BY  # the labels its rows fold alerts by
+    facts: tuple[GroupFacts, ...] = ()  # per group, when its worker prepared them (else computed per row)
+
+    def facts_of(self, index: int) -> GroupFacts:
+        return self.facts[index] if index < len(self.facts) else group_facts(self.groups[index], self.group_by)
 
     def members_of(self, alert: Alert) -> tuple[Alert, ...]:
         """The backend incidents behind a shown alert: its members when merged, else the alert itself."""
@@ -209,13 +350,16 @@ def empty_text(has_alerts: bool, state: DataState) -> str:
     return EMPTY_UNKNOWN
 
 
-def board_from_alerts(alerts: tuple[Alert, ...], state: DataState) -> IncidentBoard:
+def board_from_alerts(
+    alerts: tuple[Alert, ...], state: DataState, group_by: GroupBy = DEFAULT_GROUP_BY
+) -> IncidentBoard:
     """The board for alerts already selected and sorted (drives a board directly, e.g. in tests)."""
     return IncidentBoard(
         alerts=alerts,
-        groups=group_alerts(alerts),
+        groups=group_alerts(alerts, group_by),
         counts=counts_text(alerts) if alerts else (),
         empty_text=empty_text(bool(alerts), state),
+        group_by=group_by,
     )
 
 
@@ -233,6 +377,8 @@ def select_incident_board(
         counts=selected.counts,
         empty_text=empty_text(bool(selected.alerts), state),
         members=selected.members,
+        group_by=selected.group_by,
+        facts=selected.facts,
     )
 
 
@@ -318,29 +464,29 @@ def row_key(group: AlertGroup) -> tuple[str, str]:
     return (group[0].source_id, group[0].fingerprint)
 
 
-def board_row(group: AlertGroup, now: float, marker: str = "", policy: BoardPolicy | None = None) -> BoardRow:
+def board_row(
+    group: AlertGroup, now: float, marker: str = "", policy: BoardPolicy | None = None, *,
+    facts: GroupFacts | None = None,
+) -> BoardRow:
     """The words painted for one alert, or for a group of alike alerts.
 
     With a policy, the priority is the policy's level (first matching row) and the row carries its
     response countdown; without one (or when no row matches), the severity's own P0-P3.
+    `facts`: the group's labels text and earliest start, when already computed (by the
+    worker that prepared the board): a group can hold thousands of alerts.
     """
     alert = group[0]
     tag = MUTED_TAGS.get(alert.state, "")
     lineage = lineage_text(alert) if tag else ""
-    # Only labels every member shares describe the row; the rest is "varies".
-    shared = [k for k in KEY_LABELS if alert.labels.get(k) and all(a.labels.get(k) == alert.labels[k] for a in group)]
-    labels = " · ".join(f"{k}={alert.labels[k]}" for k in shared)
-    if len(group) > 1:
-        varying = sorted({k for a in group for k, v in a.labels.items() if alert.labels.get(k) != v})
-        folded = f"{len(group)} alerts, by {', '.join(varying[:3])}" if varying else f"{len(group)} alerts"
-        labels = " · ".join(p for p in (labels, folded) if p)
+    facts = facts if facts is not None else group_facts(group)
+    labels = facts.labels_text
     detail = " — ".join(part for part in (lineage, alert.summary, labels) if part)
     return BoardRow(  # backend text: controls and bidi overrides made visible (only rows that fit are built)
         severity=alert.severity,
         severity_text=severity_words(alert.severity, policy_level(alert, policy)),
         name=visible(alert.name),
         detail=visible(detail),
-        age_text=firing_for(earliest_start(group), now),
+        age_text=firing_for(facts.started, now),
         state_tag=tag,
         lineage=visible(lineage),
         count=len(group),
@@ -358,10 +504,28 @@ def board_rows(
 
     A problem merged across backends names them first in its detail ("am + pagerduty — ...").
     """
-    rows = tuple(board_row(g, now, markers.get(row_key(g), ""), policy) for g in board.groups[:fit])
+    facts = [board.facts_of(i) for i in range(min(fit, len(board.groups)))]
+    rows = tuple(
+        _as_grouped(board_row(g, now, markers.get(row_key(g), ""), policy, facts=f), g, board.group_by, f)
+        for g, f in zip(board.groups[:fit], facts, strict=True)
+    )
     if not board.members:
         return rows
     return tuple(_with_sources(row, board.members.get(row.key)) for row in rows)
+
+
+def _as_grouped(row: BoardRow, group: AlertGroup, group_by: GroupBy, facts: GroupFacts) -> BoardRow:
+    """A row as its board groups it: developing (pending) rows tagged; label-grouped rows named by their
+    labels, their detail saying which alerts they hold."""
+    if group[0].state is _PENDING and _PENDING is not None:
+        row = replace(row, state_tag=DEVELOPING_TAG)
+    if group_by != DEFAULT_GROUP_BY:
+        row = replace(row, name=visible(group_title(group, group_by)))
+    if facts.names_text:
+        lineage = row.lineage
+        rest = " — ".join(p for p in (lineage, facts.names_text, facts.labels_text) if p)
+        row = replace(row, detail=visible(rest))
+    return row
 
 
 def _with_sources(row: BoardRow, members: tuple[Alert, ...] | None) -> BoardRow:
@@ -372,10 +536,11 @@ def _with_sources(row: BoardRow, members: tuple[Alert, ...] | None) -> BoardRow:
 
 def row_ages(board: IncidentBoard, now: float, fit: int, policy: BoardPolicy | None = None) -> tuple[str, ...]:
     """The "for 12m" texts (and ack countdowns) of the rows that fit: the view repaints only when one changed."""
-    ages = tuple(firing_for(earliest_start(g), now) for g in board.groups[:fit])
+    shown = min(fit, len(board.groups))
+    ages = tuple(firing_for(board.facts_of(i).started, now) for i in range(shown))
     if policy is None:
         return ages
-    return ages + tuple(row_countdown(g[0], now, policy) for g in board.groups[:fit])
+    return ages + tuple(row_countdown(g[0], now, policy) for g in board.groups[:shown])
 
 
 def earliest_start(group: AlertGroup) -> float:

@@ -4,7 +4,7 @@ Each row spells its severity three ways (colour, marker shape, "P0 CRITICAL"),
 then the alert name, how long it has been firing, the summary and key labels.
 Muted alerts (silenced, acknowledged, inhibited) are dimmed at the bottom with
 who muted them, never hidden.  Only the rows that fit are built and painted, so
-200 alerts cost no more than the dozen on screen; the rest are "+N more".
+200 alerts cost no more than the dozen on screen; the rest are "and N more".
 What to show is decided in `noc_app.selectors_incidents`: the rows' alerts (sorted,
 de-duplicated, grouped), the header counts and whether the board may claim to be
 empty arrive as an `IncidentBoard`; this widget only lays them out and paints.
@@ -45,6 +45,7 @@ from noc_app.selectors_incidents import (
     board_row,
     board_rows,
     firing_for,
+    more_text,
     row_ages,
 )
 from noc_app.themes import Theme
@@ -52,6 +53,7 @@ from noc_app.widgets.board_rows import row_key
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker, severity_color_key, severity_words
 
 __all__ = ["BoardRow", "IncidentBoardBody", "board_row", "firing_for"]
+ELIDED_CACHE_SIZE = 512  # texts of a few screens of rows; cleared whole when full
 ACTION_KEYS = {Qt.Key.Key_A: ActionKind.ACK, Qt.Key.Key_U: ActionKind.UNACK, Qt.Key.Key_N: ActionKind.NOTE}
 
 class IncidentBoardBody(QWidget):
@@ -80,6 +82,11 @@ class IncidentBoardBody(QWidget):
         self._waiting: PanelData | None = None  # data that arrived while held
         self.painted_markers: dict[tuple[str, str], str] = {}  # what the last paint showed (tests)
         self._policy: BoardPolicy | None = None  # the severity policy: priorities and ack countdowns
+        # With record_text on (tests), every text the last paint drew: (text, width and height it needs,
+        # the box it was given).  Off on the wall: measuring each text again costs paint time.
+        self.record_text = False
+        self.painted_text: list[tuple[str, int, int, QRect]] = []
+        self._elided_cache: dict[tuple[str, int, str, int, QFont.Weight], str] = {}
 
     # -- contract ----------------------------------------------------------------
 
@@ -230,7 +237,8 @@ class IncidentBoardBody(QWidget):
 
     @property
     def more_text(self) -> str:
-        return f"+{self.more_count} more" if self.more_count else ""
+        """'and 12 more (340 alerts)' below the rows that fit; worded by the selector."""
+        return more_text(self._board, self._fit)
 
     # -- layout --------------------------------------------------------------------
 
@@ -272,8 +280,26 @@ class IncidentBoardBody(QWidget):
             return self._color("text_dim")
         return self._color(severity_color_key(severity))
 
+    def _elided(self, font: QFont, text: str, width: int) -> str:
+        """`text` cut to `width` with an ellipsis; remembered, as the rows' texts rarely change between paints."""
+        key = (text, width, font.family(), font.pixelSize(), font.weight())
+        found = self._elided_cache.get(key)
+        if found is None:
+            if len(self._elided_cache) >= ELIDED_CACHE_SIZE:
+                self._elided_cache.clear()
+            found = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
+            self._elided_cache[key] = found
+        return found
+
+    def _draw_text(self, painter: QPainter, rect: QRect, flags: Qt.AlignmentFlag, text: str) -> None:
+        if self.record_text:
+            fm = QFontMetrics(painter.font())
+            self.painted_text.append((text, fm.horizontalAdvance(text), fm.height(), QRect(rect)))
+        painter.drawText(rect, flags, text)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         px, small, header_h, row_h, more_h = self._metrics()
+        self.painted_text = []
         painter = QPainter(self)
         bold, regular, small_font = QFont(self.font()), QFont(self.font()), QFont(self.font())
         bold.setPixelSize(px)
@@ -284,7 +310,7 @@ class IncidentBoardBody(QWidget):
         if self.empty_text:
             painter.setFont(regular)
             painter.setPen(self._color("text_dim"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            self._draw_text(painter, self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
             painter.end()
             return
         self._paint_header(painter, bold, QRect(0, 0, w, header_h))
@@ -297,9 +323,9 @@ class IncidentBoardBody(QWidget):
             y += row_h
         if self.more_count:
             painter.setFont(small_font)
-            painter.setPen(self._color("text_dim"))
+            painter.setPen(self._color("text"))  # what does not fit must still be read from across the room
             align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-            painter.drawText(QRect(0, y, w - px // 2, more_h), align, self.more_text)
+            self._draw_text(painter, QRect(0, y, w - px // 2, more_h), align, self.more_text)
         painter.end()
 
     def _paint_selection(self, painter: QPainter, rect: QRect) -> None:
@@ -315,14 +341,12 @@ class IncidentBoardBody(QWidget):
         for i, (text, severity) in enumerate(self._board.counts):
             if i:
                 painter.setPen(self._color("text_dim"))
-                painter.drawText(
-                    QRect(x, rect.top(), rect.right() - x, rect.height()), Qt.AlignmentFlag.AlignVCenter, separator
-                )
+                gap = QRect(x, rect.top(), rect.right() - x, rect.height())
+                self._draw_text(painter, gap, Qt.AlignmentFlag.AlignVCenter, separator)
                 x += fm.horizontalAdvance(separator)
             painter.setPen(self._severity_color(severity))
-            painter.drawText(
-                QRect(x, rect.top(), max(0, rect.right() - x), rect.height()), Qt.AlignmentFlag.AlignVCenter, text
-            )
+            segment = QRect(x, rect.top(), max(0, rect.right() - x), rect.height())
+            self._draw_text(painter, segment, Qt.AlignmentFlag.AlignVCenter, text)
             x += fm.horizontalAdvance(text)
 
     def _paint_row(
@@ -340,7 +364,7 @@ class IncidentBoardBody(QWidget):
         painter.setFont(bold)
         painter.setPen(color)
         severity_rect = QRect(x + round(px * 1.1), line1.top(), sev_w, line1.height())
-        painter.drawText(severity_rect, Qt.AlignmentFlag.AlignVCenter, row.severity_text)
+        self._draw_text(painter, severity_rect, Qt.AlignmentFlag.AlignVCenter, row.severity_text)
         name_left = x + sev_w
         right = rect.right() - px // 2
         painter.setFont(small_font)
@@ -348,15 +372,14 @@ class IncidentBoardBody(QWidget):
         tail = "   ".join(t for t in (row.state_tag, row.age_text) if t)
         tail_w = small_fm.horizontalAdvance(tail)
         painter.setPen(self._color("text_dim"))
-        painter.drawText(
-            QRect(right - tail_w, line1.top(), tail_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, tail
-        )
+        tail_rect = QRect(right - tail_w, line1.top(), tail_w, line1.height())
+        self._draw_text(painter, tail_rect, Qt.AlignmentFlag.AlignVCenter, tail)
         if row.countdown:  # the response clock, in the severity's colour, before the state and age
             countdown_w = small_fm.horizontalAdvance(row.countdown) + 1
             tail_w += countdown_w + (px // 2 if tail else 0)
             painter.setPen(color)
-            painter.drawText(QRect(right - tail_w, line1.top(), countdown_w, line1.height()),
-                             Qt.AlignmentFlag.AlignVCenter, row.countdown)
+            self._draw_text(painter, QRect(right - tail_w, line1.top(), countdown_w, line1.height()),
+                            Qt.AlignmentFlag.AlignVCenter, row.countdown)
         if row.marker:  # an action in flight or its result, before the state tag
             room = max(0, (right - name_left) // 2)
             marker_w = small_fm.horizontalAdvance(row.marker) + 1  # elidedText's float widths cut exact fits
@@ -367,16 +390,16 @@ class IncidentBoardBody(QWidget):
             self.painted_markers[row.key] = marker_text
             tail_w += marker_w + px
             painter.setPen(self._color("warning" if "FAILED" in row.marker else "loading"))
-            painter.drawText(
-                QRect(right - tail_w, line1.top(), marker_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, marker_text
-            )
+            marker_rect = QRect(right - tail_w, line1.top(), marker_w, line1.height())
+            self._draw_text(painter, marker_rect, Qt.AlignmentFlag.AlignVCenter, marker_text)
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
         name_w = max(0, right - tail_w - px // 2 - name_left)
-        name = QFontMetrics(painter.font()).elidedText(row.title, Qt.TextElideMode.ElideRight, name_w)
-        painter.drawText(QRect(name_left, line1.top(), name_w, line1.height()), Qt.AlignmentFlag.AlignVCenter, name)
+        name = self._elided(painter.font(), row.title, name_w)
+        name_rect = QRect(name_left, line1.top(), name_w, line1.height())
+        self._draw_text(painter, name_rect, Qt.AlignmentFlag.AlignVCenter, name)
         painter.setFont(small_font)
         painter.setPen(self._color("text_dim"))
         detail_rect = QRect(name_left, line2.top(), max(0, right - name_left), line2.height())
-        detail = small_fm.elidedText(row.detail, Qt.TextElideMode.ElideRight, detail_rect.width())
-        painter.drawText(detail_rect, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, detail)
+        detail = self._elided(small_font, row.detail, detail_rect.width())
+        self._draw_text(painter, detail_rect, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, detail)

@@ -46,7 +46,7 @@ from noc_app.model import Severity
 
 _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
-    "thresholds", "window", "grid", "limit", "text", "options", "slo", *DISPLAY_KEYS,
+    "thresholds", "window", "grid", "limit", "text", "options", "slo", "group_by", *DISPLAY_KEYS,
 )
 _NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
 _NEEDS_QUERIES = METRIC_PANEL_KINDS
@@ -91,6 +91,9 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
             panel.not_for("text", "kind text")
         if kind not in _ROW_KINDS:
             panel.not_for("limit", "kinds incidents and logs")
+        if kind != PanelKind.INCIDENTS:
+            panel.not_for("group_by", "kind incidents")
+    group_by = _read_group_by(walk, panel)
     low, high = panel.number("min"), panel.number("max")
     if low is not None and high is not None and low >= high:
         walk.error(panel.nodes["max"], panel.sub("max"), f"max must be greater than min ({low:g}), got {high:g}")
@@ -123,6 +126,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         origin=walk.origin(mapping),
         display=display,
         slo_id=slo_id,
+        group_by=group_by,
     )
     config = read_kind_options(walk, panel, config)  # bargauge, table, heatmap, status, apdex, clock
     return config, request
@@ -139,6 +143,22 @@ def _read_slo_ref(walk: Walk, panel: MapReader, kind: str | None, panel_id: str 
     if slo_id and node is not None:
         walk.refer("slo", slo_id, node, panel.sub("slo"))
     return slo_id
+
+
+def _read_group_by(walk: Walk, panel: MapReader) -> tuple[str, ...]:
+    """`group_by: alertname` or `group_by: [alertname, service]`: the labels an incident row folds by."""
+    node = panel.get("group_by")
+    if node is None:
+        return ("alertname",)
+    if isinstance(node, ScalarNode):
+        one = walk.text(node, panel.sub("group_by"))
+        labels: tuple[str, ...] = (one.strip(),) if one and one.strip() else ()
+    else:
+        labels = tuple(dict.fromkeys(t.strip() for t in panel.texts("group_by") if t.strip()))
+    if not labels:
+        walk.error(node, panel.sub("group_by"), "expected a label name or a list of label names, e.g. alertname")
+        return ("alertname",)
+    return labels
 
 
 def read_thresholds(walk: Walk, node: Node, path: str) -> tuple[Threshold, ...]:

@@ -220,6 +220,7 @@ class PanelConfig:
 
     slo_id: str = ""  # kind slo: the `slos:` entry shown (default: the panel id)
     slo: SloConfig | None = None  # kind slo: that entry, bound by the loader
+    group_by: tuple[str, ...] = ("alertname",)  # incidents: the labels a row folds alerts by
 
 
 VARIABLE_KINDS = ("custom", "constant", "interval", "query")

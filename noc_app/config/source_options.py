@@ -35,6 +35,8 @@ OPTION_SPECS: Mapping[str, Mapping[str, OptionSpec]] = {
         "scrape_interval": OptionSpec("duration", ONE_DAY_S),
         "min_step": OptionSpec("duration", ONE_DAY_S),
         "max_series": OptionSpec("count", MAX_SERIES_LIMIT),
+        "pending_alerts": OptionSpec("flag"),  # incident boards: pending alerts as "developing" (default true)
+        "firing_alerts": OptionSpec("flag"),  # incident boards: firing alerts (default true)
     },
     "loki": {"lookback": OptionSpec("duration", MAX_PERIOD_S), "categorize_labels": OptionSpec("flag")},
     "elasticsearch": {

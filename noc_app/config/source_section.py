@@ -68,7 +68,8 @@ def read_source(walk: Walk, node: Node, path: str) -> SourceConfig | None:
     if kind is not None:
         if kind != "alertmanager":
             src.not_for("urls", "kind alertmanager")
-            src.not_for("deadman_alert", "kind alertmanager")
+        if kind not in ("alertmanager", "demo"):
+            src.not_for("deadman_alert", "kinds alertmanager and demo")
         if kind != "elasticsearch":
             src.not_for("index", "kind elasticsearch")
     auth = read_auth(walk, src.nodes["auth"], src.sub("auth"), label) if src.has("auth") else AuthConfig()

@@ -16,6 +16,7 @@ import httpx
 
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Snapshot
+from noc_app.selectors_incidents import with_prepared
 from noc_app.sources.alertmanager_parse import (
     RawAlert,
     Silence,
@@ -27,6 +28,7 @@ from noc_app.sources.alertmanager_parse import (
     to_alerts,
 )
 from noc_app.sources.base import BadAnswer, PollPlan, SourceError, all_unusable, dropped_note
+from noc_app.sources.deadman import read_deadman
 from noc_app.sources.http import decode_json, make_client, max_bytes_of
 from noc_app.sources.offload import load_json
 from noc_app.sources.silences import am_request, list_silences
@@ -54,7 +56,9 @@ class AlertmanagerSource:
             raise ValueError(f"source {config.id!r} (alertmanager) needs a url")
         self.id = config.id
         self.peers: tuple[str, ...] = tuple(dict.fromkeys(peers))  # de-duplicated, order kept
-        del plan  # alerts are all an Alertmanager serves: every poll fetches them
+        # Alerts are all an Alertmanager serves: every poll fetches them.  The plan says which
+        # boards to prepare (sorted and grouped here, in the worker, not on the GUI thread).
+        self._groupings = plan.alert_groupings
         self._clock = clock
         self._max_bytes = max_bytes_of(config)
         self._deadman = (config.deadman_alert or "").strip()
@@ -101,16 +105,13 @@ class AlertmanagerSource:
             info["reachable"] = f"{len(peer_alerts)}/{len(self.peers)} peers"
         raw = merge_alerts(peer_alerts)
         alerts = to_alerts(raw, merge_silences(peer_silences), source_id=self.id, now=now)
-        if self._deadman:
-            if not any(a.name == self._deadman for a in alerts):
-                degraded.append(
-                    f"dead man's switch '{self._deadman}' missing: the alerting pipeline may be broken"
-                )
-            elif not self._show_deadman:
-                # Always firing by design: a health signal, not an incident (karma does the same).
-                alerts = tuple(a for a in alerts if a.name != self._deadman)
+        # Always firing by design: a health signal, not an incident (karma does the same).
+        deadman = read_deadman(alerts, self._deadman, show=self._show_deadman)
+        alerts = deadman.alerts
+        degraded.extend(deadman.degraded)
+        info.update(deadman.info)
         notes = [dropped_note(dropped_alerts, "alert"), dropped_note(dropped_silences, "silence")]
-        return Snapshot.build(
+        snapshot = Snapshot.build(
             self.id,
             now,
             alerts=alerts,
@@ -118,6 +119,7 @@ class AlertmanagerSource:
             info=info,
             notes={"alerts": [n for n in notes if n]},
         )
+        return with_prepared(snapshot, self._groupings)
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""

@@ -308,7 +308,7 @@ def _to_alert(
 def mute_reason(
     raw: RawAlert, silences: Mapping[str, Silence], names: Mapping[str, str], *, now: float
 ) -> str:
-    """Lineage text: "silenced by 3f2a1c9e, expires in 12m, by alice: comment; inhibited by ..."."""
+    """Lineage text: "silenced by alice: disk swap (expires in 12m); inhibited by ..."."""
     parts = [_silence_text(sid, silences.get(sid), now=now) for sid in raw.silenced_by]
     if raw.inhibited_by:
         sources = [
@@ -321,9 +321,10 @@ def mute_reason(
 
 
 def _silence_text(silence_id: str, silence: Silence | None, *, now: float) -> str:
-    short = silence_id[:SHORT_ID]
+    # Who and why first (a room reads the start of a cut line), when after; the id only
+    # when nothing else is known about the silence.
     if silence is None:
-        return f"silenced by {short} (silence details unavailable)"
+        return f"silenced (silence {silence_id[:SHORT_ID]}: details unavailable)"
     if is_ack_silence(silence.comment):
         return ack_text(silence, now=now)
     remaining = silence.ends_at - now
@@ -331,12 +332,10 @@ def _silence_text(silence_id: str, silence: Silence | None, *, now: float) -> st
         when = f"expires in {human_duration(remaining)}"
     else:
         when = f"expired {human_duration(-remaining)} ago"
-    text = f"silenced by {short}, {when}"
-    if silence.created_by:
-        text += f", by {silence.created_by}"
+    text = f"silenced by {silence.created_by}" if silence.created_by else "silenced"
     if silence.comment:
         text += f": {silence.comment}"
-    return text
+    return f"{text} ({when})"
 
 
 def ack_text(silence: Silence, *, now: float) -> str:

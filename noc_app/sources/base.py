@@ -104,6 +104,9 @@ class PollPlan:
     logs: tuple[LogQuery, ...] = ()
     alerts: bool = False
     targets: bool = False
+    # The `group_by` of each incident board that reads only this source: the source's worker prepares
+    # those boards' sorted, grouped rows (noc_app.selectors_incidents.with_prepared).
+    alert_groupings: tuple[tuple[str, ...], ...] = ()
 
 
 @runtime_checkable

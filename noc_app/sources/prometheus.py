@@ -20,6 +20,7 @@ import httpx
 
 from noc_app.config.schema import SourceConfig
 from noc_app.model import Alert, QueryResult, Snapshot, Target
+from noc_app.selectors_incidents import with_prepared
 from noc_app.sources.base import (
     BadAnswer,
     BadResponse,
@@ -30,7 +31,7 @@ from noc_app.sources.base import (
 )
 from noc_app.sources.http import make_client, max_bytes_of, request_bytes, status_error
 from noc_app.sources.offload import load_json, parse_big
-from noc_app.sources.options import count_option, duration_option
+from noc_app.sources.options import count_option, duration_option, flag_option
 from noc_app.sources.prometheus_parse import (
     Envelope,
     build_query_result,
@@ -43,6 +44,7 @@ from noc_app.sources.prometheus_parse import (
     read_query_response,
     rule_health_reasons,
 )
+from noc_app.sources.prometheus_pending import pending_alerts
 from noc_app.sources.step import aligned_range, choose_step, prometheus_duration
 from noc_app.sources.template_vars import DEFAULT_SCRAPE_INTERVAL_S, substitute, unresolved_variables
 
@@ -76,6 +78,10 @@ class PrometheusSource:
         self._scrape_interval_s = duration_option(config, "scrape_interval", DEFAULT_SCRAPE_INTERVAL_S)
         self._min_step_s = duration_option(config, "min_step", 1.0)
         self._max_series = count_option(config, "max_series", DEFAULT_MAX_SERIES)
+        # A board listing this source shows its pending alerts as "developing" (pending_alerts: false: not);
+        # firing_alerts: false leaves the firing ones to the Alertmanager the board also lists.
+        self._pending_alerts = flag_option(config, "pending_alerts", True)
+        self._firing_alerts = flag_option(config, "firing_alerts", True)
         # Ask the server to give up a little before we would, so a slow query
         # comes back as that panel's timeout error rather than a dead source.
         self._server_timeout = prometheus_duration(max(1.0, config.timeout_s * 0.9))
@@ -124,7 +130,7 @@ class PrometheusSource:
             *all_unusable([*failures, *errors.values()], asked),
             *self._client.take_redirect_notes(),
         )
-        return Snapshot.build(
+        snapshot = Snapshot.build(
             self.id,
             now,
             metrics=metrics,
@@ -135,6 +141,7 @@ class PrometheusSource:
             errors=errors,
             notes=notes,
         )
+        return with_prepared(snapshot, self._plan.alert_groupings)  # boards sorted and grouped here, off the GUI
 
     def close(self) -> None:
         """Close the HTTP client; idempotent."""
@@ -196,7 +203,11 @@ class PrometheusSource:
             default_url=f"{self._base_url}/alerts",
             dropped=dropped,
         )
-        return firing, pending, reasons
+        shown = firing if self._firing_alerts else ()
+        if self._pending_alerts:
+            shown += pending_alerts(alerts_data, source_id=self.id, rule_urls=rule_urls,
+                                    default_url=f"{self._base_url}/alerts")
+        return shown, pending, reasons
 
     def _fetch_buildinfo(self) -> dict[str, str]:
         try:

@@ -74,8 +74,9 @@ def test_v031_silenced_alerts_keep_lineage():
     assert silenced == ["54c2f185e49cfccb", "588a14f7b4613621", "cc58f2ac8260fb97", "ffbb5f178eb27f11"]
     web1 = alerts["54c2f185e49cfccb"]
     assert web1.silenced_by == ("810ccf7f-c957-474a-b383-7e76d66a4d3b",)
-    assert web1.mute_reason.startswith("silenced by 810ccf7f, expires in ")
-    assert web1.mute_reason.endswith("d, by john@example.com: Silenced instance")
+    # Who and why first, the expiry after; never the silence's id.
+    assert web1.mute_reason.startswith("silenced by john@example.com: Silenced instance (expires in ")
+    assert "810ccf7f" not in web1.mute_reason
     # Two silences on one alert: both are named.
     both = alerts["cc58f2ac8260fb97"].mute_reason
     assert both.count("silenced by ") == 2 and "Silenced server7" in both and "dev cluster" in both
@@ -124,7 +125,7 @@ def test_two_peers_merge_with_lineage_and_info(backend):
     assert cert.state is AlertState.SILENCED
     assert cert.silenced_by == ("78ce736a-3897-4c7a-a462-fffe208866da",)
     assert cert.mute_reason == (
-        "silenced by 78ce736a, expires in 58m, by alice: renewal scheduled tonight [noc-app request 7f9c2e]"
+        "silenced by alice: renewal scheduled tonight [noc-app request 7f9c2e] (expires in 58m)"
     )
     disk = by_name["DiskFilling"]
     assert disk.state is AlertState.INHIBITED
@@ -219,7 +220,7 @@ def test_unknown_silence_id_still_explains_the_mute(backend):
         backend, "am1.test", "get_alerts_peer1.am_v0.25.0.json", silences="get_silences.am_v0.31.0.json"
     )
     cert = next(a for a in make_source(backend).poll().alerts if a.name == "CertExpiring")
-    assert cert.mute_reason == "silenced by 78ce736a (silence details unavailable)"
+    assert cert.mute_reason == "silenced (silence 78ce736a: details unavailable)"  # the id: all that is known
 
 
 def test_registry_builds_it_and_it_is_a_source(backend):
@@ -268,3 +269,26 @@ def test_list_and_get_silences(backend):
 
 def test_iso_time_matches_alertmanagers_format():
     assert iso_time(parse_rfc3339("2026-03-11T12:48:38.409Z")) == "2026-03-11T12:48:38.409Z"
+
+
+def test_the_poll_worker_prepares_each_planned_board_sorted_and_grouped(backend):
+    from noc_app.config.schema import GridPos, PanelConfig
+    from noc_app.model import DataState
+    from noc_app.selectors_incidents import Selection, prepared_key, select_incident_board
+
+    serve_peer(backend, "am1.test", "get_alerts_peer1.am_v0.25.0.json")
+    plan = PollPlan(alerts=True, alert_groupings=(("alertname",), ("service",)))
+    source = AlertmanagerSource(source_config(AM, PEER1, deadman_alert="Watchdog"), plan,
+                                transport=backend.transport, clock=lambda: NOW_V25)
+    snap = source.poll()
+    assert set(snap.prepared) == {prepared_key(("alertname",)), prepared_key(("service",))}
+    prepared = snap.prepared[prepared_key(("alertname",))]
+    assert isinstance(prepared, Selection)
+    assert "Watchdog" not in {a.name for a in prepared.alerts}  # the declared switch is health, not a row
+    panel = PanelConfig(id="inc", kind="incidents", title="I", sources=("am",), grid=GridPos(x=0, y=0, w=6, h=4))
+    board = select_incident_board(panel, {"am": snap}, DataState.OK)
+    assert board.groups is prepared.groups  # taken as the worker built it
+    unprepared = AlertmanagerSource(source_config(AM, PEER1, deadman_alert="Watchdog"), PollPlan(alerts=True),
+                                    transport=backend.transport, clock=lambda: NOW_V25).poll()
+    assert unprepared.prepared == {}
+    assert select_incident_board(panel, {"am": unprepared}, DataState.OK).groups == board.groups

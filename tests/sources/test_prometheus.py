@@ -309,8 +309,12 @@ def test_alerts_firing_on_board_pending_noted_and_rule_errors_degrade(backend):
     snap = make_source(backend, alerts=True).poll()
 
     names = {a.name: a for a in snap.alerts}
-    assert sorted(names) == ["HighErrorRate", "TargetDown", "Watchdog"]  # SlowBurn is pending
+    assert sorted(names) == ["HighErrorRate", "SlowBurn", "TargetDown", "Watchdog"]
     assert snap.info["pending_alerts"] == "1 pending: SlowBurn"
+    # Pending: on the board as developing, minutes before its `for:` lets it fire.
+    slow = names["SlowBurn"]
+    assert slow.state is AlertState.PENDING and slow.starts_at > 0 and slow.fingerprint
+    assert [a.state for a in snap.alerts if a.name != "SlowBurn"] == [AlertState.FIRING] * 3
     down = names["TargetDown"]
     assert down.state is AlertState.FIRING
     assert down.severity is Severity.CRITICAL
@@ -443,3 +447,25 @@ def test_a_series_with_a_malformed_sample_is_dropped_with_a_note(backend):
     assert [s.key for s in result.series] == ['{job="y"}'] and result.error is None
     (note,) = result.warnings
     assert re.match(r'1 series dropped: series \{job="x"\}: samples are not \[timestamp, "value"\] pairs', note)
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ({"pending_alerts": False}, ["HighErrorRate", "TargetDown", "Watchdog"]),
+    ({"firing_alerts": False}, ["SlowBurn"]),  # beside an Alertmanager that lists the firing ones
+])
+def test_pending_and_firing_alerts_can_each_be_left_out(backend, options, expected):
+    serve_alerting(backend)
+    snap = make_source(backend, alerts=True, options=options).poll()
+    assert sorted(a.name for a in snap.alerts) == expected
+
+
+def test_boards_of_a_prometheus_source_are_prepared_in_the_poll_worker(backend):
+    from noc_app.selectors_incidents import prepared_key
+
+    serve_alerting(backend)
+    cfg = source_config(PROM, URL)
+    snap = PrometheusSource(cfg, PollPlan(alerts=True, alert_groupings=(("alertname",),)),
+                            transport=backend.transport, clock=lambda: NOW).poll()
+    prepared = snap.prepared[prepared_key(("alertname",))]
+    assert "SlowBurn" in [g[0].name for g in prepared.groups]
+    assert ("1 developing", None) in prepared.counts

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+from wall_testkit import T0, alert, data, has_color_near, panel, snapshot
+
 from noc_app.model import AlertState, DataState, Severity
 from noc_app.selectors import panel_alerts
 from noc_app.themes import load_theme
 from noc_app.widgets.incident_board import IncidentBoardBody, firing_for
-
-from wall_testkit import T0, alert, data, has_color_near, panel, snapshot
 
 THEME = load_theme("dark")
 PANEL = panel("inc", "incidents")
@@ -76,7 +77,7 @@ def test_two_hundred_alerts_show_what_fits_and_plus_n_more(qtbot):
     shown = len(board.visible_rows)
     assert 0 < shown < 10
     assert board.more_count == 200 - shown
-    assert board.more_text == f"+{200 - shown} more"
+    assert board.more_text == f"and {200 - shown} more"
     assert board.header_text == "50 P0 · 50 P1 · 50 P2 · 50 P3"
     assert all(r.severity is Severity.CRITICAL for r in board.visible_rows)
     board.resize(900, 2000)  # more room: more rows, fewer hidden
@@ -173,11 +174,11 @@ def test_board_draws_the_model_it_is_given_and_decides_nothing(qtbot):
 
 
 def test_a_window_owns_one_alerts_memo_shared_by_its_views(qtbot):
+    from wall_testkit import FakeClock, app_config, dashboard, store_with
+
     from noc_app.config.schema import Mode
     from noc_app.selectors_incidents import AlertsMemo
     from noc_app.widgets.wall_window import WallWindow
-
-    from wall_testkit import FakeClock, app_config, dashboard, store_with
 
     dash_a, dash_b = dashboard(PANEL, did="a"), dashboard(PANEL, did="b")
     memo = AlertsMemo()
@@ -190,3 +191,57 @@ def test_a_window_owns_one_alerts_memo_shared_by_its_views(qtbot):
                        mode=Mode.WALL, clock=FakeClock())
     qtbot.addWidget(other)
     assert other.alerts_memo is not memo
+
+
+def _two_hundred_alerts():
+    sevs = (Severity.CRITICAL, Severity.HIGH, Severity.WARNING, Severity.INFO)
+    states = (AlertState.FIRING,) * 5 + (AlertState.PENDING, AlertState.SILENCED)
+    return _sorted(*(
+        alert(f"{('HighErrorRate', 'KubePodCrashLooping', 'NodeFilesystemAlmostOutOfSpace')[i % 3]}{i // 3:02d}",
+              sevs[i % 4], state=states[i % 7], fingerprint=f"fp{i}", starts_at=T0 - 37 * i,
+              summary=f"Pod checkout-{i} in namespace shop is restarting {i} times / 5 minutes",
+              labels={"service": f"svc-{i % 9}", "instance": f"10.0.{i % 250}.{i % 7}:9100", "job": "kubernetes-pods"},
+              mute_reason="silenced by alice: planned DB failover (expires in 42m)" if i % 7 == 6 else "")
+        for i in range(200)
+    ))
+
+
+@pytest.mark.parametrize(("width", "height", "px"), [(780, 700, 18), (1560, 1400, 36)])  # 1080p and 4K boards
+def test_two_hundred_alerts_every_painted_text_fits_and_and_n_more_is_shown(qtbot, width, height, px):
+    board = _board(qtbot, width=width, height=height, px=px)
+    board.record_text = True
+    board.refresh(data(alerts=_two_hundred_alerts()))
+    board.grab()  # paints
+    shown = len(board.visible_rows)
+    assert 5 <= shown < 200 and board.more_count == 200 - shown
+    assert board.more_text == f"and {200 - shown} more"
+    painted = {text: (w, h, box) for text, w, h, box in board.painted_text}
+    assert board.more_text in painted
+    assert any(t.endswith("developing") for t in painted), "the header counts developing alerts"
+    for text, (need_w, need_h, box) in painted.items():
+        assert need_w <= box.width() + 1 and need_h <= box.height() + 1, f"{text!r} cut: needs {need_w}x{need_h} in {box}"
+        assert board.rect().contains(box.adjusted(0, 0, -1, -1)) or not box.isValid(), f"{text!r} outside the board"
+    # Every visible row drew its severity words and some of its name (elided with … when long).
+    for row in board.visible_rows:
+        assert row.severity_text in painted
+
+
+def test_the_text_check_sees_a_cut_text(qtbot):
+    """Negative control for the fit check: a board too narrow for its header is caught."""
+    board = _board(qtbot, width=160, height=400, px=20)
+    board.record_text = True
+    board.refresh(data(alerts=_two_hundred_alerts()))
+    board.grab()
+    assert any(w > box.width() + 1 for _, w, _, box in board.painted_text)
+
+
+def test_developing_rows_are_dimmed_and_tagged(qtbot):
+    board = _board(qtbot)
+    alerts = _sorted(alert("Muted", Severity.CRITICAL, state=AlertState.SILENCED),
+                     alert("BudgetBurn", Severity.CRITICAL, state=AlertState.PENDING),
+                     alert("Firing", Severity.WARNING))
+    board.refresh(data(alerts=alerts))
+    rows = {r.name: r for r in board.visible_rows}
+    assert [r.name for r in board.visible_rows] == ["BudgetBurn", "Firing", "Muted"]  # a P0 about to fire first
+    assert rows["BudgetBurn"].state_tag == "DEVELOPING" and rows["BudgetBurn"].muted
+    assert board.header_text == "1 P2 · 1 developing · 1 muted"

@@ -149,10 +149,7 @@ def _standing_alerts(service: DemoService, source_id: str, now: float) -> list[A
             description="P95 of payment-gateway calls is 1.8s (normally 300ms) for more than 10 minutes",
             starts_at=start - 25 * 60.0,
             silenced_by=(silence_id,),
-            mute_reason=(
-                f"silenced by {silence_id[:8]}, expires in {minutes_left}m, "
-                "by ops-bot: vendor maintenance"
-            ),
+            mute_reason=f"silenced by ops-bot: vendor maintenance (expires in {minutes_left}m)",
         ),
         _alert(
             source_id,

@@ -19,6 +19,7 @@ import numpy as np
 from noc_app.config.schema import SourceConfig
 from noc_app.model import LogLine, QueryResult, Series, Snapshot, Target, freeze_labels
 from noc_app.sources.base import MetricQuery, PollPlan
+from noc_app.sources.deadman import read_deadman
 from noc_app.sources.demo.alerts import simulated_alerts
 from noc_app.sources.demo.catalog import Signal, SimulatedQuery, UnknownQuery, resolve
 from noc_app.sources.demo.logs import DemoLogStream, LogFilter, LogQueryError, parse_log_query
@@ -61,6 +62,8 @@ class DemoSource:
     ) -> None:
         self.id = config.id
         self._plan = plan
+        # The demo's Watchdog is its dead man's switch (declared in config/demo.yaml): health, not an incident.
+        self._deadman = (config.deadman_alert or "").strip()
         self._clock = clock
         self.service = DemoService(
             start_epoch=float(clock()), seed=DEFAULT_SEED if seed is None else seed
@@ -86,12 +89,17 @@ class DemoSource:
         metrics = {q.key: self._answer(q, now, states) for q in self._plan.metrics}
         degraded: list[str] = []
         alerts = None
+        info = dict(INFO)
         if self._plan.alerts:
             try:
                 alerts = simulated_alerts(self.service, self.id, now)
             except Exception as exc:  # a simulation bug must not take the wall down
                 degraded.append(f"alert simulation failed: {exc!r}")
                 alerts = ()
+            deadman = read_deadman(alerts, self._deadman)
+            alerts = deadman.alerts
+            degraded.extend(deadman.degraded)
+            info.update(deadman.info)
         logs = self._logs(now, degraded) if self._plan.logs else None
         targets = None
         if self._plan.targets:
@@ -102,7 +110,7 @@ class DemoSource:
                 targets = ()
         return Snapshot.build(
             self.id, now, metrics=metrics, alerts=alerts, logs=logs, targets=targets,
-            degraded=degraded, info=INFO,
+            degraded=degraded, info=info,
         )
 
     def close(self) -> None:
