@@ -311,6 +311,7 @@ class ScreenConfig:
     screen: int = 0
     dashboard: str | None = None
     playlist: str | None = None
+    screen_name: str | None = None  # `screen: "HDMI-1"`: the monitor by Qt's name (then `screen` is unused)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
