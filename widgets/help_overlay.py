@@ -73,8 +73,7 @@ class HelpOverlay(QFrame):
         self.hint.setProperty("role", "dim")
         self._keys: list[QLabel] = []
         self._words: list[QLabel] = []
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(48)
+        self._grid = grid = QGridLayout()
         for row, (keys, words) in enumerate(rows):
             key_label, word_label = plain_label(keys, self), plain_label(words, self)
             key_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -82,12 +81,10 @@ class HelpOverlay(QFrame):
             self._words.append(word_label)
             grid.addWidget(key_label, row, 0)
             grid.addWidget(word_label, row, 1)
-        column = QVBoxLayout(self)
+        self._column = column = QVBoxLayout(self)
         column.addStretch(1)
         column.addWidget(self.title, 0, Qt.AlignmentFlag.AlignHCenter)
-        column.addSpacing(24)
         column.addLayout(grid)
-        column.addSpacing(24)
         column.addWidget(self.hint, 0, Qt.AlignmentFlag.AlignHCenter)
         column.addStretch(1)
         self.hide()
@@ -126,6 +123,10 @@ class HelpOverlay(QFrame):
     def _size_text(self) -> None:
         scale = text_scale(self._host.height())
         body = round(scale.header_px * 1.25)  # 54 px at 2160 rows: well above the header's size
+        # Gaps grow with the text, so the table keeps its proportions from 1080 to 2160 rows.
+        self._grid.setHorizontalSpacing(body)
+        self._grid.setVerticalSpacing(round(body * 0.3))
+        self._column.setSpacing(body)
         for labels, px, bold in ((self._keys, body, True), (self._words, body, False),
                                  ([self.title], round(body * 1.3), True), ([self.hint], scale.header_px, False)):
             for label in labels:

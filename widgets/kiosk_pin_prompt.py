@@ -44,8 +44,9 @@ class KioskPinPrompt(QFrame):
             f"#kioskPinPrompt {{ background: {c('background')}; }}"
             f"#kioskPinPrompt QLabel {{ color: {c('text')}; background: transparent; }}"
             f"#kioskPinPrompt QLabel[role=\"wrong\"] {{ color: {c('critical')}; }}"
+            f"#kioskPinPrompt QLabel[role=\"dim\"] {{ color: {c('text_dim')}; }}"
             f"#kioskPinPrompt QLineEdit {{ background: {c('panel')}; color: {c('text')};"
-            f" border: 2px solid {c('panel_border')}; padding: 0.2em; }}"
+            f" border: 3px solid {c('panel_border')}; padding: 0.2em; }}"
         )
         self._gate = gate
         self._clock = clock
@@ -59,7 +60,8 @@ class KioskPinPrompt(QFrame):
         self.message = plain_label("", self)
         self.message.setProperty("role", "wrong")
         self.hint = plain_label(HINT, self)
-        column = QVBoxLayout(self)
+        self.hint.setProperty("role", "dim")
+        self._column = column = QVBoxLayout(self)
         column.addStretch(1)
         for widget in (self.prompt, self.field, self.message, self.hint):
             column.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -146,6 +148,7 @@ class KioskPinPrompt(QFrame):
     def _size_text(self) -> None:
         scale = text_scale(self._host.height())
         px = round(scale.header_px * 1.5)
+        self._column.setSpacing(round(px * 0.5))  # gaps grow with the text
         for widget, size in ((self.prompt, px), (self.field, px), (self.message, scale.header_px),
                              (self.hint, scale.header_px)):
             font = QFont(widget.font())
