@@ -119,3 +119,16 @@ def test_command_refuses(answers: list[str], capsys: pytest.CaptureFixture[str])
     assert run_kiosk_pin(argparse.Namespace(stdin=False), read_secret=lambda _prompt: next(given)) == 2
     out, _err = capsys.readouterr()
     assert out == ""
+
+
+def test_command_end_to_end_with_stdin(tmp_path) -> None:
+    """The installed entry point: the printed line loads as the config's pin_hash and verifies."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "noc_app", "kiosk-pin", "--stdin"], input="8080\n8080\n",
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert "8080" not in done.stdout + done.stderr
+    line = done.stdout.strip().removeprefix("pin_hash:").strip()
+    config = _kiosk_config(f"kiosk:\n  pin_hash: {line}\n")
+    assert config.kiosk.pin_hash is not None and verify_pin("8080", config.kiosk.pin_hash)
