@@ -100,5 +100,4 @@ class ScreenManager(QObject):
                 elif self.fullscreen:
                     window.showFullScreen()
                 else:
-                    window.show()
-                    window.raise_()
+                    window.show()  # the others on this monitor are hidden: no raise needed

@@ -63,6 +63,8 @@ from noc_app.widgets.theme_qss import apply_theme
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
 DEMO_BADGE = "DEMO"
 QUIT_HINT = "Press Ctrl+Alt+Q again to quit"
+# A symbol typed with Shift arrives as Shift+symbol on most layouts: both fire its shortcut.
+SHIFTED_TWINS = {"?": ("Shift+?",)}
 KIOSK_QUIT_WINDOW_S = 3.0  # kiosk: the second Ctrl+Alt+Q must follow the first within this
 
 
@@ -375,7 +377,8 @@ class WallWindow(QMainWindow):
         }
         for binding in self.key_bindings():
             for key in binding.keys:
-                QShortcut(QKeySequence(key), self).activated.connect(handlers[binding.action])
+                for variant in (key, *SHIFTED_TWINS.get(key, ())):
+                    QShortcut(QKeySequence(variant), self).activated.connect(handlers[binding.action])
 
     def toggle_help(self) -> None:
         """F1 or ?: the keyboard help (wall and operator modes)."""

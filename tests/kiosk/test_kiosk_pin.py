@@ -132,3 +132,17 @@ def test_command_end_to_end_with_stdin(tmp_path) -> None:
     line = done.stdout.strip().removeprefix("pin_hash:").strip()
     config = _kiosk_config(f"kiosk:\n  pin_hash: {line}\n")
     assert config.kiosk.pin_hash is not None and verify_pin("8080", config.kiosk.pin_hash)
+
+
+def test_the_snapshot_carries_no_pin_hash() -> None:
+    import json
+
+    from noc_app.store import Store
+    from noc_app.wall_state import wall_state
+
+    line = hash_pin("4711", **FAST)
+    config = _kiosk_config(f"mode: kiosk\nkiosk:\n  pin_hash: {line}\n")
+    store = Store()
+    store.register("demo", "demo", 15.0)
+    text = json.dumps(wall_state(config, {"demo": None}, {"demo": store.status("demo")}, 1_700_000_000.0))
+    assert line.split("$")[-1] not in text and "pin_hash" not in text

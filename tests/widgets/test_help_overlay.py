@@ -11,7 +11,7 @@ from noc_app.config.schema import Mode
 from noc_app.modes import capabilities, window_keys
 from noc_app.themes import load_theme
 from noc_app.widgets.help_overlay import board_lines, help_lines, key_text
-from noc_app.widgets.wall_window import WallWindow
+from noc_app.widgets.wall_window import SHIFTED_TWINS, WallWindow
 
 from wall_testkit import FakeClock, app_config, dashboard, panel, store_with
 
@@ -62,7 +62,8 @@ def test_the_table_is_what_the_window_installs(qtbot) -> None:
 
     installed = sorted(s.key().toString() for s in window.findChildren(QShortcut))
     listed = sorted(key_text(k) for b in window.key_bindings() for k in b.keys)
-    assert installed == listed
+    twins = sorted(key_text(t) for b in window.key_bindings() for k in b.keys for t in SHIFTED_TWINS.get(k, ()))
+    assert installed == sorted(listed + twins)
     actions = [b.action for b in window.key_bindings()]
     assert actions == ["quit", "refresh", "pause", "next", "previous", "help"]
 
@@ -91,3 +92,10 @@ def test_a_key_missing_from_the_table_is_noticed() -> None:
     full = help_lines(window_keys(caps), board=False)
     fewer = help_lines(window_keys(dataclasses.replace(caps, navigate=False)), board=False)
     assert len(fewer) == len(full) - 2
+
+
+def test_shift_question_mark_opens_it(qtbot) -> None:
+    """On most layouts ? is typed with Shift: that press opens the help too."""
+    window = _window(qtbot, Mode.WALL)
+    qtbot.keyClick(window, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
+    assert window.help_shown
