@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import textwrap
 
 import pytest
@@ -42,7 +43,8 @@ def test_salted() -> None:
 
 @pytest.mark.parametrize("line", [
     "", "4711", "bcrypt$16$1$1$AAAAAAAAAAA$AAAA", "scrypt$15$1$1$c2FsdHNhbHQ$" + "A" * 43,
-    "scrypt$16$1$1$c2FsdHNhbHQ$short", "scrypt$x$1$1$c2FsdHNhbHQ$" + "A" * 43, "scrypt$2097152$1$1$c2FsdHNhbHQ$" + "A" * 43,
+    "scrypt$16$1$1$c2FsdHNhbHQ$short", "scrypt$x$1$1$c2FsdHNhbHQ$" + "A" * 43,
+    "scrypt$2097152$1$1$c2FsdHNhbHQ$" + "A" * 43,
 ])
 def test_bad_hash_lines(line: str) -> None:
     with pytest.raises(PinHashError):
@@ -50,9 +52,9 @@ def test_bad_hash_lines(line: str) -> None:
 
 
 def test_delay_grows_and_caps() -> None:
-    delays = [failure_delay_s(n) for n in range(0, 12)]
+    delays = [failure_delay_s(n) for n in range(12)]
     assert delays[:5] == [0.0, 1.0, 2.0, 4.0, 8.0]
-    assert all(b >= a for a, b in zip(delays, delays[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(delays))
     assert failure_delay_s(1000) == 300.0
 
 
