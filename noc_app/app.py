@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication, QObject
 
     from noc_app.runtime import Runtime
+    from noc_app.screen_manager import ScreenManager
+    from noc_app.screen_plan import ScreenRequest
     from noc_app.widgets.wall_window import WallWindow
 
 log = logging.getLogger(__name__)
@@ -98,7 +100,9 @@ def resolve_screens(config: AppConfig, options: LaunchOptions) -> tuple[ScreenCo
         )
     screens = config.screens or (ScreenConfig(id="main", screen=0, dashboard=config.dashboards[0].id),)
     if options.screen is not None:
-        screens = tuple(dataclasses.replace(s, screen=options.screen + i) for i, s in enumerate(screens))
+        screens = tuple(
+            dataclasses.replace(s, screen=options.screen + i, screen_name=None) for i, s in enumerate(screens)
+        )
     return screens
 
 
@@ -149,6 +153,8 @@ def build_windows(
             report_runner=report_runner,
         )
         window.setProperty("noc_screen_index", screen.screen)
+        window.setProperty("noc_screen_name", screen.screen_name or "")
+        window.setProperty("noc_screen_id", screen.id)
         if size is not None:
             window.resize(*size)
         windows.append(window)
@@ -173,24 +179,34 @@ def _report_runner(config: AppConfig, runtime: Runtime) -> Callable[..., None] |
     return runner
 
 
-def place_and_show(windows: Sequence[WallWindow], *, fullscreen: bool) -> None:
-    """Put each window on its monitor; full screen in kiosk mode or when asked."""
-    from PySide6.QtGui import QGuiApplication
+def screen_requests(windows: Sequence[WallWindow]) -> tuple[ScreenRequest, ...]:
+    """What each window asks for (set by build_windows): a monitor by name, else by index."""
+    from noc_app.screen_plan import ScreenRequest
 
-    screens = QGuiApplication.screens()
-    for window in windows:
-        index = int(window.property("noc_screen_index") or 0)
-        if index >= len(screens):
-            raise StartupError(
-                f"screen {index} requested but only {len(screens)} screen(s) are attached (numbered from 0)"
-            )
-        geometry = screens[index].availableGeometry()
-        window.setGeometry(geometry)
-        if fullscreen:
-            window.setScreen(screens[index])
-            window.showFullScreen()
-        else:
-            window.show()
+    return tuple(
+        ScreenRequest(
+            window_id=str(window.property("noc_screen_id") or i),
+            index=int(window.property("noc_screen_index") or 0),
+            name=window.property("noc_screen_name") or None,
+        )
+        for i, window in enumerate(windows)
+    )
+
+
+def place_and_show(windows: Sequence[WallWindow], *, fullscreen: bool) -> ScreenManager:
+    """Put each window on its monitor and keep it there as monitors come and go (noc_app.screen_manager).
+
+    A missing monitor is logged and its window rotates on a monitor present: never an exit.
+    The caller keeps the returned manager (it follows QGuiApplication's screen signals).
+    """
+    from noc_app.screen_manager import ScreenManager
+
+    requests = screen_requests(windows)
+    manager = ScreenManager(
+        {r.window_id: w for r, w in zip(requests, windows, strict=True)}, requests, fullscreen=fullscreen,
+    )
+    manager.follow_qt()
+    return manager
 
 
 def _log_first_paint(started: float) -> None:
@@ -354,7 +370,8 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     windows = build_windows(config, runtime, options)
     settle_heap()
     fullscreen = options.fullscreen or config.mode is Mode.KIOSK
-    place_and_show(windows, fullscreen=fullscreen)
+    screen_manager = place_and_show(windows, fullscreen=fullscreen)
+    screen_manager.setParent(app)  # lives as long as the app: it follows monitors coming and going
     if windows:
         windows[0].first_paint_done.connect(lambda: _log_first_paint(started))
         # The one line a default run prints: the wall is really up, and how to leave it.

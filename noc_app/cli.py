@@ -20,7 +20,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 SUBCOMMANDS = (
     "check-config", "screenshot", "snapshot", "bench", "incidents", "outbox", "automation", "import-grafana", "slo",
-    "report",
+    "report", "kiosk-pin",
 )
 
 
@@ -102,6 +102,10 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         from noc_app.cli_report import build_report_parser
 
         return build_report_parser()
+    if name == "kiosk-pin":
+        from noc_app.cli_kiosk import build_kiosk_pin_parser
+
+        return build_kiosk_pin_parser()
     from noc_app.bench.cli import build_bench_parser
 
     return build_bench_parser()
@@ -175,6 +179,10 @@ def _dispatch(argv: list[str]) -> int:
             from noc_app.cli_report import run_report
 
             return run_report(args)
+        if name == "kiosk-pin":
+            from noc_app.cli_kiosk import run_kiosk_pin
+
+            return run_kiosk_pin(args)
         from noc_app.bench.cli import run_bench
 
         return run_bench(args)

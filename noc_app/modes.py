@@ -28,16 +28,17 @@ class Capabilities:
     tooltips: bool = True  # hover tooltips (a kiosk's would show error details to nobody)
     locked: bool = False  # stays on top, re-asserts full screen, the quit key must be pressed twice
     reports: bool = False  # make reports from the UI (post-incident from the board menu, Ctrl+Shift+H handover)
+    help_overlay: bool = False  # F1 or ? shows every shortcut (not in a kiosk: nobody there uses a keyboard)
 
 
 MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     Mode.WALL: Capabilities(
         act=False, navigate=False, pause_rotation=True, pointer_input=False, cursor=True,
-        context_menus=False, quit=True, window_close=True,
+        context_menus=False, quit=True, window_close=True, help_overlay=True,
     ),
     Mode.OPERATOR: Capabilities(
         act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True,
-        context_menus=True, quit=True, window_close=True, reports=True,
+        context_menus=True, quit=True, window_close=True, reports=True, help_overlay=True,
     ),
     Mode.KIOSK: Capabilities(
         act=False, navigate=False, pause_rotation=False, pointer_input=False, cursor=False,
@@ -49,3 +50,37 @@ MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
 def capabilities(mode: Mode) -> Capabilities:
     """The capabilities of a mode (every Mode has a row: a test checks the table is complete)."""
     return MODE_CAPABILITIES[mode]
+
+
+# -- the window's keys: one table, installed by the window and listed by its help overlay -------------
+
+HELP_KEYS = ("F1", "?")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class KeyBinding:
+    action: str  # what the window does: quit, refresh, pause, next, previous, handover, help
+    keys: tuple[str, ...]  # QKeySequence portable text ("Ctrl+Alt+Q", "F5", "Space")
+    description: str  # the help overlay's line
+
+
+def window_keys(
+    caps: Capabilities, *, exit_chord: str = "Ctrl+Alt+Q", handover_key: str | None = None, pin: bool = False,
+) -> tuple[KeyBinding, ...]:
+    """The shortcuts a wall window installs in a mode (handover_key: given when reports can run)."""
+    if caps.locked:
+        leave = "Leave the kiosk (then enter the PIN)" if pin else "Leave the kiosk (press twice within 3 s)"
+    else:
+        leave = "Quit noc-app"
+    keys = [KeyBinding(action="quit", keys=(exit_chord,), description=leave),
+            KeyBinding(action="refresh", keys=("F5", "Ctrl+R"), description="Poll every source now")]
+    if caps.pause_rotation:
+        keys.append(KeyBinding(action="pause", keys=("Space",), description="Pause or resume the playlist"))
+    if caps.navigate:
+        keys.append(KeyBinding(action="next", keys=("Right",), description="Next dashboard"))
+        keys.append(KeyBinding(action="previous", keys=("Left",), description="Previous dashboard"))
+    if caps.reports and handover_key is not None:
+        keys.append(KeyBinding(action="handover", keys=(handover_key,), description="Write the shift handover report"))
+    if caps.help_overlay:
+        keys.append(KeyBinding(action="help", keys=HELP_KEYS, description="Show or hide this help (Esc closes it)"))
+    return tuple(keys)

@@ -16,8 +16,11 @@ whose result shows in the header's report line).  Esc does
 nothing.  Kiosk mode is locked: no cursor, no context menus, no mouse input to
 panels, no tooltips, stays on top, full screen is re-asserted when anything
 takes it away, and window-manager close requests (Alt+F4) are refused, so
-Ctrl+Alt+Q pressed twice within 3 s (the first press says so in the header) or
-stopping the process is the only way out.  Wall mode also keeps the mouse away
+the configured exit chord (`kiosk.exit_chord`, default Ctrl+Alt+Q) is the only way out:
+followed by the PIN when `kiosk.pin_hash` is set (widgets/kiosk_pin_prompt.py), else
+pressed twice within 3 s (the first press says so in the header).  The keys come from
+one table (noc_app.modes.window_keys); F1 or ? shows them (widgets/help_overlay.py) in
+wall and operator modes.  Wall mode also keeps the mouse away
 from panels so nobody pans a chart on an unattended screen.
 
 Every text in the header is a plain-text label: titles come from a config or
@@ -36,17 +39,20 @@ from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QShort
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from noc_app.actions.model import ActionOutcome, Operator, Role
-from noc_app.config.schema import AppConfig, DashboardConfig, Mode
+from noc_app.config.schema import DEFAULT_EXIT_CHORD, AppConfig, DashboardConfig, Mode
 from noc_app.display_text import window_title
-from noc_app.modes import capabilities
+from noc_app.kiosk_pin import PinGate
+from noc_app.modes import KeyBinding, capabilities, window_keys
 from noc_app.selectors_incidents import AlertsMemo, BoardPolicy
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.feed_health import FeedHealthStrip
+from noc_app.widgets.help_overlay import HelpOverlay, help_lines
 from noc_app.widgets.incident_actions import ActionSettings, BoardActions
 from noc_app.widgets.incident_board import IncidentBoardBody
 from noc_app.widgets.incident_history import HistoryReader
+from noc_app.widgets.kiosk_pin_prompt import KioskPinPrompt
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.report_entry import HANDOVER, HANDOVER_KEY, RUNNING_TEXT, ReportRunner, result_text
@@ -57,6 +63,8 @@ from noc_app.widgets.theme_qss import apply_theme
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
 DEMO_BADGE = "DEMO"
 QUIT_HINT = "Press Ctrl+Alt+Q again to quit"
+# A symbol typed with Shift arrives as Shift+symbol on most layouts: both fire its shortcut.
+SHIFTED_TWINS = {"?": ("Shift+?",)}
 KIOSK_QUIT_WINDOW_S = 3.0  # kiosk: the second Ctrl+Alt+Q must follow the first within this
 
 
@@ -208,7 +216,18 @@ class WallWindow(QMainWindow):
         self._quit_hint_timer.timeout.connect(self.header.quit_hint.hide)
         store.changed.connect(self._update_demo_banner)
 
+        self._pin_prompt: KioskPinPrompt | None = None
+        if self.capabilities.locked and config.kiosk.pin_hash:
+            self._pin_prompt = KioskPinPrompt(PinGate(config.kiosk.pin_hash), theme, central, clock=quit_clock)
+            self._pin_prompt.accepted.connect(self._leave)
+        if self.capabilities.locked:
+            self.header.quit_hint.setText(f"Press {config.kiosk.exit_chord} again to quit")
+        self.help_overlay: HelpOverlay | None = None
         self._install_keys()
+        if self.capabilities.help_overlay:
+            self.help_overlay = HelpOverlay(
+                help_lines(self.key_bindings(), board=self.capabilities.act), theme, central
+            )
         self._lock_down()
         self.board_actions: tuple[BoardActions, ...] = ()
         if self.capabilities.act:
@@ -336,17 +355,39 @@ class WallWindow(QMainWindow):
 
     # -- keys and lock-down ------------------------------------------------------
 
+    def key_bindings(self) -> tuple[KeyBinding, ...]:
+        """The shortcuts this window installs (noc_app.modes.window_keys): the help overlay lists the same."""
+        kiosk = self.config.kiosk
+        return window_keys(
+            self.capabilities,
+            exit_chord=kiosk.exit_chord if self.capabilities.locked else DEFAULT_EXIT_CHORD,
+            handover_key=HANDOVER_KEY if self._reports() is not None else None,
+            pin=self._pin_prompt is not None,
+        )
+
     def _install_keys(self) -> None:
-        QShortcut(QKeySequence("Ctrl+Alt+Q"), self).activated.connect(self._quit)
-        for key in (QKeySequence(Qt.Key.Key_F5), QKeySequence("Ctrl+R")):
-            QShortcut(key, self).activated.connect(self.refresh_requested.emit)
-        if self.capabilities.pause_rotation:
-            QShortcut(QKeySequence(Qt.Key.Key_Space), self).activated.connect(lambda: self.set_paused(not self.paused))
-        if self.capabilities.navigate:
-            QShortcut(QKeySequence(Qt.Key.Key_Right), self).activated.connect(lambda: self._step(1))
-            QShortcut(QKeySequence(Qt.Key.Key_Left), self).activated.connect(lambda: self._step(-1))
-        if self._reports() is not None:
-            QShortcut(QKeySequence(HANDOVER_KEY), self).activated.connect(self.start_handover_report)
+        handlers: dict[str, Callable[[], object]] = {
+            "quit": self._quit,
+            "refresh": self.refresh_requested.emit,
+            "pause": lambda: self.set_paused(not self.paused),
+            "next": lambda: self._step(1),
+            "previous": lambda: self._step(-1),
+            "handover": self.start_handover_report,
+            "help": self.toggle_help,
+        }
+        for binding in self.key_bindings():
+            for key in binding.keys:
+                for variant in (key, *SHIFTED_TWINS.get(key, ())):
+                    QShortcut(QKeySequence(variant), self).activated.connect(handlers[binding.action])
+
+    def toggle_help(self) -> None:
+        """F1 or ?: the keyboard help (wall and operator modes)."""
+        if self.help_overlay is not None:
+            self.help_overlay.toggle()
+
+    @property
+    def help_shown(self) -> bool:
+        return self.help_overlay is not None and self.help_overlay.isVisible()
 
     def _step(self, delta: int) -> None:
         self.show_dashboard(self.current_index + delta)
@@ -358,8 +399,14 @@ class WallWindow(QMainWindow):
         return not self.header.quit_hint.isHidden()
 
     def _quit(self) -> None:
-        """Ctrl+Alt+Q: quits at once, except in a kiosk, where it must be pressed twice within 3 s."""
+        """The quit chord: quits at once, except in a kiosk.
+
+        A kiosk with a pin_hash asks for the PIN; without one the chord must be pressed twice within 3 s.
+        """
         if self.capabilities.locked:
+            if self._pin_prompt is not None:
+                self._pin_prompt.open()
+                return
             now = self._quit_clock()
             armed = self._quit_armed_at
             if armed is None or not 0 <= now - armed <= KIOSK_QUIT_WINDOW_S:
@@ -369,8 +416,15 @@ class WallWindow(QMainWindow):
                 return
             self._quit_armed_at = None
             self.header.quit_hint.hide()
+        self._leave()
+
+    def _leave(self) -> None:
         self.quit_requested.emit()
         self.close()
+
+    @property
+    def pin_prompt_shown(self) -> bool:
+        return self._pin_prompt is not None and self._pin_prompt.isVisible()
 
     def _lock_down(self) -> None:
         caps = self.capabilities

@@ -56,6 +56,14 @@ def read_playlists(walk: Walk, top: MapReader) -> tuple[PlaylistConfig, ...]:
     return tuple(playlists)
 
 
+def _screen_name(item: MapReader) -> str | None:
+    """`screen: "HDMI-1"` (a Qt monitor name) rather than an index; None for a number or nothing."""
+    node = item.get("screen")
+    if not isinstance(node, ScalarNode) or node.tag != STR_TAG or str(node.value).strip().isdigit():
+        return None
+    return item.text("screen")
+
+
 def read_screens(walk: Walk, top: MapReader) -> tuple[ScreenConfig, ...]:
     """Windows per monitor, each showing one dashboard or one playlist."""
     screens = []
@@ -66,7 +74,8 @@ def read_screens(walk: Walk, top: MapReader) -> tuple[ScreenConfig, ...]:
         item = MapReader(walk, mapping, path, ("id", "screen", "dashboard", "playlist"))
         screen_id = _declared_id(walk, item, "screen")
         # a screen beyond the monitors present is not an error (its content moves to one that is)
-        number = item.integer("screen", 0, minimum=0, maximum=MAX_SCREEN_INDEX)
+        monitor = _screen_name(item)
+        number = 0 if monitor is not None else item.integer("screen", 0, minimum=0, maximum=MAX_SCREEN_INDEX)
         if not item.exclusive("dashboard", "playlist") and not (item.has("dashboard") or item.has("playlist")):
             item.missing("dashboard", "playlist")
         shown: dict[str, str | None] = {}
@@ -75,7 +84,7 @@ def read_screens(walk: Walk, top: MapReader) -> tuple[ScreenConfig, ...]:
             if name is not None:
                 walk.refer(key, name, item.nodes[key], item.sub(key))
         if screen_id is not None:
-            screens.append(ScreenConfig(id=screen_id, screen=number or 0, **shown))
+            screens.append(ScreenConfig(id=screen_id, screen=number or 0, screen_name=monitor, **shown))
     return tuple(screens)
 
 

@@ -312,6 +312,7 @@ class ScreenConfig:
     screen: int = 0
     dashboard: str | None = None
     playlist: str | None = None
+    screen_name: str | None = None  # `screen: "HDMI-1"`: the monitor by Qt's name (then `screen` is unused)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -471,6 +472,17 @@ class ReportsConfig:
     dir: str | None = None
 
 
+DEFAULT_EXIT_CHORD = "Ctrl+Alt+Q"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class KioskConfig:
+    """Leaving kiosk mode (config/kiosk_section.py): the chord, then the PIN whose scrypt hash this holds."""
+
+    exit_chord: str = DEFAULT_EXIT_CHORD
+    pin_hash: str | None = None  # scrypt$n$r$p$salt$hash (noc_app.kiosk_pin); None: the chord twice quits
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AppConfig:
     path: str  # file it came from ("<built-in demo>" for the bundled one)
@@ -491,6 +503,7 @@ class AppConfig:
     slos: tuple[SloConfig, ...] = ()
     sla: SlaConfig = field(default_factory=SlaConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:
