@@ -63,6 +63,12 @@ def prepare_qt_environment(*, offscreen: bool = False) -> None:
             "no display: DISPLAY and WAYLAND_DISPLAY are unset. Run under a desktop session or Xvfb, "
             "or use `noc-app screenshot` / `noc-app snapshot`, which need no screen"
         )
+    if not offscreen:
+        from noc_app.startup_checks import check_display
+
+        problem = check_display()  # before Qt: a missing library or a dead DISPLAY aborts Qt with a core dump
+        if problem:
+            raise StartupError(problem)
 
 
 def font_problem() -> str | None:
