@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypedDict
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode, ScreenConfig
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication, QObject
+    from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
     from noc_app.runtime import Runtime
     from noc_app.widgets.wall_window import WallWindow
@@ -365,6 +365,7 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
         windows[0].first_paint_done.connect(lambda: _log_first_paint(started))
         # The one line a default run prints: the wall is really up, and how to leave it.
         windows[0].first_paint_done.connect(lambda: print(wall_banner(config, len(windows)), file=sys.stderr))
+    _notify_systemd(app, windows)
     for window in windows:
         window.quit_requested.connect(app.quit)
         window.refresh_requested.connect(runtime.poller.refresh_now)
@@ -376,6 +377,34 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     runtime.start()
     app.aboutToQuit.connect(runtime.stop)
     return int(app.exec())
+
+
+def _notify_systemd(app: QCoreApplication, windows: Sequence[WallWindow]) -> None:
+    """READY=1 once the first wall painted, then WATCHDOG=1 from the GUI thread (noc_app.sd_notify)."""
+    from noc_app.sd_notify import Notifier, start_watchdog
+
+    notifier = Notifier()
+    if not notifier.enabled:
+        return
+
+    timers: list[QTimer] = []
+
+    def ready() -> None:
+        notifier.ready()
+        timer = start_watchdog(notifier, app)
+        if timer is not None:
+            timers.append(timer)
+
+    def stopping() -> None:  # shutting down may take a while (workers): no pings after STOPPING=1
+        for timer in timers:
+            timer.stop()
+        notifier.stopping()
+
+    if windows:
+        windows[0].first_paint_done.connect(ready)
+    else:
+        ready()
+    app.aboutToQuit.connect(stopping)
 
 
 def run_for(app: QCoreApplication, seconds: float) -> None:
