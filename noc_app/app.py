@@ -344,8 +344,12 @@ def wall_banner(config: AppConfig, screens: int) -> str:
     return f"noc-app: wall open ({where}, {screens} screen{plural}) — Ctrl+Alt+Q quits, F5 refreshes"
 
 
-def run_wall(config: AppConfig, options: LaunchOptions) -> int:
-    """Open the wall windows and run until closed."""
+def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str | None = None) -> int:
+    """Open the wall windows and run until closed.
+
+    config_problem: the config failed to load and this is its last good copy (noc_app.last_good):
+    every window's header says so.
+    """
     started = time.perf_counter()
     config = effective_config(config, options)
     resolve_screens(config, options)  # fail on a bad --dashboard before anything is built
@@ -358,6 +362,10 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     attach_actions(config, runtime, claimed_name=options.claimed_name)
     config = runtime.config  # with the raised incidents' source on the boards when they live in the state db
     windows = build_windows(config, runtime, options)
+    if config_problem:
+        print(f"noc-app: warning: {config_problem}", file=sys.stderr)
+        for window in windows:
+            window.show_config_banner(config_problem)
     settle_heap()
     fullscreen = options.fullscreen or config.mode is Mode.KIOSK
     place_and_show(windows, fullscreen=fullscreen)
