@@ -233,7 +233,21 @@ def make_application(argv: list[str] | None = None) -> QCoreApplication:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationName("noc-app")
     app.setOrganizationName("noc-app")
+    if isinstance(app, QApplication):
+        _set_icon(app)
     return app
+
+
+def _set_icon(app: QCoreApplication) -> None:
+    """The shipped icon on every window, and the .desktop file's name (Wayland compositors match on it)."""
+    from importlib import resources
+
+    from PySide6.QtGui import QGuiApplication, QIcon
+
+    icon = resources.files("noc_app.themes") / "noc-app.svg"
+    if isinstance(app, QGuiApplication) and icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+        QGuiApplication.setDesktopFileName("noc-app")
 
 
 def build_runtime(config: AppConfig) -> Runtime:
