@@ -25,10 +25,14 @@ def socket_address(value: str) -> str:
 
 
 def watchdog_interval_s(env: Mapping[str, str]) -> float | None:
-    """Half of WATCHDOG_USEC (systemd's advice), or None when no watchdog is asked for this process."""
+    """Half of WATCHDOG_USEC (systemd's advice), or None when no watchdog is asked for.
+
+    WATCHDOG_PID is not checked (unlike sd_watchdog_enabled): under a kiosk compositor
+    (`cage -- noc-app`, NotifyAccess=all) the watched main process is the compositor and
+    the wall, its child, is what must ping.
+    """
     usec = env.get("WATCHDOG_USEC", "")
-    pid = env.get("WATCHDOG_PID", "")
-    if not usec.isdigit() or int(usec) <= 0 or (pid and pid != str(os.getpid())):
+    if not usec.isdigit() or int(usec) <= 0:
         return None
     return int(usec) / 2 / 1_000_000
 

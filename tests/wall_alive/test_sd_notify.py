@@ -34,7 +34,8 @@ def _drain(sock: socket.socket) -> list[str]:
 def test_watchdog_interval_is_half_of_watchdog_usec() -> None:
     assert watchdog_interval_s({"WATCHDOG_USEC": "30000000"}) == 15.0
     assert watchdog_interval_s({}) is None
-    assert watchdog_interval_s({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}) is None  # another process's
+    assert watchdog_interval_s({"WATCHDOG_USEC": "0"}) is None
+    assert watchdog_interval_s({"WATCHDOG_USEC": "30000000", "WATCHDOG_PID": "1"}) == 15.0  # child of cage
     assert socket_address("@noc/notify") == "\0noc/notify"
     assert socket_address("/run/user/1000/notify") == "/run/user/1000/notify"
 
@@ -83,7 +84,8 @@ def test_watchdog_pings_stop_while_the_gui_thread_is_blocked(qtbot, tmp_path: Pa
 def test_the_wall_says_ready_pings_and_stopping(tmp_path: Path) -> None:
     sock = _receiver(tmp_path / "notify")
     env = {k: v for k, v in os.environ.items() if k not in ("WATCHDOG_PID",)}
-    env.update(QT_QPA_PLATFORM="offscreen", NOTIFY_SOCKET=str(tmp_path / "notify"), WATCHDOG_USEC="2000000")  # a ping a second: the queue (10) never fills
+    # A ping a second: the receiver reads at the end, and its queue (10 datagrams) never fills.
+    env.update(QT_QPA_PLATFORM="offscreen", NOTIFY_SOCKET=str(tmp_path / "notify"), WATCHDOG_USEC="2000000")
     result = subprocess.run(
         [sys.executable, "-m", "noc_app", "--exit-after", "3"],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120,
