@@ -90,13 +90,43 @@ def x_server_answers(display: str, *, socket_dir: str = X11_SOCKET_DIR, timeout_
         return False
 
 
+def uses_wayland_only(env: Mapping[str, str]) -> bool:
+    """Whether Qt will use Wayland with no X11 to fall back on (the cage kiosk, a Wayland-only session)."""
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform:
+        return platform.split(":")[0] == "wayland"  # "wayland;xcb" falls back: not checked
+    return bool(env.get("WAYLAND_DISPLAY")) and not env.get("DISPLAY")
+
+
+def wayland_answers(env: Mapping[str, str], *, timeout_s: float = 2.0) -> bool:
+    """Whether a compositor accepts connections on the WAYLAND_DISPLAY socket."""
+    name = env.get("WAYLAND_DISPLAY") or "wayland-0"
+    path = name if name.startswith("/") else os.path.join(env.get("XDG_RUNTIME_DIR", ""), name)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout_s)
+        try:
+            sock.connect(path)
+        except OSError:
+            return False
+    return True
+
+
 def display_problem(
     env: Mapping[str, str],
     *,
     answers: Callable[[str], bool] = x_server_answers,
     loads: Callable[[str], bool] = library_loads,
+    wayland_ok: Callable[[Mapping[str, str]], bool] = wayland_answers,
 ) -> str | None:
     """One line saying why Qt cannot open a window with this environment, or None."""
+    if uses_wayland_only(env):
+        if wayland_ok(env):
+            return None
+        name = env.get("WAYLAND_DISPLAY") or "wayland-0"
+        return (
+            f"WAYLAND_DISPLAY={name} has no Wayland compositor behind it (nothing answers on its socket in "
+            f"XDG_RUNTIME_DIR={env.get('XDG_RUNTIME_DIR', '')!r}). Start the compositor (e.g. cage) first"
+        )
     if not uses_xcb(env):
         return None
     missing = missing_xcb_libraries(loads)

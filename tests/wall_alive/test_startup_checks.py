@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from noc_app.startup_checks import display_problem, missing_xcb_libraries, uses_xcb, x_server_answers
+from noc_app.startup_checks import (
+    display_problem,
+    missing_xcb_libraries,
+    uses_xcb,
+    wayland_answers,
+    x_server_answers,
+)
 
 X_ENV = {"DISPLAY": ":42"}
 
@@ -32,8 +38,19 @@ def test_a_display_without_server_is_named() -> None:
     assert problem is not None and problem.startswith("DISPLAY=:42 has no X server")
 
 
+def test_a_dead_wayland_display_is_named_and_a_live_one_passes(tmp_path: Path) -> None:
+    env = {"WAYLAND_DISPLAY": "wayland-9", "XDG_RUNTIME_DIR": str(tmp_path)}
+    problem = display_problem(env, answers=lambda _d: True, loads=lambda _so: True)
+    assert problem is not None and problem.startswith("WAYLAND_DISPLAY=wayland-9 has no Wayland compositor")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(str(tmp_path / "wayland-9"))
+        server.listen(1)
+        assert wayland_answers(env)
+        assert display_problem(env, answers=lambda _d: False, loads=lambda _so: False) is None
+
+
 def test_wayland_and_offscreen_are_not_checked_as_x11() -> None:
-    never = {"answers": lambda _d: False, "loads": lambda _so: False}
+    never = {"answers": lambda _d: False, "loads": lambda _so: False, "wayland_ok": lambda _e: True}
     assert display_problem({"WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"}, **never) is None  # type: ignore[arg-type]
     assert display_problem({"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"}, **never) is None  # type: ignore[arg-type]
     assert uses_xcb({"QT_QPA_PLATFORM": "xcb"})
