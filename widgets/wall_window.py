@@ -100,7 +100,11 @@ class WallHeader(QWidget):
         self.config_banner = ElidedLabel("", self)
         self.config_banner.setProperty("role", "demo")
         self.config_banner.hide()
-        self._row.insertWidget(2, self.config_banner)
+        # It takes the room left over (elided), never the titles': which wall this is stays readable.
+        policy = self.config_banner.sizePolicy()  # (QSizePolicy through the instance: imports untouched)
+        policy.setHorizontalPolicy(policy.Policy.Ignored)
+        self.config_banner.setSizePolicy(policy)
+        self._row.insertWidget(2, self.config_banner, 4)
 
     def set_titles(self, wall_title: str, dashboard_title: str) -> None:
         """The wall's title and the shown dashboard's (plain, controls made visible).

@@ -111,3 +111,8 @@ def test_the_banner_is_plain_text_in_the_header(qtbot, tmp_path: Path) -> None:
     banner = window.header.config_banner
     assert not banner.isHidden() and banner.full_text == loaded.problem
     assert banner.textFormat().name == "PlainText"
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.header.title.text() == "Last good wall"  # the banner takes the room left, not the title's
+    assert banner.text() != banner.full_text  # a long error is elided in the header
