@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypedDict
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode, ScreenConfig
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication, QObject
+    from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
     from noc_app.runtime import Runtime
     from noc_app.screen_manager import ScreenManager
@@ -65,6 +65,12 @@ def prepare_qt_environment(*, offscreen: bool = False) -> None:
             "no display: DISPLAY and WAYLAND_DISPLAY are unset. Run under a desktop session or Xvfb, "
             "or use `noc-app screenshot` / `noc-app snapshot`, which need no screen"
         )
+    if not offscreen:
+        from noc_app.startup_checks import check_display
+
+        problem = check_display()  # before Qt: a missing library or a dead DISPLAY aborts Qt with a core dump
+        if problem:
+            raise StartupError(problem)
 
 
 def font_problem() -> str | None:
@@ -243,7 +249,21 @@ def make_application(argv: list[str] | None = None) -> QCoreApplication:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationName("noc-app")
     app.setOrganizationName("noc-app")
+    if isinstance(app, QApplication):
+        _set_icon(app)
     return app
+
+
+def _set_icon(app: QCoreApplication) -> None:
+    """The shipped icon on every window, and the .desktop file's name (Wayland compositors match on it)."""
+    from importlib import resources
+
+    from PySide6.QtGui import QGuiApplication, QIcon
+
+    icon = resources.files("noc_app.themes") / "noc-app.svg"
+    if isinstance(app, QGuiApplication) and icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+        QGuiApplication.setDesktopFileName("noc-app")
 
 
 def build_runtime(config: AppConfig) -> Runtime:
@@ -354,8 +374,12 @@ def wall_banner(config: AppConfig, screens: int) -> str:
     return f"noc-app: wall open ({where}, {screens} screen{plural}) — Ctrl+Alt+Q quits, F5 refreshes"
 
 
-def run_wall(config: AppConfig, options: LaunchOptions) -> int:
-    """Open the wall windows and run until closed."""
+def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str | None = None) -> int:
+    """Open the wall windows and run until closed.
+
+    config_problem: the config failed to load and this is its last good copy (noc_app.last_good):
+    every window's header says so.
+    """
     started = time.perf_counter()
     config = effective_config(config, options)
     resolve_screens(config, options)  # fail on a bad --dashboard before anything is built
@@ -368,6 +392,10 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     attach_actions(config, runtime, claimed_name=options.claimed_name)
     config = runtime.config  # with the raised incidents' source on the boards when they live in the state db
     windows = build_windows(config, runtime, options)
+    if config_problem:
+        print(f"noc-app: warning: {config_problem}", file=sys.stderr)
+        for window in windows:
+            window.show_config_banner(config_problem)
     settle_heap()
     fullscreen = options.fullscreen or config.mode is Mode.KIOSK
     screen_manager = place_and_show(windows, fullscreen=fullscreen)
@@ -376,6 +404,7 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
         windows[0].first_paint_done.connect(lambda: _log_first_paint(started))
         # The one line a default run prints: the wall is really up, and how to leave it.
         windows[0].first_paint_done.connect(lambda: print(wall_banner(config, len(windows)), file=sys.stderr))
+    _notify_systemd(app, windows)
     for window in windows:
         window.quit_requested.connect(app.quit)
         window.refresh_requested.connect(runtime.poller.refresh_now)
@@ -387,6 +416,34 @@ def run_wall(config: AppConfig, options: LaunchOptions) -> int:
     runtime.start()
     app.aboutToQuit.connect(runtime.stop)
     return int(app.exec())
+
+
+def _notify_systemd(app: QCoreApplication, windows: Sequence[WallWindow]) -> None:
+    """READY=1 once the first wall painted, then WATCHDOG=1 from the GUI thread (noc_app.sd_notify)."""
+    from noc_app.sd_notify import Notifier, start_watchdog
+
+    notifier = Notifier()
+    if not notifier.enabled:
+        return
+
+    timers: list[QTimer] = []
+
+    def ready() -> None:
+        notifier.ready()
+        timer = start_watchdog(notifier, app)
+        if timer is not None:
+            timers.append(timer)
+
+    def stopping() -> None:  # shutting down may take a while (workers): no pings after STOPPING=1
+        for timer in timers:
+            timer.stop()
+        notifier.stopping()
+
+    if windows:
+        windows[0].first_paint_done.connect(ready)
+    else:
+        ready()
+    app.aboutToQuit.connect(stopping)
 
 
 def run_for(app: QCoreApplication, seconds: float) -> None:

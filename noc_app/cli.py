@@ -190,6 +190,11 @@ def _dispatch(argv: list[str]) -> int:
     configure_logging(args.log_level)
     from noc_app.app import run_wall
 
+    if args.config and not args.grafana:  # the wall: a broken config falls back to its last good copy
+        from noc_app.last_good import load_wall_config
+
+        loaded = load_wall_config(args.config)
+        return run_wall(loaded.config, _options(args), config_problem=loaded.problem)
     return run_wall(_load_wall(args), _options(args))
 
 

@@ -365,6 +365,7 @@ class SourceHealth(enum.Enum):
     STALE = "stale"  # failing now, last good data kept
     UNREACHABLE = "unreachable"  # failing and never had data
     AUTH_FAILED = "auth_failed"
+    UNUSED = "unused"  # no panel reads it: not polled, never shown as OK (noc_app.plans.unused_sources)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -60,6 +60,29 @@ def _slo_panel_queries(dash: DashboardConfig, panel: PanelConfig) -> list[Metric
 # ------------------------------------------------------------------------------------------
 
 
+# Sources an operator action writes to: polled even when no panel reads them (actions and ack upkeep
+# read their snapshots).
+ACTION_TARGET_KINDS = frozenset({"alertmanager", "pagerduty", "opsgenie"})
+
+
+def plan_is_empty(plan: PollPlan) -> bool:
+    """Whether a poll with this plan would ask the backend nothing (so proves nothing about it)."""
+    return not (plan.metrics or plan.logs or plan.alerts or plan.targets)
+
+
+def unused_sources(config: AppConfig, plans: dict[str, PollPlan]) -> frozenset[str]:
+    """Sources no panel reads and no action writes to: not polled, shown as UNUSED (never green).
+
+    Polling them would prove nothing for most kinds (a Loki or Elasticsearch poll with no
+    query contacts nobody and "succeeds"), so a dead one would look OK.
+    """
+    return frozenset(
+        sc.id
+        for sc in config.sources
+        if plan_is_empty(plans[sc.id]) and not (sc.kind in ACTION_TARGET_KINDS and not sc.read_only)
+    )
+
+
 def build_plans(config: AppConfig) -> dict[str, PollPlan]:
     """Collect what every panel of every dashboard asks of each source."""
     metrics: dict[str, list[MetricQuery]] = defaultdict(list)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from noc_app.actions.service import ActionService
 from noc_app.config.schema import AppConfig, SourceConfig
 from noc_app.model import Snapshot
-from noc_app.plans import build_plans
+from noc_app.plans import build_plans, unused_sources
 from noc_app.polling import Poller, PollerOptions
 from noc_app.redaction import redact
 from noc_app.sources.base import PollPlan, Source, SourceError
@@ -80,13 +80,16 @@ class Runtime:
         self.config = config
         self.wall_clock = wall_clock
         self.plans = build_plans(config)
+        self.unused = unused_sources(config, self.plans)  # not polled: a poll asking nothing proves nothing
         self.sources = build_sources(config, self.plans, source_factory)
+        for sid in self.unused:
+            self.sources.pop(sid).close()
         self.store = Store()
         for sc in config.sources:
-            self.store.register(sc.id, sc.kind, sc.interval_s)
+            self.store.register(sc.id, sc.kind, sc.interval_s, used=sc.id not in self.unused)
         self.poller = Poller(
             self.sources,
-            {sc.id: sc.interval_s for sc in config.sources},
+            {sc.id: sc.interval_s for sc in config.sources if sc.id not in self.unused},
             **(poller_kwargs or {}),
         )
         self.poller.succeeded.connect(self._on_succeeded)

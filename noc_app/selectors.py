@@ -87,6 +87,10 @@ def source_state(status: SourceStatus, snapshot: Snapshot | None, now: float, st
     age = None if status.last_success_at is None else max(0.0, now - status.last_success_at)
     badge = snapshot.info.get("badge", "") if snapshot is not None else ""
     error = status.last_error or ""
+    if status.health is SourceHealth.UNUSED:  # not polled: grey, never green (no evidence either way)
+        return PanelView(
+            state=DataState.NO_DATA, message=f"{status.source_id} is unused: no panel reads it, not polled"
+        )
     if status.health is SourceHealth.AUTH_FAILED:
         return PanelView(state=DataState.AUTH_FAILED, message=error, age_s=age, badge=badge)
     if snapshot is None:

@@ -30,9 +30,12 @@ class Store(QObject):
         self._snapshots: dict[str, Snapshot] = {}
         self._status: dict[str, SourceStatus] = {}
 
-    def register(self, source_id: str, kind: str, interval_s: float) -> None:
-        """Declare a source before its first poll (its panels show LOADING)."""
-        self._status[source_id] = SourceStatus(source_id=source_id, kind=kind, interval_s=interval_s)
+    def register(self, source_id: str, kind: str, interval_s: float, *, used: bool = True) -> None:
+        """Declare a source before its first poll (its panels show LOADING); an unused one is never polled."""
+        status = SourceStatus(source_id=source_id, kind=kind, interval_s=interval_s)
+        if not used:
+            status = dataclasses.replace(status, health=SourceHealth.UNUSED)
+        self._status[source_id] = status
 
     def source_ids(self) -> tuple[str, ...]:
         return tuple(self._status)

@@ -1,7 +1,8 @@
 """FeedHealthStrip: one chip per source, so a dead feed is visible at a glance.
 
 A chip says the source id, its kind, its state in words and colour (OK is green
-only while fresh: the same time-based staleness the panels use), when it last
+only while fresh: the same time-based staleness the panels use, and only after a
+successful poll; a source no panel reads is not polled and says UNUSED, in grey), when it last
 answered and how fast.  Reasons (the error, the degraded cause) are in the
 chip's tooltip (escaped; none in a kiosk).  Sources serving simulated data say DEMO.
 """
@@ -16,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from noc_app.display_text import visible
-from noc_app.model import SourceStatus
+from noc_app.model import SourceHealth, SourceStatus
 from noc_app.selectors import PanelView, source_state
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme
@@ -28,7 +29,9 @@ TICK_MS = 1000
 
 
 def chip_parts(status: SourceStatus, view: PanelView, now: float) -> tuple[str, ...]:
-    """The words of one chip: id, kind, state, last success, latency[, DEMO]."""
+    """The words of one chip: id, kind, state, last success, latency[, DEMO]; an unused source says so."""
+    if status.health is SourceHealth.UNUSED:
+        return (visible(status.source_id), visible(status.kind), "UNUSED", "not polled: no panel reads it")
     if status.last_success_at is None:
         last_ok = "never ok"
     else:

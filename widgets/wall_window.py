@@ -104,6 +104,15 @@ class WallHeader(QWidget):
                   self.clock)
         for label in labels:
             self._row.addWidget(label)
+        # The config failed to load and its last good copy runs (noc_app.last_good): said, plain text.
+        self.config_banner = ElidedLabel("", self)
+        self.config_banner.setProperty("role", "demo")
+        self.config_banner.hide()
+        # It takes the room left over (elided), never the titles': which wall this is stays readable.
+        policy = self.config_banner.sizePolicy()  # (QSizePolicy through the instance: imports untouched)
+        policy.setHorizontalPolicy(policy.Policy.Ignored)
+        self.config_banner.setSizePolicy(policy)
+        self._row.insertWidget(2, self.config_banner, 4)
 
     def set_titles(self, wall_title: str, dashboard_title: str) -> None:
         """The wall's title and the shown dashboard's (plain, controls made visible).
@@ -457,6 +466,11 @@ class WallWindow(QMainWindow):
 
     def _update_clock(self) -> None:
         self.header.clock.setText(time.strftime("%H:%M:%S", time.localtime(self._clock())))
+
+    def show_config_banner(self, text: str) -> None:
+        """The config did not load and its last good copy runs: say why in the header (plain text)."""
+        self.header.config_banner.set_full_text(text)
+        self.header.config_banner.setVisible(bool(text))
 
     def _update_demo_banner(self, _source_id: str = "") -> None:
         demo = sorted(
