@@ -57,9 +57,13 @@ def read_playlists(walk: Walk, top: MapReader) -> tuple[PlaylistConfig, ...]:
 
 
 def _screen_name(item: MapReader) -> str | None:
-    """`screen: "HDMI-1"` (a Qt monitor name) rather than an index; None for a number or nothing."""
+    """`screen: "HDMI-1"` (a Qt monitor name) rather than an index; None for a number or nothing.
+
+    Monitor names start with a letter (HDMI-1, DP-2, eDP-1); anything else (`2`, `1e20`, `-1`) is
+    read as an index, so a mistyped number gets the number's error rather than naming no monitor.
+    """
     node = item.get("screen")
-    if not isinstance(node, ScalarNode) or node.tag != STR_TAG or str(node.value).strip().isdigit():
+    if not isinstance(node, ScalarNode) or node.tag != STR_TAG or not str(node.value).strip()[:1].isalpha():
         return None
     return item.text("screen")
 
