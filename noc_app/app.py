@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+GUI_SWITCH_INTERVAL_S = 0.001
 BUILTIN_DEMO = "<built-in demo>"  # AppConfig.path of the bundled demo (noc_app.config.loader.load_builtin)
 
 
@@ -246,6 +247,9 @@ def make_application(argv: list[str] | None = None) -> QCoreApplication:
     from noc_app.qt_messages import install_qt_message_handler
 
     install_qt_message_handler()  # before the first window: offscreen noise is dropped from the start
+    # Poll workers build thousands of objects in Python; with the default 5 ms GIL switch interval the
+    # GUI thread waits up to 5 ms each time it re-enters Python during one paint (a convoy).
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationName("noc-app")
     app.setOrganizationName("noc-app")
