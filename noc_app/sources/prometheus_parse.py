@@ -297,22 +297,30 @@ def parse_alerts(
             reasons.append("annotations is not an object")
             continue
         annotations = {str(k): str(v) for k, v in raw_annotations.items()}
-        firing.append(
-            Alert(
-                fingerprint=labels_fingerprint(labels),
-                source_id=source_id,
-                name=name,
-                severity=Severity.parse(labels.get("severity")),
-                state=AlertState.FIRING,
-                summary=annotations.get("summary") or annotations.get("message", ""),
-                description=annotations.get("description", ""),
-                labels=freeze_labels(labels),
-                annotations=freeze_labels(annotations),
-                starts_at=parse_rfc3339(item.get("activeAt")) or 0.0,
-                url=(rule_urls or {}).get(name, default_url),
-            )
-        )
+        firing.append(rule_alert(item, labels, annotations, AlertState.FIRING, source_id=source_id,
+                                 rule_urls=rule_urls, default_url=default_url))
     return tuple(firing), tuple(pending)
+
+
+def rule_alert(
+    item: Mapping[str, Any], labels: Mapping[str, str], annotations: Mapping[str, str], state: AlertState, *,
+    source_id: str, rule_urls: Mapping[str, str] | None, default_url: str,
+) -> Alert:
+    """One alert of /api/v1/alerts (firing or pending) as the board's Alert: identity is the labels."""
+    name = labels.get("alertname", "")
+    return Alert(
+        fingerprint=labels_fingerprint(labels),
+        source_id=source_id,
+        name=name,
+        severity=Severity.parse(labels.get("severity")),
+        state=state,
+        summary=annotations.get("summary") or annotations.get("message", ""),
+        description=annotations.get("description", ""),
+        labels=freeze_labels(labels),
+        annotations=freeze_labels(annotations),
+        starts_at=parse_rfc3339(item.get("activeAt")) or 0.0,
+        url=(rule_urls or {}).get(name, default_url),
+    )
 
 
 def iter_rules(data: object) -> Iterable[dict[str, Any]]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from noc_app.model import Alert, AlertState, Severity, freeze_labels
-from noc_app.sources.prometheus_parse import labels_fingerprint, parse_rfc3339
+from noc_app.model import Alert, AlertState
+from noc_app.sources.prometheus_parse import rule_alert
 
 
 def pending_alerts(
@@ -29,18 +29,6 @@ def pending_alerts(
             continue
         labels = {str(k): str(v) for k, v in raw_labels.items()}
         annotations = {str(k): str(v) for k, v in raw_annotations.items()}
-        name = labels.get("alertname", "")
-        out.append(Alert(
-            fingerprint=labels_fingerprint(labels),
-            source_id=source_id,
-            name=name,
-            severity=Severity.parse(labels.get("severity")),
-            state=AlertState.PENDING,
-            summary=annotations.get("summary") or annotations.get("message", ""),
-            description=annotations.get("description", ""),
-            labels=freeze_labels(labels),
-            annotations=freeze_labels(annotations),
-            starts_at=parse_rfc3339(item.get("activeAt")) or 0.0,
-            url=(rule_urls or {}).get(name, default_url),
-        ))
+        out.append(rule_alert(item, labels, annotations, AlertState.PENDING, source_id=source_id,
+                              rule_urls=rule_urls, default_url=default_url))
     return tuple(out)
