@@ -44,6 +44,7 @@ from noc_app.widgets.chart_math import (
     stack_series,
     time_ticks,
 )
+from noc_app.widgets.line_layer import HEAVY_POINTS, LineLayer, Stroke
 from noc_app.widgets.line_shapes import LineShapes
 from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
 from noc_app.widgets.series_legend import LegendLayout, plan_legend
@@ -142,6 +143,8 @@ class TimeSeriesBody(MetricBody):
         self.omitted_series = 0  # series beyond MAX_DRAWN_SERIES, counted in "+N more"
         self._style_colors: dict[str, QColor] = {}
         self._legend_keys: list[str] = []  # the legend's order at the last update (kept unless clearly changed)
+        self._generation = 0  # counts data updates: a finished line image says which one it shows
+        self._line_layer = LineLayer(self.update, self)  # heavy charts: lines drawn over several turns
 
     # -- data -----------------------------------------------------------------------
     @property
@@ -159,6 +162,7 @@ class TimeSeriesBody(MetricBody):
         )
 
     def _on_data(self, data: PanelData) -> None:
+        self._generation += 1
         found = all_series(data.results)
         self.omitted_series = max(0, len(found) - MAX_DRAWN_SERIES)
         if self.omitted_series:
@@ -285,6 +289,7 @@ class TimeSeriesBody(MetricBody):
         self.y_range = None  # the tick count depends on the height: settle afresh
         self.y_range_right = None
         self._value_width = 0.0
+        self._line_layer.clear()
 
     # -- paint ----------------------------------------------------------------------
     def _paint(self, painter: QPainter) -> None:
@@ -301,7 +306,11 @@ class TimeSeriesBody(MetricBody):
         painter.drawPixmap(0, 0, background)
         if self.panel.display.stacked and not self.dimmed:
             self._paint_stack_fills(painter)
-        self._paint_lines(painter)
+        if sum(ln.xs.size for ln in self._lines if ln.xs is not None) >= HEAVY_POINTS:
+            self._paint_line_layer(painter)
+        else:
+            self._line_layer.clear()
+            self._paint_lines(painter)
         self._paint_markers(painter)
         self._paint_values(painter)
 
@@ -475,33 +484,54 @@ class TimeSeriesBody(MetricBody):
         painter.setClipping(False)
 
     def _paint_lines(self, painter: QPainter) -> None:
+        painter.setClipRect(self.plot_rect)  # the edge points and fixed min/max may reach outside
+        for stroke in self._line_strokes():
+            stroke(painter)
+        painter.setClipping(False)
+
+    def _paint_line_layer(self, painter: QPainter) -> None:
+        """Show the last finished line image (shifted by the time since); draw a newer one over the next turns."""
+        plot = self.plot_rect
+        # Not the legend: after a change of the busiest series the old image is wrong in colour for one frame.
+        geometry = (plot.getRect(), self.devicePixelRatioF(), self.y_range, self.y_range_right, self._window_s,
+                    self.dimmed)
+        shown = self._line_layer.fitting(geometry)
+        if shown is None:  # first paint at this size or scale: nothing to show yet, so draw now
+            self._paint_lines(painter)
+        else:
+            painter.setClipRect(plot)
+            dx = (shown.x0 - self._x0) * plot.width() / self._window_s  # the data moved left since
+            painter.drawImage(shown.origin + QPointF(dx, 0.0), shown.image)
+            painter.setClipping(False)
+        if (shown is None or shown.generation != self._generation) and (
+            self._line_layer.drawing_generation != self._generation
+        ):
+            self._line_layer.draw(plot=plot, dpr=self.devicePixelRatioF(), geometry=geometry, x0=self._x0,
+                                  generation=self._generation, strokes=self._line_strokes())
+
+    def _line_strokes(self) -> list[Stroke]:
+        """One drawing step per line, in the widget's coordinates (the caller clips to the plot)."""
         assert self.y_range is not None
         plot = self.plot_rect
         sx = plot.width() / self._window_s
-        painter.setClipRect(plot)  # the edge points and fixed min/max may reach outside
         # With many lines a second pass buys no readability and doubles the cost.
         double = len(self._lines) <= DOUBLE_PASS_MAX_SERIES
+        strokes: list[Stroke] = []
         for line in self._lines:
             if line.xs is None or line.ys is None or not line.xs.size:  # xs and ys are set together
                 continue
-            painter.setPen(self._line_pen(line, 0))  # width 0: cosmetic 1 px, Qt's fast line path
             y_range = self._axis_range(line.axis)
             sy = plot.height() / y_range.span
             ys = line.ys
             if line.has_inf:  # +Inf reaches just past the top edge, -Inf past the bottom (clipped)
                 edge = y_range.span * 0.02
                 ys = np.clip(ys, y_range.lo - edge, y_range.hi + edge)
-            shapes = LineShapes.build(
-                line.xs, ys, (plot.left() - self._x0 * sx, sx), (plot.bottom() + y_range.lo * sy, -sy)
-            )
-            # A 2 px pen strokes the line as a filled outline: ~100x slower on noisy data than
-            # two 1 px passes one pixel apart diagonally, which read as the same 2 px line.
-            shapes.draw(painter)
-            if double:
-                painter.translate(1.0, 1.0)
-                shapes.draw(painter)
-                painter.translate(-1.0, -1.0)
-        painter.setClipping(False)
+            strokes.append(_LineStroke(
+                pen=self._line_pen(line, 0),  # width 0: cosmetic 1 px, Qt's fast line path
+                xs=line.xs, ys=ys, x_map=(plot.left() - self._x0 * sx, sx),
+                y_map=(plot.bottom() + y_range.lo * sy, -sy), double=double,
+            ))
+        return strokes
 
     def _paint_markers(self, painter: QPainter) -> None:
         data = self._data
@@ -519,6 +549,29 @@ class TimeSeriesBody(MetricBody):
         for cell, line in zip(self._legend.cells, self._lines, strict=False):
             painter.setPen(self.color(line.value_color_key))
             painter.drawText(QPointF(cell.value_right - line.value_width, cell.baseline), line.value_text)
+
+
+@dataclass(frozen=True, slots=True)
+class _LineStroke:
+    """One line's drawing, callable now or later (a heavy chart's image is drawn a few lines per turn)."""
+
+    pen: QPen
+    xs: np.ndarray
+    ys: np.ndarray
+    x_map: tuple[float, float]
+    y_map: tuple[float, float]
+    double: bool
+
+    def __call__(self, painter: QPainter) -> None:
+        painter.setPen(self.pen)
+        shapes = LineShapes.build(self.xs, self.ys, self.x_map, self.y_map)
+        # A 2 px pen strokes the line as a filled outline: ~100x slower on noisy data than
+        # two 1 px passes one pixel apart diagonally, which read as the same 2 px line.
+        shapes.draw(painter)
+        if self.double:
+            painter.translate(1.0, 1.0)
+            shapes.draw(painter)
+            painter.translate(-1.0, -1.0)
 
 
 def _tick_label(value: float, unit: str) -> str:

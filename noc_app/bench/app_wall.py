@@ -24,14 +24,25 @@ from noc_app.bench.measure import PaintCounter
 from noc_app.config.schema import AppConfig
 from noc_app.model import Snapshot
 from noc_app.runtime import Runtime, SourceFactory
+from noc_app.widgets.line_layer import layers_pending
 
 DRAIN_ROUNDS = 3  # the coalescing timer fires, the panels update(), the repaint is delivered
+MAX_DRAIN_ROUNDS = 500  # bounds the wait for line images drawn in slices
 
 
 def drain_gui_events() -> None:
-    """Deliver due timers and posted events now, so pending repaints happen synchronously."""
+    """Deliver due timers and posted events now, so pending repaints happen synchronously.
+
+    A heavy chart draws its new lines over several event-loop turns (widgets/line_layer.py):
+    the update counts as painted only once those are drawn and shown, so keep draining until then.
+    """
     flags = QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents
-    for _ in range(DRAIN_ROUNDS):
+    rounds = 0
+    while rounds < DRAIN_ROUNDS or (layers_pending() and rounds < MAX_DRAIN_ROUNDS):
+        QCoreApplication.processEvents(flags)
+        QCoreApplication.sendPostedEvents()
+        rounds += 1
+    if rounds > DRAIN_ROUNDS:  # the last slice asked for a repaint: deliver it
         QCoreApplication.processEvents(flags)
         QCoreApplication.sendPostedEvents()
 
