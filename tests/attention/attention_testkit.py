@@ -25,3 +25,35 @@ def incident(name: str, priority: str = "P0", **kwargs: object) -> Incident:
 
 def utc_config(**changes: object) -> AttentionConfig:
     return AttentionConfig(timezone="UTC", **changes)  # type: ignore[arg-type]
+
+
+class FakeClock:
+    def __init__(self, now: float = NOON) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class RecordingPlayer:
+    """The play seam in tests: records every file it was asked to play (no audio device)."""
+
+    def __init__(self) -> None:
+        self.played: list[str] = []
+
+    def play(self, sound, /) -> None:
+        self.played.append(sound.name)
+
+
+class FakeTray:
+    def __init__(self, on_mute) -> None:
+        self.on_mute = on_mute
+        self.notifications: list[tuple[str, str]] = []
+        self.counts: tuple = ()
+        self.muted_text = ""
+
+    def notify(self, title: str, body: str) -> None:
+        self.notifications.append((title, body))
+
+    def set_counts(self, counts, muted_text: str, mute_minutes: int) -> None:
+        self.counts, self.muted_text = counts, muted_text
