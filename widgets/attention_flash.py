@@ -1,7 +1,8 @@
 """BorderFlash: the window's border blinking in the P0 colour after a new P0 (noc_app.attention.signals.Flash).
 
-A transparent overlay over the whole window: it takes no mouse input and paints only a frame and, at the top,
-a tab with the words ("NEW P0"), so a room that cannot tell red from orange still reads why the wall blinks.
+A transparent overlay over the whole window: it takes no mouse input and paints only a frame and a tab with
+the words ("NEW P0") over the middle of the header, so a room that cannot tell red from orange still reads why
+the wall blinks.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class BorderFlash(QWidget):
             self.update()
 
     def border_px(self) -> int:
-        return max(6, round(min(self.width(), self.height()) / 90))
+        return max(5, round(min(self.width(), self.height()) / 135))
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self.lit:
@@ -57,11 +58,11 @@ class BorderFlash(QWidget):
         painter.drawRect(self.rect().adjusted(half, half, -half - (width % 2 == 0), -half - (width % 2 == 0)))
         if self.words:
             font = QFont(self.font())
-            font.setPixelSize(max(12, width * 3))
+            font.setPixelSize(max(12, width * 2))
             font.setWeight(QFont.Weight.Bold)
             fm = QFontMetrics(font)
             tab_w, tab_h = fm.horizontalAdvance(self.words) + width * 4, fm.height() + width
-            tab = QRect((self.width() - tab_w) // 2, self.height() - tab_h, tab_w, tab_h)
+            tab = QRect((self.width() - tab_w) // 2, 0, tab_w, tab_h)  # the header's middle is empty
             painter.fillRect(tab, self._color)
             painter.setFont(font)
             painter.setPen(self._text_color)

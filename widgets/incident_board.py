@@ -419,14 +419,17 @@ class IncidentBoardBody(QWidget):
             painter.setPen(self._color("warning" if "FAILED" in row.marker else "loading"))
             marker_rect = QRect(right - tail_w, line1.top(), marker_w, line1.height())
             self._draw_text(painter, marker_rect, Qt.AlignmentFlag.AlignVCenter, marker_text)
-        if new:  # a pill with the word: shape and word, not colour alone
-            tail_w += paint_new_badge(painter, small_font, QRect(right - tail_w, line1.top(), 0, line1.height()),
+        name_x = name_left
+        if new:  # a pill with the word before the name: shape and word, not colour alone
+            badge_font = QFont(bold)
+            badge_font.setPixelSize(max(9, round(px * 0.8)))
+            name_x += paint_new_badge(painter, badge_font, QRect(name_left, line1.top(), 0, line1.height()),
                                       self._color("text"), self._color("panel"), gap=px // 2, record=self._draw_text)
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
-        name_w = max(0, right - tail_w - px // 2 - name_left)
+        name_w = max(0, right - tail_w - px // 2 - name_x)
         name = self._elided(painter.font(), row.title, name_w)
-        name_rect = QRect(name_left, line1.top(), name_w, line1.height())
+        name_rect = QRect(name_x, line1.top(), name_w, line1.height())
         self._draw_text(painter, name_rect, Qt.AlignmentFlag.AlignVCenter, name)
         painter.setFont(small_font)
         painter.setPen(self._color("text_dim"))

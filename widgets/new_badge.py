@@ -1,4 +1,4 @@
-"""The NEW badge of an incident board row: a light pill with the word, left of the row's right-hand texts."""
+"""The NEW badge of an incident board row: a light pill with the word, just before the incident's name."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ NEW_WORD = "NEW"
 
 
 def paint_new_badge(
-    painter: QPainter, font: QFont, anchor: QRect, fill: QColor, text: QColor, *, gap: int,
+    painter: QPainter, font: QFont, line: QRect, fill: QColor, text: QColor, *, gap: int,
     record: Callable[[QPainter, QRect, Qt.AlignmentFlag, str], None] | None = None,
 ) -> int:
-    """Paint the badge ending `gap` left of `anchor`'s left edge, centred on its height; returns the width used."""
+    """Paint the badge from `line`'s left edge, centred on its height; returns the width used (with `gap`)."""
     painter.save()
     bold = QFont(font)
     bold.setWeight(QFont.Weight.Bold)
@@ -23,8 +23,7 @@ def paint_new_badge(
     pad = max(3, fm.height() // 3)
     width = fm.horizontalAdvance(NEW_WORD) + 2 * pad
     height = fm.height()
-    right = anchor.left() - gap
-    box = QRect(right - width, anchor.top() + (anchor.height() - height) // 2, width, height)
+    box = QRect(line.left(), line.top() + (line.height() - height) // 2, width, height)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(fill)
