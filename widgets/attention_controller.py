@@ -47,6 +47,7 @@ from noc_app.widgets.panel_frame import PanelFrame
 
 log = logging.getLogger(__name__)
 TICK_MS = 1000
+CHECK_S = 5.0
 FLASH_TICK_MS = 250  # while a flash runs: its 1 s on / 1 s off blink stays even
 
 
@@ -84,6 +85,7 @@ class AttentionController(QObject):
         self.incidents: tuple[Incident, ...] = ()
         self.new: frozenset[IncidentKey] = frozenset()
         self._dirty = True
+        self._next_check = 0.0
         store.changed.connect(self._mark_dirty)
         self.tray = tray(self.toggle_mute) if self.config.tray else None
         flash_color = QColor(theme.color("critical"))
@@ -107,11 +109,18 @@ class AttentionController(QObject):
     # -- the decisions, applied ---------------------------------------------------------------
 
     def tick(self) -> None:
+        """New data: decide now; otherwise every CHECK_S (repeats, quiet hours, mute ends, NEW expiry are
+        minutes apart; deciding over thousands of incidents every second would be GUI-thread time for nothing)."""
         now = self._clock()
+        appeared: tuple[Incident, ...] = ()
         if self._dirty:
             self._dirty = False
             self.incidents = board_incidents(self._dashboards, self._store, self.order, self._memo)
-        self._seen, appeared = observe(self._seen, self.incidents, answered_sources(self._store), now)
+            self._seen, appeared = observe(self._seen, self.incidents, answered_sources(self._store), now)
+        elif now < self._next_check:
+            self._blink()
+            return
+        self._next_check = now + CHECK_S
         decision = decide_sound(self.incidents, self.sound, self.config, self.order, now,
                                 baseline=self._seen.known_at_start, suppressed=self._suppressed)
         self.sound = decision.state
@@ -137,6 +146,7 @@ class AttentionController(QObject):
     def toggle_mute(self) -> None:
         now = self._clock()
         self.sound = SoundState(self.sound.last_sounded, toggle_mute(self.sound.mute, now, self.config.mute_minutes))
+        self._next_check = 0.0  # unmuted: what is due sounds at the next tick
         self._show_mute(now)
 
     def _blink(self) -> None:

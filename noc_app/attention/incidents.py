@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from noc_app.actions.severity import effective_policy, level_matchers
 from noc_app.config.attention_section import priority_ids
 from noc_app.config.schema import DashboardConfig, PanelKind, SeverityLevel
 from noc_app.model import Alert, AlertState
@@ -18,6 +19,7 @@ from noc_app.selectors_incidents import AlertsMemo, BoardPolicy, panel_alerts, p
 from noc_app.store_view import SourceReader
 
 IncidentKey = tuple[str, str]  # (source id, fingerprint): a board row's identity (selectors_incidents.row_key)
+MAX_REMEMBERED_LEVELS = 10_000
 Suppressed = Callable[[Alert], bool]  # e.g. flapping incidents: no sound, notification or flash for them
 
 
@@ -40,14 +42,33 @@ class Incident:
 
 @dataclass(frozen=True, slots=True)
 class PriorityOrder:
-    """The priorities worst first (severity policy ids, then P0..P3), and how each alert maps to one."""
+    """The priorities worst first (severity policy ids, then P0..P3), and how each alert maps to one.
+
+    Matching an alert against the policy costs ~45 µs; a level depends only on the alert's severity and the
+    labels the matchers name, so it is remembered per those values (a handful on a real wall).
+    """
 
     ids: tuple[str, ...]
     policy: BoardPolicy
+    matched_labels: tuple[str, ...] = ()
+    _levels: dict[tuple[object, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, levels: tuple[SeverityLevel, ...]) -> PriorityOrder:
-        return cls(ids=priority_ids(levels), policy=BoardPolicy(levels=levels))
+        names = sorted({name for level in effective_policy(levels) for m in level_matchers(level) for name in m})
+        return cls(ids=priority_ids(levels), policy=BoardPolicy(levels=levels), matched_labels=tuple(names))
+
+    def priority(self, alert: Alert) -> str:
+        """The alert's level id, as the board shows it (the severity's own P0..P3 when no level matches)."""
+        # the value, not the member: hashing an enum member is a Python-level call
+        key = (alert.severity._value_, *[alert.labels.get(name) for name in self.matched_labels])
+        found = self._levels.get(key)
+        if found is None:
+            level = policy_level(alert, self.policy)
+            found = level.id if level is not None else alert.severity.priority
+            if len(self._levels) < MAX_REMEMBERED_LEVELS:
+                self._levels[key] = found
+        return found
 
     def rank(self, priority: str | None) -> int:
         """0 for the worst; an unknown priority ranks after all known ones."""
@@ -57,8 +78,7 @@ class PriorityOrder:
         return threshold is not None and incident.rank <= self.rank(threshold)
 
     def incident(self, alert: Alert) -> Incident:
-        level = policy_level(alert, self.policy)
-        priority = level.id if level is not None else alert.severity.priority
+        priority = self.priority(alert)
         return Incident(key=(alert.source_id, alert.fingerprint), priority=priority, rank=self.rank(priority),
                         alert=alert)
 

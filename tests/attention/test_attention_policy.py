@@ -222,3 +222,17 @@ def test_custom_policy_ids_rank_by_the_policy_order():
     assert order.ids[:2] == ("SEV1", "SEV2")
     assert order.incident(alert("X", "P0")).priority == "SEV1"
     assert order.incident(alert("Y", "P2")).priority == "P2"  # no level matches: the severity's own
+
+
+def test_priorities_are_remembered_per_matched_labels_not_mixed_up():
+    from noc_app.attention.incidents import PriorityOrder
+    from noc_app.model import Alert, Severity
+
+    order = PriorityOrder.of(())
+
+    def pd(fp: str, priority: str) -> Alert:
+        return Alert(fingerprint=fp, source_id="pd", name=fp, severity=Severity.UNKNOWN, state=AlertState.FIRING,
+                     labels={"priority": priority})
+
+    assert [order.incident(pd(f"x{i}", p)).priority for i, p in enumerate(["P1", "P4", "P1", "P2", "P4"])] == [
+        "P0", "P3", "P0", "P1", "P3"]

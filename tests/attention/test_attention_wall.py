@@ -15,7 +15,7 @@ from noc_app.model import Alert, AlertState, Snapshot
 from noc_app.modes import capabilities, window_keys
 from noc_app.store import Store
 from noc_app.themes import load_theme
-from noc_app.widgets.attention_controller import attach_attention
+from noc_app.widgets.attention_controller import CHECK_S, attach_attention
 from noc_app.widgets.attention_flash import BorderFlash
 from noc_app.widgets.incident_board import IncidentBoardBody
 from noc_app.widgets.wall_window import WallWindow
@@ -84,6 +84,8 @@ def test_the_play_seam_gets_each_priority_its_own_file_and_repeats_until_acknowl
     wall.at(4)
     assert wall.player.played == ["p3.wav", "p2.wav", "p1.wav", "p0.wav"]
     wall.at(60)
+    wall.at(119)
+    assert len(wall.player.played) == 4
     wall.at(124)
     assert wall.player.played[-1:] == ["p0.wav"] and len(wall.player.played) == 5
     wall.feed(_alert("Down", "P0", AlertState.ACKNOWLEDGED))
@@ -189,7 +191,7 @@ def test_new_marker_on_rows_that_appeared_lately_and_its_expiry(qtbot):
     assert "NEW" in [text for text, *_ in wall.board.painted_text]
     wall.at(309)
     assert wall.board.new_row_keys == (("am", "fp-Fresh"),)
-    wall.at(310)
+    wall.at(310 + CHECK_S)  # checked every CHECK_S without new data
     assert wall.board.new_row_keys == ()
     wall.board.repaint()
     assert "NEW" not in [text for text, *_ in wall.board.painted_text]
