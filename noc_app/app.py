@@ -409,6 +409,7 @@ def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str |
         # The one line a default run prints: the wall is really up, and how to leave it.
         windows[0].first_paint_done.connect(lambda: print(wall_banner(config, len(windows)), file=sys.stderr))
     _notify_systemd(app, windows)
+    _attach_attention(config, runtime, windows, app)
     for window in windows:
         window.quit_requested.connect(app.quit)
         window.refresh_requested.connect(runtime.poller.refresh_now)
@@ -420,6 +421,15 @@ def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str |
     runtime.start()
     app.aboutToQuit.connect(runtime.stop)
     return int(app.exec())
+
+
+def _attach_attention(
+    config: AppConfig, runtime: Runtime, windows: Sequence[WallWindow], app: QCoreApplication,
+) -> None:
+    """Sounds, tray, desktop notification, border flash, NEW marker (wall and operator modes; not in a kiosk)."""
+    from noc_app.widgets.attention_controller import attach_attention
+
+    attach_attention(config, runtime.store, windows, clock=runtime.wall_clock, parent=app)
 
 
 def _notify_systemd(app: QCoreApplication, windows: Sequence[WallWindow]) -> None:

@@ -29,16 +29,18 @@ class Capabilities:
     locked: bool = False  # stays on top, re-asserts full screen, the quit key must be pressed twice
     reports: bool = False  # make reports from the UI (post-incident from the board menu, Ctrl+Shift+H handover)
     help_overlay: bool = False  # F1 or ? shows every shortcut (not in a kiosk: nobody there uses a keyboard)
+    attention: bool = False  # sounds, desktop notification, tray icon, border flash, NEW marker (noc_app.attention)
 
 
 MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     Mode.WALL: Capabilities(
         act=False, navigate=False, pause_rotation=True, pointer_input=False, cursor=True,
-        context_menus=False, quit=True, window_close=True, help_overlay=True,
+        context_menus=False, quit=True, window_close=True, help_overlay=True, attention=True,
     ),
     Mode.OPERATOR: Capabilities(
         act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True,
         context_menus=True, quit=True, window_close=True, reports=True, help_overlay=True,
+        attention=True,
     ),
     Mode.KIOSK: Capabilities(
         act=False, navigate=False, pause_rotation=False, pointer_input=False, cursor=False,
@@ -55,6 +57,7 @@ def capabilities(mode: Mode) -> Capabilities:
 # -- the window's keys: one table, installed by the window and listed by its help overlay -------------
 
 HELP_KEYS = ("F1", "?")
+MUTE_KEY = "M"
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -66,8 +69,10 @@ class KeyBinding:
 
 def window_keys(
     caps: Capabilities, *, exit_chord: str = "Ctrl+Alt+Q", handover_key: str | None = None, pin: bool = False,
+    mute_minutes: int | None = None,
 ) -> tuple[KeyBinding, ...]:
-    """The shortcuts a wall window installs in a mode (handover_key: given when reports can run)."""
+    """The shortcuts a wall window installs in a mode (handover_key: given when reports can run;
+    mute_minutes: given when the wall makes sounds)."""
     if caps.locked:
         leave = "Leave the kiosk (then enter the PIN)" if pin else "Leave the kiosk (press twice within 3 s)"
     else:
@@ -81,6 +86,9 @@ def window_keys(
         keys.append(KeyBinding(action="previous", keys=("Left",), description="Previous dashboard"))
     if caps.reports and handover_key is not None:
         keys.append(KeyBinding(action="handover", keys=(handover_key,), description="Write the shift handover report"))
+    if caps.attention and mute_minutes is not None:
+        keys.append(KeyBinding(action="mute", keys=(MUTE_KEY,),
+                               description=f"Mute sounds for {mute_minutes} min (press again to unmute)"))
     if caps.help_overlay:
         keys.append(KeyBinding(action="help", keys=HELP_KEYS, description="Show or hide this help (Esc closes it)"))
     return tuple(keys)

@@ -50,10 +50,18 @@ from noc_app.selectors_incidents import (
 )
 from noc_app.themes import Theme
 from noc_app.widgets.board_rows import row_key
+from noc_app.widgets.new_badge import paint_new_badge
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker, severity_color_key, severity_words
 
 __all__ = ["BoardRow", "IncidentBoardBody", "board_row", "firing_for"]
 ELIDED_CACHE_SIZE = 512  # texts of a few screens of rows; cleared whole when full
+NEW_CHECK_MEMBERS = 64  # a folded row is NEW when one of its first members is (groups can hold thousands)
+
+
+def new_badge_key(alert: Alert) -> tuple[str, str]:
+    return (alert.source_id, alert.fingerprint)
+
+
 ACTION_KEYS = {Qt.Key.Key_A: ActionKind.ACK, Qt.Key.Key_U: ActionKind.UNACK, Qt.Key.Key_N: ActionKind.NOTE}
 
 class IncidentBoardBody(QWidget):
@@ -87,6 +95,7 @@ class IncidentBoardBody(QWidget):
         self.record_text = False
         self.painted_text: list[tuple[str, int, int, QRect]] = []
         self._elided_cache: dict[tuple[str, int, str, int, QFont.Weight], str] = {}
+        self._new_keys: frozenset[tuple[str, str]] = frozenset()  # incidents that appeared lately (attention)
 
     # -- contract ----------------------------------------------------------------
 
@@ -212,6 +221,22 @@ class IncidentBoardBody(QWidget):
         self._relayout()
         self.update()
 
+    def set_new_keys(self, keys: frozenset[tuple[str, str]]) -> None:
+        """Mark rows holding one of these incidents NEW (noc_app.attention decides which and for how long)."""
+        if keys != self._new_keys:
+            self._new_keys = keys
+            self.update()
+
+    @property
+    def new_row_keys(self) -> tuple[tuple[str, str], ...]:
+        """The visible rows marked NEW (their keys), in order."""
+        return tuple(row.key for i, row in enumerate(self.visible_rows) if self._row_is_new(i))
+
+    def _row_is_new(self, index: int) -> bool:
+        if not self._new_keys or index >= len(self._board.groups):
+            return False
+        return any(new_badge_key(a) in self._new_keys for a in self._board.groups[index][:NEW_CHECK_MEMBERS])
+
     def set_policy(self, policy: BoardPolicy | None) -> None:
         """Show priorities from this severity policy, with each row's ack countdown (None: the severity's own)."""
         self._policy = policy
@@ -316,10 +341,11 @@ class IncidentBoardBody(QWidget):
         self._paint_header(painter, bold, QRect(0, 0, w, header_h))
         sev_w = max(QFontMetrics(bold).horizontalAdvance(severity_words(s)) for s in Severity) + round(px * 1.5)
         y = header_h
-        for row in self.visible_rows:
+        for i, row in enumerate(self.visible_rows):
             if self.selectable and row.key == self.selected_key:
                 self._paint_selection(painter, QRect(0, y, w, row_h))
-            self._paint_row(painter, row, QRect(0, y, w, row_h), bold, regular, small_font, sev_w)
+            self._paint_row(painter, row, QRect(0, y, w, row_h), bold, regular, small_font, sev_w,
+                            new=self._row_is_new(i))
             y += row_h
         if self.more_count:
             painter.setFont(small_font)
@@ -350,7 +376,8 @@ class IncidentBoardBody(QWidget):
             x += fm.horizontalAdvance(text)
 
     def _paint_row(
-        self, painter: QPainter, row: BoardRow, rect: QRect, bold: QFont, regular: QFont, small_font: QFont, sev_w: int
+        self, painter: QPainter, row: BoardRow, rect: QRect, bold: QFont, regular: QFont, small_font: QFont, sev_w: int,
+        *, new: bool = False,
     ) -> None:
         px = bold.pixelSize()
         color = self._severity_color(row.severity, row.muted)
@@ -392,11 +419,17 @@ class IncidentBoardBody(QWidget):
             painter.setPen(self._color("warning" if "FAILED" in row.marker else "loading"))
             marker_rect = QRect(right - tail_w, line1.top(), marker_w, line1.height())
             self._draw_text(painter, marker_rect, Qt.AlignmentFlag.AlignVCenter, marker_text)
+        name_x = name_left
+        if new:  # a pill with the word before the name: shape and word, not colour alone
+            badge_font = QFont(bold)
+            badge_font.setPixelSize(max(9, round(px * 0.8)))
+            name_x += paint_new_badge(painter, badge_font, QRect(name_left, line1.top(), 0, line1.height()),
+                                      self._color("text"), self._color("panel"), gap=px // 2, record=self._draw_text)
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
-        name_w = max(0, right - tail_w - px // 2 - name_left)
+        name_w = max(0, right - tail_w - px // 2 - name_x)
         name = self._elided(painter.font(), row.title, name_w)
-        name_rect = QRect(name_left, line1.top(), name_w, line1.height())
+        name_rect = QRect(name_x, line1.top(), name_w, line1.height())
         self._draw_text(painter, name_rect, Qt.AlignmentFlag.AlignVCenter, name)
         painter.setFont(small_font)
         painter.setPen(self._color("text_dim"))

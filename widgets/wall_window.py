@@ -85,14 +85,16 @@ class WallHeader(QWidget):
         self.mode = plain_label("", self)
         self.clock = plain_label("", self)
         self.report_status = ElidedLabel("", self)  # the last report's result (operator mode), plain text
+        self.muted = plain_label("", self)  # "MUTED until 14:32" (the M key; noc_app.attention), dim: calm
         for label, role in (
             (self.dashboard, "dim"), (self.demo_banner, "demo"), (self.paused, "paused"),
-            (self.quit_hint, "paused"), (self.position, "dim"), (self.mode, "dim"),
+            (self.quit_hint, "paused"), (self.position, "dim"), (self.mode, "dim"), (self.muted, "dim"),
         ):
             label.setProperty("role", role)
         self.demo_banner.hide()
         self.paused.hide()
         self.quit_hint.hide()
+        self.muted.hide()
         self.report_status.setProperty("role", "dim")
         self.report_status.hide()
         self._row = QHBoxLayout(self)
@@ -100,8 +102,8 @@ class WallHeader(QWidget):
         self._row.addWidget(self.title)
         self._row.addWidget(self.dashboard)
         self._row.addStretch(1)
-        labels = (self.report_status, self.quit_hint, self.demo_banner, self.paused, self.position, self.mode,
-                  self.clock)
+        labels = (self.report_status, self.quit_hint, self.demo_banner, self.paused, self.muted, self.position,
+                  self.mode, self.clock)
         for label in labels:
             self._row.addWidget(label)
         # The config failed to load and its last good copy runs (noc_app.last_good): said, plain text.
@@ -141,6 +143,7 @@ class WallWindow(QMainWindow):
     quit_requested = Signal()  # Ctrl+Alt+Q: the application decides how to quit
     refresh_requested = Signal()  # F5 / Ctrl+R: poll every source now (the poller debounces)
     action_requested = Signal(object)  # ActionRequest from an incident board (operator mode only)
+    mute_requested = Signal()  # M: mute or unmute the sounds (modes with attention; widgets/attention_controller.py)
 
     def __init__(
         self,
@@ -372,6 +375,7 @@ class WallWindow(QMainWindow):
             exit_chord=kiosk.exit_chord if self.capabilities.locked else DEFAULT_EXIT_CHORD,
             handover_key=HANDOVER_KEY if self._reports() is not None else None,
             pin=self._pin_prompt is not None,
+            mute_minutes=self.config.attention.mute_minutes if self.config.attention.sounds else None,
         )
 
     def _install_keys(self) -> None:
@@ -383,6 +387,7 @@ class WallWindow(QMainWindow):
             "previous": lambda: self._step(-1),
             "handover": self.start_handover_report,
             "help": self.toggle_help,
+            "mute": self.mute_requested.emit,
         }
         for binding in self.key_bindings():
             for key in binding.keys:
@@ -466,6 +471,12 @@ class WallWindow(QMainWindow):
 
     def _update_clock(self) -> None:
         self.header.clock.setText(time.strftime("%H:%M:%S", time.localtime(self._clock())))
+
+    def show_muted(self, text: str) -> None:
+        """'MUTED until 14:32' in the header while the sounds are muted; '' hides it."""
+        if text != self.header.muted.text():
+            self.header.muted.setText(text)
+        self.header.muted.setVisible(bool(text))
 
     def show_config_banner(self, text: str) -> None:
         """The config did not load and its last good copy runs: say why in the header (plain text)."""

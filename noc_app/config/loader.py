@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode
 
+from noc_app.config.attention_section import read_attention
 from noc_app.config.dashboard_section import default_screen, page_playlists, read_dashboards
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
@@ -58,7 +59,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents", "variables", "slos", "sla", "reports", "kiosk",
+    "incidents", "variables", "slos", "sla", "reports", "kiosk", "attention",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -149,6 +150,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
     default_title = dashboards[0].title if dashboards else "noc-app"
     notifications = read_notifications(walk, top)
     check_channel_references(walk, top, notifications)
+    severity_levels = read_severity_policy(walk, top)
     return AppConfig(
         path=walk.filename,
         title=top.text("title", default_title) or default_title,
@@ -159,7 +161,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         playlists=playlists,
         screens=screens,
         operator=_read_operator(walk, top),
-        severity_levels=read_severity_policy(walk, top),
+        severity_levels=severity_levels,
         actions=read_actions(walk, top),
         state=read_state(walk, top),
         incidents=read_incidents(walk, top),
@@ -169,6 +171,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         sla=read_sla(walk, top),
         reports=read_reports(walk, top),
         kiosk=read_kiosk(walk, top),
+        attention=read_attention(walk, top, severity_levels),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

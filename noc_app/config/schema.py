@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from noc_app.config.attention_schema import AttentionConfig
 from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
 from noc_app.model import Severity
 
@@ -504,6 +505,7 @@ class AppConfig:
     sla: SlaConfig = field(default_factory=SlaConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    attention: AttentionConfig = field(default_factory=AttentionConfig)  # sound, tray, flash, NEW marker
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:

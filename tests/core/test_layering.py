@@ -14,7 +14,8 @@ CORE_QT_FREE = ["noc_app/model.py", "noc_app/units.py", "noc_app/plans.py", "noc
                 "noc_app/selectors.py", "noc_app/selectors_incidents.py", "noc_app/selectors_wall.py",
                 "noc_app/wall_state.py", "noc_app/modes.py", "noc_app/display_text.py",
                 "noc_app/backoff.py", "noc_app/redaction.py", "noc_app/scrub.py", "noc_app/worker_stop.py"]
-CORE_QT_FREE_DIRS = ["noc_app/config", "noc_app/sources", "noc_app/analytics", "noc_app/actions", "noc_app/state"]
+CORE_QT_FREE_DIRS = ["noc_app/config", "noc_app/sources", "noc_app/analytics", "noc_app/actions", "noc_app/state",
+                     "noc_app/attention"]
 # The actions core and the state database must not even load Qt through another module.
 QT_FREE_PACKAGES = ["noc_app.actions", "noc_app.state", "noc_app.modes"]
 # What widgets may import from the actions package: requests and the policy, never execution.
