@@ -51,6 +51,7 @@ class PollerOptions(TypedDict, total=False):
     clock: Callable[[], float]
     rng: Callable[[], float]
     parent: QObject | None
+    prepare: Callable[[str, Snapshot], Snapshot] | None
 
 
 class Poller(QObject):
@@ -70,6 +71,7 @@ class Poller(QObject):
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
         parent: QObject | None = None,
+        prepare: Callable[[str, Snapshot], Snapshot] | None = None,
     ) -> None:
         super().__init__(parent)
         self._own_executor = executor is None
@@ -78,6 +80,8 @@ class Poller(QObject):
         )
         self._clock = clock
         self._rng = rng
+        # Worker-side work on each successful snapshot (e.g. the flap tracker, noc_app.noise.flapping).
+        self._prepare = prepare
         self._running = False
         self._stopping = False
         self._in_flight: set[Future[Snapshot]] = set()
@@ -173,6 +177,8 @@ class Poller(QObject):
         outcome: Snapshot | SourceError
         if exc is None:
             outcome = scrub_snapshot(future.result())
+            if self._prepare is not None:
+                outcome = self._prepare(source_id, outcome)
         elif isinstance(exc, SourceError):
             outcome = scrub_error(exc)
         else:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from noc_app.actions.service import ActionService
 from noc_app.config.schema import AppConfig, SourceConfig
 from noc_app.model import Snapshot
+from noc_app.noise.flapping import FlapTracker
 from noc_app.plans import build_plans, unused_sources
 from noc_app.polling import Poller, PollerOptions
 from noc_app.redaction import redact
@@ -87,10 +88,14 @@ class Runtime:
         self.store = Store()
         for sc in config.sources:
             self.store.register(sc.id, sc.kind, sc.interval_s, used=sc.id not in self.unused)
+        # Fire/resolve history per alert, fed on the poll workers (flapping; noc_app.noise.flapping).
+        self.flaps = FlapTracker(config.noise.flapping, clock=wall_clock)
+        options: PollerOptions = {"prepare": self.flaps.annotate} if config.noise.flapping.enabled else {}
+        options.update(poller_kwargs or {})
         self.poller = Poller(
             self.sources,
             {sc.id: sc.interval_s for sc in config.sources if sc.id not in self.unused},
-            **(poller_kwargs or {}),
+            **options,
         )
         self.poller.succeeded.connect(self._on_succeeded)
         self.poller.failed.connect(self._on_failed)

@@ -24,6 +24,7 @@ from noc_app.config.file_read import FileReadError, read_limited_text
 from noc_app.config.incidents_section import read_incidents
 from noc_app.config.kiosk_section import read_kiosk
 from noc_app.config.limits import MAX_FILE_BYTES, MAX_STALE_INTERVALS
+from noc_app.config.noise_section import read_noise
 from noc_app.config.notifications_section import (
     check_channel_references,
     read_automation,
@@ -58,7 +59,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents", "variables", "slos", "sla", "reports", "kiosk",
+    "incidents", "variables", "slos", "sla", "reports", "kiosk", "noise", "topology",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -169,6 +170,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         sla=read_sla(walk, top),
         reports=read_reports(walk, top),
         kiosk=read_kiosk(walk, top),
+        noise=read_noise(walk, top),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
 from noc_app.model import Severity
+from noc_app.noise.config import NoiseConfig
 
 
 class Mode(enum.Enum):
@@ -504,6 +505,7 @@ class AppConfig:
     sla: SlaConfig = field(default_factory=SlaConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    noise: NoiseConfig = field(default_factory=NoiseConfig)  # `noise:` and `topology:` (noc_app.noise)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:
