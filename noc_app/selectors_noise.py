@@ -17,7 +17,7 @@ from dataclasses import replace
 from noc_app.config.schema import AppConfig, PanelConfig
 from noc_app.model import AlertState, Snapshot
 from noc_app.noise.config import NO_NOISE, NoiseConfig
-from noc_app.noise.correlation import Problem, entity, problems
+from noc_app.noise.correlation import Problem, entity, incidents_in, problems
 from noc_app.noise.flapping import FlapReport, report_of
 from noc_app.noise.reduce import duration_words, reduce_alerts
 from noc_app.panel_keys import panel_sources
@@ -47,7 +47,7 @@ def folded_text(raw_alerts: int, rows: int) -> str:
 
 def hint_line(problem: Problem) -> str:
     """'4 incidents · probable cause: db (started first, payments and checkout depend on it)'."""
-    return f"{len(problem.members)} incidents · {problem.hint}"
+    return f"{len(incidents_in(problem.members))} incidents · {problem.hint}"
 
 
 def raw_alert_count(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> int:
@@ -142,6 +142,7 @@ class NoiseMemo(AlertsMemo):
         return selection
 
 
-def memo_for(config: AppConfig) -> AlertsMemo:
-    """The incidents memo of a wall or a snapshot built from `config` (dedup rule, noise, topology)."""
-    return NoiseMemo(dedup=config.incidents.dedup_key, noise=config.noise)
+def memo_for(config: AppConfig, clock: Callable[[], float] = time.time) -> AlertsMemo:
+    """The incidents memo of a wall or a snapshot built from `config` (dedup rule, noise, topology);
+    `clock`: wall time (epoch seconds), which windows and minimum durations are judged against."""
+    return NoiseMemo(dedup=config.incidents.dedup_key, noise=config.noise, clock=clock)

@@ -22,10 +22,10 @@ from noc_app.selectors import PanelData, source_state
 from noc_app.selectors_dedup import also_in
 from noc_app.selectors_incidents import AlertsMemo
 from noc_app.selectors_noise import memo_for
-from noc_app.wall_state_noise import board_noise_entry
 from noc_app.selectors_wall import PanelSelection, select_dashboard, wall_incidents
 from noc_app.state.records import IncidentHistory
 from noc_app.wall_state_kinds import kind_entry
+from noc_app.wall_state_noise import board_noise_entry
 
 SCHEMA_VERSION = 1
 
@@ -140,7 +140,7 @@ def wall_state(
     """
     stale_after = config.stale_after_intervals
     if memo is None:
-        memo = memo_for(config)
+        memo = memo_for(config, clock=lambda: now)
     dashboards = []
     selected: list[PanelSelection] = []
     for dash in config.dashboards:

@@ -175,7 +175,7 @@ class WallWindow(QMainWindow):
         self.config = config
         self.mode = mode
         self._store = store
-        self.alerts_memo = alerts_memo if alerts_memo is not None else memo_for(config)  # noise + topology
+        self.alerts_memo = alerts_memo if alerts_memo is not None else memo_for(config, clock)  # noise + topology
         self._clock = clock
         self._quit_clock = quit_clock
         self._quit_armed_at: float | None = None

@@ -126,7 +126,7 @@ def problems(
     components: dict[int, list[Alert]] = defaultdict(list)
     for i, alert in enumerate(members):
         components[links.find(i)].append(alert)
-    found = [_problem(tuple(group), topology) for group in components.values() if len(group) > 1]
+    found = [_problem(tuple(group), topology) for group in components.values() if len(incidents_in(group)) > 1]
     return tuple(sorted(found, key=lambda p: p.started))
 
 
@@ -161,6 +161,11 @@ def _problem(group: tuple[Alert, ...], topology: Topology) -> Problem:
         reasons.append(f"first sign: anomaly in {earliest.name}")
     hint = f"probable cause: {cause}" + (f" ({', '.join(reasons)})" if reasons else "")
     return Problem(members=group, ranking=ranking, cause_alert=cause_alert, hint=hint)
+
+
+def incidents_in(group: Iterable[Alert]) -> set[tuple[str, str]]:
+    """The distinct (entity, name) pairs: eight 5xx alerts of one service are one incident, not a problem."""
+    return {(entity(a), a.name) for a in group}
 
 
 def and_list(names: Sequence[str]) -> str:
