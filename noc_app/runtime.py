@@ -13,10 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 from noc_app.actions.service import ActionService
 from noc_app.config.schema import AppConfig, SourceConfig
 from noc_app.model import Snapshot
-from noc_app.noise.flapping import FlapTracker
 from noc_app.plans import build_plans, unused_sources
 from noc_app.polling import Poller, PollerOptions
 from noc_app.redaction import redact
+from noc_app.selectors_noise import NoisePreparer
 from noc_app.sources.base import PollPlan, Source, SourceError
 from noc_app.sources.registry import create_source
 from noc_app.sources.variable_resolver import with_variable_resolution
@@ -88,9 +88,9 @@ class Runtime:
         self.store = Store()
         for sc in config.sources:
             self.store.register(sc.id, sc.kind, sc.interval_s, used=sc.id not in self.unused)
-        # Fire/resolve history per alert, fed on the poll workers (flapping; noc_app.noise.flapping).
-        self.flaps = FlapTracker(config.noise.flapping, clock=wall_clock)
-        options: PollerOptions = {"prepare": self.flaps.annotate} if config.noise.flapping.enabled else {}
+        # On the poll workers: each alert's fire/resolve history (flapping) and the boards' noisy selections.
+        self.noise = NoisePreparer(config.noise, clock=wall_clock)
+        options: PollerOptions = {"prepare": self.noise.prepare}
         options.update(poller_kwargs or {})
         self.poller = Poller(
             self.sources,

@@ -18,7 +18,7 @@ from noc_app.config.schema import AppConfig, PanelConfig
 from noc_app.model import AlertState, Snapshot
 from noc_app.noise.config import NO_NOISE, NoiseConfig
 from noc_app.noise.correlation import Problem, entity, incidents_in, problems
-from noc_app.noise.flapping import FlapReport, report_of
+from noc_app.noise.flapping import FlapReport, FlapTracker, report_of
 from noc_app.noise.reduce import duration_words, reduce_alerts
 from noc_app.panel_keys import panel_sources
 from noc_app.selectors_incidents import (
@@ -31,10 +31,16 @@ from noc_app.selectors_incidents import (
     _select,
     counts_text,
     group_alerts,
+    panel_group_by,
+    prepared_key,
     row_key,
 )
 
 MAX_HINTS = 3  # problem lines a board shows above its rows
+# Alerts (in board order: worst first) correlated per board: in a storm of thousands, linking them all
+# costs a GUI-thread stall and says nothing ("5,000 incidents, probable cause: ...").
+MAX_CORRELATED = 1000
+NOISE_PREFIX = "noise:"  # Snapshot.prepared key of a worker-prepared noisy selection: NOISE_PREFIX + board key
 _FIRING = (AlertState.FIRING,)
 
 
@@ -86,8 +92,8 @@ def noisy_selection(
             selection = replace(base, alerts=shown, groups=groups, counts=counts + tuple(extra), facts=())
             if not shown:
                 selection = replace(selection, counts=tuple(extra))
-    firing = (a for a in selection.alerts if a.state in _FIRING and (a.source_id, a.fingerprint) not in tags)
-    found = problems(firing, noise.topology, noise.correlation)
+    firing = [a for a in selection.alerts if a.state in _FIRING and (a.source_id, a.fingerprint) not in tags]
+    found = problems(firing[:MAX_CORRELATED], noise.topology, noise.correlation)
     notes = {**notes, **_problem_notes(found, selection)}
     folded = folded_text(raw_alerts, len(selection.groups))
     counts = selection.counts + (((folded, None),) if folded and selection.counts else ())
@@ -109,6 +115,40 @@ def _problem_notes(found: tuple[Problem, ...], selection: Selection) -> dict[tup
             cause = any(p is problem and entity(a) == problem.cause for p, a in held)
             notes[row_key(group)] = "probable cause" if cause else f"linked to {problem.cause}"
     return notes
+
+
+def prepare_noise(snapshot: Snapshot, noise: NoiseConfig, now: float) -> Snapshot:
+    """Worker side: next to each board selection its source prepared, that selection with noise applied,
+    so a board of that one source takes it as it is (no grouping or correlation on the GUI thread)."""
+    if snapshot.alerts is None:
+        return snapshot
+    boards = {k: v for k, v in snapshot.prepared.items() if k.startswith("board:") and isinstance(v, Selection)}
+    if not boards:
+        return snapshot
+    raw = sum(1 for a in snapshot.alerts if a.state is not AlertState.RESOLVED)
+    reports = {snapshot.source_id: report_of(snapshot)}
+    noisy = {NOISE_PREFIX + k: noisy_selection(v, raw, reports, noise, now) for k, v in boards.items()}
+    return replace(snapshot, prepared={**snapshot.prepared, **noisy})
+
+
+class NoisePreparer:
+    """The poller's prepare hook (runs on the poll workers): flap history, then the noisy selections."""
+
+    def __init__(self, noise: NoiseConfig, clock: Callable[[], float] = time.time) -> None:
+        self.noise = noise
+        self.flaps = FlapTracker(noise.flapping, clock=clock)
+        self._clock = clock
+
+    def prepare(self, source_id: str, snapshot: Snapshot) -> Snapshot:
+        return prepare_noise(self.flaps.annotate(source_id, snapshot), self.noise, self._clock())
+
+
+def _prepared_noisy(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None], now: float) -> Selection | None:
+    """The noisy selection a board's one source prepared, while its decisions still hold."""
+    sources = panel_sources(panel)
+    snap = snapshots.get(sources[0]) if len(sources) == 1 else None
+    found = snap.prepared.get(NOISE_PREFIX + prepared_key(panel_group_by(panel))) if snap is not None else None
+    return found if isinstance(found, Selection) and now < found.noise.until else None
 
 
 class NoiseMemo(AlertsMemo):
@@ -135,9 +175,11 @@ class NoiseMemo(AlertsMemo):
         if (entry is not None and entry[0] == key and now < entry[2].noise.until
                 and all(a is b for a, b in zip(entry[1], reports, strict=True))):
             return entry[2]
-        base = _select(panel, snapshots, self.dedup)
-        by_source = dict(zip(panel_sources(panel), reports, strict=True))
-        selection = noisy_selection(base, raw_alert_count(panel, snapshots), by_source, self.noise, now)
+        selection = _prepared_noisy(panel, snapshots, now)
+        if selection is None:
+            base = _select(panel, snapshots, self.dedup)
+            by_source = dict(zip(panel_sources(panel), reports, strict=True))
+            selection = noisy_selection(base, raw_alert_count(panel, snapshots), by_source, self.noise, now)
         self._noisy[panel.id] = (key, reports, selection)
         return selection
 
