@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from noc_app.config.schema import AppConfig, PanelConfig
-from noc_app.model import AlertState, Snapshot
+from noc_app.model import Alert, AlertState, Snapshot
 from noc_app.noise.config import NO_NOISE, NoiseConfig
 from noc_app.noise.correlation import Problem, entity, incidents_in, problems
 from noc_app.noise.flapping import FlapReport, FlapTracker, report_of
@@ -25,6 +25,7 @@ from noc_app.selectors_incidents import (
     AlertsMemo,
     BoardNoise,
     CountSegment,
+    IncidentBoard,
     MemoKey,
     Selection,
     _memo_key,
@@ -188,3 +189,9 @@ def memo_for(config: AppConfig, clock: Callable[[], float] = time.time) -> Alert
     """The incidents memo of a wall or a snapshot built from `config` (dedup rule, noise, topology);
     `clock`: wall time (epoch seconds), which windows and minimum durations are judged against."""
     return NoiseMemo(dedup=config.incidents.dedup_key, noise=config.noise, clock=clock)
+
+
+def quiet_tag(board: IncidentBoard, alert: Alert) -> str:
+    """The board's noise tag of `alert` ("FLAPPING ×7 in 10m", "MAINTENANCE") or "": a sound, a flash or a
+    takeover skips an alert with a tag, as the board shows it calm."""
+    return board.noise.tags.get((alert.source_id, alert.fingerprint), "")

@@ -12,7 +12,7 @@ from noc_app.noise.config import FlapRule, MaintenanceWindow, NoiseConfig
 from noc_app.noise.flapping import FLAPS_KEY, FlapReport
 from noc_app.noise.reduce import reduce_alerts
 from noc_app.selectors_incidents import board_rows, select_incident_board
-from noc_app.selectors_noise import NoiseMemo, folded_text
+from noc_app.selectors_noise import NoiseMemo, folded_text, quiet_tag
 
 PANEL = board_panel("src")
 
@@ -164,3 +164,12 @@ def test_without_noise_settings_the_selection_keeps_its_rows():
     board = _board(snaps)
     assert [g[0].name for g in board.groups] == ["A", "B"]
     assert board.counts == (("1 P0", Severity.CRITICAL), ("1 P2", Severity.WARNING))
+
+
+def test_quiet_tag_names_what_a_sound_or_takeover_should_skip():
+    window = MaintenanceWindow(name="w", match={"service": "db"}, start=T0 - 1, end=T0 + 1)
+    noise = NoiseConfig(maintenance=(window,), flapping=FlapRule(changes=1))
+    db, api, flappy = alert("DbDown", service="db"), alert("ApiDown", service="api"), alert("F", fp="f")
+    snap = dataclasses.replace(snapshot(db, api, flappy), prepared={FLAPS_KEY: FlapReport(counts={"f": 2})})
+    board = _board({"src": snap}, noise)
+    assert [quiet_tag(board, a) for a in (db, api, flappy)] == ["MAINTENANCE", "", "FLAPPING ×2 in 10m"]

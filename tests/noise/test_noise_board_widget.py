@@ -79,3 +79,18 @@ def test_the_hint_lines_take_room_above_the_rows_and_go_when_there_is_no_problem
     assert with_hint.hint_lines and not plain.hint_lines
     assert with_hint._metrics()[2] > plain._metrics()[2]
     assert with_hint.row_at(plain._metrics()[2] + 1) is None  # a click on the hint line selects no row
+
+
+def test_a_wall_window_selects_its_boards_with_the_configs_noise_settings(qtbot):
+    from noc_app.config.schema import AppConfig, DashboardConfig, Mode, SourceConfig
+    from noc_app.store import Store
+    from noc_app.widgets.wall_window import WallWindow
+
+    config = AppConfig(path="<t>", title="t", mode=Mode.WALL, theme="dark",
+                       sources=(SourceConfig(id="src", kind="alertmanager"),),
+                       dashboards=(DashboardConfig(id="d", title="D", panels=(PANEL,)),), noise=NOISE)
+    store = Store()
+    store.register("src", "alertmanager", 15.0)
+    window = WallWindow(config, config.dashboards, store, THEME, mode=Mode.WALL)
+    qtbot.addWidget(window)
+    assert isinstance(window.alerts_memo, NoiseMemo) and window.alerts_memo.noise is NOISE
