@@ -176,8 +176,11 @@ def _days(walk: Walk, item: MapReader) -> tuple[int, ...]:
     return tuple(sorted(set(days)))
 
 
+_LONG_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def _long_day(short: str) -> str:
-    return dt.date(2024, 1, 1 + WEEKDAYS.index(short)).strftime("%A").lower()
+    return _LONG_DAYS[WEEKDAYS.index(short)]  # not strftime: the locale's names are not the config's
 
 
 def read_topology(walk: Walk, top: MapReader) -> dict[str, tuple[str, ...]]:
