@@ -8,6 +8,7 @@ younger than `warning_min_duration` is held back (critical and high always show 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -17,6 +18,7 @@ from noc_app.noise.flapping import NO_FLAPS, FlapReport
 from noc_app.noise.maintenance import covering, next_change
 
 MAINTENANCE_TAG = "MAINTENANCE"
+_MAINTENANCE_WORD = re.compile(r"\bmaintenance\b", re.IGNORECASE)  # not "maintainer"
 FLAPPING_TAG = "FLAPPING"
 HELD_SEVERITIES = (Severity.WARNING, Severity.INFO)  # what a minimum duration may hold back
 AlertKey = tuple[str, str]  # (source id, fingerprint)
@@ -37,7 +39,7 @@ class Reduced:
 
 def is_maintenance_silence(alert: Alert) -> bool:
     """An Alertmanager silence whose comment speaks of maintenance reads as maintenance, not a mute."""
-    return alert.state is AlertState.SILENCED and "maint" in alert.mute_reason.lower()
+    return alert.state is AlertState.SILENCED and _MAINTENANCE_WORD.search(alert.mute_reason) is not None
 
 
 def duration_words(seconds: float) -> str:

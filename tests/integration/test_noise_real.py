@@ -26,7 +26,7 @@ from noc_app.config.loader import load_config_text
 from noc_app.config.schema import SourceConfig
 from noc_app.model import DataState, Snapshot
 from noc_app.selectors_incidents import board_rows, select_incident_board
-from noc_app.selectors_noise import NoiseMemo
+from noc_app.selectors_noise import NoiseMemo, NoisePreparer
 from noc_app.sources.alertmanager import AlertmanagerSource
 from noc_app.sources.base import PollPlan
 from noc_app.sources.silences import iso_time
@@ -124,3 +124,46 @@ def test_episodes_and_node_alerts_are_one_problem_caused_by_the_db_host(
     assert notes["NodeDiskSaturated"].startswith("probable cause")
     assert notes["HighErrorRate"].startswith("linked to db-host-1")
     assert not notes["MailQueueHigh"].startswith(("probable", "linked"))
+
+
+def test_an_alert_resolved_and_refired_in_the_real_alertmanager_is_one_flapping_row(alertmanager, run_id):
+    """Fire/resolve cycles as Alertmanager shows them (a resolved alert is gone from the next poll), fed
+    to the tracker as the poll workers do; the flap times are injected, the cycles are real."""
+    am = alertmanager.base_url
+    config = load_config_text(CONFIG.replace("noise:\n", "noise:\n  flapping: {changes: 2, window: 10m}\n"),
+                              filename="noise.yaml")
+    clock = [time.time()]
+    preparer = NoisePreparer(config.noise, clock=lambda: clock[0])
+    source = AlertmanagerSource(SourceConfig(id="am", kind="alertmanager", url=am, timeout_s=5.0),
+                                PollPlan(alerts=True))
+    labels = {"alertname": "LinkFlaps", "noise_run": run_id, "severity": "warning", "service": "edge"}
+
+    def send(ends_in_s: float) -> None:
+        now = time.time()
+        alert = {"labels": labels, "startsAt": iso_time(now - 5), "endsAt": iso_time(now + ends_in_s)}
+        response = httpx.post(f"{am}/api/v2/alerts", json=[alert], timeout=5)
+        assert response.status_code == 200, response.text
+
+    def listed() -> bool:
+        return bool(raw_api.am_alerts(am, filter=f'noise_run="{run_id}"'))
+
+    snapshot = None
+    try:
+        for cycle in range(3):
+            send(600)
+            servers.wait_for(listed, timeout_s=30, what="the alert to be listed")
+            clock[0] += 30
+            snapshot = preparer.prepare("am", _ours(source.poll(), run_id))
+            send(-1)  # resolved now: Alertmanager stops listing it
+            servers.wait_for(lambda: not listed(), timeout_s=30, what="the resolved alert to go")
+            clock[0] += 30
+            snapshot = preparer.prepare("am", _ours(source.poll(), run_id))
+            assert snapshot.alerts == ()
+    finally:
+        source.close()
+    panel = config.dashboards[0].panels[0]
+    board = select_incident_board(panel, {"am": snapshot}, DataState.OK,
+                                  NoiseMemo(noise=config.noise, clock=lambda: clock[0]))
+    (row,) = board_rows(board, clock[0], 10, {})
+    assert row.name == "LinkFlaps" and row.state_tag == "FLAPPING ×3 in 10m"  # held while gone, shown once
+    assert [t for t, _ in board.counts] == ["0 active", "1 flapping"]

@@ -173,3 +173,14 @@ def test_quiet_tag_names_what_a_sound_or_takeover_should_skip():
     snap = dataclasses.replace(snapshot(db, api, flappy), prepared={FLAPS_KEY: FlapReport(counts={"f": 2})})
     board = _board({"src": snap}, noise)
     assert [quiet_tag(board, a) for a in (db, api, flappy)] == ["MAINTENANCE", "", "FLAPPING ×2 in 10m"]
+
+
+def test_only_a_silence_that_says_maintenance_reads_as_maintenance():
+    from noc_app.noise.reduce import is_maintenance_silence
+
+    def silenced(reason: str):
+        return dataclasses.replace(alert("A", state=AlertState.SILENCED), mute_reason=reason)
+
+    assert is_maintenance_silence(silenced("silenced by bob until 04:00: Maintenance of db-1"))
+    assert not is_maintenance_silence(silenced("silenced by maintainer-bot: noisy"))
+    assert not is_maintenance_silence(dataclasses.replace(alert("A"), mute_reason="maintenance"))  # not silenced
