@@ -149,7 +149,7 @@ def test_an_alert_resolved_and_refired_in_the_real_alertmanager_is_one_flapping_
 
     snapshot = None
     try:
-        for cycle in range(3):
+        for _ in range(3):
             send(600)
             servers.wait_for(listed, timeout_s=30, what="the alert to be listed")
             clock[0] += 30

@@ -25,8 +25,8 @@ class Clock:
         return self.now
 
 
-def _board(snaps, noise=NoiseConfig(), now=T0, panel=PANEL, memo=None):
-    memo = memo if memo is not None else NoiseMemo(noise=noise, clock=Clock(now))
+def _board(snaps, noise=None, now=T0, panel=PANEL, memo=None):
+    memo = memo if memo is not None else NoiseMemo(noise=noise or NoiseConfig(), clock=Clock(now))
     return select_incident_board(panel, snaps, DataState.OK, memo)
 
 
@@ -110,7 +110,7 @@ def test_maintenance_rows_are_calm_last_and_not_counted_as_active():
     assert rows[3].detail.startswith("silenced by bob: planned maintenance")
     assert [t for t, _ in board.counts] == ["1 P1", "1 muted", "2 in maintenance"]
     later = _board(snaps, noise, now=T0 + 3600)  # the window closed
-    assert [(r.name, r.state_tag) for r in _rows(later)][0] == ("DbDown", "")
+    assert (_rows(later)[0].name, _rows(later)[0].state_tag) == ("DbDown", "")
 
 
 def test_a_flapping_alert_is_one_calm_row_with_its_count_and_stays_while_gone():

@@ -69,7 +69,7 @@ def test_the_board_paints_tags_folded_count_and_the_hint(qtbot, tmp_path):
     image.save("/tmp/noise-board.png")
     # Calm: the maintenance row's marker is drawn in the dimmed text colour, never the critical red.
     y = board._metrics()[2] + board._metrics()[3] * names.index("SearchDown") + board._metrics()[3] // 2
-    strip = {QColor(image.pixel(x, y)).name() for x in range(0, 5)}
+    strip = {QColor(image.pixel(x, y)).name() for x in range(5)}
     assert THEME.color("critical").lower() not in strip
 
 

@@ -69,17 +69,20 @@ def test_defaults_change_nothing():
 
 
 @pytest.mark.parametrize(("section", "expected"), [
-    ("noise:\n  flaping: {changes: 3}\n", "wall.yaml:8:3 noise.flaping: unknown key 'flaping'; did you mean 'flapping'?"),
+    ("noise:\n  flaping: {changes: 3}\n",
+     "wall.yaml:8:3 noise.flaping: unknown key 'flaping'; did you mean 'flapping'?"),
     ("noise:\n  flapping: {window: 5m}\n", "wall.yaml:8:13 noise.flapping: missing required key 'changes'"),
     ("noise:\n  flapping: {changes: 0}\n", "noise.flapping.changes: "),
     ("noise:\n  warning_min_duration: soon\n", "noise.warning_min_duration: expected a duration like 15s, 5m, 1h"),
     ("noise:\n  maintenance:\n    - {name: x, match: {service: db}, daily: '25:00-26:00'}\n",
-     "wall.yaml:9:46 noise.maintenance[0].daily: expected a time range like \"01:00-03:00\" (24 h clock), got '25:00-26:00'"),
+     ("wall.yaml:9:46 noise.maintenance[0].daily: expected a time range like \"01:00-03:00\" (24 h clock), "
+      "got '25:00-26:00'")),
     ("noise:\n  maintenance:\n    - {name: x, match: {service: db}, daily: '01:00-02:00', days: [funday]}\n",
      "noise.maintenance[0].days[0]: expected a weekday (mon, tue, wed, thu, fri, sat, sun), got 'funday'"),
     ("noise:\n  maintenance:\n    - {name: x, match: {service: db}, start: '2026-12-05T22:00'}\n",
      "noise.maintenance[0].start: expected an ISO time with its zone, e.g. 2026-12-05T22:00:00Z"),
-    ("noise:\n  maintenance:\n    - {name: x, match: {service: db}, start: '2026-12-05T22:00Z', end: '2026-12-05T21:00Z'}\n",
+    (("noise:\n  maintenance:\n"
+      "    - {name: x, match: {service: db}, start: '2026-12-05T22:00Z', end: '2026-12-05T21:00Z'}\n"),
      "noise.maintenance[0].end: expected 'end' after 'start'"),
     ("noise:\n  maintenance:\n    - {name: x, start: '2026-12-05T22:00Z'}\n",
      "noise.maintenance[0].match: expected labels to match, e.g. match: {service: db}"),
