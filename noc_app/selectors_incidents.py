@@ -22,7 +22,7 @@ from noc_app.actions.severity import OFFICE_HOURS, countdown_text, effective_pol
 from noc_app.config.schema import BusinessHours, PanelConfig, SeverityLevel
 from noc_app.display_text import visible
 from noc_app.model import Alert, AlertState, DataState, Severity, Snapshot
-from noc_app.noise.correlation import Problem
+from noc_app.noise.shown import NO_NOISE_SHOWN, BoardNoise
 from noc_app.panel_keys import panel_sources
 from noc_app.selectors_dedup import NO_MEMBERS, Members, merge_duplicates, sources_text
 from noc_app.units import format_age
@@ -51,27 +51,6 @@ MemoKey = tuple[tuple[str, str | None], ...]
 
 
 # -- selection and its memo ---------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class BoardNoise:
-    """What noise reduction and correlation add to a board (noc_app.selectors_noise decides it).
-
-    tags/notes are keyed by a row's first alert (source id, fingerprint): "FLAPPING ×7 in 10m" or
-    "MAINTENANCE" as the row's state tag, a note before its detail ("maintenance: db patching").
-    """
-
-    tags: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    hints: tuple[str, ...] = ()  # one line per problem: "4 incidents, probable cause: db (...)"
-    problems: tuple[Problem, ...] = ()
-    raw_alerts: int = 0  # unresolved alerts the board's sources listed
-    held_back: int = 0  # warnings younger than the minimum duration
-    until: float = float("inf")  # when the noise decision may change without a new poll
-    signature: tuple[object, ...] = ()  # cheap to compare: changes whenever the above changes what is drawn
-
-
-NO_NOISE_SHOWN = BoardNoise()
 
 
 @dataclass(frozen=True, slots=True)

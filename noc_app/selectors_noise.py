@@ -15,15 +15,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from noc_app.config.schema import AppConfig, PanelConfig
+from noc_app.display_text import visible
 from noc_app.model import Alert, AlertState, Snapshot
 from noc_app.noise.config import NO_NOISE, NoiseConfig
 from noc_app.noise.correlation import Problem, entity, incidents_in, problems
 from noc_app.noise.flapping import FlapReport, FlapTracker, report_of
 from noc_app.noise.reduce import duration_words, reduce_alerts
+from noc_app.noise.shown import BoardNoise
 from noc_app.panel_keys import panel_sources
 from noc_app.selectors_incidents import (
     AlertsMemo,
-    BoardNoise,
     CountSegment,
     IncidentBoard,
     MemoKey,
@@ -54,7 +55,7 @@ def folded_text(raw_alerts: int, rows: int) -> str:
 
 def hint_line(problem: Problem) -> str:
     """'4 incidents · probable cause: db (started first, payments and checkout depend on it)'."""
-    return f"{len(incidents_in(problem.members))} incidents · {problem.hint}"
+    return visible(f"{len(incidents_in(problem.members))} incidents · {problem.hint}")  # labels: backend text
 
 
 def raw_alert_count(panel: PanelConfig, snapshots: Mapping[str, Snapshot | None]) -> int:

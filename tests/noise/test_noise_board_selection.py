@@ -184,3 +184,10 @@ def test_only_a_silence_that_says_maintenance_reads_as_maintenance():
     assert is_maintenance_silence(silenced("silenced by bob until 04:00: Maintenance of db-1"))
     assert not is_maintenance_silence(silenced("silenced by maintainer-bot: noisy"))
     assert not is_maintenance_silence(dataclasses.replace(alert("A"), mute_reason="maintenance"))  # not silenced
+
+
+def test_hint_lines_show_backend_controls_visibly():
+    snaps = {"src": snapshot(alert("A", service="api\u202e", starts_at=T0 - 10),
+                             alert("B", service="api\u202e", starts_at=T0 - 20))}
+    (hint,) = _board(snaps).noise.hints
+    assert "\u202e" not in hint and "probable cause: api" in hint
