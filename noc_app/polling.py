@@ -51,6 +51,7 @@ class PollerOptions(TypedDict, total=False):
     clock: Callable[[], float]
     rng: Callable[[], float]
     parent: QObject | None
+    prepare: Callable[[str, Snapshot], Snapshot] | None
 
 
 class Poller(QObject):
@@ -70,6 +71,7 @@ class Poller(QObject):
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
         parent: QObject | None = None,
+        prepare: Callable[[str, Snapshot], Snapshot] | None = None,
     ) -> None:
         super().__init__(parent)
         self._own_executor = executor is None
@@ -78,6 +80,8 @@ class Poller(QObject):
         )
         self._clock = clock
         self._rng = rng
+        # Worker-side work on each successful snapshot (e.g. the flap tracker, noc_app.noise.flapping).
+        self._prepare = prepare
         self._running = False
         self._stopping = False
         self._in_flight: set[Future[Snapshot]] = set()
@@ -150,7 +154,7 @@ class Poller(QObject):
         slot.last_started = self._clock()
         started = slot.last_started
         try:
-            future = self._executor.submit(slot.source.poll)
+            future = self._executor.submit(self._poll_job(source_id, slot.source))
         except RuntimeError:  # executor already shut down
             slot.in_flight = False
             return
@@ -162,6 +166,15 @@ class Poller(QObject):
 
         future.add_done_callback(delivered)
 
+    def _poll_job(self, source_id: str, source: Source) -> Callable[[], Snapshot]:
+        """The work a poll thread does: the poll, then (masked first: masking rebuilds the snapshot and
+        would drop what the hook attached) the prepare hook, on the same worker thread; a done-callback
+        may run on the GUI thread when the future finished before it was added."""
+        prepare = self._prepare
+        if prepare is None:
+            return source.poll
+        return lambda: prepare(source_id, scrub_snapshot(source.poll()))
+
     def _deliver(self, source_id: str, future: Future[Snapshot], started: float) -> None:
         """Runs in the worker thread: mask secrets, then hand the outcome to the GUI thread."""
         latency_ms = (self._clock() - started) * 1000.0
@@ -172,7 +185,8 @@ class Poller(QObject):
         exc = future.exception()
         outcome: Snapshot | SourceError
         if exc is None:
-            outcome = scrub_snapshot(future.result())
+            result = future.result()
+            outcome = result if self._prepare is not None else scrub_snapshot(result)  # masked in the job
         elif isinstance(exc, SourceError):
             outcome = scrub_error(exc)
         else:

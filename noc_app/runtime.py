@@ -16,6 +16,7 @@ from noc_app.model import Snapshot
 from noc_app.plans import build_plans, unused_sources
 from noc_app.polling import Poller, PollerOptions
 from noc_app.redaction import redact
+from noc_app.selectors_noise import NoisePreparer
 from noc_app.sources.base import PollPlan, Source, SourceError
 from noc_app.sources.registry import create_source
 from noc_app.sources.variable_resolver import with_variable_resolution
@@ -87,10 +88,14 @@ class Runtime:
         self.store = Store()
         for sc in config.sources:
             self.store.register(sc.id, sc.kind, sc.interval_s, used=sc.id not in self.unused)
+        # On the poll workers: each alert's fire/resolve history (flapping) and the boards' noisy selections.
+        self.noise = NoisePreparer(config.noise, clock=wall_clock)
+        options: PollerOptions = {"prepare": self.noise.prepare}
+        options.update(poller_kwargs or {})
         self.poller = Poller(
             self.sources,
             {sc.id: sc.interval_s for sc in config.sources if sc.id not in self.unused},
-            **(poller_kwargs or {}),
+            **options,
         )
         self.poller.succeeded.connect(self._on_succeeded)
         self.poller.failed.connect(self._on_failed)

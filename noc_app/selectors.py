@@ -214,7 +214,8 @@ def threshold_severity(value: float | None, thresholds: tuple[Threshold, ...]) -
 
 # dimmed, result fingerprints, alert content keys, (newest log cursor, log count), targets, markers
 PanelContentKey = tuple[
-    bool, tuple[str | None, ...], tuple[str, ...], tuple[str | int, ...], tuple[Target, ...], tuple[Marker, ...]
+    bool, tuple[str | None, ...], tuple[str, ...], tuple[str | int, ...], tuple[Target, ...], tuple[Marker, ...],
+    tuple[object, ...],
 ]
 
 
@@ -246,6 +247,7 @@ class PanelData:
             (*(ln.cursor for ln in self.logs[-1:]), len(self.logs)),
             self.targets,
             self.markers,
+            self.board.noise.signature,
         )
 
 

@@ -22,6 +22,7 @@ from noc_app.actions.severity import OFFICE_HOURS, countdown_text, effective_pol
 from noc_app.config.schema import BusinessHours, PanelConfig, SeverityLevel
 from noc_app.display_text import visible
 from noc_app.model import Alert, AlertState, DataState, Severity, Snapshot
+from noc_app.noise.shown import NO_NOISE_SHOWN, BoardNoise
 from noc_app.panel_keys import panel_sources
 from noc_app.selectors_dedup import NO_MEMBERS, Members, merge_duplicates, sources_text
 from noc_app.units import format_age
@@ -66,6 +67,7 @@ class Selection:
     members: Members = field(default_factory=lambda: NO_MEMBERS)
     group_by: GroupBy = DEFAULT_GROUP_BY
     facts: tuple[GroupFacts, ...] = ()  # one per group when prepared; else computed for the rows that fit
+    noise: BoardNoise = field(default_factory=lambda: NO_NOISE_SHOWN)  # see noc_app.selectors_noise
 
 
 _Selected = Selection  # the name the memo used first
@@ -316,6 +318,7 @@ class IncidentBoard:
     members: Members = field(default_factory=lambda: NO_MEMBERS)
     group_by: GroupBy = DEFAULT_GROUP_BY  # the labels its rows fold alerts by
     facts: tuple[GroupFacts, ...] = ()  # per group, when its worker prepared them (else computed per row)
+    noise: BoardNoise = field(default_factory=lambda: NO_NOISE_SHOWN)  # flapping, maintenance, problems
 
     def facts_of(self, index: int) -> GroupFacts:
         return self.facts[index] if index < len(self.facts) else group_facts(self.groups[index], self.group_by)
@@ -379,6 +382,7 @@ def select_incident_board(
         members=selected.members,
         group_by=selected.group_by,
         facts=selected.facts,
+        noise=selected.noise,
     )
 
 
@@ -509,6 +513,8 @@ def board_rows(
         _as_grouped(board_row(g, now, markers.get(row_key(g), ""), policy, facts=f), g, board.group_by, f)
         for g, f in zip(board.groups[:fit], facts, strict=True)
     )
+    if board.noise.tags or board.noise.notes:
+        rows = tuple(_with_noise(row, board.noise) for row in rows)
     if not board.members:
         return rows
     return tuple(_with_sources(row, board.members.get(row.key)) for row in rows)
@@ -528,6 +534,16 @@ def _as_grouped(row: BoardRow, group: AlertGroup, group_by: GroupBy, facts: Grou
     return row
 
 
+def _with_noise(row: BoardRow, noise: BoardNoise) -> BoardRow:
+    """A flapping or maintenance row: its tag instead of the state's (calm, dimmed), its note first."""
+    tag, note = noise.tags.get(row.key, ""), noise.notes.get(row.key, "")
+    if tag:
+        row = replace(row, state_tag=tag, countdown="")
+    if note:
+        row = replace(row, detail=visible(" — ".join(p for p in (note, row.detail) if p)))
+    return row
+
+
 def _with_sources(row: BoardRow, members: tuple[Alert, ...] | None) -> BoardRow:
     if members is None:
         return row
@@ -540,7 +556,8 @@ def row_ages(board: IncidentBoard, now: float, fit: int, policy: BoardPolicy | N
     ages = tuple(firing_for(board.facts_of(i).started, now) for i in range(shown))
     if policy is None:
         return ages
-    return ages + tuple(row_countdown(g[0], now, policy) for g in board.groups[:shown])
+    tags = board.noise.tags
+    return ages + tuple("" if row_key(g) in tags else row_countdown(g[0], now, policy) for g in board.groups[:shown])
 
 
 def earliest_start(group: AlertGroup) -> float:

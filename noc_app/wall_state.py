@@ -21,9 +21,11 @@ from noc_app.reports.timing import targets_from
 from noc_app.selectors import PanelData, source_state
 from noc_app.selectors_dedup import also_in
 from noc_app.selectors_incidents import AlertsMemo
+from noc_app.selectors_noise import memo_for
 from noc_app.selectors_wall import PanelSelection, select_dashboard, wall_incidents
 from noc_app.state.records import IncidentHistory
 from noc_app.wall_state_kinds import kind_entry
+from noc_app.wall_state_noise import board_noise_entry
 
 SCHEMA_VERSION = 1
 
@@ -76,6 +78,7 @@ def _panel_entry(panel: PanelConfig, data: PanelData) -> dict[str, Any]:
                 )
     if panel.kind == PanelKind.INCIDENTS:
         entry["incident_count"] = len(data.alerts)
+        entry.update(board_noise_entry(data.board))  # folded counts, flapping, maintenance, problems
     if panel.kind == PanelKind.LOGS:
         entry["log_lines"] = len(data.logs)
     entry.update(kind_entry(panel, data))  # heatmap, apdex, status: judged on what they show
@@ -137,7 +140,7 @@ def wall_state(
     """
     stale_after = config.stale_after_intervals
     if memo is None:
-        memo = AlertsMemo(dedup=config.incidents.dedup_key)
+        memo = memo_for(config, clock=lambda: now)
     dashboards = []
     selected: list[PanelSelection] = []
     for dash in config.dashboards:

@@ -270,10 +270,19 @@ class IncidentBoardBody(QWidget):
     def _metrics(self) -> tuple[int, int, int, int, int]:
         px = self._px
         small = max(9, round(px * 0.72))
-        header_h = round(px * 1.6)
+        header_h = round(px * 1.6) + len(self._board.noise.hints) * self._hint_h(small)
         row_h = round(px * 1.3 + small * 1.35 + px * 0.45)
         more_h = round(small * 1.6)
         return px, small, header_h, row_h, more_h
+
+    @staticmethod
+    def _hint_h(small: int) -> int:
+        return round(small * 1.5)
+
+    @property
+    def hint_lines(self) -> tuple[str, ...]:
+        """The problems' lines under the header: "4 incidents · probable cause: db (...)"."""
+        return self._board.noise.hints
 
     def _relayout(self) -> None:
         _, _, header_h, row_h, more_h = self._metrics()
@@ -338,7 +347,9 @@ class IncidentBoardBody(QWidget):
             self._draw_text(painter, self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
             painter.end()
             return
-        self._paint_header(painter, bold, QRect(0, 0, w, header_h))
+        counts_h = header_h - len(self.hint_lines) * self._hint_h(small)
+        self._paint_header(painter, bold, QRect(0, 0, w, counts_h))
+        self._paint_hints(painter, small_font, QRect(0, counts_h, w, header_h - counts_h))
         sev_w = max(QFontMetrics(bold).horizontalAdvance(severity_words(s)) for s in Severity) + round(px * 1.5)
         y = header_h
         for i, row in enumerate(self.visible_rows):
@@ -374,6 +385,17 @@ class IncidentBoardBody(QWidget):
             segment = QRect(x, rect.top(), max(0, rect.right() - x), rect.height())
             self._draw_text(painter, segment, Qt.AlignmentFlag.AlignVCenter, text)
             x += fm.horizontalAdvance(text)
+
+    def _paint_hints(self, painter: QPainter, font: QFont, rect: QRect) -> None:
+        """One line per problem, in the text colour (a hint to read, not an alarm)."""
+        if not self.hint_lines:
+            return
+        painter.setFont(font)
+        painter.setPen(self._color("text_dim" if self._dimmed else "text"))
+        line_h = rect.height() // len(self.hint_lines)
+        for i, hint in enumerate(self.hint_lines):
+            line = QRect(rect.left() + 2, rect.top() + i * line_h, rect.width() - 4, line_h)
+            self._draw_text(painter, line, Qt.AlignmentFlag.AlignVCenter, self._elided(font, "▸ " + hint, line.width()))
 
     def _paint_row(
         self, painter: QPainter, row: BoardRow, rect: QRect, bold: QFont, regular: QFont, small_font: QFont, sev_w: int,

@@ -44,6 +44,7 @@ from noc_app.display_text import window_title
 from noc_app.kiosk_pin import PinGate
 from noc_app.modes import KeyBinding, capabilities, window_keys
 from noc_app.selectors_incidents import AlertsMemo, BoardPolicy
+from noc_app.selectors_noise import memo_for
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
@@ -177,7 +178,7 @@ class WallWindow(QMainWindow):
         self.config = config
         self.mode = mode
         self._store = store
-        self.alerts_memo = alerts_memo if alerts_memo is not None else AlertsMemo(dedup=config.incidents.dedup_key)
+        self.alerts_memo = alerts_memo if alerts_memo is not None else memo_for(config, clock)  # noise + topology
         self._clock = clock
         self._quit_clock = quit_clock
         self._quit_armed_at: float | None = None

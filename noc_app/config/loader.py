@@ -25,6 +25,7 @@ from noc_app.config.file_read import FileReadError, read_limited_text
 from noc_app.config.incidents_section import read_incidents
 from noc_app.config.kiosk_section import read_kiosk
 from noc_app.config.limits import MAX_FILE_BYTES, MAX_STALE_INTERVALS
+from noc_app.config.noise_section import read_noise
 from noc_app.config.notifications_section import (
     check_channel_references,
     read_automation,
@@ -59,7 +60,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents", "variables", "slos", "sla", "reports", "kiosk", "attention",
+    "incidents", "variables", "slos", "sla", "reports", "kiosk", "attention", "noise", "topology",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -172,6 +173,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         reports=read_reports(walk, top),
         kiosk=read_kiosk(walk, top),
         attention=read_attention(walk, top, severity_levels),
+        noise=read_noise(walk, top),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from noc_app.config.attention_schema import AttentionConfig
 from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
 from noc_app.model import Severity
+from noc_app.noise.config import NoiseConfig
 
 
 class Mode(enum.Enum):
@@ -506,6 +507,7 @@ class AppConfig:
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     attention: AttentionConfig = field(default_factory=AttentionConfig)  # sound, tray, flash, NEW marker
+    noise: NoiseConfig = field(default_factory=NoiseConfig)  # `noise:` and `topology:` (noc_app.noise)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:
