@@ -21,9 +21,11 @@ from noc_app.config.schema import AppConfig, DashboardConfig, Mode, ScreenConfig
 if TYPE_CHECKING:
     from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
+    from noc_app.model import Alert
     from noc_app.runtime import Runtime
     from noc_app.screen_manager import ScreenManager
     from noc_app.screen_plan import ScreenRequest
+    from noc_app.store_view import StoreView
     from noc_app.widgets.wall_window import WallWindow
 
 log = logging.getLogger(__name__)
@@ -429,7 +431,18 @@ def _attach_attention(
     """Sounds, tray, desktop notification, border flash, NEW marker (wall and operator modes; not in a kiosk)."""
     from noc_app.widgets.attention_controller import attach_attention
 
-    attach_attention(config, runtime.store, windows, clock=runtime.wall_clock, parent=app)
+    attach_attention(config, runtime.store, windows, clock=runtime.wall_clock, parent=app,
+                     suppressed=quiet_predicate(config, runtime.store, runtime.wall_clock))
+
+
+def quiet_predicate(config: AppConfig, store: StoreView, clock: Callable[[], float]) -> Callable[[Alert], bool]:
+    """Flapping or maintenance incidents: no sound, notification, flash or takeover (noc_app.noise)."""
+    from noc_app.noise.reduce import is_quiet
+
+    def quiet(alert: Alert) -> bool:
+        return is_quiet(alert, {alert.source_id: store.snapshot(alert.source_id)}, config.noise, clock())
+
+    return quiet
 
 
 def _notify_systemd(app: QCoreApplication, windows: Sequence[WallWindow]) -> None:

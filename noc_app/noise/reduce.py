@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from noc_app.model import Alert, AlertState, Severity
+from noc_app.model import Alert, AlertState, Severity, Snapshot
 from noc_app.noise.config import NoiseConfig
-from noc_app.noise.flapping import NO_FLAPS, FlapReport
+from noc_app.noise.flapping import NO_FLAPS, FlapReport, is_flapping
 from noc_app.noise.maintenance import covering, next_change
 
 MAINTENANCE_TAG = "MAINTENANCE"
@@ -94,3 +94,9 @@ def reduce_alerts(
         active.append(alert)
     return Reduced(active=tuple(active), flapping=tuple(flapping), maintenance=tuple(maintenance),
                    tags=tags, notes=notes, held_back=held_back, until=until)
+
+
+def is_quiet(alert: Alert, snapshots: Mapping[str, Snapshot | None], noise: NoiseConfig, now: float) -> bool:
+    """Flapping or under maintenance: shown on the board as such, but no sound, notification, flash or takeover."""
+    return (is_flapping(alert, snapshots) or is_maintenance_silence(alert)
+            or covering(alert, noise.maintenance, now) is not None)
