@@ -29,16 +29,18 @@ class Capabilities:
     locked: bool = False  # stays on top, re-asserts full screen, the quit key must be pressed twice
     reports: bool = False  # make reports from the UI (post-incident from the board menu, Ctrl+Shift+H handover)
     help_overlay: bool = False  # F1 or ? shows every shortcut (not in a kiosk: nobody there uses a keyboard)
+    takeover: bool = False  # a new P0 may take a screen over (noc_app.takeover); never on an executive's kiosk
 
 
 MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     Mode.WALL: Capabilities(
         act=False, navigate=False, pause_rotation=True, pointer_input=False, cursor=True,
-        context_menus=False, quit=True, window_close=True, help_overlay=True,
+        context_menus=False, quit=True, window_close=True, help_overlay=True, takeover=True,
     ),
     Mode.OPERATOR: Capabilities(
         act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True,
         context_menus=True, quit=True, window_close=True, reports=True, help_overlay=True,
+        takeover=True,
     ),
     Mode.KIOSK: Capabilities(
         act=False, navigate=False, pause_rotation=False, pointer_input=False, cursor=False,

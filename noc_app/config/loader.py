@@ -41,6 +41,7 @@ from noc_app.config.sla_section import read_sla
 from noc_app.config.slo_section import bind_slo_panels, read_slos
 from noc_app.config.source_section import read_sources
 from noc_app.config.state_section import read_state
+from noc_app.config.takeover_section import read_takeover
 from noc_app.config.tree_checks import report_tree_problems
 from noc_app.config.yaml_limits import YamlLimitError, compose_limited
 from noc_app.config.yaml_nodes import (
@@ -58,7 +59,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents", "variables", "slos", "sla", "reports", "kiosk",
+    "incidents", "variables", "slos", "sla", "reports", "kiosk", "takeover",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -149,6 +150,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
     default_title = dashboards[0].title if dashboards else "noc-app"
     notifications = read_notifications(walk, top)
     check_channel_references(walk, top, notifications)
+    severity_levels = read_severity_policy(walk, top)
     return AppConfig(
         path=walk.filename,
         title=top.text("title", default_title) or default_title,
@@ -159,7 +161,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         playlists=playlists,
         screens=screens,
         operator=_read_operator(walk, top),
-        severity_levels=read_severity_policy(walk, top),
+        severity_levels=severity_levels,
         actions=read_actions(walk, top),
         state=read_state(walk, top),
         incidents=read_incidents(walk, top),
@@ -169,6 +171,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         sla=read_sla(walk, top),
         reports=read_reports(walk, top),
         kiosk=read_kiosk(walk, top),
+        takeover=read_takeover(walk, top, severity_levels, screens),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -484,6 +484,15 @@ class KioskConfig:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class TakeoverConfig:
+    """P0 takeover (config/takeover_section.py): which priority takes which screen over; off without the section."""
+
+    enabled: bool = False
+    priority: str = "P0"  # a severity policy level id: that level and every one above it take over
+    screen: str | int = 0  # a `screens:` id, or an index into them
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AppConfig:
     path: str  # file it came from ("<built-in demo>" for the bundled one)
     title: str
@@ -504,6 +513,7 @@ class AppConfig:
     sla: SlaConfig = field(default_factory=SlaConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    takeover: TakeoverConfig = field(default_factory=TakeoverConfig)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:
