@@ -17,7 +17,7 @@ from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -50,6 +50,9 @@ LogRunner = Callable[[str, str, Callable[[IncidentLogs], None]], None]
 GoToPanel = Callable[[str, str], object]  # dashboard id, panel id
 ACTION_TEXT = {ActionKind.ACK: "Acknowledge…", ActionKind.UNACK: "Un-acknowledge…",
                ActionKind.ESCALATE: "Escalate…", ActionKind.RESOLVE: "Resolve…", ActionKind.NOTE: "Add note…"}
+# The board's action keys work here too (the detail has the keyboard while it is open).
+DETAIL_KEYS = {Qt.Key.Key_A: ActionKind.ACK, Qt.Key.Key_U: ActionKind.UNACK, Qt.Key.Key_E: ActionKind.ESCALATE,
+               Qt.Key.Key_R: ActionKind.RESOLVE, Qt.Key.Key_N: ActionKind.NOTE}
 NO_LINKS_TEXT = "No http/https links in its labels or annotations"
 NO_PANELS_TEXT = "No panel of the loaded dashboards queries its labels"
 
@@ -272,13 +275,26 @@ class IncidentDetailView(QDialog):
     def _start_runbook(self, runbook_id: str) -> None:
         self._act(lambda actions: actions.start_runbook(runbook_id))
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """A, U, E, R, N and H as on the board; Esc closes (QDialog)."""
+        if not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            kind = DETAIL_KEYS.get(Qt.Key(event.key()))
+            if kind is not None:
+                self._start(kind)
+                event.accept()
+                return
+            if event.key() == Qt.Key.Key_H:
+                self._act(lambda actions: actions.open_history())
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
     def _closed(self) -> None:
         self._open = False
 
     def _go_to(self, dashboard_id: str, panel_id: str) -> None:
-        if self.context.go_to_panel is not None:
-            self.context.go_to_panel(dashboard_id, panel_id)
-            self.accept()
+        if self.context.go_to_panel is not None and self.context.go_to_panel(dashboard_id, panel_id) is not False:
+            self.accept()  # its dashboard is in front now (False: not on this window)
 
     def run_logs(self) -> None:
         """Run every log query through the injected runner; its answers arrive later (show_logs)."""

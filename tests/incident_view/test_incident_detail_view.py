@@ -144,3 +144,12 @@ def test_unanswered_queries_say_why_nothing_is_shown(qtbot):
     assert opener.view is not None
     assert "No log source configured" in opener.view.log_panel.query_label.text()
     assert ActionKind.ACK.value in opener.view.action_buttons
+
+
+def test_action_keys_work_while_the_detail_is_open(qtbot):
+    _, window, _, _ = operator_window(qtbot)
+    view, _ = _opened(qtbot, window)
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    (controller,) = window.board_actions
+    assert isinstance(controller.dialog, AckDialog)
+    controller.dialog.reject()
