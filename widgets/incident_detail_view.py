@@ -17,7 +17,7 @@ from functools import partial
 from typing import Protocol
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -126,6 +126,11 @@ class IncidentDetailView(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         body = QWidget()
+        body.setObjectName("incidentDetailBody")
+        # The scroll area's viewport would paint the platform's light window colour under light text.
+        body.setStyleSheet(f"#incidentDetailBody {{ background: {self.theme.color('background')}; }} "
+                           f"QLabel {{ color: {self.theme.color('text')}; }}")
+        scroll.viewport().setStyleSheet(f"background: {self.theme.color('background')};")
         column = QVBoxLayout(body)
         grid = QGridLayout()
         column.addLayout(grid)
@@ -162,8 +167,6 @@ class IncidentDetailView(QDialog):
             left.addWidget(button)
         if not d.panels:
             left.addWidget(self._text_label(NO_PANELS_TEXT))
-        left.addWidget(section_title("Actions", s.base_px))
-        left.addLayout(self._action_row())
         left.addStretch(1)
 
         right.addWidget(section_title("Labels", s.base_px))
@@ -177,6 +180,8 @@ class IncidentDetailView(QDialog):
                                           if self.context.history_reader is None else "Reading the history…")
         right.addWidget(self.history_box)
 
+        column.addWidget(section_title("Actions", s.base_px))
+        column.addLayout(self._action_row())
         column.addWidget(section_title("Logs", s.base_px))
         self.log_panel = IncidentLogPanel(self.theme)
         self.log_panel.set_text_px(s.small_px)
@@ -194,15 +199,12 @@ class IncidentDetailView(QDialog):
         self.title_label = plain_label(d.title + (f"  ({d.alerts_in_row} alerts)" if d.alerts_in_row > 1 else ""))
         self.state_label = plain_label(d.state)
         color = self.theme.color(severity_color_key(d.alert.severity))
-        for label, px, colour in ((self.priority_label, self.scale.title_px, color),
-                                  (self.title_label, self.scale.title_px, None),
-                                  (self.state_label, self.scale.base_px, None)):
-            font = label.font()
-            font.setPixelSize(px)
-            font.setWeight(QFont.Weight.Bold)
-            label.setFont(font)
-            if colour:
-                label.setStyleSheet(f"color: {colour};")
+        big = round(self.scale.title_px * 1.5)
+        for label, px, colour in ((self.priority_label, big, color),
+                                  (self.title_label, big, self.theme.color("text")),
+                                  (self.state_label, self.scale.title_px, self.theme.color("text"))):
+            # A style sheet, not setFont: the dialog's own sheet (fit_to_room) would override a font.
+            label.setStyleSheet(f"color: {colour}; font-size: {px}px; font-weight: bold;")
         self.title_label.setWordWrap(True)
         row.addWidget(self.priority_label)
         row.addWidget(self.title_label, 1)

@@ -59,10 +59,7 @@ def action_button(text: str, on_click: Callable[[], object], parent: QWidget | N
 
 def section_title(text: str, px: int, parent: QWidget | None = None) -> QLabel:
     label = plain_label(text, parent)
-    font = label.font()
-    font.setPixelSize(px)
-    font.setWeight(QFont.Weight.Bold)
-    label.setFont(font)
+    label.setStyleSheet(f"font-size: {px}px; font-weight: bold;")  # a sheet: a dialog's own sheet wins over fonts
     return label
 
 
@@ -93,9 +90,12 @@ class IncidentLogPanel(QWidget):
         font.setFamily("monospace")
         font.setPixelSize(px)
         self.lines.setFont(font)
+        self.lines.document().setDocumentMargin(max(4, px // 2))  # lines never touch the screen's edge
         query_font = self.query_label.font()
         query_font.setPixelSize(px)
         self.query_label.setFont(query_font)
+        self.query_label.setContentsMargins(px // 2, px // 4, px // 2, px // 4)
+        self.query_label.setStyleSheet(f"color: {self._theme.color('text_dim')};")
 
     def set_queries(self, queries: list[tuple[str, str, str]]) -> None:
         """(source id, kind, query) shown above the lines; none: say why nothing is shown."""
@@ -119,7 +119,7 @@ class IncidentLogPanel(QWidget):
             self._append(cursor, "No matching log lines", "text_dim")
         for ts, _sid, line in entries[-MAX_LOG_LINES:]:
             stamp = time.strftime("%H:%M:%S", time.localtime(ts))
-            self._append(cursor, f"{stamp} {line.level.name[:5]:<5} {line.text}".rstrip(),
+            self._append(cursor, f"{stamp} {line.level.name:<7} {line.text}".rstrip(),
                          LOG_LEVEL_COLOR.get(line.level, "text"))
         self.lines.moveCursor(QTextCursor.MoveOperation.End)
 

@@ -167,12 +167,16 @@ class TakeoverView(QWidget):
     def _fonts(self) -> None:
         h = max(600, self.window().height() if self.window() is not None else self.height())
         on_banner = "#0b0f14"  # near-black on every severity colour: the strongest contrast
+        text, dim = self._theme.color("text"), self._theme.color("text_dim")
+        margin = h // 60
+        for label in (self.summary, self.labels, self.no_panels):
+            label.setContentsMargins(margin, h // 200, margin, 0)
         self.banner.setContentsMargins(h // 60, h // 120, h // 60, h // 120)
         for label, px, bold, color in (
             (self.priority, h // 13, True, on_banner), (self.state, h // 22, True, on_banner),
             (self.name, h // 11, True, on_banner), (self.since, h // 22, False, on_banner),
-            (self.more, h // 22, True, on_banner), (self.summary, h // 26, False, None),
-            (self.labels, h // 34, False, None), (self.no_panels, h // 34, False, None),
+            (self.more, h // 22, True, on_banner), (self.summary, h // 26, False, text),
+            (self.labels, h // 34, False, dim), (self.no_panels, h // 34, False, dim),
         ):
             _style(label, px, bold, color)
         self.log_panel.set_text_px(max(12, h // 40))

@@ -96,7 +96,7 @@ def test_log_query_is_shown_and_its_lines_arrive_later(qtbot):
     assert view.log_panel.text() == "Reading logs…"
     line = LogLine(ts=1_700_000_000.0, level=LogLevel.ERROR, text="payment <b>timeout</b>", cursor="c1")
     calls[0][2](IncidentLogs(source_id="logs", query=calls[0][1], lines=(line,)))
-    assert "ERROR payment <b>timeout</b>" in view.log_panel.text()
+    assert "ERROR   payment <b>timeout</b>" in view.log_panel.text()
     calls[0][2](IncidentLogs(source_id="logs", query=calls[0][1], error="Unreachable: connection refused"))
     assert "logs: cannot read logs: Unreachable: connection refused" in view.log_panel.text()
 
