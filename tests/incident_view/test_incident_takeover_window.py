@@ -118,3 +118,23 @@ def test_wiring_picks_the_designated_window(qtbot):
     assert takeover_window(config, [first, second]) is second
     assert takeover_window(dataclasses.replace(config, takeover=TakeoverConfig(screen=1)), [first, second]) is second
     assert takeover_window(dataclasses.replace(config, takeover=TakeoverConfig(screen="gone")), [first, second]) is first
+
+
+def test_attach_incident_views_puts_details_on_operator_boards_and_takeover_when_configured(qtbot):
+    from PySide6.QtCore import QPoint, Qt
+
+    from noc_app.widgets.incident_detail_opener import IncidentDetailOpener
+    from noc_app.widgets.incident_wiring import attach_incident_views
+
+    store, window, board, clock = operator_window(qtbot)
+    assert attach_incident_views(window.config, [window], store, THEME, clock=clock) is None  # no takeover section
+    (opener,) = window.findChildren(IncidentDetailOpener)
+    _, _, header_h, row_h, _ = board._metrics()
+    qtbot.mouseClick(board, Qt.MouseButton.LeftButton, pos=QPoint(40, header_h + row_h // 2))
+    assert opener.view is not None
+    opener.view.reject()
+    store2, window2, _, clock2 = operator_window(qtbot, mode=Mode.WALL, config_changes=ON)
+    controller = attach_incident_views(window2.config, [window2], store2, THEME, clock=clock2)
+    assert isinstance(controller, TakeoverController) and controller.window is window2
+    kiosk_store, kiosk, _, kiosk_clock = operator_window(qtbot, mode=Mode.KIOSK, config_changes=ON)
+    assert attach_incident_views(kiosk.config, [kiosk], kiosk_store, THEME, clock=kiosk_clock) is None
