@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from noc_app.config.schema import AppConfig, DashboardConfig
 from noc_app.model import Alert
+from noc_app.selectors import PanelView, source_state
 from noc_app.store_view import StoreView
 from noc_app.takeover import NO_TAKEOVER, IncidentId, TakeoverDecision, decide_takeover, incident_id, never_suppressed
 from noc_app.themes import Theme
@@ -59,6 +60,15 @@ class TakeoverController(QObject):
         self._timer.start()
         store.changed.connect(lambda _sid: self.tick())
 
+    def _feed(self, decision: TakeoverDecision, now: float) -> PanelView | None:
+        """The data state of the incident's source (STALE with its age when the feed died)."""
+        if decision.alert is None:
+            return None
+        sid = decision.alert.source_id
+        if sid not in self.store.source_ids():
+            return None
+        return source_state(self.store.status(sid), self.store.snapshot(sid), now, self.config.stale_after_intervals)
+
     @property
     def taken_over(self) -> bool:
         return self.window.takeover_widget is self.view
@@ -79,6 +89,7 @@ class TakeoverController(QObject):
         if decision.active:
             new = self.view.decision is None or self.view.decision.incident != decision.incident
             self.view.show_decision(decision)
+            self.view.set_feed(self._feed(decision, now))
             if new:
                 self._logs_read_at = now
             elif now - self._logs_read_at >= LOG_REFRESH_S:

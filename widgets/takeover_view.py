@@ -21,6 +21,8 @@ from noc_app.config.schema import DashboardConfig, GridPos, SeverityLevel, Sourc
 from noc_app.display_text import visible
 from noc_app.incident_detail import IncidentLogs, incident_detail
 from noc_app.incident_links import LinkedPanel
+from noc_app.model import DataState
+from noc_app.selectors import PanelView
 from noc_app.selectors_incidents import AlertsMemo
 from noc_app.store_view import StoreView
 from noc_app.takeover import TakeoverDecision
@@ -28,6 +30,7 @@ from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.incident_parts import IncidentLogPanel
 from noc_app.widgets.plain_text import plain_label
+from noc_app.widgets.state_style import state_words
 
 MAX_PANELS = 4
 LogRunner = Callable[[str, str, Callable[[IncidentLogs], None]], None]
@@ -78,6 +81,10 @@ class TakeoverView(QWidget):
         band.addWidget(self.name, 1, 0, 1, 2)
         band.addWidget(self.since, 2, 0)
         band.addWidget(self.more, 2, 1, Qt.AlignmentFlag.AlignRight)
+        self.feed = plain_label("")  # the incident's source is not current: said in words, banner greyed
+        self.feed.setWordWrap(True)
+        self.feed.hide()
+        self._feed_view: PanelView | None = None
         self.summary = plain_label("")
         self.summary.setWordWrap(True)
         self.labels = plain_label("")
@@ -89,6 +96,7 @@ class TakeoverView(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.banner)
+        column.addWidget(self.feed)
         column.addWidget(self.summary)
         column.addWidget(self.labels)
         column.addLayout(self.panels_row, 5)
@@ -106,7 +114,7 @@ class TakeoverView(QWidget):
         self.decision = decision
         detail = incident_detail((alert,), self._clock(), levels=self._levels,
                                  dashboards=self._dashboard_list, sources=self._sources)
-        self.banner.color = QColor(self._theme.color(alert.severity.value))
+        self.banner.color = QColor(self._theme.color(alert.severity.value if self._feed_current() else "stale"))
         self.priority.setText(f"■ {detail.priority}")
         self.name.setText(visible(detail.title))
         self.state.setText("NOT ACKNOWLEDGED")
@@ -118,6 +126,23 @@ class TakeoverView(QWidget):
             self._show_panels(detail.panels[:MAX_PANELS])
             self._run_logs([(q.source_id, q.kind, q.query) for q in detail.log_queries])
         self.banner.update()
+
+    def set_feed(self, view: PanelView | None) -> None:
+        """The state of the incident's source: anything but current greys the banner and says why."""
+        self._feed_view = view
+        current = self._feed_current()
+        self.feed.setVisible(not current)
+        if not current and view is not None:
+            words = state_words(view)
+            self.feed.setText(visible(f"{words}: {view.message} — this incident may have changed" if view.message
+                                      else f"{words}: this incident may have changed"))
+        if self.decision is not None and self.decision.alert is not None:
+            key = self.decision.alert.severity.value if current else "stale"
+            self.banner.color = QColor(self._theme.color(key))
+            self.banner.update()
+
+    def _feed_current(self) -> bool:
+        return self._feed_view is None or self._feed_view.state in (DataState.OK, DataState.DEGRADED)
 
     def tick(self) -> None:
         """Advance 'for 12 min' (the clock is the window's)."""
@@ -146,6 +171,7 @@ class TakeoverView(QWidget):
 
     def _run_logs(self, queries: list[tuple[str, str, str]]) -> None:
         self.log_panel.set_queries(queries)
+        self.log_panel.lines.setVisible(bool(queries))  # no query: one line says why, no empty box
         if self._log_runner is None:
             return
         for source_id, _kind, query in queries:
@@ -169,7 +195,7 @@ class TakeoverView(QWidget):
         on_banner = "#0b0f14"  # near-black on every severity colour: the strongest contrast
         text, dim = self._theme.color("text"), self._theme.color("text_dim")
         margin = h // 60
-        for label in (self.summary, self.labels, self.no_panels):
+        for label in (self.summary, self.labels, self.no_panels, self.feed):
             label.setContentsMargins(margin, h // 200, margin, 0)
         self.banner.setContentsMargins(h // 60, h // 120, h // 60, h // 120)
         for label, px, bold, color in (
@@ -177,6 +203,7 @@ class TakeoverView(QWidget):
             (self.name, h // 11, True, on_banner), (self.since, h // 22, False, on_banner),
             (self.more, h // 22, True, on_banner), (self.summary, h // 26, False, text),
             (self.labels, h // 34, False, dim), (self.no_panels, h // 34, False, dim),
+            (self.feed, h // 26, True, self._theme.color("stale")),
         ):
             _style(label, px, bold, color)
         self.log_panel.set_text_px(max(12, h // 40))

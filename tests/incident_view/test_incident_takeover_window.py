@@ -138,3 +138,22 @@ def test_attach_incident_views_puts_details_on_operator_boards_and_takeover_when
     assert isinstance(controller, TakeoverController) and controller.window is window2
     kiosk_store, kiosk, _, kiosk_clock = operator_window(qtbot, mode=Mode.KIOSK, config_changes=ON)
     assert attach_incident_views(kiosk.config, [kiosk], kiosk_store, THEME, clock=kiosk_clock) is None
+
+
+def test_a_dead_feed_greys_the_banner_and_says_so(qtbot):
+    from PySide6.QtGui import QColor
+
+    from noc_app.sources.base import Unreachable
+
+    store, _, controller, clock = _controller(qtbot, alerts=(_p0(),))
+    controller.tick()
+    assert controller.view.feed.isHidden()
+    assert controller.view.banner.color == QColor(THEME.color("critical"))
+    clock.now = T0 + 250
+    store.mark_failed("src", Unreachable("connection refused"), T0 + 250, 5.0)
+    controller.tick()
+    assert controller.taken_over  # the last known state still needs an answer
+    assert not controller.view.feed.isHidden()
+    assert controller.view.feed.text().startswith("STALE")
+    assert "connection refused" in controller.view.feed.text()
+    assert controller.view.banner.color == QColor(THEME.color("stale"))
