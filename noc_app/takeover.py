@@ -58,6 +58,23 @@ class TakeoverDecision:
 
 
 NO_TAKEOVER = TakeoverDecision()
+MAX_MEMO = 50_000
+
+
+class PriorityMemo:
+    """priority_of, remembered per alert content (its `content_key`): a wall re-decides every poll."""
+
+    def __init__(self, levels: Sequence[SeverityLevel] = ()) -> None:
+        self.policy = effective_policy(levels)
+        self._memo: dict[tuple[str, str], SeverityLevel | None] = {}
+
+    def __call__(self, alert: Alert) -> SeverityLevel | None:
+        key = (alert.source_id, alert.content_key)
+        if key not in self._memo:
+            if len(self._memo) >= MAX_MEMO:
+                self._memo.clear()
+            self._memo[key] = priority_of(alert, self.policy)
+        return self._memo[key]
 
 
 def needs_answer(alert: Alert) -> bool:
@@ -74,8 +91,12 @@ def decide_takeover(
     levels: Sequence[SeverityLevel] = (),
     suppressed: Callable[[Alert], bool] = never_suppressed,
     first_seen: Mapping[IncidentId, float] | None = None,
+    level_of: Callable[[Alert], SeverityLevel | None] | None = None,
 ) -> TakeoverDecision:
-    """The incident that takes the screen over at `now`, or NO_TAKEOVER (the screen shows its playlist)."""
+    """The incident that takes the screen over at `now`, or NO_TAKEOVER (the screen shows its playlist).
+
+    level_of: the alert's level in `levels` (default priority_of; a PriorityMemo of the same levels).
+    """
     if not config.enabled or not capabilities(mode).takeover:
         return NO_TAKEOVER
     policy = effective_policy(levels)
@@ -90,7 +111,7 @@ def decide_takeover(
         key = incident_id(alert)
         if key in unique or not needs_answer(alert):
             continue
-        level = priority_of(alert, policy)
+        level = level_of(alert) if level_of is not None else priority_of(alert, policy)
         if level is None or ranks[level.id] > threshold or suppressed(alert):
             continue
         unique.add(key)

@@ -156,3 +156,15 @@ def test_takeover_section(extra, expected):
 def test_takeover_section_errors(extra, needle):
     problems = _problems(extra)
     assert any(needle in p for p in problems), problems
+
+
+def test_priority_memo_decides_like_the_policy_and_follows_label_changes():
+    from noc_app.takeover import PriorityMemo
+
+    memo = PriorityMemo()
+    alerts = [_alert("a"), _alert("b", Severity.HIGH, starts_at=T0 - 100), _alert("c", starts_at=T0 + 5)]
+    config = TakeoverConfig(enabled=True, priority="P1")
+    assert decide_takeover(alerts, config, Mode.WALL, T0, level_of=memo) == decide_takeover(alerts, config, Mode.WALL, T0)
+    downgraded = _alert("a", Severity.WARNING)  # same incident, new content: asked again
+    assert memo(downgraded) is not None and memo(downgraded).id == "P2"
+    assert memo(alerts[0]).id == "P0"
