@@ -167,7 +167,31 @@ def build_windows(
         if size is not None:
             window.resize(*size)
         windows.append(window)
+    from noc_app.widgets.incident_wiring import attach_incident_views
+
+    attach_incident_views(  # the operator's incident detail view, the P0 takeover
+        config, windows, runtime.store, theme, log_runner=_incident_log_runner(config),
+        history_reader=runtime.actions.read_history if runtime.actions is not None else None, clock=runtime.wall_clock,
+        suppressed=quiet_predicate(config, runtime.store, runtime.wall_clock))
     return windows
+
+
+def _incident_log_runner(config: AppConfig) -> Callable[..., None] | None:
+    """Runs incident log queries in a worker (when a log source is configured), stopped when the app quits."""
+    from noc_app.incident_logquery import LOG_KINDS
+
+    if not any(s.kind in LOG_KINDS for s in config.sources):
+        return None
+    from PySide6.QtCore import QCoreApplication
+
+    from noc_app.incident_log_runner import IncidentLogRunner
+
+    runner = IncidentLogRunner(config.sources)
+    app = QCoreApplication.instance()
+    if app is not None:
+        runner.setParent(app)
+        app.aboutToQuit.connect(lambda: runner.stop(wait=False))
+    return runner
 
 
 def _report_runner(config: AppConfig, runtime: Runtime) -> Callable[..., None] | None:

@@ -30,17 +30,18 @@ class Capabilities:
     reports: bool = False  # make reports from the UI (post-incident from the board menu, Ctrl+Shift+H handover)
     help_overlay: bool = False  # F1 or ? shows every shortcut (not in a kiosk: nobody there uses a keyboard)
     attention: bool = False  # sounds, desktop notification, tray icon, border flash, NEW marker (noc_app.attention)
+    takeover: bool = False  # a new P0 may take a screen over (noc_app.takeover); never on an executive's kiosk
 
 
 MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     Mode.WALL: Capabilities(
         act=False, navigate=False, pause_rotation=True, pointer_input=False, cursor=True,
-        context_menus=False, quit=True, window_close=True, help_overlay=True, attention=True,
+        context_menus=False, quit=True, window_close=True, help_overlay=True, attention=True, takeover=True,
     ),
     Mode.OPERATOR: Capabilities(
         act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True,
         context_menus=True, quit=True, window_close=True, reports=True, help_overlay=True,
-        attention=True,
+        attention=True, takeover=True,
     ),
     Mode.KIOSK: Capabilities(
         act=False, navigate=False, pause_rotation=False, pointer_input=False, cursor=False,

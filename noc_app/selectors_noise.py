@@ -11,14 +11,14 @@ makes a decision change (a warning reaching its minimum age, a window opening).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from noc_app.config.schema import AppConfig, PanelConfig
 from noc_app.display_text import visible
 from noc_app.model import Alert, AlertState, Snapshot
 from noc_app.noise.config import NO_NOISE, NoiseConfig
-from noc_app.noise.correlation import Problem, entity, incidents_in, problems
+from noc_app.noise.correlation import Problem, entity, incidents_in, problem_of, problems
 from noc_app.noise.flapping import FlapReport, FlapTracker, report_of
 from noc_app.noise.reduce import duration_words, reduce_alerts
 from noc_app.noise.shown import BoardNoise
@@ -196,3 +196,18 @@ def quiet_tag(board: IncidentBoard, alert: Alert) -> str:
     """The board's noise tag of `alert` ("FLAPPING ×7 in 10m", "MAINTENANCE") or "": a sound, a flash or a
     takeover skips an alert with a tag, as the board shows it calm."""
     return board.noise.tags.get((alert.source_id, alert.fingerprint), "")
+
+
+def problem_lines(
+    group: Sequence[Alert], snapshots: Mapping[str, Snapshot | None], noise: NoiseConfig
+) -> tuple[str, ...]:
+    """The incident detail's probable-cause section: the problem holding this group, as plain lines; () if none."""
+    firing = [a for snap in snapshots.values() if snap is not None and snap.alerts
+              for a in snap.alerts if a.state in _FIRING]
+    found = problems(firing[:MAX_CORRELATED], noise.topology, noise.correlation)
+    problem = next((p for a in group if (p := problem_of(a, found)) is not None), None)
+    if problem is None:
+        return ()
+    linked = ", ".join(dict.fromkeys(a.name for a in problem.members))
+    return (visible(problem.hint), visible(f"linked: {linked}"),
+            visible("cause ranking: " + " → ".join(problem.ranking)))

@@ -38,7 +38,7 @@ def key_text(key: str) -> str:
 
 def board_lines() -> tuple[tuple[str, str], ...]:
     """The incident board's keys (operator mode), from the board's own key maps."""
-    lines = [("Up / Down", "Select an incident")]
+    lines = [("Up / Down", "Select an incident"), ("Enter / click", "The selected incident's details")]
     for key, kind in (*ACTION_KEYS.items(), *OWN_KEYS.items()):
         lines.append((QKeySequence(key).toString(), _BOARD_WORDS.get(kind, kind.value.capitalize())))
     lines.append((HISTORY_KEY, "History of the selected incident"))

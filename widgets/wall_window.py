@@ -182,6 +182,8 @@ class WallWindow(QMainWindow):
         self._clock = clock
         self._quit_clock = quit_clock
         self._quit_armed_at: float | None = None
+        self.takeover_widget: QWidget | None = None  # what a P0 takeover shows instead of the playlist
+        self._return_index = 0
         self._first_paint_pending = True
         self.paused = False
         self.setWindowTitle(window_title(f"{config.title} — noc-app"))
@@ -257,6 +259,8 @@ class WallWindow(QMainWindow):
 
     @property
     def current_index(self) -> int:
+        if self.takeover_widget is not None:  # the dashboard it returns to
+            return self._return_index
         return self.stack.currentIndex()
 
     def current_view(self) -> DashboardView:
@@ -283,6 +287,9 @@ class WallWindow(QMainWindow):
     def show_dashboard(self, index: int) -> None:
         """Bring a dashboard to the front (it catches up on what changed while hidden)."""
         index %= len(self.views)
+        if self.takeover_widget is not None:  # taken over: this is where it returns to
+            self._return_index = index
+            return
         previous = self.views[self.stack.currentIndex()] if self.stack.currentIndex() >= 0 else None
         if isinstance(previous, DashboardView) and previous is not self.views[index]:
             previous.set_active(False)
@@ -305,7 +312,34 @@ class WallWindow(QMainWindow):
         self.header.paused.setVisible(paused)
         if paused:
             self._rotation.stop()
-        elif len(self.views) > 1:
+        elif len(self.views) > 1 and self.takeover_widget is None:
+            self._rotation.start()
+
+    # -- P0 takeover (widgets/takeover_controller.py decides; this only swaps what the screen shows) ---
+
+    def take_over(self, widget: QWidget, title: str = "INCIDENT") -> None:
+        """Show `widget` instead of the playlist until give_back(); the playlist stops where it is."""
+        if self.takeover_widget is None:
+            self._return_index = self.stack.currentIndex()
+            self.views[self._return_index].set_active(False)
+            self._rotation.stop()
+        elif self.takeover_widget is not widget:
+            self.stack.removeWidget(self.takeover_widget)
+        self.takeover_widget = widget
+        if self.stack.indexOf(widget) < 0:
+            self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(widget)
+        self.header.set_titles(self.config.title, title)
+
+    def give_back(self) -> None:
+        """Back to the playlist, on the dashboard it showed (or was moved to meanwhile)."""
+        widget = self.takeover_widget
+        if widget is None:
+            return
+        self.takeover_widget = None
+        self.stack.removeWidget(widget)
+        self.show_dashboard(self._return_index)
+        if not self.paused and len(self.views) > 1:
             self._rotation.start()
 
     # -- operator actions ----------------------------------------------------------

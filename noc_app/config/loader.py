@@ -43,6 +43,7 @@ from noc_app.config.sla_section import read_sla
 from noc_app.config.slo_section import bind_slo_panels, read_slos
 from noc_app.config.source_section import read_sources
 from noc_app.config.state_section import read_state
+from noc_app.config.takeover_section import read_takeover
 from noc_app.config.tree_checks import report_tree_problems
 from noc_app.config.yaml_limits import YamlLimitError, compose_limited
 from noc_app.config.yaml_nodes import (
@@ -60,7 +61,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents", "variables", "slos", "sla", "reports", "kiosk", "attention", "noise", "topology",
+    "incidents", "variables", "slos", "sla", "reports", "kiosk", "attention", "noise", "topology", "takeover",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -174,6 +175,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         kiosk=read_kiosk(walk, top),
         attention=read_attention(walk, top, severity_levels),
         noise=read_noise(walk, top),
+        takeover=read_takeover(walk, top, severity_levels, screens),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

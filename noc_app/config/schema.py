@@ -486,6 +486,15 @@ class KioskConfig:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class TakeoverConfig:
+    """P0 takeover (config/takeover_section.py): which priority takes which screen over; off without the section."""
+
+    enabled: bool = False
+    priority: str = "P0"  # a severity policy level id: that level and every one above it take over
+    screen: str | int = 0  # a `screens:` id, or an index into them
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AppConfig:
     path: str  # file it came from ("<built-in demo>" for the bundled one)
     title: str
@@ -508,6 +517,7 @@ class AppConfig:
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     attention: AttentionConfig = field(default_factory=AttentionConfig)  # sound, tray, flash, NEW marker
     noise: NoiseConfig = field(default_factory=NoiseConfig)  # `noise:` and `topology:` (noc_app.noise)
+    takeover: TakeoverConfig = field(default_factory=TakeoverConfig)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:

@@ -109,3 +109,20 @@ def test_separate_problems_come_earliest_first_and_rank_causes_lists_dependents_
     group = [alert("X", service=s, starts_at=T0) for s in ("checkout", "db", "payments")]
     ranking, dependents = rank_causes(group, TOPOLOGY)
     assert ranking[0] == "db" and dependents["db"] == ["payments", "checkout"]
+
+
+def test_the_detail_views_problem_lines_name_the_cause_the_links_and_the_ranking():
+    from noise_kit import snapshot
+
+    from noc_app.noise.config import NoiseConfig
+    from noc_app.selectors_noise import problem_lines
+
+    checkout = alert("HighLatency", service="checkout", starts_at=T0 + 60)
+    db = alert("DbSlowQueries", service="db", starts_at=T0)
+    alone = alert("CertExpiresSoon", service="web", starts_at=T0 - 86_400)
+    snapshots = {"src": snapshot(checkout, db, alone)}
+    lines = problem_lines((checkout,), snapshots, NoiseConfig(topology=TOPOLOGY))
+    assert lines[0].startswith("probable cause: db")
+    assert lines[1] == "linked: DbSlowQueries, HighLatency"
+    assert lines[2] == "cause ranking: db → checkout"
+    assert problem_lines((alone,), snapshots, NoiseConfig(topology=TOPOLOGY)) == ()
