@@ -51,6 +51,7 @@ from noc_app.widgets.feed_health import FeedHealthStrip
 from noc_app.widgets.help_overlay import HelpOverlay, help_lines
 from noc_app.widgets.incident_actions import ActionSettings, BoardActions
 from noc_app.widgets.incident_board import IncidentBoardBody
+from noc_app.widgets.incident_filter_box import IncidentFilterBox, attach_filter_boxes
 from noc_app.widgets.incident_history import HistoryReader
 from noc_app.widgets.kiosk_pin_prompt import KioskPinPrompt
 from noc_app.widgets.panel_frame import PanelFrame
@@ -232,6 +233,10 @@ class WallWindow(QMainWindow):
         if self.capabilities.locked:
             self.header.quit_hint.setText(f"Press {config.kiosk.exit_chord} again to quit")
         self.help_overlay: HelpOverlay | None = None
+        # Operator mode: a filter box above each incident board (widgets/incident_filter_box.py).
+        self.filter_boxes: tuple[IncidentFilterBox, ...] = (
+            attach_filter_boxes(self.panel_frames()) if self.capabilities.board_filter else ()
+        )
         self._install_keys()
         if self.capabilities.help_overlay:
             self.help_overlay = HelpOverlay(
@@ -383,11 +388,20 @@ class WallWindow(QMainWindow):
             "previous": lambda: self._step(-1),
             "handover": self.start_handover_report,
             "help": self.toggle_help,
+            "filter": self.focus_filter,
         }
         for binding in self.key_bindings():
             for key in binding.keys:
                 for variant in (key, *SHIFTED_TWINS.get(key, ())):
                     QShortcut(QKeySequence(variant), self).activated.connect(handlers[binding.action])
+
+    def focus_filter(self) -> None:
+        """/: the shown dashboard's first incident filter box takes the keys."""
+        view = self.views[self.current_index]
+        for box in self.filter_boxes:
+            if view.isAncestorOf(box):
+                box.focus()
+                return
 
     def toggle_help(self) -> None:
         """F1 or ?: the keyboard help (wall and operator modes)."""
