@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from noc_app.screen_manager import ScreenManager
     from noc_app.screen_plan import ScreenRequest
     from noc_app.widgets.wall_window import WallWindow
+    from noc_app.zoom_feed import ZoomFeedFactory
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ def build_windows(
 
     theme = load_theme(config.theme)
     report_runner = _report_runner(config, runtime)
+    zoom_opener = _zoom_opener(config, runtime)
     windows: list[WallWindow] = []
     for screen in resolve_screens(config, options):
         dashboards, interval = screen_dashboards(config, screen)
@@ -157,7 +159,7 @@ def build_windows(
             mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock,
             operator=runtime.actions.operator if runtime.actions is not None else None,
             history_reader=runtime.actions.read_history if runtime.actions is not None else None,
-            report_runner=report_runner,
+            report_runner=report_runner, zoom_opener=zoom_opener,
         )
         window.setProperty("noc_screen_index", screen.screen)
         window.setProperty("noc_screen_name", screen.screen_name or "")
@@ -166,6 +168,18 @@ def build_windows(
             window.resize(*size)
         windows.append(window)
     return windows
+
+
+def _zoom_opener(config: AppConfig, runtime: Runtime) -> ZoomFeedFactory | None:
+    """Panels opened large (operator mode): range feeds of their own, built like the runtime's sources."""
+    from noc_app.modes import capabilities
+
+    caps = capabilities(config.mode)
+    if not (caps.pointer_input and caps.navigate):
+        return None
+    from noc_app.zoom_feed import zoom_feeds
+
+    return zoom_feeds(config, wall_clock=runtime.wall_clock)
 
 
 def _report_runner(config: AppConfig, runtime: Runtime) -> Callable[..., None] | None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QWidget
 
 from noc_app.incident_filter import NO_FILTER, AlertFilter, FilterError, parse_filter
+from noc_app.themes import Theme
 from noc_app.widgets.incident_board import IncidentBoardBody
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.plain_text import ElidedLabel
@@ -28,15 +29,15 @@ class IncidentFilterBox(QWidget):
 
     filter_changed = Signal(object)  # AlertFilter
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("incidentFilter")
+        self.setStyleSheet(f"#incidentFilter QLabel {{ color: {theme.color('warning')}; }}")
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(PLACEHOLDER)
         self.edit.setClearButtonEnabled(False)
         self.edit.installEventFilter(self)
         self.error = ElidedLabel("", self)  # the parser's words: plain text
-        self.error.setProperty("role", "demo")
         self.error.hide()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 2)
@@ -84,12 +85,12 @@ class IncidentFilterBox(QWidget):
             self.filter_changed.emit(parsed)
 
 
-def attach_filter_boxes(frames: Iterable[PanelFrame]) -> tuple[IncidentFilterBox, ...]:
+def attach_filter_boxes(frames: Iterable[PanelFrame], theme: Theme) -> tuple[IncidentFilterBox, ...]:
     """A filter box above every incident board among `frames`, wired to it."""
     boxes = []
     for frame in frames:
         if isinstance(frame.body, IncidentBoardBody):
-            box = IncidentFilterBox(frame)
+            box = IncidentFilterBox(theme, frame)
             box.filter_changed.connect(frame.body.set_filter)
             frame.set_accessory(box)
             boxes.append(box)

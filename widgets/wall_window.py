@@ -55,6 +55,7 @@ from noc_app.widgets.incident_filter_box import IncidentFilterBox, attach_filter
 from noc_app.widgets.incident_history import HistoryReader
 from noc_app.widgets.kiosk_pin_prompt import KioskPinPrompt
 from noc_app.widgets.panel_frame import PanelFrame
+from noc_app.widgets.panel_zoom import PanelZoom, ZoomClicks, ZoomOpener
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.report_entry import HANDOVER, HANDOVER_KEY, RUNNING_TEXT, ReportRunner, result_text
 from noc_app.widgets.scale import text_scale
@@ -158,6 +159,7 @@ class WallWindow(QMainWindow):
         alerts_memo: AlertsMemo | None = None,
         history_reader: HistoryReader | None = None,
         report_runner: ReportRunner | None = None,
+        zoom_opener: ZoomOpener | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """operator: who acts (noc_app.actions.identity.current_operator); default: config's name or the OS user.
@@ -165,6 +167,8 @@ class WallWindow(QMainWindow):
         alerts_memo: the incidents selector's memo, shared by this window's views (default: a new one).
         history_reader: reads an incident's history for the board's History view (the action service's).
         report_runner: makes reports off the GUI thread (noc_app.reports.ui_runner); used in modes with reports.
+        zoom_opener: opens a panel's range feed (noc_app.zoom_feed.zoom_feeds); clicking a chart opens it large
+        (widgets/panel_zoom.py) in modes with pointer input and navigation.
         """
         self._history_reader = history_reader
         self._report_runner = report_runner
@@ -235,13 +239,18 @@ class WallWindow(QMainWindow):
         self.help_overlay: HelpOverlay | None = None
         # Operator mode: a filter box above each incident board (widgets/incident_filter_box.py).
         self.filter_boxes: tuple[IncidentFilterBox, ...] = (
-            attach_filter_boxes(self.panel_frames()) if self.capabilities.board_filter else ()
+            attach_filter_boxes(self.panel_frames(), theme) if self.capabilities.board_filter else ()
         )
         self._install_keys()
         if self.capabilities.help_overlay:
             self.help_overlay = HelpOverlay(
                 help_lines(self.key_bindings(), board=self.capabilities.act), theme, central
             )
+        self.zoom: PanelZoom | None = None
+        if zoom_opener is not None and self.capabilities.pointer_input and self.capabilities.navigate:
+            self.zoom = PanelZoom(central, theme, zoom_opener, stale_after_intervals=config.stale_after_intervals,
+                                  clock=clock, tooltips=tooltips)
+            self._zoom_clicks = ZoomClicks(self.zoom, self.views, self)
         self._lock_down()
         self.board_actions: tuple[BoardActions, ...] = ()
         if self.capabilities.act:
@@ -474,6 +483,8 @@ class WallWindow(QMainWindow):
         if not self.capabilities.window_close and event.spontaneous():
             event.ignore()  # the window manager (Alt+F4) cannot close a kiosk
             return
+        if self.zoom is not None:
+            self.zoom.close_zoom()  # its feed stops and its adapter closes
         super().closeEvent(event)
 
     # -- periodic ------------------------------------------------------------------
