@@ -145,6 +145,7 @@ def build_windows(
     config: AppConfig, runtime: Runtime, options: LaunchOptions, *, size: tuple[int, int] | None = None
 ) -> list[WallWindow]:
     """Create (not show) one WallWindow per configured screen."""
+    from noc_app.playlist_rotation import screen_dwells
     from noc_app.themes import load_theme
     from noc_app.widgets.wall_window import WallWindow
 
@@ -159,7 +160,7 @@ def build_windows(
             mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock,
             operator=runtime.actions.operator if runtime.actions is not None else None,
             history_reader=runtime.actions.read_history if runtime.actions is not None else None,
-            report_runner=report_runner, zoom_opener=zoom_opener,
+            report_runner=report_runner, zoom_opener=zoom_opener, dwell_s=screen_dwells(config, screen),
         )
         window.setProperty("noc_screen_index", screen.screen)
         window.setProperty("noc_screen_name", screen.screen_name or "")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import getpass
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -43,6 +43,7 @@ from noc_app.config.schema import DEFAULT_EXIT_CHORD, AppConfig, DashboardConfig
 from noc_app.display_text import window_title
 from noc_app.kiosk_pin import PinGate
 from noc_app.modes import KeyBinding, capabilities, window_keys
+from noc_app.playlist_rotation import Rotation
 from noc_app.selectors_incidents import AlertsMemo, BoardPolicy
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme
@@ -153,6 +154,8 @@ class WallWindow(QMainWindow):
         *,
         mode: Mode,
         playlist_interval_s: float | None = None,
+        dwell_s: Sequence[float] = (),
+        rotation_clock: Callable[[], float] = time.monotonic,
         clock: Callable[[], float] = time.time,
         quit_clock: Callable[[], float] = time.monotonic,
         operator: Operator | None = None,
@@ -167,6 +170,8 @@ class WallWindow(QMainWindow):
         alerts_memo: the incidents selector's memo, shared by this window's views (default: a new one).
         history_reader: reads an incident's history for the board's History view (the action service's).
         report_runner: makes reports off the GUI thread (noc_app.reports.ui_runner); used in modes with reports.
+        dwell_s: per playlist item, how long it stays (noc_app.playlist_rotation.screen_dwells); default: the interval.
+        rotation_clock: the playlist's clock (noc_app.playlist_rotation.Rotation); tests pass a fake one.
         zoom_opener: opens a panel's range feed (noc_app.zoom_feed.zoom_feeds); clicking a chart opens it large
         (widgets/panel_zoom.py) in modes with pointer input and navigation.
         """
@@ -221,8 +226,10 @@ class WallWindow(QMainWindow):
         self.setCentralWidget(central)
 
         interval_s = playlist_interval_s or DEFAULT_PLAYLIST_INTERVAL_S
-        self._rotation = QTimer(self, interval=max(1, round(interval_s * 1000)))
-        self._rotation.timeout.connect(self.show_next)
+        dwells = tuple(dwell_s) if len(dwell_s) == len(self.views) else (interval_s,) * len(self.views)
+        self.rotation = Rotation(dwells, clock=rotation_clock)  # per-item dwell, pause, next/previous (pure)
+        self._rotation = QTimer(self, singleShot=True)  # armed for the shown item's remaining dwell
+        self._rotation.timeout.connect(self._rotation_due)
         self._clock_timer = QTimer(self, interval=1000)
         self._clock_timer.timeout.connect(self._update_clock)
         self._clock_timer.start()
@@ -258,8 +265,6 @@ class WallWindow(QMainWindow):
             self._focus_board()
         self.header.installEventFilter(self)
         self.show_dashboard(0)
-        if len(self.views) > 1:
-            self._rotation.start()
         self._update_clock()
         self._update_demo_banner()
 
@@ -301,6 +306,8 @@ class WallWindow(QMainWindow):
         self.header.set_titles(self.config.title, self.views[index].dashboard.title)
         self.header.position.setText(f"{index + 1}/{len(self.views)}" if len(self.views) > 1 else "")
         self.header.position.setVisible(len(self.views) > 1)
+        self.rotation.show(index)  # the shown item gets its full dwell
+        self._arm_rotation()
         self._focus_board()
 
     def show_next(self) -> None:
@@ -313,10 +320,22 @@ class WallWindow(QMainWindow):
         """Stop or resume the playlist rotation."""
         self.paused = paused
         self.header.paused.setVisible(paused)
-        if paused:
+        self.rotation.set_paused(paused)
+        self._arm_rotation()
+
+    def _arm_rotation(self) -> None:
+        due = self.rotation.due_in()
+        if due is None:
             self._rotation.stop()
-        elif len(self.views) > 1:
-            self._rotation.start()
+        else:
+            self._rotation.start(max(1, round(due * 1000)))
+
+    def _rotation_due(self) -> None:
+        """The timer fired: the rotation decides from its clock whether the item's dwell is over."""
+        if self.rotation.tick():
+            self.show_dashboard(self.rotation.index)
+        else:
+            self._arm_rotation()
 
     # -- operator actions ----------------------------------------------------------
 
@@ -422,9 +441,7 @@ class WallWindow(QMainWindow):
         return self.help_overlay is not None and self.help_overlay.isVisible()
 
     def _step(self, delta: int) -> None:
-        self.show_dashboard(self.current_index + delta)
-        if self._rotation.isActive():
-            self._rotation.start()  # the chosen page gets a full interval
+        self.show_dashboard(self.current_index + delta)  # the chosen page gets its full dwell
 
     @property
     def quit_hint_shown(self) -> bool:
