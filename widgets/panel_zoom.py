@@ -40,6 +40,8 @@ from noc_app.widgets.scale import text_scale
 from noc_app.zoom_plan import ZOOM_RANGES, ZoomRange, default_range, zoom_dashboard, zoomable
 
 CLOSE_TEXT = "Close (Esc)"
+# The help overlay's lines for it (operator mode, beside the window's key table).
+ZOOM_HELP = (("Click a chart", "Open it large: 1 h / 6 h / 24 h / 7 d and every series (Esc closes)"),)
 MARGIN = 0.03  # of the host's size: the dimmed wall around the card (a click there closes)
 
 

@@ -56,7 +56,7 @@ from noc_app.widgets.incident_filter_box import IncidentFilterBox, attach_filter
 from noc_app.widgets.incident_history import HistoryReader
 from noc_app.widgets.kiosk_pin_prompt import KioskPinPrompt
 from noc_app.widgets.panel_frame import PanelFrame
-from noc_app.widgets.panel_zoom import PanelZoom, ZoomClicks, ZoomOpener
+from noc_app.widgets.panel_zoom import ZOOM_HELP, PanelZoom, ZoomClicks, ZoomOpener
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.report_entry import HANDOVER, HANDOVER_KEY, RUNNING_TEXT, ReportRunner, result_text
 from noc_app.widgets.scale import text_scale
@@ -249,15 +249,14 @@ class WallWindow(QMainWindow):
             attach_filter_boxes(self.panel_frames(), theme) if self.capabilities.board_filter else ()
         )
         self._install_keys()
-        if self.capabilities.help_overlay:
-            self.help_overlay = HelpOverlay(
-                help_lines(self.key_bindings(), board=self.capabilities.act), theme, central
-            )
         self.zoom: PanelZoom | None = None
         if zoom_opener is not None and self.capabilities.pointer_input and self.capabilities.navigate:
             self.zoom = PanelZoom(central, theme, zoom_opener, stale_after_intervals=config.stale_after_intervals,
                                   clock=clock, tooltips=tooltips)
             self._zoom_clicks = ZoomClicks(self.zoom, self.views, self)
+        if self.capabilities.help_overlay:
+            rows = help_lines(self.key_bindings(), board=self.capabilities.act)
+            self.help_overlay = HelpOverlay(rows + (ZOOM_HELP if self.zoom is not None else ()), theme, central)
         self._lock_down()
         self.board_actions: tuple[BoardActions, ...] = ()
         if self.capabilities.act:

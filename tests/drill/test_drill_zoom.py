@@ -231,3 +231,10 @@ def test_a_range_change_queries_prometheus_at_the_new_step(qtbot, drill_promethe
     assert threads and all(name.startswith("zoom") for name in threads)  # never the GUI thread
     zoom.close_zoom()
     assert ZOOM_RANGES  # the ladder exists for every range the picker offers
+
+
+def test_the_help_overlay_says_how_to_open_a_chart(qtbot) -> None:
+    window = _window(qtbot, Mode.OPERATOR, FakeOpener())
+    assert window.help_overlay is not None
+    assert any(keys == "Click a chart" for keys, _ in window.help_overlay.text_rows())
+    assert any(keys == "/" for keys, _ in window.help_overlay.text_rows())
