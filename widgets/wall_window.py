@@ -20,7 +20,9 @@ the configured exit chord (`kiosk.exit_chord`, default Ctrl+Alt+Q) is the only w
 followed by the PIN when `kiosk.pin_hash` is set (widgets/kiosk_pin_prompt.py), else
 pressed twice within 3 s (the first press says so in the header).  The keys come from
 one table (noc_app.modes.window_keys); F1 or ? shows them (widgets/help_overlay.py) in
-wall and operator modes.  Wall mode also keeps the mouse away
+wall and operator modes.  Operator mode also opens a clicked chart large (widgets/panel_zoom.py)
+and puts a filter box above each incident board (widgets/incident_filter_box.py; / focuses it).
+Playlist items rotate by their own dwell (noc_app.playlist_rotation).  Wall mode also keeps the mouse away
 from panels so nobody pans a chart on an unattended screen.
 
 Every text in the header is a plain-text label: titles come from a config or

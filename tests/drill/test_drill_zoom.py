@@ -238,3 +238,21 @@ def test_the_help_overlay_says_how_to_open_a_chart(qtbot) -> None:
     assert window.help_overlay is not None
     assert any(keys == "Click a chart" for keys, _ in window.help_overlay.text_rows())
     assert any(keys == "/" for keys, _ in window.help_overlay.text_rows())
+
+
+def test_stale_zoom_and_the_wall_behind_keeps_updating(qtbot) -> None:
+    opener = FakeOpener()
+    window = _window(qtbot, Mode.OPERATOR, opener)
+    _click_chart(qtbot, window)
+    zoom = window.zoom
+    feed = opener.feeds[0]
+    feed.store.apply("src", snapshot(metrics={"svc/cpu/0": metric_result([1, 2, 3])}), T0, 3.0)
+    qtbot.waitUntil(lambda: zoom.frame.state is DataState.OK)
+    feed.store.mark_failed("src", Unreachable("connection refused"), T0 + 20, 3.0)
+    qtbot.waitUntil(lambda: zoom.frame.state is DataState.STALE)  # the last answer, said to be old
+    assert zoom.frame.body.curves and zoom.frame.dimmed
+    # Meanwhile the wall's own store still reaches the wall's frames under the overlay.
+    wall_frame = window.panel_frames()[0]
+    window._store.apply("src", snapshot(metrics={"svc/cpu/0": metric_result([4, 5, 6])}), T0, 3.0)
+    qtbot.waitUntil(lambda: wall_frame.state is DataState.OK)
+    assert zoom.isVisible()
