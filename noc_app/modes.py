@@ -28,8 +28,8 @@ class Capabilities:
     tooltips: bool = True  # hover tooltips (a kiosk's would show error details to nobody)
     locked: bool = False  # stays on top, re-asserts full screen, the quit key must be pressed twice
     reports: bool = False  # make reports from the UI (post-incident from the board menu, Ctrl+Shift+H handover)
-    help_overlay: bool = False  # F1 or ? shows every shortcut (not in a kiosk: nobody there uses a keyboard)
     board_filter: bool = False  # a filter box above each incident board; / focuses it, Esc clears it
+    help_overlay: bool = False  # F1 or ? shows every shortcut (not in a kiosk: nobody there uses a keyboard)
 
 
 MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
@@ -38,8 +38,8 @@ MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
         context_menus=False, quit=True, window_close=True, help_overlay=True,
     ),
     Mode.OPERATOR: Capabilities(
-        act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True,
-        context_menus=True, quit=True, window_close=True, reports=True, help_overlay=True, board_filter=True,
+        act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True, board_filter=True,
+        context_menus=True, quit=True, window_close=True, reports=True, help_overlay=True,
     ),
     Mode.KIOSK: Capabilities(
         act=False, navigate=False, pause_rotation=False, pointer_input=False, cursor=False,
@@ -80,10 +80,10 @@ def window_keys(
     if caps.navigate:
         keys.append(KeyBinding(action="next", keys=("Right",), description="Next dashboard"))
         keys.append(KeyBinding(action="previous", keys=("Left",), description="Previous dashboard"))
-    if caps.reports and handover_key is not None:
-        keys.append(KeyBinding(action="handover", keys=(handover_key,), description="Write the shift handover report"))
     if caps.board_filter:
         keys.append(KeyBinding(action="filter", keys=("/",), description="Filter the incident board (Esc clears)"))
+    if caps.reports and handover_key is not None:
+        keys.append(KeyBinding(action="handover", keys=(handover_key,), description="Write the shift handover report"))
     if caps.help_overlay:
         keys.append(KeyBinding(action="help", keys=HELP_KEYS, description="Show or hide this help (Esc closes it)"))
     return tuple(keys)

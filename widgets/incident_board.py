@@ -68,6 +68,8 @@ class IncidentBoardBody(QWidget):
         self.panel = panel
         self._theme = theme
         self._board: IncidentBoard = NO_BOARD
+        self._filter = NO_FILTER  # the operator's filter box (noc_app.incident_filter); the selector applies it
+        self._unfiltered: IncidentBoard = NO_BOARD
         self._now = 0.0
         self._state = DataState.LOADING
         self._dimmed = False
@@ -88,8 +90,6 @@ class IncidentBoardBody(QWidget):
         self.record_text = False
         self.painted_text: list[tuple[str, int, int, QRect]] = []
         self._elided_cache: dict[tuple[str, int, str, int, QFont.Weight], str] = {}
-        self._filter = NO_FILTER  # the operator's filter box (noc_app.incident_filter); the selector applies it
-        self._unfiltered: IncidentBoard = NO_BOARD
 
     # -- contract ----------------------------------------------------------------
 

@@ -416,8 +416,8 @@ class WallWindow(QMainWindow):
             "next": lambda: self._step(1),
             "previous": lambda: self._step(-1),
             "handover": self.start_handover_report,
-            "help": self.toggle_help,
             "filter": self.focus_filter,
+            "help": self.toggle_help,
         }
         for binding in self.key_bindings():
             for key in binding.keys:
