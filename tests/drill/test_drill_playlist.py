@@ -154,7 +154,9 @@ def _rotating_window(qtbot, clock: FakeClock, mode: Mode = Mode.WALL) -> tuple[W
                         quit_clock=FakeClock(), dwell_s=(5.0, 10.0, 20.0), rotation_clock=clock)
     qtbot.addWidget(window)
     window.resize(1280, 720)
-    window.show()
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
     return window, store
 
 
@@ -190,3 +192,18 @@ def test_rotation_never_blanks_or_rebuilds_panels(qtbot) -> None:
         assert shown.frame("p") is frames[shown.dashboard.id]
         assert shown.frame("p").state is DataState.OK and shown.frame("p").body.curves
     assert {id(v.frame("p")) for v in window.views} == {id(f) for f in frames.values()}
+
+
+def test_right_and_left_give_the_chosen_item_its_full_dwell(qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    clock = FakeClock(0.0)
+    window, _ = _rotating_window(qtbot, clock, Mode.OPERATOR)
+    clock.now = 4.0
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.current_index == 1 and window._rotation.interval() == 10000
+    clock.now = 9.0
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert window.current_index == 2 and window._rotation.interval() == 20000
+    assert window.position_text == "3/3"
