@@ -331,9 +331,17 @@ class WallWindow(QMainWindow):
         else:
             self._rotation.start(max(1, round(due * 1000)))
 
+    def _operator_busy(self) -> bool:
+        """A panel is open large or a filter is being typed (operator mode): the playlist waits."""
+        zoom = getattr(self, "zoom", None)
+        return (zoom is not None and zoom.isVisible()) or any(b.edit.hasFocus() for b in self.filter_boxes)
+
     def _rotation_due(self) -> None:
         """The timer fired: the rotation decides from its clock whether the item's dwell is over."""
-        if self.rotation.tick():
+        if self._operator_busy():
+            self.rotation.show(self.current_index)  # hold: the item gets a full dwell once the operator is done
+            self._arm_rotation()
+        elif self.rotation.tick():
             self.show_dashboard(self.rotation.index)
         else:
             self._arm_rotation()
@@ -362,6 +370,8 @@ class WallWindow(QMainWindow):
 
     def _focus_board(self) -> None:
         """Operator mode: the shown dashboard's first incident board takes the keys (Up/Down, A, U, N)."""
+        if self._operator_busy():
+            return  # the keys stay with the panel opened large or the filter being typed
         view = self.views[self.current_index]
         for controller in getattr(self, "board_actions", ()):  # not yet set while __init__ shows page 0
             if view.isAncestorOf(controller.board):

@@ -117,3 +117,24 @@ def test_no_filter_box_outside_operator_mode(qtbot, mode: Mode) -> None:
     window = _window(qtbot, mode)
     assert window.filter_boxes == ()
     assert "filter" not in [b.action for b in window.key_bindings()]
+
+
+def test_the_playlist_waits_while_a_filter_is_typed(qtbot) -> None:
+    rotation_clock = FakeClock(0.0)
+    dashes = tuple(dashboard(panel("inc", "incidents", x=0, y=0, w=24, h=12), did=f"d{i}") for i in range(2))
+    window = WallWindow(app_config(*dashes, mode=Mode.OPERATOR), dashes, store_with(("src", "alertmanager")), THEME,
+                        mode=Mode.OPERATOR, clock=FakeClock(), quit_clock=FakeClock(), rotation_clock=rotation_clock)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_Slash)
+    box = window.filter_boxes[0]
+    assert box.edit.hasFocus()
+    rotation_clock.now = 61.0
+    window._rotation_due()  # the dwell is over while the operator types: the dashboard stays
+    assert window.current_index == 0 and box.edit.hasFocus()
+    box.edit.clearFocus()
+    rotation_clock.now = 122.0
+    window._rotation_due()
+    assert window.current_index == 1
