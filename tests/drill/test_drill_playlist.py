@@ -207,3 +207,16 @@ def test_right_and_left_give_the_chosen_item_its_full_dwell(qtbot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_Left)
     assert window.current_index == 2 and window._rotation.interval() == 20000
     assert window.position_text == "3/3"
+
+
+def test_the_snapshot_names_each_variant_and_its_values() -> None:
+    from noc_app.model import SourceStatus
+    from noc_app.wall_state import wall_state
+
+    config = load_config_text(CONFIG, filename="wall.yaml")
+    statuses = {"prom": SourceStatus(source_id="prom", kind="prometheus", interval_s=15.0)}
+    state = wall_state(config, {"prom": None}, statuses, T0)
+    by_id = {d["id"]: d for d in state["dashboards"]}
+    assert by_id["svc@payments"]["variant_of"] == "svc"
+    assert by_id["svc@payments"]["variables"] == {"service": "payments"}
+    assert "variant_of" not in by_id["svc"]
