@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from noc_app.screen_plan import ScreenRequest
     from noc_app.store_view import StoreView
     from noc_app.widgets.wall_window import WallWindow
+    from noc_app.zoom_feed import ZoomFeedFactory
 
 log = logging.getLogger(__name__)
 
@@ -146,11 +147,13 @@ def build_windows(
     config: AppConfig, runtime: Runtime, options: LaunchOptions, *, size: tuple[int, int] | None = None
 ) -> list[WallWindow]:
     """Create (not show) one WallWindow per configured screen."""
+    from noc_app.playlist_rotation import screen_dwells
     from noc_app.themes import load_theme
     from noc_app.widgets.wall_window import WallWindow
 
     theme = load_theme(config.theme)
     report_runner = _report_runner(config, runtime)
+    zoom_opener = _zoom_opener(config, runtime)
     windows: list[WallWindow] = []
     for screen in resolve_screens(config, options):
         dashboards, interval = screen_dashboards(config, screen)
@@ -159,7 +162,7 @@ def build_windows(
             mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock,
             operator=runtime.actions.operator if runtime.actions is not None else None,
             history_reader=runtime.actions.read_history if runtime.actions is not None else None,
-            report_runner=report_runner,
+            report_runner=report_runner, zoom_opener=zoom_opener, dwell_s=screen_dwells(config, screen),
         )
         window.setProperty("noc_screen_index", screen.screen)
         window.setProperty("noc_screen_name", screen.screen_name or "")
@@ -192,6 +195,18 @@ def _incident_log_runner(config: AppConfig) -> Callable[..., None] | None:
         runner.setParent(app)
         app.aboutToQuit.connect(lambda: runner.stop(wait=False))
     return runner
+
+
+def _zoom_opener(config: AppConfig, runtime: Runtime) -> ZoomFeedFactory | None:
+    """Panels opened large (operator mode): range feeds of their own, built like the runtime's sources."""
+    from noc_app.modes import capabilities
+
+    caps = capabilities(config.mode)
+    if not (caps.pointer_input and caps.navigate):
+        return None
+    from noc_app.zoom_feed import zoom_feeds
+
+    return zoom_feeds(config, wall_clock=runtime.wall_clock)
 
 
 def _report_runner(config: AppConfig, runtime: Runtime) -> Callable[..., None] | None:

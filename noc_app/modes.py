@@ -28,6 +28,7 @@ class Capabilities:
     tooltips: bool = True  # hover tooltips (a kiosk's would show error details to nobody)
     locked: bool = False  # stays on top, re-asserts full screen, the quit key must be pressed twice
     reports: bool = False  # make reports from the UI (post-incident from the board menu, Ctrl+Shift+H handover)
+    board_filter: bool = False  # a filter box above each incident board; / focuses it, Esc clears it
     help_overlay: bool = False  # F1 or ? shows every shortcut (not in a kiosk: nobody there uses a keyboard)
     attention: bool = False  # sounds, desktop notification, tray icon, border flash, NEW marker (noc_app.attention)
     takeover: bool = False  # a new P0 may take a screen over (noc_app.takeover); never on an executive's kiosk
@@ -39,7 +40,7 @@ MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
         context_menus=False, quit=True, window_close=True, help_overlay=True, attention=True, takeover=True,
     ),
     Mode.OPERATOR: Capabilities(
-        act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True,
+        act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True, board_filter=True,
         context_menus=True, quit=True, window_close=True, reports=True, help_overlay=True,
         attention=True, takeover=True,
     ),
@@ -85,6 +86,8 @@ def window_keys(
     if caps.navigate:
         keys.append(KeyBinding(action="next", keys=("Right",), description="Next dashboard"))
         keys.append(KeyBinding(action="previous", keys=("Left",), description="Previous dashboard"))
+    if caps.board_filter:
+        keys.append(KeyBinding(action="filter", keys=("/",), description="Filter the incident board (Esc clears)"))
     if caps.reports and handover_key is not None:
         keys.append(KeyBinding(action="handover", keys=(handover_key,), description="Write the shift handover report"))
     if caps.attention and mute_minutes is not None:

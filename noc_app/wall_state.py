@@ -147,7 +147,10 @@ def wall_state(
         selections = select_dashboard(dash, snapshots, statuses, now, stale_after, memo)
         selected.extend(selections)
         panels = [_panel_entry(s.panel, s.data) for s in selections]
-        dashboards.append({"id": dash.id, "title": dash.title, "panels": panels})
+        entry: dict[str, object] = {"id": dash.id, "title": dash.title, "panels": panels}
+        if dash.variant_of is not None:  # a playlist item's variable values over another dashboard
+            entry["variant_of"], entry["variables"] = dash.variant_of, dict(dash.variables)
+        dashboards.append(entry)
     members: dict[tuple[str, str], tuple[Alert, ...]] = {}
     for selection in selected:
         members.update(selection.data.board.members)

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QWidget
 
 from noc_app.actions.model import ActionKind
 from noc_app.config.schema import PanelConfig
+from noc_app.incident_filter import NO_FILTER, AlertFilter, filter_board
 from noc_app.model import Alert, DataState, Severity
 from noc_app.selectors import PanelData
 from noc_app.selectors_incidents import (
@@ -75,6 +76,8 @@ class IncidentBoardBody(QWidget):
         self.panel = panel
         self._theme = theme
         self._board: IncidentBoard = NO_BOARD
+        self._filter = NO_FILTER  # the operator's filter box (noc_app.incident_filter); the selector applies it
+        self._unfiltered: IncidentBoard = NO_BOARD
         self._now = 0.0
         self._state = DataState.LOADING
         self._dimmed = False
@@ -104,11 +107,20 @@ class IncidentBoardBody(QWidget):
         if self._held:
             self._waiting = data
             return
-        self._board = data.board
+        self._unfiltered = data.board
+        self._board = filter_board(data.board, self._filter)
         self._now = data.now
         self._state = data.view.state
         self._dimmed = data.dimmed
         self.empty_text = data.board.empty_text
+        self._relayout()
+        self.update()
+
+    def set_filter(self, alert_filter: AlertFilter) -> None:
+        """Show only the alerts the filter keeps (operator mode's filter box); NO_FILTER shows all."""
+        self._filter = alert_filter
+        self._board = filter_board(self._unfiltered, alert_filter)
+        self.empty_text = self._board.empty_text
         self._relayout()
         self.update()
 

@@ -114,6 +114,7 @@ class PanelFrame(QFrame):
         self.title_drawn = ("", QFont(), QRect())  # what paintEvent last drew as the title (tests)
         self.pill_drawn = QRectF()
         self._fonts: tuple[QFont, QFont, QFont] = (QFont(), QFont(), QFont())
+        self.accessory: QWidget | None = None  # a control between title and body (operator mode's board filter)
         self._relayout()
 
     @property
@@ -129,6 +130,14 @@ class PanelFrame(QFrame):
     def set_interval_s(self, seconds: float | None) -> None:
         """The poll interval of this panel's sources (for the small age hint)."""
         self._interval_s = seconds
+
+    def set_accessory(self, widget: QWidget) -> None:
+        """Place `widget` between the title bar and the body (it may have set_text_px)."""
+        self.accessory = widget
+        widget.setParent(self)
+        widget.show()
+        self._body_px = 0  # the next layout sizes the accessory's text too
+        self._relayout()
 
     def refresh(self, data: PanelData) -> None:
         """Show new panel data: the body redraws only when what it draws changed."""
@@ -207,6 +216,10 @@ class PanelFrame(QFrame):
         self._title_rect = QRect(0, 0, w, title_h)
         self._status_rect = QRect(0, title_h, w, status_h)
         top = title_h + status_h
+        if self.accessory is not None:
+            acc_h = self.accessory.sizeHint().height()
+            self.accessory.setGeometry(QRect(pad, top, max(0, w - 2 * pad), acc_h))
+            top += acc_h
         body_rect = QRect(pad, top, max(0, w - 2 * pad), max(0, h - top - msg_h - pad))
         self._message_rect = QRect(0, body_rect.bottom() + 1, w, msg_h + pad)
         self.body.setGeometry(body_rect)
@@ -216,6 +229,10 @@ class PanelFrame(QFrame):
         if s.base_px != self._body_px:
             self._body_px = s.base_px
             self._panel_body.set_text_px(s.base_px)
+            set_px = getattr(self.accessory, "set_text_px", None)
+            if set_px is not None:
+                set_px(s.small_px)
+                self._relayout()  # its height follows its text
 
     def _status_width(self) -> int:
         """Pixels the pill, badge and age take at the right of a row (0 when there are none)."""

@@ -20,7 +20,9 @@ the configured exit chord (`kiosk.exit_chord`, default Ctrl+Alt+Q) is the only w
 followed by the PIN when `kiosk.pin_hash` is set (widgets/kiosk_pin_prompt.py), else
 pressed twice within 3 s (the first press says so in the header).  The keys come from
 one table (noc_app.modes.window_keys); F1 or ? shows them (widgets/help_overlay.py) in
-wall and operator modes.  Wall mode also keeps the mouse away
+wall and operator modes.  Operator mode also opens a clicked chart large (widgets/panel_zoom.py)
+and puts a filter box above each incident board (widgets/incident_filter_box.py; / focuses it).
+Playlist items rotate by their own dwell (noc_app.playlist_rotation).  Wall mode also keeps the mouse away
 from panels so nobody pans a chart on an unattended screen.
 
 Every text in the header is a plain-text label: titles come from a config or
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import getpass
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -43,6 +45,7 @@ from noc_app.config.schema import DEFAULT_EXIT_CHORD, AppConfig, DashboardConfig
 from noc_app.display_text import window_title
 from noc_app.kiosk_pin import PinGate
 from noc_app.modes import KeyBinding, capabilities, window_keys
+from noc_app.playlist_rotation import Rotation
 from noc_app.selectors_incidents import AlertsMemo, BoardPolicy
 from noc_app.selectors_noise import memo_for
 from noc_app.store_view import StoreView
@@ -52,9 +55,11 @@ from noc_app.widgets.feed_health import FeedHealthStrip
 from noc_app.widgets.help_overlay import HelpOverlay, help_lines
 from noc_app.widgets.incident_actions import ActionSettings, BoardActions
 from noc_app.widgets.incident_board import IncidentBoardBody
+from noc_app.widgets.incident_filter_box import IncidentFilterBox, attach_filter_boxes
 from noc_app.widgets.incident_history import HistoryReader
 from noc_app.widgets.kiosk_pin_prompt import KioskPinPrompt
 from noc_app.widgets.panel_frame import PanelFrame
+from noc_app.widgets.panel_zoom import ZOOM_HELP, PanelZoom, ZoomClicks, ZoomOpener
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.report_entry import HANDOVER, HANDOVER_KEY, RUNNING_TEXT, ReportRunner, result_text
 from noc_app.widgets.scale import text_scale
@@ -155,12 +160,15 @@ class WallWindow(QMainWindow):
         *,
         mode: Mode,
         playlist_interval_s: float | None = None,
+        dwell_s: Sequence[float] = (),
+        rotation_clock: Callable[[], float] = time.monotonic,
         clock: Callable[[], float] = time.time,
         quit_clock: Callable[[], float] = time.monotonic,
         operator: Operator | None = None,
         alerts_memo: AlertsMemo | None = None,
         history_reader: HistoryReader | None = None,
         report_runner: ReportRunner | None = None,
+        zoom_opener: ZoomOpener | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """operator: who acts (noc_app.actions.identity.current_operator); default: config's name or the OS user.
@@ -168,6 +176,10 @@ class WallWindow(QMainWindow):
         alerts_memo: the incidents selector's memo, shared by this window's views (default: a new one).
         history_reader: reads an incident's history for the board's History view (the action service's).
         report_runner: makes reports off the GUI thread (noc_app.reports.ui_runner); used in modes with reports.
+        dwell_s: per playlist item, how long it stays (noc_app.playlist_rotation.screen_dwells); default: the interval.
+        rotation_clock: the playlist's clock (noc_app.playlist_rotation.Rotation); tests pass a fake one.
+        zoom_opener: opens a panel's range feed (noc_app.zoom_feed.zoom_feeds); clicking a chart opens it large
+        (widgets/panel_zoom.py) in modes with pointer input and navigation.
         """
         self._history_reader = history_reader
         self._report_runner = report_runner
@@ -222,8 +234,10 @@ class WallWindow(QMainWindow):
         self.setCentralWidget(central)
 
         interval_s = playlist_interval_s or DEFAULT_PLAYLIST_INTERVAL_S
-        self._rotation = QTimer(self, interval=max(1, round(interval_s * 1000)))
-        self._rotation.timeout.connect(self.show_next)
+        dwells = tuple(dwell_s) if len(dwell_s) == len(self.views) else (interval_s,) * len(self.views)
+        self.rotation = Rotation(dwells, clock=rotation_clock)  # per-item dwell, pause, next/previous (pure)
+        self._rotation = QTimer(self, singleShot=True)  # armed for the shown item's remaining dwell
+        self._rotation.timeout.connect(self._rotation_due)
         self._clock_timer = QTimer(self, interval=1000)
         self._clock_timer.timeout.connect(self._update_clock)
         self._clock_timer.start()
@@ -238,11 +252,19 @@ class WallWindow(QMainWindow):
         if self.capabilities.locked:
             self.header.quit_hint.setText(f"Press {config.kiosk.exit_chord} again to quit")
         self.help_overlay: HelpOverlay | None = None
+        # Operator mode: a filter box above each incident board (widgets/incident_filter_box.py).
+        self.filter_boxes: tuple[IncidentFilterBox, ...] = (
+            attach_filter_boxes(self.panel_frames(), theme) if self.capabilities.board_filter else ()
+        )
         self._install_keys()
+        self.zoom: PanelZoom | None = None
+        if zoom_opener is not None and self.capabilities.pointer_input and self.capabilities.navigate:
+            self.zoom = PanelZoom(central, theme, zoom_opener, stale_after_intervals=config.stale_after_intervals,
+                                  clock=clock, tooltips=tooltips)
+            self._zoom_clicks = ZoomClicks(self.zoom, self.views, self)
         if self.capabilities.help_overlay:
-            self.help_overlay = HelpOverlay(
-                help_lines(self.key_bindings(), board=self.capabilities.act), theme, central
-            )
+            rows = help_lines(self.key_bindings(), board=self.capabilities.act)
+            self.help_overlay = HelpOverlay(rows + (ZOOM_HELP if self.zoom is not None else ()), theme, central)
         self._lock_down()
         self.board_actions: tuple[BoardActions, ...] = ()
         if self.capabilities.act:
@@ -250,8 +272,6 @@ class WallWindow(QMainWindow):
             self._focus_board()
         self.header.installEventFilter(self)
         self.show_dashboard(0)
-        if len(self.views) > 1:
-            self._rotation.start()
         self._update_clock()
         self._update_demo_banner()
 
@@ -298,6 +318,8 @@ class WallWindow(QMainWindow):
         self.header.set_titles(self.config.title, self.views[index].dashboard.title)
         self.header.position.setText(f"{index + 1}/{len(self.views)}" if len(self.views) > 1 else "")
         self.header.position.setVisible(len(self.views) > 1)
+        self.rotation.show(index)  # the shown item gets its full dwell
+        self._arm_rotation()
         self._focus_board()
 
     def show_next(self) -> None:
@@ -310,10 +332,30 @@ class WallWindow(QMainWindow):
         """Stop or resume the playlist rotation."""
         self.paused = paused
         self.header.paused.setVisible(paused)
-        if paused:
+        self.rotation.set_paused(paused)
+        self._arm_rotation()
+
+    def _arm_rotation(self) -> None:
+        due = self.rotation.due_in()
+        if due is None or self.takeover_widget is not None:  # taken over: the playlist waits where it is
             self._rotation.stop()
-        elif len(self.views) > 1 and self.takeover_widget is None:
-            self._rotation.start()
+        else:
+            self._rotation.start(max(1, round(due * 1000)))
+
+    def _operator_busy(self) -> bool:
+        """A panel is open large or a filter is being typed (operator mode): the playlist waits."""
+        zoom = getattr(self, "zoom", None)
+        return (zoom is not None and zoom.isVisible()) or any(b.edit.hasFocus() for b in self.filter_boxes)
+
+    def _rotation_due(self) -> None:
+        """The timer fired: the rotation decides from its clock whether the item's dwell is over."""
+        if self._operator_busy():
+            self.rotation.show(self.current_index)  # hold: the item gets a full dwell once the operator is done
+            self._arm_rotation()
+        elif self.rotation.tick():
+            self.show_dashboard(self.rotation.index)
+        else:
+            self._arm_rotation()
 
     # -- P0 takeover (widgets/takeover_controller.py decides; this only swaps what the screen shows) ---
 
@@ -332,15 +374,13 @@ class WallWindow(QMainWindow):
         self.header.set_titles(self.config.title, title)
 
     def give_back(self) -> None:
-        """Back to the playlist, on the dashboard it showed (or was moved to meanwhile)."""
+        """Back to the playlist, on the dashboard it showed (or was moved to meanwhile), with a full dwell."""
         widget = self.takeover_widget
         if widget is None:
             return
         self.takeover_widget = None
         self.stack.removeWidget(widget)
         self.show_dashboard(self._return_index)
-        if not self.paused and len(self.views) > 1:
-            self._rotation.start()
 
     # -- operator actions ----------------------------------------------------------
 
@@ -366,6 +406,8 @@ class WallWindow(QMainWindow):
 
     def _focus_board(self) -> None:
         """Operator mode: the shown dashboard's first incident board takes the keys (Up/Down, A, U, N)."""
+        if self._operator_busy():
+            return  # the keys stay with the panel opened large or the filter being typed
         view = self.views[self.current_index]
         for controller in getattr(self, "board_actions", ()):  # not yet set while __init__ shows page 0
             if view.isAncestorOf(controller.board):
@@ -421,6 +463,7 @@ class WallWindow(QMainWindow):
             "next": lambda: self._step(1),
             "previous": lambda: self._step(-1),
             "handover": self.start_handover_report,
+            "filter": self.focus_filter,
             "help": self.toggle_help,
             "mute": self.mute_requested.emit,
         }
@@ -428,6 +471,14 @@ class WallWindow(QMainWindow):
             for key in binding.keys:
                 for variant in (key, *SHIFTED_TWINS.get(key, ())):
                     QShortcut(QKeySequence(variant), self).activated.connect(handlers[binding.action])
+
+    def focus_filter(self) -> None:
+        """/: the shown dashboard's first incident filter box takes the keys."""
+        view = self.views[self.current_index]
+        for box in self.filter_boxes:
+            if view.isAncestorOf(box):
+                box.focus()
+                return
 
     def toggle_help(self) -> None:
         """F1 or ?: the keyboard help (wall and operator modes)."""
@@ -439,9 +490,7 @@ class WallWindow(QMainWindow):
         return self.help_overlay is not None and self.help_overlay.isVisible()
 
     def _step(self, delta: int) -> None:
-        self.show_dashboard(self.current_index + delta)
-        if self._rotation.isActive():
-            self._rotation.start()  # the chosen page gets a full interval
+        self.show_dashboard(self.current_index + delta)  # the chosen page gets its full dwell
 
     @property
     def quit_hint_shown(self) -> bool:
@@ -500,6 +549,8 @@ class WallWindow(QMainWindow):
         if not self.capabilities.window_close and event.spontaneous():
             event.ignore()  # the window manager (Alt+F4) cannot close a kiosk
             return
+        if self.zoom is not None:
+            self.zoom.close_zoom()  # its feed stops and its adapter closes
         super().closeEvent(event)
 
     # -- periodic ------------------------------------------------------------------

@@ -11,24 +11,29 @@ from noc_app.config.grafana_import import GrafanaImportError, import_grafana
 from noc_app.config.grafana_pages import split_pages
 from noc_app.config.limits import MAX_DASHBOARD_AREA, MAX_GRID_CELLS, MAX_PANEL_CELLS
 from noc_app.config.panel_section import GridRequest, check_overlaps, place_panels, read_panel
-from noc_app.config.schema import DashboardConfig, PanelConfig, PlaylistConfig, ScreenConfig
+from noc_app.config.schema import DashboardConfig, PanelConfig, PlaylistConfig, ScreenConfig, VariableConfig
 from noc_app.config.variables_section import merge_variables, read_variables
 from noc_app.config.yaml_nodes import MapReader, Walk
-from noc_app.variables import with_variables
 
 _DASHBOARD_KEYS = ("id", "title", "columns", "rows", "variables", "panels")
 _IMPORT_KEYS = ("id", "title", "import_grafana", "source", "log_source", "variables", "fit")
 PAGE_INTERVAL_S = 30.0
 
 
-def read_dashboards(walk: Walk, top: MapReader) -> tuple[DashboardConfig, ...]:
-    """All dashboards, in config order."""
+def read_dashboard_sources(
+    walk: Walk, top: MapReader,
+) -> tuple[tuple[DashboardConfig, tuple[VariableConfig, ...]], ...]:
+    """All dashboards in config order, as written (variables not substituted), each with its variables.
+
+    Shared (top-level) variables are merged in.
+    Playlist items with other variable values build their variants from these (config.playlist_section).
+    """
     shared = read_variables(walk, top)  # top-level variables: every dashboard has them, its own win
     found: list[DashboardConfig] = []
     for index, (node, path) in enumerate(top.items("dashboards", required=True, noun="dashboard")):
         read = read_dashboard(walk, node, path, index)
         found.extend(read if isinstance(read, tuple) else [read] if read is not None else [])
-    return tuple(with_variables(dash, merge_variables(shared, dash.variable_defs)) for dash in found)
+    return tuple((dash, merge_variables(shared, dash.variable_defs)) for dash in found)
 
 
 def page_playlists(dashboards: tuple[DashboardConfig, ...]) -> tuple[PlaylistConfig, ...]:

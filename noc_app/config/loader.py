@@ -18,7 +18,7 @@ import yaml
 from yaml.nodes import MappingNode
 
 from noc_app.config.attention_section import read_attention
-from noc_app.config.dashboard_section import default_screen, page_playlists, read_dashboards
+from noc_app.config.dashboard_section import default_screen, page_playlists, read_dashboard_sources
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
 from noc_app.config.file_read import FileReadError, read_limited_text
@@ -31,9 +31,9 @@ from noc_app.config.notifications_section import (
     read_automation,
     read_notifications,
 )
+from noc_app.config.playlist_section import read_playlists
 from noc_app.config.policy_section import (
     read_actions,
-    read_playlists,
     read_screens,
     read_severity_policy,
 )
@@ -53,6 +53,7 @@ from noc_app.config.yaml_nodes import (
     is_null,
 )
 from noc_app.themes import THEME_NAMES
+from noc_app.variables import with_variables
 
 __all__ = [
     "ConfigError", "DurationError", "Problem", "load_builtin", "load_config", "load_config_text", "parse_duration",
@@ -144,8 +145,12 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
     stale = top.number("stale_after_intervals", 3.0, minimum=1.0, maximum=MAX_STALE_INTERVALS)
     sources = read_sources(walk, top)
     slos = read_slos(walk, top, sources)
-    dashboards = bind_slo_panels(read_dashboards(walk, top), slos)
-    playlists = read_playlists(walk, top) + page_playlists(dashboards)
+    written = read_dashboard_sources(walk, top)
+    dashboards = bind_slo_panels(tuple(with_variables(dash, defs) for dash, defs in written), slos)
+    # Playlist items with other variable values add dashboards of their own (config.playlist_section).
+    playlists, variants = read_playlists(walk, top, {dash.id: (dash, defs) for dash, defs in written})
+    playlists += page_playlists(dashboards)
+    dashboards += bind_slo_panels(variants, slos)
     screens = read_screens(walk, top)
     if not screens and dashboards:
         screens = (default_screen(dashboards),)

@@ -9,12 +9,11 @@ from types import MappingProxyType
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from noc_app.config.durations import DurationError, parse_duration
-from noc_app.config.limits import MAX_PERIOD_S, MAX_SCREEN_INDEX, ONE_DAY_S
+from noc_app.config.limits import MAX_PERIOD_S, MAX_SCREEN_INDEX
 from noc_app.config.panel_section import read_severity
 from noc_app.config.runbook_section import read_runbooks
 from noc_app.config.schema import (
     ActionsConfig,
-    PlaylistConfig,
     ScreenConfig,
     SeverityLevel,
 )
@@ -32,28 +31,6 @@ _POLICY_KEYS = (
     "id", "name", "severity", "match", "response_time", "resolution_target", "escalation", "channels",
 )
 _LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-def read_playlists(walk: Walk, top: MapReader) -> tuple[PlaylistConfig, ...]:
-    """Dashboard rotations; dashboard names are checked once all are known."""
-    playlists = []
-    for node, path in top.items("playlists"):
-        mapping = walk.mapping(node, path)
-        if mapping is None:
-            continue
-        item = MapReader(walk, mapping, path, ("id", "dashboards", "interval"))
-        playlist_id = _declared_id(walk, item, "playlist")
-        dashboards = []
-        for dash_node, dash_path in item.items("dashboards", required=True, noun="dashboard"):
-            name = walk.text(dash_node, dash_path)
-            if name is not None:
-                walk.refer("dashboard", name, dash_node, dash_path)
-                dashboards.append(name)
-        interval = item.duration("interval", 60.0, minimum=0.0, exclusive=True, maximum=ONE_DAY_S)  # a timer
-        if playlist_id is not None:
-            playlists.append(PlaylistConfig(id=playlist_id, dashboards=tuple(dashboards),
-                                            interval_s=interval if interval is not None else 60.0))
-    return tuple(playlists)
 
 
 def _screen_name(item: MapReader) -> str | None:

@@ -255,6 +255,7 @@ class DashboardConfig:
     variables: Mapping[str, str] = field(default_factory=dict)  # name -> value as substituted today
     variable_defs: tuple[VariableConfig, ...] = ()  # their definitions (query ones resolved at run time)
     page_of: str | None = None  # a page of an import_grafana entry with `fit: screen`: the entry's id
+    variant_of: str | None = None  # a playlist item's variable values over this dashboard id (config.playlist_section)
     import_report: tuple[str, ...] = ()  # import_grafana: what was dropped (check-config prints it)
 
 
@@ -304,6 +305,7 @@ class PlaylistConfig:
     id: str
     dashboards: tuple[str, ...]
     interval_s: float = 60.0
+    dwell_s: tuple[float, ...] = ()  # per item, when items set their own `dwell` (else interval_s for every item)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -65,7 +65,7 @@ def test_the_table_is_what_the_window_installs(qtbot) -> None:
     twins = sorted(key_text(t) for b in window.key_bindings() for k in b.keys for t in SHIFTED_TWINS.get(k, ()))
     assert installed == sorted(listed + twins)
     actions = [b.action for b in window.key_bindings()]
-    assert actions == ["quit", "refresh", "pause", "next", "previous", "mute", "help"]
+    assert actions == ["quit", "refresh", "pause", "next", "previous", "filter", "mute", "help"]
 
 
 def test_operator_help_lists_the_board_keys() -> None:
