@@ -42,8 +42,11 @@ def probation_length(n_rows: int) -> int:
 
 
 def scaled_sigmoid(position: float) -> float:
-    """S(y) = 2 * sigmoid(-5 y) - 1, and -1 from 3 on (a false positive far past a window), as NAB's code has it."""
-    if position >= 3.0:
+    """S(y) = 2 * sigmoid(-5 y) - 1, and -1 beyond 3 (a false positive far past a window).
+
+    Beyond, not from: at exactly 3 NAB's shipped results carry S(3), not -1 (a later NAB commit changed it to >=).
+    """
+    if position > 3.0:
         return -1.0
     return 2.0 / (1.0 + math.exp(5.0 * position)) - 1.0
 
@@ -104,7 +107,7 @@ def _fp_units(begin: int, end: int, prev_last: int, prev_width: int) -> FloatArr
         return np.full(end - begin, -1.0)
     past = (np.arange(begin, end) - prev_last) / (prev_width - 1)
     units = 2.0 / (1.0 + np.exp(5.0 * np.minimum(past, 3.0))) - 1.0
-    return np.where(past >= 3.0, -1.0, units)
+    return np.where(past > 3.0, -1.0, units)
 
 
 def row_values(rows: FileRows, profile: Profile) -> FloatArray:

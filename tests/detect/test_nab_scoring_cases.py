@@ -46,7 +46,8 @@ def test_probation_is_15_percent_capped_at_750() -> None:
 def test_scaled_sigmoid_values() -> None:
     assert scaled_sigmoid(-1.0) == pytest.approx(0.98661, abs=1e-5)
     assert scaled_sigmoid(0.0) == 0.0
-    assert scaled_sigmoid(3.0) == -1.0
+    assert scaled_sigmoid(3.0) == pytest.approx(-1.0, abs=1e-6)
+    assert scaled_sigmoid(3.0001) == -1.0
 
 
 def test_no_detection_costs_a_miss_per_window() -> None:
