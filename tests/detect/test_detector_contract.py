@@ -82,9 +82,11 @@ def test_state_stays_bounded() -> None:
     detector = make_detector()
     rng = random.Random(3)
     for i in range(30_000):
-        detector.update(float(i), rng.lognormvariate(0, 1))
-    sizes = [len(getattr(detector, name)) for name in ("_values", "_level_history", "_pattern_history")]
-    assert sizes == [256, 5000, 5000]
+        detector.update(60.0 * i, rng.lognormvariate(0, 1))
+    sizes = [len(getattr(detector, name)) for name in ("_values", "_level_ratio", "_pattern_ratio", "_daily_ratio")]
+    assert sizes == [256, 5000, 5000, 5000]
+    assert len(detector._pattern._counts) <= 6**2  # contexts: levels ** order
+    assert len(detector._daily._stats) <= 24
 
 
 def test_alert_threshold_falls_with_sensitivity() -> None:
