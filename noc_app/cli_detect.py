@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from noc_app.cli_types import positive_int
 from noc_app.detect.nab_corpus import (
     NabInputError,
     corpus_files,
@@ -44,9 +45,9 @@ def build_detect_parser() -> argparse.ArgumentParser:
     what = nab.add_mutually_exclusive_group(required=True)
     what.add_argument("--out", metavar="RESULTS", help="run the detector; write RESULTS/noc/<category>/noc_<file>")
     what.add_argument("--score-only", metavar="RESULTS", help="score RESULTS/<detector>/<category>/*.csv")
-    nab.add_argument("--null-windows", type=int, metavar="N",
+    nab.add_argument("--null-windows", type=positive_int, metavar="N",
                      help="count N windows for the null baseline instead of the scored files' windows")
-    nab.add_argument("--processes", type=int, metavar="N", help="worker processes (default: one per core)")
+    nab.add_argument("--processes", type=positive_int, metavar="N", help="worker processes (default: one per core)")
     nab.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     return parser
 
