@@ -37,6 +37,7 @@ class Tuning:
 
 TUNING = Tuning()
 _MIN_ROWS = 20  # rows a history needs before it is used
+_LARGEST = 1e150  # beyond this, differences of values could overflow: such a value is treated as a gap
 
 
 class _Calibrated:
@@ -78,7 +79,7 @@ class SurpriseDetector:
         self._high = -math.inf
 
     def update(self, timestamp: float, value: float) -> Scored:
-        if not (math.isfinite(value) and math.isfinite(timestamp)):  # a gap: nothing to learn or alert on
+        if not (abs(value) < _LARGEST and math.isfinite(timestamp)):  # a gap (NaN, inf): nothing to learn or alert on
             return Scored(0.0, math.nan, math.nan)
         self._rows += 1
         self._low = min(self._low, value)

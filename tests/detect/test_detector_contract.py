@@ -102,3 +102,17 @@ def test_sensitivity_outside_unit_interval_is_refused(bad: float) -> None:
         make_detector(bad)
     with pytest.raises(ValueError, match="sensitivity"):
         alert_threshold(bad)
+
+
+def test_extreme_values_never_give_a_score_outside_unit_interval() -> None:
+    detector = make_detector()
+    values = [0.0, 1e308, -1e308, 1e149, -1e149, 5e-324, 0.0] * 60 + [1.0] * 200
+    scores = [detector.update(float(i), v).score for i, v in enumerate(values)]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+
+
+def test_constant_series_raises_nothing_and_a_step_away_from_it_alerts() -> None:
+    values = [3.0] * 500 + [4.0]
+    scored = run(values)
+    assert all(s.score < 0.01 for s in scored[:500])
+    assert scored[-1].score >= alert_threshold(0.5)
