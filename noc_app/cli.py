@@ -20,7 +20,7 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 SUBCOMMANDS = (
     "check-config", "screenshot", "snapshot", "bench", "incidents", "outbox", "automation", "import-grafana", "slo",
-    "report", "kiosk-pin",
+    "report", "kiosk-pin", "detect",
 )
 
 
@@ -106,6 +106,10 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         from noc_app.cli_kiosk import build_kiosk_pin_parser
 
         return build_kiosk_pin_parser()
+    if name == "detect":
+        from noc_app.cli_detect import build_detect_parser
+
+        return build_detect_parser()
     from noc_app.bench.cli import build_bench_parser
 
     return build_bench_parser()
@@ -183,6 +187,10 @@ def _dispatch(argv: list[str]) -> int:
             from noc_app.cli_kiosk import run_kiosk_pin
 
             return run_kiosk_pin(args)
+        if name == "detect":
+            from noc_app.cli_detect import run_detect
+
+            return run_detect(args)
         from noc_app.bench.cli import run_bench
 
         return run_bench(args)
