@@ -137,7 +137,9 @@ def effective_config(config: AppConfig, options: LaunchOptions) -> AppConfig:
         if options.theme not in THEME_NAMES:
             raise StartupError(f"--theme {options.theme!r} is unknown; themes: {', '.join(THEME_NAMES)}")
         changes["theme"] = options.theme
-    return dataclasses.replace(config, **changes) if changes else config
+    from noc_app.executive import kiosk_config
+
+    return kiosk_config(dataclasses.replace(config, **changes) if changes else config)  # a kiosk's dashboard
 
 
 def build_windows(
@@ -271,9 +273,15 @@ def _set_icon(app: QCoreApplication) -> None:
 
 
 def build_runtime(config: AppConfig) -> Runtime:
+    from noc_app.executive import wants_history
     from noc_app.runtime import Runtime
 
-    return Runtime(config)
+    runtime = Runtime(config)
+    if wants_history(config):  # the executive MTTR tile reads the state database's history
+        from noc_app.history_source import HISTORY_POLL_S, HistorySource
+
+        runtime.add_source(HistorySource(config), HISTORY_POLL_S)
+    return runtime
 
 
 def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | None = None) -> None:

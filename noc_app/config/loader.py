@@ -168,7 +168,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         slos=slos,
         sla=read_sla(walk, top),
         reports=read_reports(walk, top),
-        kiosk=read_kiosk(walk, top),
+        kiosk=read_kiosk(walk, top, tuple(d.id for d in dashboards)),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -221,6 +221,7 @@ class PanelConfig:
     slo_id: str = ""  # kind slo: the `slos:` entry shown (default: the panel id)
     slo: SloConfig | None = None  # kind slo: that entry, bound by the loader
     group_by: tuple[str, ...] = ("alertname",)  # incidents: the labels a row folds alerts by
+    kpi: str = ""  # kind kpi (generated only, noc_app.executive): the executive figure a tile shows
 
 
 VARIABLE_KINDS = ("custom", "constant", "interval", "query")
@@ -481,6 +482,7 @@ class KioskConfig:
 
     exit_chord: str = DEFAULT_EXIT_CHORD
     pin_hash: str | None = None  # scrypt$n$r$p$salt$hash (noc_app.kiosk_pin); None: the chord twice quits
+    dashboard: str | None = None  # what a kiosk shows; None: the executive KPI dashboard (noc_app.executive)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
