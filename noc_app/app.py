@@ -417,6 +417,9 @@ def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str |
         # The one line a default run prints: the wall is really up, and how to leave it.
         windows[0].first_paint_done.connect(lambda: print(wall_banner(config, len(windows)), file=sys.stderr))
     _notify_systemd(app, windows)
+    from noc_app.heartbeat_timer import start_heartbeat  # pushed from a GUI-thread timer: only while responsive
+
+    start_heartbeat(config.heartbeat, app, windows[0].first_paint_done if windows else None)
     for window in windows:
         window.quit_requested.connect(app.quit)
         window.refresh_requested.connect(runtime.poller.refresh_now)

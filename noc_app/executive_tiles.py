@@ -125,8 +125,9 @@ def tile_for(panel: PanelConfig, data: PanelData) -> Tile:
         why = data.view.message or next(iter(data.view.warnings), "")
         if state is DataState.NO_DATA and panel.kpi == "mttr_month" and data.view.warnings:
             why = data.view.warnings[0]  # "no state database", "no incident resolved this month"
-        key = "no_data" if state in (DataState.NO_DATA, DataState.LOADING) else "critical"
-        return Tile(value=NO_FIGURE, verdict=state.value, color_key=key, caption=why)
+        # The frame's pill says it in red; the body is hatched and greyed, where text_dim reads best.
+        return Tile(value=NO_FIGURE, verdict=state.value, color_key="no_data" if state is DataState.NO_DATA
+                    else "text_dim", caption=why)
     if panel.kpi == "incidents":
         tile = _incidents_tile(data)
     elif panel.kpi == "mttr_month":

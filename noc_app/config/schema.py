@@ -486,6 +486,19 @@ class KioskConfig:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class HeartbeatConfig:
+    """`heartbeat:` (config/heartbeat_section.py): pushed only while the GUI thread runs (noc_app.heartbeat)."""
+
+    kind: str  # "pushgateway" | "alertmanager"
+    target: SourceConfig  # where it goes: the pushgateway (url, auth, tls) or the alertmanager source
+    interval_s: float = 15.0
+    job: str = "noc-app"  # the job label (the pushgateway grouping key)
+    instance: str = ""  # "" : the host name at run time
+    alertname: str = "NocAppWallHeartbeat"  # alertmanager
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class AppConfig:
     path: str  # file it came from ("<built-in demo>" for the bundled one)
     title: str
@@ -506,6 +519,7 @@ class AppConfig:
     sla: SlaConfig = field(default_factory=SlaConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    heartbeat: HeartbeatConfig | None = None  # None: no heartbeat is pushed
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:

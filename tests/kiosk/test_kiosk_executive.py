@@ -229,7 +229,8 @@ def test_a_feed_that_never_answered_shows_its_state_and_no_figure(qtbot):
     store.mark_failed("prom", Unreachable("connection refused"), NOW, 5.0)
     store.mark_failed(HISTORY_SOURCE_ID, Unreachable("state database: connection refused"), NOW, 5.0)
     _wait_tiles(qtbot, bodies, availability="UNREACHABLE", mttr_month="UNREACHABLE")
-    assert bodies["availability"].tile.value == "—" and bodies["availability"].tile.color_key == "critical"
+    assert bodies["availability"].tile.value == "—" and bodies["availability"].tile.color_key == "text_dim"
+    assert bodies["availability"].dimmed  # greyed under the frame's hatch: nothing live-coloured
 
 
 # -- the history source --------------------------------------------------------------------------
