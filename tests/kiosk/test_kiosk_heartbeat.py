@@ -70,8 +70,8 @@ def test_alertmanager_config_uses_the_source():
     ("heartbeat: {interval: 15s}\n", "heartbeat: missing 'pushgateway: URL' or 'alertmanager: SOURCE_ID'"),
     ("heartbeat: {pushgateway: 'http://p:9091', alertmanager: am}\n",
      "heartbeat.alertmanager: give either 'pushgateway' or 'alertmanager', not both"),
-    ("heartbeat: {alertmanager: prom}\n", "heartbeat.alertmanager: 'prom' is a prometheus source; expected the id "
-                                          "of an alertmanager source (am)"),
+    ("heartbeat: {alertmanager: prom}\n", ("heartbeat.alertmanager: 'prom' is a prometheus source; expected the id "
+                                           "of an alertmanager source (am)")),
     ("heartbeat: {alertmanager: nope}\n", "'nope' is not a source"),
     ("heartbeat: {pushgateway: 'ftp://p'}\n", "heartbeat.pushgateway: expected an http(s) URL"),
     ("heartbeat: {pushgateway: 'http://u:secret@p:9091'}\n", "a secret must not be written in the config file"),
