@@ -140,7 +140,9 @@ def effective_config(config: AppConfig, options: LaunchOptions) -> AppConfig:
         if options.theme not in THEME_NAMES:
             raise StartupError(f"--theme {options.theme!r} is unknown; themes: {', '.join(THEME_NAMES)}")
         changes["theme"] = options.theme
-    return dataclasses.replace(config, **changes) if changes else config
+    from noc_app.executive import kiosk_config
+
+    return kiosk_config(dataclasses.replace(config, **changes) if changes else config)  # a kiosk's dashboard
 
 
 def build_windows(
@@ -312,9 +314,15 @@ def _set_icon(app: QCoreApplication) -> None:
 
 
 def build_runtime(config: AppConfig) -> Runtime:
+    from noc_app.executive import wants_history
     from noc_app.runtime import Runtime
 
-    return Runtime(config)
+    runtime = Runtime(config)
+    if wants_history(config):  # the executive MTTR tile reads the state database's history
+        from noc_app.history_source import HISTORY_POLL_S, HistorySource
+
+        runtime.add_source(HistorySource(config), HISTORY_POLL_S)
+    return runtime
 
 
 def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | None = None) -> None:
@@ -451,6 +459,9 @@ def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str |
         windows[0].first_paint_done.connect(lambda: print(wall_banner(config, len(windows)), file=sys.stderr))
     _notify_systemd(app, windows)
     _attach_attention(config, runtime, windows, app)
+    from noc_app.heartbeat_timer import start_heartbeat  # pushed from a GUI-thread timer: only while responsive
+
+    start_heartbeat(config.heartbeat, app, windows[0].first_paint_done if windows else None)
     for window in windows:
         window.quit_requested.connect(app.quit)
         window.refresh_requested.connect(runtime.poller.refresh_now)

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from noc_app.annotations import alert_sources, annotation_queries
 from noc_app.config.schema import QUERY_PANEL_KINDS, AppConfig, DashboardConfig, PanelConfig, PanelKind
+from noc_app.kpi_kind import as_data_panel
 from noc_app.panel_keys import panel_sources, query_key
 from noc_app.slo.panel_queries import slo_queries
 from noc_app.sources.base import LogQuery, MetricQuery, PollPlan
@@ -91,7 +92,8 @@ def build_plans(config: AppConfig) -> dict[str, PollPlan]:
     targets: set[str] = set()
     groupings: dict[str, dict[tuple[str, ...], None]] = defaultdict(dict)  # ordered sets
     for dash in config.dashboards:
-        for panel in dash.panels:
+        for shown in dash.panels:
+            panel = as_data_panel(shown)  # an executive tile asks what the panel it stands for asks
             sources = panel_sources(panel)
             if panel.kind in QUERY_PANEL_KINDS:
                 metrics[sources[0]].extend(_metric_queries(dash, panel))

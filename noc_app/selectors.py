@@ -15,6 +15,7 @@ import numpy as np
 from noc_app.annotations import Marker, annotation_problems, select_markers
 from noc_app.config.schema import QUERY_PANEL_KINDS, PanelConfig, PanelKind, Threshold
 from noc_app.config.thresholds import threshold_severity as judged_severity
+from noc_app.kpi_kind import as_data_panel
 from noc_app.model import (
     Alert,
     DataState,
@@ -265,6 +266,7 @@ def select_panel_data(
     `memo` (owned by the caller, e.g. the wall window) spares re-sorting an incident
     board's alerts while its snapshots are unchanged.
     """
+    panel = as_data_panel(panel)  # an executive tile is selected as the panel it stands for
     sources = panel_sources(panel)
     if not sources:  # text panels
         return PanelData(view=PanelView(state=DataState.OK), now=now)

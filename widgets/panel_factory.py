@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig, PanelKind
+from noc_app.kpi_kind import KPI_KIND
 from noc_app.selectors import PanelData
 from noc_app.themes import Theme
 
@@ -55,12 +56,14 @@ BODY_CLASSES: dict[str, tuple[str, str]] = {
     PanelKind.CLOCK: ("clock_panel", "ClockBody"),
     PanelKind.SLO: ("slo_panel", "SloBody"),
 }
+# kinds no config can write, only generated panels (the kiosk's executive tiles, noc_app.executive)
+GENERATED_BODY_CLASSES: dict[str, tuple[str, str]] = {KPI_KIND: ("kpi_panel", "KpiBody")}
 
 
 def body_class(kind: str) -> BodyClass:
     """The body widget class for a panel kind."""
     try:
-        module_name, class_name = BODY_CLASSES[kind]
+        module_name, class_name = BODY_CLASSES[kind] if kind in BODY_CLASSES else GENERATED_BODY_CLASSES[kind]
     except KeyError:
         raise ValueError(f"no panel body for kind {kind!r}; known kinds: {', '.join(BODY_CLASSES)}") from None
     module = importlib.import_module(f"noc_app.widgets.{module_name}")

@@ -3,6 +3,7 @@
     kiosk:
       exit_chord: Ctrl+Alt+Q          # default
       pin_hash: scrypt$16384$8$1$...  # from `noc-app kiosk-pin`; absent: the chord pressed twice quits
+      dashboard: overview             # what the kiosk shows; absent: the executive KPIs (noc_app.executive)
 
 Only the PIN's salted scrypt hash is written here (noc_app.kiosk_pin), never the PIN.
 """
@@ -13,7 +14,7 @@ from noc_app.config.schema import DEFAULT_EXIT_CHORD, KioskConfig
 from noc_app.config.yaml_nodes import MapReader, Walk
 from noc_app.kiosk_pin import PinHashError, parse_pin_hash
 
-_KIOSK_KEYS = ("exit_chord", "pin_hash")
+_KIOSK_KEYS = ("exit_chord", "pin_hash", "dashboard")
 MODIFIERS = ("ctrl", "alt", "shift", "meta")
 MAX_CHORD_CHARS = 64
 
@@ -31,7 +32,7 @@ def chord_problem(chord: str) -> str | None:
     return None
 
 
-def read_kiosk(walk: Walk, top: MapReader) -> KioskConfig:
+def read_kiosk(walk: Walk, top: MapReader, dashboard_ids: tuple[str, ...] = ()) -> KioskConfig:
     node = top.sub_mapping("kiosk")
     if node is None:
         return KioskConfig()
@@ -46,4 +47,9 @@ def read_kiosk(walk: Walk, top: MapReader) -> KioskConfig:
             parse_pin_hash(pin_hash)
         except PinHashError as exc:
             walk.error(item.nodes["pin_hash"], item.sub("pin_hash"), str(exc))  # the message never echoes it
-    return KioskConfig(exit_chord=chord, pin_hash=pin_hash.strip() if pin_hash else None)
+    dashboard = item.text("dashboard")
+    if dashboard is not None and dashboard not in dashboard_ids:
+        known = ", ".join(dashboard_ids) or "none defined"
+        walk.error(item.nodes["dashboard"], item.sub("dashboard"),
+                   f"unknown dashboard {dashboard!r}; dashboards: {known}")
+    return KioskConfig(exit_chord=chord, pin_hash=pin_hash.strip() if pin_hash else None, dashboard=dashboard or None)

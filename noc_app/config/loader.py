@@ -22,6 +22,7 @@ from noc_app.config.dashboard_section import default_screen, page_playlists, rea
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
 from noc_app.config.file_read import FileReadError, read_limited_text
+from noc_app.config.heartbeat_section import read_heartbeat
 from noc_app.config.incidents_section import read_incidents
 from noc_app.config.kiosk_section import read_kiosk
 from noc_app.config.limits import MAX_FILE_BYTES, MAX_STALE_INTERVALS
@@ -63,6 +64,7 @@ _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
     "incidents", "variables", "slos", "sla", "reports", "kiosk", "attention", "noise", "topology", "takeover",
+    "heartbeat",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -177,10 +179,11 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         slos=slos,
         sla=read_sla(walk, top),
         reports=read_reports(walk, top),
-        kiosk=read_kiosk(walk, top),
         attention=read_attention(walk, top, severity_levels),
         noise=read_noise(walk, top),
         takeover=read_takeover(walk, top, severity_levels, screens),
+        kiosk=read_kiosk(walk, top, tuple(d.id for d in dashboards)),
+        heartbeat=read_heartbeat(walk, top, sources),
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -223,6 +223,7 @@ class PanelConfig:
     slo_id: str = ""  # kind slo: the `slos:` entry shown (default: the panel id)
     slo: SloConfig | None = None  # kind slo: that entry, bound by the loader
     group_by: tuple[str, ...] = ("alertname",)  # incidents: the labels a row folds alerts by
+    kpi: str = ""  # kind kpi (generated only, noc_app.executive): the executive figure a tile shows
 
 
 VARIABLE_KINDS = ("custom", "constant", "interval", "query")
@@ -485,6 +486,20 @@ class KioskConfig:
 
     exit_chord: str = DEFAULT_EXIT_CHORD
     pin_hash: str | None = None  # scrypt$n$r$p$salt$hash (noc_app.kiosk_pin); None: the chord twice quits
+    dashboard: str | None = None  # what a kiosk shows; None: the executive KPI dashboard (noc_app.executive)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HeartbeatConfig:
+    """`heartbeat:` (config/heartbeat_section.py): pushed only while the GUI thread runs (noc_app.heartbeat)."""
+
+    kind: str  # "pushgateway" | "alertmanager"
+    target: SourceConfig  # where it goes: the pushgateway (url, auth, tls) or the alertmanager source
+    interval_s: float = 15.0
+    job: str = "noc-app"  # the job label (the pushgateway grouping key)
+    instance: str = ""  # "" : the host name at run time
+    alertname: str = "NocAppWallHeartbeat"  # alertmanager
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -520,6 +535,7 @@ class AppConfig:
     attention: AttentionConfig = field(default_factory=AttentionConfig)  # sound, tray, flash, NEW marker
     noise: NoiseConfig = field(default_factory=NoiseConfig)  # `noise:` and `topology:` (noc_app.noise)
     takeover: TakeoverConfig = field(default_factory=TakeoverConfig)
+    heartbeat: HeartbeatConfig | None = None  # None: no heartbeat is pushed
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:

@@ -67,6 +67,14 @@ def alertmanager(backends_dir: Path) -> Iterator[Server]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def pushgateway(backends_dir: Path) -> Iterator[Server]:
+    """A Prometheus Pushgateway (the wall's heartbeat target)."""
+    server = servers.start_on_free_ports(lambda: servers.pushgateway(backends_dir / "pushgateway"), _start)
+    yield server
+    server.stop()
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AlertmanagerCluster:
     """Two gossiping Alertmanager peers."""

@@ -52,6 +52,7 @@ PROMETHEUS = Binary(path="/usr/bin/prometheus", package="prometheus")
 ALERTMANAGER = Binary(path="/usr/bin/prometheus-alertmanager", package="prometheus-alertmanager")
 NODE_EXPORTER = Binary(path="/usr/bin/prometheus-node-exporter", package="prometheus-node-exporter")
 VICTORIA_METRICS = Binary(path="/usr/bin/victoria-metrics", package="victoria-metrics")
+PUSHGATEWAY = Binary(path="/usr/bin/prometheus-pushgateway", package="prometheus-pushgateway")
 # Debian ships these in /lib/systemd; merged-/usr systems see them in /usr/lib/systemd too.
 JOURNAL_GATEWAYD = Binary(path="/usr/lib/systemd/systemd-journal-gatewayd", package="systemd-journal-remote",
                           alternatives=("/lib/systemd/systemd-journal-gatewayd",))
@@ -415,6 +416,15 @@ def alertmanager(workdir: Path, *, name: str = "alertmanager", cluster_port: int
                  "--cluster.reconnect-interval=1s", "--cluster.settle-timeout=2s",
                  *(f"--cluster.peer={peer}" for peer in peers)]
     return Server(name=name, argv=argv, port=port, workdir=workdir, ready_path="/-/ready")
+
+
+def pushgateway(workdir: Path) -> Server:
+    """A Prometheus Pushgateway keeping its metrics in memory only (no persistence file)."""
+    port = free_port()
+    workdir.mkdir(parents=True, exist_ok=True)
+    return Server(name="pushgateway", argv=[require(PUSHGATEWAY), f"--web.listen-address={LOOPBACK}:{port}",
+                                            "--persistence.file="],
+                  port=port, workdir=workdir, ready_path="/-/ready")
 
 
 def alertmanager_pair(workdir: Path) -> tuple[Server, Server]:
