@@ -162,6 +162,8 @@ def build_windows(
         window.setProperty("noc_screen_index", screen.screen)
         window.setProperty("noc_screen_name", screen.screen_name or "")
         window.setProperty("noc_screen_id", screen.id)
+        if screen.display is not None:
+            window.display_config = screen.display  # this monitor's distance and size
         if size is not None:
             window.resize(*size)
         windows.append(window)

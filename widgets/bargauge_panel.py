@@ -43,7 +43,7 @@ class BarGaugeBody(TextBoxes, MetricBody):
         rows = len(self.bar_list.bars) + (1 if self.bar_list.more else 0)
         h = float(self.height())
         row_h = min(h / max(1, rows), self.text_px * 4.0)
-        text_px = max(8, min(round(self.text_px * 1.15), int(row_h * 0.62)))
+        text_px = self.minor(max(8, min(round(self.text_px * 1.15), int(row_h * 0.62))))
         return row_h, text_px
 
     def _paint(self, painter: QPainter) -> None:

@@ -109,12 +109,12 @@ class ClockBody(TextBoxes, MetricBody):
 
     def _paint_row(self, painter: QPainter, line: ClockLine, top: float, row_h: float, w: float, *, big: bool) -> None:
         px = self.text_px
-        name_px = self.fit_px(line.name, min(row_h * 0.36, px * 1.1), w * 0.3, bold=False)
+        name_px = self.minor(self.fit_px(line.name, min(row_h * 0.36, px * 1.1), w * 0.3, bold=False))
         name_font = self.px_font(name_px)
         fm_name = QFontMetricsF(name_font)
         date_w = fm_name.horizontalAdvance(line.date)
         time_room = w - max(fm_name.horizontalAdvance(line.name), date_w) - px
-        time_px = self.fit_px(line.time, row_h * (0.72 if big else 0.62), time_room * 0.98, bold=True)
+        time_px = self.major(self.fit_px(line.time, row_h * (0.72 if big else 0.62), time_room * 0.98, bold=True))
         time_font = self.px_font(time_px, bold=True)
         fm_time = QFontMetricsF(time_font)
         baseline = top + (row_h + fm_time.ascent() - fm_time.descent()) / 2

@@ -93,7 +93,7 @@ class HeatmapBody(TextBoxes, MetricBody):
         return self.panel.histogram.y_axis == "log" and finite.size > 0 and float(finite[0]) > 0
 
     def _plot_rect(self) -> QRectF:
-        px = self.text_px * 0.8
+        px = max(self.text_px * 0.8, self.minor(0))
         fm = QFontMetricsF(self.px_font(round(px)))
         label_w = fm.horizontalAdvance("100 ms") + px * 0.6
         return QRectF(label_w, px * 1.6, max(1.0, self.width() - label_w - px * 0.3),
@@ -147,7 +147,7 @@ class HeatmapBody(TextBoxes, MetricBody):
 
     def _paint_axis(self, painter: QPainter, plot: QRectF, edges: np.ndarray) -> None:
         assert self.buckets is not None
-        px = round(self.text_px * 0.8)
+        px = self.minor(round(self.text_px * 0.8))
         font = self.px_font(px)
         fm = QFontMetricsF(font)
         painter.setFont(font)

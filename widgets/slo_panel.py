@@ -118,7 +118,7 @@ class SloBody(MetricBody):
                 caption: str) -> None:
         label_px = self.fit_px(label, max(self.text_px, area.height() * 0.11), area.width(), bold=False)
         caption_px = self.fit_px(caption, max(self.text_px, area.height() * 0.15), area.width())
-        value_px = self.fit_px(value, area.height() * 0.55, area.width())
+        value_px = self.major(self.fit_px(value, area.height() * 0.55, area.width()))
         y = area.top()
         for text, px, bold, key in ((label, label_px, False, "text_dim"), (value, value_px, True, color_key),
                                     (caption, caption_px, True, color_key)):

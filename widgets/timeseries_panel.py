@@ -306,7 +306,7 @@ class TimeSeriesBody(MetricBody):
         self._paint_values(painter)
 
     def _axis_px(self) -> int:
-        return max(8, round(self.text_px * 0.7))
+        return self.minor(max(8, round(self.text_px * 0.7)))
 
     def _build_background(self) -> QPixmap:
         """Lay out plot and legend and paint everything that does not move per update (kept and returned)."""

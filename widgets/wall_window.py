@@ -56,9 +56,9 @@ from noc_app.widgets.kiosk_pin_prompt import KioskPinPrompt
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.report_entry import HANDOVER, HANDOVER_KEY, RUNNING_TEXT, ReportRunner, result_text
-from noc_app.widgets.scale import text_scale
 from noc_app.widgets.scroll_view import needs_scroll, scrolling
 from noc_app.widgets.theme_qss import apply_theme
+from noc_app.widgets.viewing_scale import window_text_scale
 
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
 DEMO_BADGE = "DEMO"
@@ -172,6 +172,7 @@ class WallWindow(QMainWindow):
         if not dashboards:
             raise ValueError("a wall window needs at least one dashboard")
         self.config = config
+        self.display_config = config.display  # text floors, dimming, shift (a screen's own: app.build_windows)
         self.mode = mode
         self._store = store
         self.alerts_memo = alerts_memo if alerts_memo is not None else AlertsMemo(dedup=config.incidents.dedup_key)
@@ -485,9 +486,9 @@ class WallWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        scale = text_scale(self.height())
+        scale = window_text_scale(self)
         self.header.set_text_px(scale.header_px)
-        self.feed_strip.set_text_px(max(11, round(scale.base_px * 0.7)))
+        self.feed_strip.set_text_px(max(11, round(scale.base_px * 0.7), scale.minor_px))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._first_paint_pending and watched is self.header and event.type() == QEvent.Type.Paint:

@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode
 
 from noc_app.config.dashboard_section import default_screen, page_playlists, read_dashboards
+from noc_app.config.display_section import read_display
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
 from noc_app.config.file_read import FileReadError, read_limited_text
@@ -58,7 +59,7 @@ __all__ = [
 _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
-    "incidents", "variables", "slos", "sla", "reports", "kiosk",
+    "incidents", "variables", "slos", "sla", "reports", "kiosk", "display",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -143,7 +144,8 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
     slos = read_slos(walk, top, sources)
     dashboards = bind_slo_panels(read_dashboards(walk, top), slos)
     playlists = read_playlists(walk, top) + page_playlists(dashboards)
-    screens = read_screens(walk, top)
+    display = read_display(walk, top)
+    screens = read_screens(walk, top, display)
     if not screens and dashboards:
         screens = (default_screen(dashboards),)
     default_title = dashboards[0].title if dashboards else "noc-app"
@@ -169,6 +171,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         sla=read_sla(walk, top),
         reports=read_reports(walk, top),
         kiosk=read_kiosk(walk, top),
+        display=display,
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

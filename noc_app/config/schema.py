@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from noc_app.config.display_schema import DisplayConfig
 from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
 from noc_app.model import Severity
 
@@ -313,6 +314,7 @@ class ScreenConfig:
     dashboard: str | None = None
     playlist: str | None = None
     screen_name: str | None = None  # `screen: "HDMI-1"`: the monitor by Qt's name (then `screen` is unused)
+    display: DisplayConfig | None = None  # this monitor's `display:` merged over the top level's (None: the top's)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -504,6 +506,7 @@ class AppConfig:
     sla: SlaConfig = field(default_factory=SlaConfig)
     reports: ReportsConfig = field(default_factory=ReportsConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    display: DisplayConfig = field(default_factory=DisplayConfig)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:
