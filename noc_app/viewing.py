@@ -100,7 +100,7 @@ def mm_per_arcmin(distance_mm: float) -> float:
 
 def cap_px_for(arcmin: float, distance_mm: float, mm_per_px: float) -> float:
     """Capital-letter height in pixels that subtends `arcmin` from `distance_mm`."""
-    return arcmin * mm_per_arcmin(distance_mm) / mm_per_px
+    return 2 * distance_mm * math.tan(math.radians(arcmin / 60) / 2) / mm_per_px
 
 
 def arcmin_of(cap_px: float, distance_mm: float, mm_per_px: float) -> float:
