@@ -47,6 +47,7 @@ from noc_app.selectors_incidents import AlertsMemo, BoardPolicy
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
+from noc_app.widgets.display_effects import DisplayEffects
 from noc_app.widgets.feed_health import FeedHealthStrip
 from noc_app.widgets.help_overlay import HelpOverlay, help_lines
 from noc_app.widgets.incident_actions import ActionSettings, BoardActions
@@ -249,6 +250,7 @@ class WallWindow(QMainWindow):
             self._rotation.start()
         self._update_clock()
         self._update_demo_banner()
+        self.display_effects = DisplayEffects(self, clock)  # night dimming, pixel shift (display: config)
 
     # -- public --------------------------------------------------------------------
 

@@ -19,12 +19,12 @@ from yaml.nodes import Node
 from noc_app.config.display_schema import DisplayConfig, NightDimConfig, PixelShiftConfig
 from noc_app.config.lengths import LengthError, parse_length_mm
 from noc_app.config.yaml_nodes import MapReader, Walk
+from noc_app.display_policy import MAX_DIM_LEVEL
 
 DISPLAY_KEYS = ("viewing_distance", "diagonal", "night", "pixel_shift", "inhibit_blanking")
 _NIGHT_KEYS = ("from", "to", "level")
 _SHIFT_KEYS = ("every", "max")
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
-MAX_DIM_LEVEL = 0.8  # dimmer than this and amber can no longer be told from red across a room
 MAX_SHIFT_PX = 16
 DISTANCE_RANGE_MM = (300.0, 50_000.0)  # a desk to the back of a large hall
 DIAGONAL_RANGE_MM = (254.0, 3810.0)  # 10" to 150"
