@@ -419,9 +419,23 @@ def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str |
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(int(options.exit_after_s * 1000), app.quit)
+    _keep_screen_on(config)
     runtime.start()
     app.aboutToQuit.connect(runtime.stop)
     return int(app.exec())
+
+
+def _keep_screen_on(config: AppConfig) -> None:
+    """Wall and kiosk modes inhibit screen blanking where the platform allows (noc_app.blanking)."""
+    from PySide6.QtGui import QGuiApplication
+
+    from noc_app.blanking_qt import keep_wall_screen_on
+    from noc_app.modes import capabilities
+
+    keep_wall_screen_on(  # the D-Bus inhibition lasts as long as this process's bus connection
+        keep_on=capabilities(config.mode).keep_screen_on, enabled=config.display.inhibit_blanking,
+        qt_platform=QGuiApplication.platformName(),
+    )
 
 
 def _notify_systemd(app: QCoreApplication, windows: Sequence[WallWindow]) -> None:

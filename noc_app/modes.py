@@ -29,12 +29,13 @@ class Capabilities:
     locked: bool = False  # stays on top, re-asserts full screen, the quit key must be pressed twice
     reports: bool = False  # make reports from the UI (post-incident from the board menu, Ctrl+Shift+H handover)
     help_overlay: bool = False  # F1 or ? shows every shortcut (not in a kiosk: nobody there uses a keyboard)
+    keep_screen_on: bool = False  # inhibit screen blanking / DPMS where the platform allows (noc_app.blanking)
 
 
 MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     Mode.WALL: Capabilities(
         act=False, navigate=False, pause_rotation=True, pointer_input=False, cursor=True,
-        context_menus=False, quit=True, window_close=True, help_overlay=True,
+        context_menus=False, quit=True, window_close=True, help_overlay=True, keep_screen_on=True,
     ),
     Mode.OPERATOR: Capabilities(
         act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True,
@@ -42,7 +43,7 @@ MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     ),
     Mode.KIOSK: Capabilities(
         act=False, navigate=False, pause_rotation=False, pointer_input=False, cursor=False,
-        context_menus=False, quit=True, window_close=False, tooltips=False, locked=True,
+        context_menus=False, quit=True, window_close=False, tooltips=False, locked=True, keep_screen_on=True,
     ),
 })
 
