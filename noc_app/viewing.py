@@ -139,3 +139,16 @@ def shorter_title(title: str) -> str | None:
             head = text[: text.rindex(separator)].rstrip()
             return head or None
     return None
+
+
+def spaced(positions: tuple[float, ...] | list[float], min_gap: float) -> frozenset[int]:
+    """Indices of the labels to draw so that none is nearer than `min_gap` to another (axis ticks).
+
+    The first label (the axis' low end, usually 0) is always kept; labels held at a viewing
+    distance's size are dropped rather than drawn over each other.
+    """
+    kept: list[int] = []
+    for i, at in enumerate(positions):
+        if not kept or abs(at - positions[kept[-1]]) >= min_gap:
+            kept.append(i)
+    return frozenset(kept)

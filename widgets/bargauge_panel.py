@@ -59,7 +59,8 @@ class BarGaugeBody(TextBoxes, MetricBody):
         fm, fm_bold = QFontMetricsF(font), QFontMetricsF(bold)
         gap = max(4.0, text_px * 0.4)
         name_w = min(w * NAME_SHARE, max(fm.horizontalAdvance(b.name) for b in bars) + gap)
-        value_w = min(w * VALUE_SHARE, max(fm_bold.horizontalAdvance(b.text) for b in bars) + text_px + gap)
+        share = 0.5 if self.held else VALUE_SHARE  # held sizes: the bar gives way, never the value
+        value_w = min(w * share, max(fm_bold.horizontalAdvance(b.text) for b in bars) + text_px + gap)
         bar_left, bar_right = name_w + gap, w - value_w - gap
         top = max(0.0, (self.height() - row_h * (len(bars) + (1 if self.bar_list.more else 0))) / 2)
         for i, bar in enumerate(bars):

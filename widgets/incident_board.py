@@ -73,6 +73,7 @@ class IncidentBoardBody(QWidget):
         self._px = 18
         self._floors = (0, 0)  # (minor, major) px floors from the viewing distance (noc_app.viewing)
         self._short_priority = False  # this paint shows "P2" rather than "P2 WARNING" (narrow, held sizes)
+        self._more_in_header = False  # no room for a row and the "and N more" line: it goes in the header
         self._fit = 0
         self.visible_rows: tuple[BoardRow, ...] = ()
         self.more_count = 0
@@ -266,6 +267,9 @@ class IncidentBoardBody(QWidget):
         fit = max(0, avail // row_h)
         if n > fit:
             fit = max(0, (avail - more_h) // row_h)
+        # Held at a viewing distance's size, one incident beats none: "and N more" joins the counts' row.
+        self._more_in_header = bool(self._floors[1] and fit == 0 and n and avail >= row_h)
+        fit = 1 if self._more_in_header else fit
         self._fit = min(n, fit)
         self.more_count = n - self._fit
         self._build_rows()
@@ -338,7 +342,8 @@ class IncidentBoardBody(QWidget):
             painter.setFont(small_font)
             painter.setPen(self._color("text"))  # what does not fit must still be read from across the room
             align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-            self._draw_text(painter, QRect(0, y, w - px // 2, more_h), align, self.more_text)
+            more_rect = QRect(0, 0, w - px // 2, header_h) if self._more_in_header else QRect(0, y, w - px // 2, more_h)
+            self._draw_text(painter, more_rect, align, self.more_text)
         painter.end()
 
     def _paint_selection(self, painter: QPainter, rect: QRect) -> None:

@@ -72,6 +72,11 @@ class MetricBody(QWidget):
         self._invalidate_layout()
         self.update()
 
+    @property
+    def held(self) -> bool:
+        """True when a viewing distance holds text sizes: layouts drop detail rather than shrink text."""
+        return self._floors != (0, 0)
+
     def minor(self, px: float) -> int:
         """A secondary text size (axis, legend, caption), held at the distance's floor."""
         return max(int(px), self._floors[0])

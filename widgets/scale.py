@@ -42,7 +42,7 @@ def text_scale(window_height: int, floors: TextFloors = NO_FLOORS) -> TextScale:
         title_px=title,
         pill_px=max(11, round(title * 0.78), floors.minor_px),
         small_px=max(10, round(base * 0.72), floors.minor_px),
-        header_px=max(14, round(h / 50), floors.major_px),
+        header_px=max(14, round(h / 50), floors.minor_px),  # the header is secondary: the panels carry the wall
         major_px=floors.major_px,
         minor_px=floors.minor_px,
     )

@@ -33,6 +33,7 @@ from noc_app.model import Series, last_value
 from noc_app.selectors import PanelData, threshold_severity
 from noc_app.themes import Theme
 from noc_app.units import format_value
+from noc_app.viewing import spaced
 from noc_app.widgets.chart_math import (
     AxisRange,
     decimate_minmax,
@@ -371,10 +372,12 @@ class TimeSeriesBody(MetricBody):
             p.setFont(self.px_font(axis_px))
             p.setPen(self.color("axis"))
             ascent = axis_metrics.ascent()
-            for v, text in zip(y_ticks, y_labels, strict=True):
+            shown = spaced([self._y_of(v) for v in y_ticks], axis_metrics.height())  # never drawn over each other
+            for v, text in (pair for i, pair in enumerate(zip(y_ticks, y_labels, strict=True)) if i in shown):
                 text_y = self._y_of(v) - axis_metrics.height() / 2 + ascent
                 p.drawText(QPointF(left - pad - axis_metrics.horizontalAdvance(text), text_y), text)
-            for v, text in zip(right_ticks, right_labels, strict=True):
+            shown = spaced([self._y_of(v, 1) for v in right_ticks], axis_metrics.height())
+            for v, text in (pair for i, pair in enumerate(zip(right_ticks, right_labels, strict=True)) if i in shown):
                 text_y = self._y_of(v, 1) - axis_metrics.height() / 2 + ascent
                 p.drawText(QPointF(plot.right() + pad, text_y), text)
             baseline = plot.bottom() + pad / 2 + ascent

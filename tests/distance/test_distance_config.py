@@ -107,3 +107,23 @@ def test_check_config_reports_display_problems(tmp_path):
                           text=True, timeout=60)
     assert done.returncode == 2
     assert "wall.yaml:5:" in done.stdout + done.stderr and "display.viewing_distance" in done.stdout + done.stderr
+
+
+def test_each_window_takes_its_screens_display(qtbot):
+    from noc_app.app import LaunchOptions, build_runtime, build_windows
+    from noc_app.widgets.viewing_scale import window_text_scale
+
+    config = _load("""
+        display: {viewing_distance: 4m, diagonal: 65in}
+        screens:
+          - {id: near, screen: 0, dashboard: one}
+          - {id: far, screen: 1, dashboard: one, display: {viewing_distance: 8m}}
+    """)
+    runtime = build_runtime(config)
+    near, far = build_windows(config, runtime, LaunchOptions(), size=(3840, 2160))
+    for window in (near, far):
+        qtbot.addWidget(window)
+    assert near.display_config.viewing_distance_mm == 4000.0 and far.display_config.viewing_distance_mm == 8000.0
+    near_scale, far_scale = window_text_scale(near), window_text_scale(far)
+    assert (near_scale.major_px, near_scale.minor_px) == (70, 44)
+    assert far_scale.major_px > 1.9 * near_scale.major_px  # twice as far: twice the size

@@ -17,6 +17,7 @@ from noc_app.viewing import (
     plausible_size,
     shorter_title,
     size_from_diagonal,
+    spaced,
     text_floors,
 )
 
@@ -79,3 +80,9 @@ def test_font_sizes_round_up():
 ])
 def test_titles_drop_their_trailing_detail(title, shorter):
     assert shorter_title(title) == shorter
+
+
+def test_axis_labels_closer_than_their_height_are_dropped_keeping_the_low_end():
+    assert spaced([500.0, 450.0, 400.0, 350.0, 300.0], 90.0) == frozenset({0, 2, 4})
+    assert spaced([500.0, 300.0, 100.0], 90.0) == frozenset({0, 1, 2})
+    assert spaced([], 10.0) == frozenset()
