@@ -69,6 +69,8 @@ class ApdexBody(TextBoxes, MetricBody):
         caption = f"{self.severity_text}  ·  {self.t_text}" if self.severity_text else self.t_text
         avail = max(1.0, h - warning_h - (px * 0.2 if warning_h else 0.0))
         caption_px = self.minor(max(6, min(self.fit_px(caption, px * 0.9, w * 0.92), int(avail * 0.22))))
+        if self.held and QFontMetricsF(self.px_font(caption_px, bold=True)).horizontalAdvance(caption) > w:
+            caption = self.severity_text or self.t_text  # held sizes: the verdict stays, T goes
         cap_font = self.px_font(caption_px, bold=bool(self.severity_text))
         cap_fm = QFontMetricsF(cap_font)
         number_px = self.major(self.fit_px(self.value_text, (avail - cap_fm.height()) * 0.95, w * 0.8, bold=True))
