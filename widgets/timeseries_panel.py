@@ -385,7 +385,8 @@ class TimeSeriesBody(MetricBody):
                 text = relative_time_label(offset)
                 tw = axis_metrics.horizontalAdvance(text)
                 text_x = plot.right() + offset / self._window_s * plot.width() - tw / 2
-                p.drawText(QPointF(min(max(text_x, pad), w - pad - tw), baseline), text)
+                low = left if self.held else pad  # big labels: the first starts at the plot, clear of "0 req/s"
+                p.drawText(QPointF(min(max(text_x, low), w - pad - tw), baseline), text)
 
             self._paint_legend_names(p, legend_metrics)
         finally:
