@@ -169,6 +169,8 @@ def build_windows(
         window.setProperty("noc_screen_index", screen.screen)
         window.setProperty("noc_screen_name", screen.screen_name or "")
         window.setProperty("noc_screen_id", screen.id)
+        if screen.display is not None:
+            window.display_config = screen.display  # this monitor's distance and size
         if size is not None:
             window.resize(*size)
         windows.append(window)
@@ -470,6 +472,7 @@ def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str |
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(int(options.exit_after_s * 1000), app.quit)
+    _keep_screen_on(config)
     runtime.start()
     app.aboutToQuit.connect(runtime.stop)
     return int(app.exec())
@@ -493,6 +496,19 @@ def quiet_predicate(config: AppConfig, store: StoreView, clock: Callable[[], flo
         return is_quiet(alert, {alert.source_id: store.snapshot(alert.source_id)}, config.noise, clock())
 
     return quiet
+
+
+def _keep_screen_on(config: AppConfig) -> None:
+    """Wall and kiosk modes inhibit screen blanking where the platform allows (noc_app.blanking)."""
+    from PySide6.QtGui import QGuiApplication
+
+    from noc_app.blanking_qt import keep_wall_screen_on
+    from noc_app.modes import capabilities
+
+    keep_wall_screen_on(  # the D-Bus inhibition lasts as long as this process's bus connection
+        keep_on=capabilities(config.mode).keep_screen_on, enabled=config.display.inhibit_blanking,
+        qt_platform=QGuiApplication.platformName(),
+    )
 
 
 def _notify_systemd(app: QCoreApplication, windows: Sequence[WallWindow]) -> None:

@@ -32,12 +32,14 @@ class Capabilities:
     help_overlay: bool = False  # F1 or ? shows every shortcut (not in a kiosk: nobody there uses a keyboard)
     attention: bool = False  # sounds, desktop notification, tray icon, border flash, NEW marker (noc_app.attention)
     takeover: bool = False  # a new P0 may take a screen over (noc_app.takeover); never on an executive's kiosk
+    keep_screen_on: bool = False  # inhibit screen blanking / DPMS where the platform allows (noc_app.blanking)
 
 
 MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     Mode.WALL: Capabilities(
         act=False, navigate=False, pause_rotation=True, pointer_input=False, cursor=True,
         context_menus=False, quit=True, window_close=True, help_overlay=True, attention=True, takeover=True,
+        keep_screen_on=True,
     ),
     Mode.OPERATOR: Capabilities(
         act=True, navigate=True, pause_rotation=True, pointer_input=True, cursor=True, board_filter=True,
@@ -46,7 +48,7 @@ MODE_CAPABILITIES: Mapping[Mode, Capabilities] = MappingProxyType({
     ),
     Mode.KIOSK: Capabilities(
         act=False, navigate=False, pause_rotation=False, pointer_input=False, cursor=False,
-        context_menus=False, quit=True, window_close=False, tooltips=False, locked=True,
+        context_menus=False, quit=True, window_close=False, tooltips=False, locked=True, keep_screen_on=True,
     ),
 })
 

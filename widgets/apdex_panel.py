@@ -68,13 +68,15 @@ class ApdexBody(TextBoxes, MetricBody):
             return
         caption = f"{self.severity_text}  ·  {self.t_text}" if self.severity_text else self.t_text
         avail = max(1.0, h - warning_h - (px * 0.2 if warning_h else 0.0))
-        caption_px = max(6, min(self.fit_px(caption, px * 0.9, w * 0.92), int(avail * 0.22)))
+        caption_px = self.minor(max(6, min(self.fit_px(caption, px * 0.9, w * 0.92), int(avail * 0.22))))
+        if self.held and QFontMetricsF(self.px_font(caption_px, bold=True)).horizontalAdvance(caption) > w:
+            caption = self.severity_text or self.t_text  # held sizes: the verdict stays, T goes
         cap_font = self.px_font(caption_px, bold=bool(self.severity_text))
         cap_fm = QFontMetricsF(cap_font)
-        number_px = self.fit_px(self.value_text, (avail - cap_fm.height()) * 0.95, w * 0.8, bold=True)
+        number_px = self.major(self.fit_px(self.value_text, (avail - cap_fm.height()) * 0.95, w * 0.8, bold=True))
         fm = QFontMetricsF(self.px_font(number_px, bold=True))
-        while number_px > 6 and fm.ascent() + fm.descent() + cap_fm.height() > avail:
-            number_px = max(6, int(number_px * 0.9))
+        while number_px > self.major(6) and fm.ascent() + fm.descent() + cap_fm.height() > avail:
+            number_px = self.major(max(6, int(number_px * 0.9)))
             fm = QFontMetricsF(self.px_font(number_px, bold=True))
         block = fm.ascent() + fm.descent() + cap_fm.height()
         baseline = max(0.0, (avail - block) / 2) + fm.ascent()
@@ -100,7 +102,7 @@ class ApdexBody(TextBoxes, MetricBody):
         """
         flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap
         text = self.warning_text
-        smallest = max(8, round(self.text_px * 0.5))
+        smallest = self.minor(max(8, round(self.text_px * 0.5)))
         px = max(smallest, round(self.text_px * 0.7))
         while True:
             fm = QFontMetricsF(self.px_font(px))

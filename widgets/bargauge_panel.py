@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from noc_app.config.schema import PanelConfig
 from noc_app.selectors import PanelData
-from noc_app.selectors_panels import BarList, select_bars
+from noc_app.selectors_panels import Bar, BarList, select_bars
 from noc_app.themes import Theme
 from noc_app.widgets.metric_body import MetricBody
 from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker
@@ -36,20 +36,32 @@ class BarGaugeBody(TextBoxes, MetricBody):
 
     @property
     def more_text(self) -> str:
-        return f"+{self.bar_list.more} more" if self.bar_list.more else ""
+        more = self.shown_bars()[1]
+        return f"+{more} more" if more else ""
+
+    def shown_bars(self) -> tuple[tuple[Bar, ...], int]:
+        """The bars drawn and how many are left out; held at a viewing distance's size, rows give way."""
+        bars, more = self.bar_list.bars, self.bar_list.more
+        if self.held:
+            fit = max(1, int(self.height() // (self.minor(0) * 1.3)))
+            if len(bars) + (1 if more else 0) > fit:
+                keep = max(1, fit - 1)
+                bars, more = bars[:keep], more + len(bars) - keep
+        return bars, more
 
     def row_geometry(self) -> tuple[float, int]:
         """(row height, text px) for the current size and bar count."""
-        rows = len(self.bar_list.bars) + (1 if self.bar_list.more else 0)
+        bars, more = self.shown_bars()
+        rows = len(bars) + (1 if more else 0)
         h = float(self.height())
         row_h = min(h / max(1, rows), self.text_px * 4.0)
-        text_px = max(8, min(round(self.text_px * 1.15), int(row_h * 0.62)))
+        text_px = self.minor(max(8, min(round(self.text_px * 1.15), int(row_h * 0.62))))
         return row_h, text_px
 
     def _paint(self, painter: QPainter) -> None:
         self.reset_text_boxes()
         painter.fillRect(self.rect(), self.color("panel"))
-        bars = self.bar_list.bars
+        bars, more = self.shown_bars()
         if not bars:
             return  # the frame says NO DATA / LOADING
         w = float(self.width())
@@ -59,9 +71,10 @@ class BarGaugeBody(TextBoxes, MetricBody):
         fm, fm_bold = QFontMetricsF(font), QFontMetricsF(bold)
         gap = max(4.0, text_px * 0.4)
         name_w = min(w * NAME_SHARE, max(fm.horizontalAdvance(b.name) for b in bars) + gap)
-        value_w = min(w * VALUE_SHARE, max(fm_bold.horizontalAdvance(b.text) for b in bars) + text_px + gap)
+        share = 0.5 if self.held else VALUE_SHARE  # held sizes: the bar gives way, never the value
+        value_w = min(w * share, max(fm_bold.horizontalAdvance(b.text) for b in bars) + text_px + gap)
         bar_left, bar_right = name_w + gap, w - value_w - gap
-        top = max(0.0, (self.height() - row_h * (len(bars) + (1 if self.bar_list.more else 0))) / 2)
+        top = max(0.0, (self.height() - row_h * (len(bars) + (1 if more else 0))) / 2)
         for i, bar in enumerate(bars):
             y = top + i * row_h
             baseline = y + (row_h + fm.ascent() - fm.descent()) / 2

@@ -109,12 +109,16 @@ class ClockBody(TextBoxes, MetricBody):
 
     def _paint_row(self, painter: QPainter, line: ClockLine, top: float, row_h: float, w: float, *, big: bool) -> None:
         px = self.text_px
-        name_px = self.fit_px(line.name, min(row_h * 0.36, px * 1.1), w * 0.3, bold=False)
+        name_px = self.minor(self.fit_px(line.name, min(row_h * 0.36, px * 1.1), w * 0.3, bold=False))
         name_font = self.px_font(name_px)
         fm_name = QFontMetricsF(name_font)
-        date_w = fm_name.horizontalAdvance(line.date)
-        time_room = w - max(fm_name.horizontalAdvance(line.name), date_w) - px
-        time_px = self.fit_px(line.time, row_h * (0.72 if big else 0.62), time_room * 0.98, bold=True)
+        date = line.date
+        time_room = w - max(fm_name.horizontalAdvance(line.name), fm_name.horizontalAdvance(date)) - px
+        wanted = row_h * (0.72 if big else 0.62)
+        if date and self.held and self.fit_px(line.time, wanted, time_room * 0.98) < self.major(0):
+            date = ""  # held at a viewing distance's size: the date line goes, the time keeps its size
+            time_room = w - fm_name.horizontalAdvance(line.name) - px
+        time_px = self.major(self.fit_px(line.time, wanted, time_room * 0.98, bold=True))
         time_font = self.px_font(time_px, bold=True)
         fm_time = QFontMetricsF(time_font)
         baseline = top + (row_h + fm_time.ascent() - fm_time.descent()) / 2
@@ -123,10 +127,10 @@ class ClockBody(TextBoxes, MetricBody):
         self.draw_text(painter, w - fm_time.horizontalAdvance(line.time), baseline, line.time, fm_time)
         painter.setFont(name_font)
         painter.setPen(self.color("text"))
-        if line.date:
+        if date:
             mid = top + row_h / 2
             self.draw_text(painter, 0.0, mid - fm_name.descent() - 1, line.name, fm_name)
             painter.setPen(self.color("text_dim"))
-            self.draw_text(painter, 0.0, mid + fm_name.ascent(), line.date, fm_name)
+            self.draw_text(painter, 0.0, mid + fm_name.ascent(), date, fm_name)
         else:
             self.draw_text(painter, 0.0, top + (row_h + fm_name.ascent() - fm_name.descent()) / 2, line.name, fm_name)

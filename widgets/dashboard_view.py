@@ -24,7 +24,8 @@ from noc_app.selectors_wall import read_sources, select_panels
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme
 from noc_app.widgets.panel_frame import PanelFrame
-from noc_app.widgets.scale import TextScale, text_scale
+from noc_app.widgets.scale import TextScale
+from noc_app.widgets.viewing_scale import window_text_scale
 
 TICK_MS = 1000
 
@@ -137,8 +138,7 @@ class DashboardView(QWidget):
     # -- layout --------------------------------------------------------------------
 
     def _relayout(self) -> None:
-        window = self.window()
-        scale = text_scale(window.height() if window is not None else self.height())
+        scale = window_text_scale(self)
         w, h = self.width(), self.height()
         for frame in self._frames.values():
             frame.set_scale(scale)

@@ -82,7 +82,7 @@ class GaugeBody(SingleValueBody):
     def _layout(self) -> _Geometry:
         if self._geometry is None:
             w, h = float(self.width()), float(self.height())
-            label_px = max(8, round(self.text_px * 0.7))
+            label_px = self.minor(max(8, round(self.text_px * 0.7)))
             pad = max(2.0, 0.04 * min(w, h))
             label_h = label_px * 1.3
             outer = max(4.0, min((w - 2 * pad) / 2, (h - 2 * pad - label_h) / 1.5))
@@ -123,15 +123,17 @@ class GaugeBody(SingleValueBody):
     def _paint_texts(self, painter: QPainter, g: _Geometry) -> None:
         inner = g.track_r - g.track_w / 2
         caption = self.judged.severity_text
-        number_px = self.fit_px(self.judged.text, inner * (0.46 if caption else 0.56), inner * 1.6)
+        number_px = self.major(self.fit_px(self.judged.text, inner * (0.46 if caption else 0.56), inner * 1.6))
         metrics = QFontMetricsF(self.px_font(number_px, bold=True))
         baseline = g.cy + metrics.ascent() * 0.35
         painter.setPen(self.color(self.judged.color_key))
         painter.setFont(self.px_font(number_px, bold=True))
         painter.drawText(QPointF(g.cx - metrics.horizontalAdvance(self.judged.text) / 2, baseline), self.judged.text)
         if caption:
-            caption_px = self.fit_px(caption, max(self.text_px * 0.8, inner * 0.2), inner * 1.8)
+            caption_px = self.minor(self.fit_px(caption, max(self.text_px * 0.8, inner * 0.2), inner * 1.8))
             caption_metrics = QFontMetricsF(self.px_font(caption_px, bold=True))
+            if caption_metrics.horizontalAdvance(caption) > inner * 1.8:  # held at a distance's size: the word only
+                caption = caption.split(" ", 1)[0]
             painter.setFont(self.px_font(caption_px, bold=True))
             y = baseline + metrics.descent() + caption_metrics.ascent()
             painter.drawText(QPointF(g.cx - caption_metrics.horizontalAdvance(caption) / 2, y), caption)

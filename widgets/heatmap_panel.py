@@ -93,11 +93,16 @@ class HeatmapBody(TextBoxes, MetricBody):
         return self.panel.histogram.y_axis == "log" and finite.size > 0 and float(finite[0]) > 0
 
     def _plot_rect(self) -> QRectF:
-        px = self.text_px * 0.8
+        px = max(self.text_px * 0.8, self.minor(0))
         fm = QFontMetricsF(self.px_font(round(px)))
         label_w = fm.horizontalAdvance("100 ms") + px * 0.6
+        below = px * 0.3 if self._no_time_labels() else px * 1.6
         return QRectF(label_w, px * 1.6, max(1.0, self.width() - label_w - px * 0.3),
-                      max(1.0, self.height() - px * 3.2))
+                      max(1.0, self.height() - px * 1.6 - below))
+
+    def _no_time_labels(self) -> bool:
+        """Held at a viewing distance's size in a short panel: the -30m / now labels give way to the cells."""
+        return self.held and self.height() < self.minor(0) * 5
 
     # -- paint --------------------------------------------------------------------------
     def _paint(self, painter: QPainter) -> None:
@@ -147,7 +152,7 @@ class HeatmapBody(TextBoxes, MetricBody):
 
     def _paint_axis(self, painter: QPainter, plot: QRectF, edges: np.ndarray) -> None:
         assert self.buckets is not None
-        px = round(self.text_px * 0.8)
+        px = self.minor(round(self.text_px * 0.8))
         font = self.px_font(px)
         fm = QFontMetricsF(font)
         painter.setFont(font)
@@ -157,14 +162,14 @@ class HeatmapBody(TextBoxes, MetricBody):
         uppers = list(self.buckets.finite_bounds)
         for bound, edge in zip(uppers, edges[1:], strict=False):
             y = self._y(float(edge), plot, lo, hi)
-            if last_y - y < fm.height() * 1.2:
-                continue
+            if last_y - y < fm.height() * 1.2 or y + fm.ascent() / 2.5 + fm.descent() > self.height():
+                continue  # too near the last label, or it would be cut at the bottom
             text = format_bound(float(bound))
             text_x = plot.left() - fm.horizontalAdvance(text) - px * 0.4
             self.draw_text(painter, text_x, y + fm.ascent() / 2.5, text, fm)
             last_y = y
         times = self.buckets.times
-        if times.size > 1:
+        if times.size > 1 and not self._no_time_labels():
             span = float(times[-1] - times[0])
             left, right = (f"-{round(span / 60)}m" if span >= 120 else f"-{round(span)}s"), "now"
             base = plot.bottom() + fm.ascent() + px * 0.3

@@ -82,6 +82,9 @@ class IncidentBoardBody(QWidget):
         self._state = DataState.LOADING
         self._dimmed = False
         self._px = 18
+        self._floors = (0, 0)  # (minor, major) px floors from the viewing distance (noc_app.viewing)
+        self._short_priority = False  # this paint shows "P2" rather than "P2 WARNING" (narrow, held sizes)
+        self._more_in_header = False  # no room for a row and the "and N more" line: it goes in the header
         self._fit = 0
         self.visible_rows: tuple[BoardRow, ...] = ()
         self.more_count = 0
@@ -249,6 +252,13 @@ class IncidentBoardBody(QWidget):
             return False
         return any(new_badge_key(a) in self._new_keys for a in self._board.groups[index][:NEW_CHECK_MEMBERS])
 
+    def set_text_floors(self, minor_px: int, major_px: int) -> None:
+        """Names and priorities stay at or above `major_px`, summaries and ages at or above `minor_px`."""
+        if (minor_px, major_px) != self._floors:
+            self._floors = (minor_px, major_px)
+            self._relayout()
+            self.update()
+
     def set_policy(self, policy: BoardPolicy | None) -> None:
         """Show priorities from this severity policy, with each row's ack countdown (None: the severity's own)."""
         self._policy = policy
@@ -280,8 +290,8 @@ class IncidentBoardBody(QWidget):
     # -- layout --------------------------------------------------------------------
 
     def _metrics(self) -> tuple[int, int, int, int, int]:
-        px = self._px
-        small = max(9, round(px * 0.72))
+        px = max(self._px, self._floors[1])
+        small = max(9, round(px * 0.72), self._floors[0])
         header_h = round(px * 1.6) + len(self._board.noise.hints) * self._hint_h(small)
         row_h = round(px * 1.3 + small * 1.35 + px * 0.45)
         more_h = round(small * 1.6)
@@ -303,6 +313,9 @@ class IncidentBoardBody(QWidget):
         fit = max(0, avail // row_h)
         if n > fit:
             fit = max(0, (avail - more_h) // row_h)
+        # Held at a viewing distance's size, one incident beats none: "and N more" joins the counts' row.
+        self._more_in_header = bool(self._floors[1] and fit == 0 and n and avail >= row_h)
+        fit = 1 if self._more_in_header else fit
         self._fit = min(n, fit)
         self.more_count = n - self._fit
         self._build_rows()
@@ -362,7 +375,11 @@ class IncidentBoardBody(QWidget):
         counts_h = header_h - len(self.hint_lines) * self._hint_h(small)
         self._paint_header(painter, bold, QRect(0, 0, w, counts_h))
         self._paint_hints(painter, small_font, QRect(0, counts_h, w, header_h - counts_h))
-        sev_w = max(QFontMetrics(bold).horizontalAdvance(severity_words(s)) for s in Severity) + round(px * 1.5)
+        # Held at a viewing distance's size, the board shows the priority id only ("P2", with its
+        # shape and colour; the header counts say the same) so the name and summary keep the room.
+        self._short_priority = self._floors[1] > 0 and w < px * 40
+        words = [severity_words(s).split(" ", 1)[0] if self._short_priority else severity_words(s) for s in Severity]
+        sev_w = max(QFontMetrics(bold).horizontalAdvance(word) for word in words) + round(px * 1.5)
         y = header_h
         for i, row in enumerate(self.visible_rows):
             if self.selectable and row.key == self.selected_key:
@@ -374,7 +391,8 @@ class IncidentBoardBody(QWidget):
             painter.setFont(small_font)
             painter.setPen(self._color("text"))  # what does not fit must still be read from across the room
             align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-            self._draw_text(painter, QRect(0, y, w - px // 2, more_h), align, self.more_text)
+            more_rect = QRect(0, 0, w - px // 2, counts_h) if self._more_in_header else QRect(0, y, w - px // 2, more_h)
+            self._draw_text(painter, more_rect, align, self.more_text)
         painter.end()
 
     def _paint_selection(self, painter: QPainter, rect: QRect) -> None:
@@ -425,7 +443,8 @@ class IncidentBoardBody(QWidget):
         painter.setFont(bold)
         painter.setPen(color)
         severity_rect = QRect(x + round(px * 1.1), line1.top(), sev_w, line1.height())
-        self._draw_text(painter, severity_rect, Qt.AlignmentFlag.AlignVCenter, row.severity_text)
+        severity_text = row.severity_text.split(" ", 1)[0] if self._short_priority else row.severity_text
+        self._draw_text(painter, severity_rect, Qt.AlignmentFlag.AlignVCenter, severity_text)
         name_left = x + sev_w
         right = rect.right() - px // 2
         painter.setFont(small_font)
@@ -433,13 +452,18 @@ class IncidentBoardBody(QWidget):
         tail = "   ".join(t for t in (row.state_tag, row.age_text) if t)
         tail_w = small_fm.horizontalAdvance(tail)
         painter.setPen(self._color("text_dim"))
-        tail_rect = QRect(right - tail_w, line1.top(), tail_w, line1.height())
+        # At a viewing distance's size the name comes first: ages and clocks move to the summary line.
+        full_tail = tail_w + (small_fm.horizontalAdvance(row.countdown) + px // 2 if row.countdown else 0)
+        name_need = QFontMetrics(regular if row.muted else bold).horizontalAdvance(row.title) + px // 2
+        tail_below = self._floors[1] > 0 and name_need > right - full_tail - name_left
+        tail_line = line2 if tail_below else line1
+        tail_rect = QRect(right - tail_w, tail_line.top(), tail_w, small_fm.height() if tail_below else line1.height())
         self._draw_text(painter, tail_rect, Qt.AlignmentFlag.AlignVCenter, tail)
         if row.countdown:  # the response clock, in the severity's colour, before the state and age
             countdown_w = small_fm.horizontalAdvance(row.countdown) + 1
             tail_w += countdown_w + (px // 2 if tail else 0)
             painter.setPen(color)
-            self._draw_text(painter, QRect(right - tail_w, line1.top(), countdown_w, line1.height()),
+            self._draw_text(painter, QRect(right - tail_w, tail_line.top(), countdown_w, tail_rect.height()),
                             Qt.AlignmentFlag.AlignVCenter, row.countdown)
         if row.marker:  # an action in flight or its result, before the state tag
             room = max(0, (right - name_left) // 2)
@@ -451,7 +475,7 @@ class IncidentBoardBody(QWidget):
             self.painted_markers[row.key] = marker_text
             tail_w += marker_w + px
             painter.setPen(self._color("warning" if "FAILED" in row.marker else "loading"))
-            marker_rect = QRect(right - tail_w, line1.top(), marker_w, line1.height())
+            marker_rect = QRect(right - tail_w, tail_line.top(), marker_w, tail_rect.height())
             self._draw_text(painter, marker_rect, Qt.AlignmentFlag.AlignVCenter, marker_text)
         name_x = name_left
         if new:  # a pill with the word before the name: shape and word, not colour alone
@@ -461,12 +485,13 @@ class IncidentBoardBody(QWidget):
                                       self._color("text"), self._color("panel"), gap=px // 2, record=self._draw_text)
         painter.setFont(regular if row.muted else bold)
         painter.setPen(text_color)
-        name_w = max(0, right - tail_w - px // 2 - name_x)
+        name_w = max(0, right - (0 if tail_below else tail_w) - px // 2 - name_x)
         name = self._elided(painter.font(), row.title, name_w)
         name_rect = QRect(name_x, line1.top(), name_w, line1.height())
         self._draw_text(painter, name_rect, Qt.AlignmentFlag.AlignVCenter, name)
         painter.setFont(small_font)
         painter.setPen(self._color("text_dim"))
-        detail_rect = QRect(name_left, line2.top(), max(0, right - name_left), line2.height())
+        detail_right = right - tail_w - px // 2 if tail_below else right
+        detail_rect = QRect(name_left, line2.top(), max(0, detail_right - name_left), line2.height())
         detail = self._elided(small_font, row.detail, detail_rect.width())
         self._draw_text(painter, detail_rect, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, detail)

@@ -120,11 +120,19 @@ class LogBody(QPlainTextEdit):
             f"QPlainTextEdit {{ background: transparent; color: {theme.color('text')}; border: none; }}"
         )
         self._formats: dict[str, QTextCharFormat] = {}
+        self._floor_px = 0  # log lines never below the viewing distance's minor floor (noc_app.viewing)
+        self._body_px = 16
         self.set_text_px(16)
 
+    def set_text_floors(self, minor_px: int, major_px: int) -> None:
+        if minor_px != self._floor_px:
+            self._floor_px = minor_px
+            self.set_text_px(self._body_px)
+
     def set_text_px(self, px: int) -> None:
+        self._body_px = px
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        font.setPixelSize(max(9, round(px * 0.8)))
+        font.setPixelSize(max(9, round(px * 0.8), self._floor_px))
         self.setFont(font)
         self.document().setDefaultFont(font)
         if self._shown:

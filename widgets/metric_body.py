@@ -34,6 +34,7 @@ class MetricBody(QWidget):
         self.theme = theme
         self.paint_count = 0
         self._text_px = 18
+        self._floors = (0, 0)  # (minor, major) font px floors from the viewing distance; 0: none
         self._content_key: tuple | None = None
         self._data: PanelData | None = None
         self._dimmed = False
@@ -62,6 +63,27 @@ class MetricBody(QWidget):
         self._text_px = px
         self._invalidate_layout()
         self.update()
+
+    def set_text_floors(self, minor_px: int, major_px: int) -> None:
+        """The smallest sizes secondary and primary text may take (noc_app.viewing)."""
+        if (minor_px, major_px) == self._floors:
+            return
+        self._floors = (minor_px, major_px)
+        self._invalidate_layout()
+        self.update()
+
+    @property
+    def held(self) -> bool:
+        """True when a viewing distance holds text sizes: layouts drop detail rather than shrink text."""
+        return self._floors != (0, 0)
+
+    def minor(self, px: float) -> int:
+        """A secondary text size (axis, legend, caption), held at the distance's floor."""
+        return max(int(px), self._floors[0])
+
+    def major(self, px: float) -> int:
+        """A primary text size (big number), held at the distance's floor."""
+        return max(int(px), self._floors[1])
 
     def set_theme(self, theme: Theme) -> None:
         """Switch palettes; caches that hold colours are rebuilt."""

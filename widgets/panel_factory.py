@@ -33,6 +33,13 @@ class BodyClass(Protocol):
 
 
 @runtime_checkable
+class FloorAware(Protocol):
+    """Optional: bodies that keep their text at or above the viewing distance's floors (0: none)."""
+
+    def set_text_floors(self, minor_px: int, major_px: int) -> None: ...
+
+
+@runtime_checkable
 class ClockAware(Protocol):
     """Optional: bodies that show ages ("for 12m") get the time every second."""
 

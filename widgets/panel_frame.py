@@ -27,7 +27,8 @@ from noc_app.model import DataState
 from noc_app.selectors import PanelData, PanelView
 from noc_app.themes import Theme
 from noc_app.units import format_age
-from noc_app.widgets.panel_factory import PanelBody, make_body
+from noc_app.viewing import shorter_title
+from noc_app.widgets.panel_factory import FloorAware, PanelBody, make_body
 from noc_app.widgets.plain_text import set_tooltip
 from noc_app.widgets.scale import TextScale, clamp_px, text_scale
 from noc_app.widgets.state_style import STATE_COLOR_KEY, state_words
@@ -37,13 +38,14 @@ BADGE_MAX_CHARS = 12  # a badge is a word; it must leave the title room
 AGE_HINT_INTERVALS = 2.0  # an OK panel shows its data age once older than this many intervals
 
 
-def _fit_font(font: QFont, text: str, width: int, *, smallest: float) -> QFont:
-    """The font, shrunk (down to `smallest` of its size) so the text fits the width."""
+def _fit_font(font: QFont, text: str, width: int, *, smallest: float, floor_px: int = 0) -> QFont:
+    """The font, shrunk (down to `smallest` of its size, never below `floor_px`) so the text fits the width."""
     advance = QFontMetrics(font).horizontalAdvance(text)
     if advance <= width or advance == 0:
         return font
     fitted = QFont(font)
-    fitted.setPixelSize(max(round(font.pixelSize() * smallest), int(font.pixelSize() * width / advance)))
+    least = max(round(font.pixelSize() * smallest), min(floor_px, font.pixelSize()))
+    fitted.setPixelSize(max(least, int(font.pixelSize() * width / advance)))
     return fitted
 
 
@@ -199,9 +201,10 @@ class PanelFrame(QFrame):
     def _relayout(self) -> None:
         s = self._scale
         w, h = self.width(), self.height()
-        title_px = clamp_px(s.title_px, h, 0.16)
-        pill_px = clamp_px(s.pill_px, h, 0.13)
-        msg_px = clamp_px(s.small_px, h, 0.11)
+        # With a viewing distance the floors win over the panel's height: the body gets less room.
+        title_px = clamp_px(s.title_px, h, 0.16, floor=max(9, s.major_px))
+        pill_px = clamp_px(s.pill_px, h, 0.13, floor=max(9, s.minor_px))
+        msg_px = clamp_px(s.small_px, h, 0.11, floor=max(9, s.minor_px))
         title_font, pill_font, msg_font = QFont(self.font()), QFont(self.font()), QFont(self.font())
         title_font.setPixelSize(title_px)
         title_font.setWeight(QFont.Weight.DemiBold)
@@ -226,6 +229,8 @@ class PanelFrame(QFrame):
         self._overlay.setGeometry(body_rect)
         self._overlay.spacing_px = max(10, s.base_px)
         self._overlay.raise_()
+        if isinstance(self._panel_body, FloorAware):
+            self._panel_body.set_text_floors(s.minor_px, s.major_px)
         if s.base_px != self._body_px:
             self._body_px = s.base_px
             self._panel_body.set_text_px(s.base_px)
@@ -256,8 +261,19 @@ class PanelFrame(QFrame):
         title_font = self._fonts[0]
         pad = max(4, title_font.pixelSize() // 3)
         room = self.width() - 2 * pad - self._status_width()
-        smallest = 0.8 if self.pill_text else 0.6
-        return QFontMetrics(title_font).horizontalAdvance(self.title_text) * smallest > room
+        smallest = max(0.8 if self.pill_text else 0.6, min(1.0, self._scale.major_px / max(1, title_font.pixelSize())))
+        title = self._fitting_title(title_font, max(0, room))
+        return QFontMetrics(title_font).horizontalAdvance(title) * smallest > room
+
+    def _fitting_title(self, font: QFont, width: int) -> str:
+        """The title, without its trailing detail when it is held at a viewing distance's size and does not fit."""
+        title = self.title_text
+        if not self._scale.major_px:
+            return title
+        metrics = QFontMetrics(font)
+        while metrics.horizontalAdvance(title) > width and (shorter := shorter_title(title)) is not None:
+            title = shorter
+        return title
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -295,10 +311,12 @@ class PanelFrame(QFrame):
         if status_row:
             right = tr.right() - pad  # the title has its row to itself
         title_rect = QRect(tr.left() + pad, tr.top(), max(0, right - tr.left() - pad), tr.height())
-        title_font = _fit_font(title_font, self.title_text, title_rect.width(), smallest=0.6)
+        title_text = self._fitting_title(title_font, title_rect.width())
+        title_font = _fit_font(title_font, title_text, title_rect.width(), smallest=0.6,
+                               floor_px=self._scale.major_px)
         painter.setFont(title_font)
         painter.setPen(QColor(color("text_dim" if self.dimmed else "text")))
-        elided = QFontMetrics(title_font).elidedText(self.title_text, Qt.TextElideMode.ElideRight, title_rect.width())
+        elided = QFontMetrics(title_font).elidedText(title_text, Qt.TextElideMode.ElideRight, title_rect.width())
         painter.drawText(title_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
         self.title_drawn = (elided, title_font, title_rect)
         if self.message_text:

@@ -85,6 +85,7 @@ class TargetsBody(QWidget):
         self.panel = panel
         self._theme = theme
         self._px = 16
+        self._minor_floor = 0  # the viewing distance's floor for the tile's second line
         self._dimmed = False
         self._tiles: tuple[TargetTile, ...] = ()
         self._cols = 1
@@ -107,6 +108,9 @@ class TargetsBody(QWidget):
         self._relayout()
         self.update()
 
+    def set_text_floors(self, minor_px: int, major_px: int) -> None:
+        self._minor_floor = minor_px
+
     def _relayout(self) -> None:
         px = self._px
         self._cols = max(1, self.width() // max(1, px * 9))
@@ -124,7 +128,7 @@ class TargetsBody(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         px = self._px
-        small = max(9, round(px * 0.72))
+        small = max(9, round(px * 0.72), self._minor_floor)
         bold, small_font = QFont(self.font()), QFont(self.font())
         bold.setPixelSize(px)
         bold.setWeight(QFont.Weight.Bold)

@@ -22,6 +22,7 @@ from noc_app.slo.budget import Buckets, SloStatus, budget_curve, coverage_text, 
 from noc_app.slo.panel_queries import SloDataError, status_from_results, window_bounds
 from noc_app.slo.present import attainment_text, budget_minutes_text, burn_text
 from noc_app.themes import Theme
+from noc_app.viewing import shorter_title
 from noc_app.widgets.metric_body import MetricBody
 
 BUDGET_LOW = 0.2  # the seed's success measure: burn at most 80 % of the budget
@@ -116,9 +117,9 @@ class SloBody(MetricBody):
 
     def _figure(self, painter: QPainter, area: QRectF, value: str, color_key: str, label: str,
                 caption: str) -> None:
-        label_px = self.fit_px(label, max(self.text_px, area.height() * 0.11), area.width(), bold=False)
-        caption_px = self.fit_px(caption, max(self.text_px, area.height() * 0.15), area.width())
-        value_px = self.fit_px(value, area.height() * 0.55, area.width())
+        label_px = self.minor(self.fit_px(label, max(self.text_px, area.height() * 0.11), area.width(), bold=False))
+        caption_px = self.minor(self.fit_px(caption, max(self.text_px, area.height() * 0.15), area.width()))
+        value_px = self.major(self.fit_px(value, area.height() * 0.55, area.width()))
         y = area.top()
         for text, px, bold, key in ((label, label_px, False, "text_dim"), (value, value_px, True, color_key),
                                     (caption, caption_px, True, color_key)):
@@ -136,8 +137,9 @@ class SloBody(MetricBody):
             painter.setFont(self.px_font(px, True))
             painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap), text)
             return
-        size = self.fit_px(text, px, area.width())
+        size = self.minor(self.fit_px(text, px, area.width()))
         painter.setFont(self.px_font(size, True))
+        text = QFontMetricsF(self.px_font(size, True)).elidedText(text, Qt.TextElideMode.ElideMiddle, area.width())
         painter.drawText(area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
 
     def _chart(self, painter: QPainter, area: QRectF, small: int) -> None:
@@ -161,8 +163,11 @@ class SloBody(MetricBody):
         painter.setFont(self.px_font(small))
         painter.setPen(self.color("text_dim"))
         metrics = QFontMetricsF(self.px_font(small))
-        painter.drawText(QPointF(area.left(), area.top() - metrics.descent() - 2),
-                         "error budget left over the window (top: 100 %, line: 0 %)")
+        caption = "error budget left over the window (top: 100 %, line: 0 %)"
+        if metrics.horizontalAdvance(caption) > area.width():  # the scale's note goes before the words shrink
+            caption = shorter_title(caption) or caption
+        caption = metrics.elidedText(caption, Qt.TextElideMode.ElideRight, area.width())
+        painter.drawText(QPointF(area.left(), area.top() - metrics.descent() - 2), caption)
         below = area.bottom() + metrics.ascent() + 2
         painter.drawText(QPointF(area.left(), below), f"-{round((x1 - x0) / 86400)} d")
         painter.drawText(QPointF(area.right() - metrics.horizontalAdvance("now"), below), "now")

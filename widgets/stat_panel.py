@@ -93,8 +93,8 @@ class StatBody(SingleValueBody):
         caption_px = 0
         if self.severity_text:
             wanted_px = max(self.text_px * 0.8, min(h * 0.15, self.text_px * 1.6))
-            caption_px = self.fit_px(self.severity_text, wanted_px, w * 0.92)
-        number_px = self.fit_px(self.value_text, h * (0.48 if caption_px else 0.6), w * 0.92, bold=True)
+            caption_px = self.minor(self.fit_px(self.severity_text, wanted_px, w * 0.92))
+        number_px = self.major(self.fit_px(self.value_text, h * (0.48 if caption_px else 0.6), w * 0.92, bold=True))
 
         number_metrics = QFontMetricsF(self.px_font(number_px, bold=True))
         block = number_metrics.ascent() + (caption_px * 1.25 if caption_px else 0.0)
@@ -111,7 +111,7 @@ class StatBody(SingleValueBody):
             x = (w - caption_metrics.horizontalAdvance(self.severity_text)) / 2
             painter.drawText(QPointF(x, caption_baseline), self.severity_text)
         if self.hint_text:
-            hint_px = max(8, round(self.text_px * 0.7))
+            hint_px = self.minor(max(8, round(self.text_px * 0.7)))
             metrics = QFontMetricsF(self.px_font(hint_px))
             painter.setFont(self.px_font(hint_px))
             painter.setPen(self.color("text_dim"))

@@ -83,7 +83,7 @@ class StatusBody(TextBoxes, MetricBody):
         shown = len(tiles) if len(tiles) <= capacity else max(0, capacity - 1)
         self.visible_tiles, self.more_count = tiles[:shown], len(tiles) - shown
         self._paint_header(painter, header_h)
-        bold, small = self.px_font(px, bold=True), self.px_font(round(px * 0.75))
+        bold, small = self.px_font(px, bold=True), self.px_font(self.minor(round(px * 0.75)))
         fm_bold, fm_small = QFontMetricsF(bold), QFontMetricsF(small)
         gap = max(3.0, px * 0.2)
         for i, tile in enumerate(self.visible_tiles):

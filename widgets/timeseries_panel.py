@@ -33,6 +33,7 @@ from noc_app.model import Series, last_value
 from noc_app.selectors import PanelData, threshold_severity
 from noc_app.themes import Theme
 from noc_app.units import format_value
+from noc_app.viewing import spaced
 from noc_app.widgets.chart_math import (
     AxisRange,
     decimate_minmax,
@@ -315,7 +316,7 @@ class TimeSeriesBody(MetricBody):
         self._paint_values(painter)
 
     def _axis_px(self) -> int:
-        return max(8, round(self.text_px * 0.7))
+        return self.minor(max(8, round(self.text_px * 0.7)))
 
     def _build_background(self) -> QPixmap:
         """Lay out plot and legend and paint everything that does not move per update (kept and returned)."""
@@ -380,10 +381,12 @@ class TimeSeriesBody(MetricBody):
             p.setFont(self.px_font(axis_px))
             p.setPen(self.color("axis"))
             ascent = axis_metrics.ascent()
-            for v, text in zip(y_ticks, y_labels, strict=True):
+            shown = spaced([self._y_of(v) for v in y_ticks], axis_metrics.height())  # never drawn over each other
+            for v, text in (pair for i, pair in enumerate(zip(y_ticks, y_labels, strict=True)) if i in shown):
                 text_y = self._y_of(v) - axis_metrics.height() / 2 + ascent
                 p.drawText(QPointF(left - pad - axis_metrics.horizontalAdvance(text), text_y), text)
-            for v, text in zip(right_ticks, right_labels, strict=True):
+            shown = spaced([self._y_of(v, 1) for v in right_ticks], axis_metrics.height())
+            for v, text in (pair for i, pair in enumerate(zip(right_ticks, right_labels, strict=True)) if i in shown):
                 text_y = self._y_of(v, 1) - axis_metrics.height() / 2 + ascent
                 p.drawText(QPointF(plot.right() + pad, text_y), text)
             baseline = plot.bottom() + pad / 2 + ascent
@@ -391,7 +394,8 @@ class TimeSeriesBody(MetricBody):
                 text = relative_time_label(offset)
                 tw = axis_metrics.horizontalAdvance(text)
                 text_x = plot.right() + offset / self._window_s * plot.width() - tw / 2
-                p.drawText(QPointF(min(max(text_x, pad), w - pad - tw), baseline), text)
+                low = left if self.held else pad  # big labels: the first starts at the plot, clear of "0 req/s"
+                p.drawText(QPointF(min(max(text_x, low), w - pad - tw), baseline), text)
 
             self._paint_legend_names(p, legend_metrics)
         finally:

@@ -51,6 +51,7 @@ from noc_app.selectors_noise import memo_for
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
+from noc_app.widgets.display_effects import DisplayEffects
 from noc_app.widgets.feed_health import FeedHealthStrip
 from noc_app.widgets.help_overlay import HelpOverlay, help_lines
 from noc_app.widgets.incident_actions import ActionSettings, BoardActions
@@ -62,9 +63,9 @@ from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.panel_zoom import ZOOM_HELP, PanelZoom, ZoomClicks, ZoomOpener
 from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.report_entry import HANDOVER, HANDOVER_KEY, RUNNING_TEXT, ReportRunner, result_text
-from noc_app.widgets.scale import text_scale
 from noc_app.widgets.scroll_view import needs_scroll, scrolling
 from noc_app.widgets.theme_qss import apply_theme
+from noc_app.widgets.viewing_scale import window_text_scale
 
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
 DEMO_BADGE = "DEMO"
@@ -188,6 +189,7 @@ class WallWindow(QMainWindow):
         if not dashboards:
             raise ValueError("a wall window needs at least one dashboard")
         self.config = config
+        self.display_config = config.display  # text floors, dimming, shift (a screen's own: app.build_windows)
         self.mode = mode
         self._store = store
         self.alerts_memo = alerts_memo if alerts_memo is not None else memo_for(config, clock)  # noise + topology
@@ -274,6 +276,7 @@ class WallWindow(QMainWindow):
         self.show_dashboard(0)
         self._update_clock()
         self._update_demo_banner()
+        self.display_effects = DisplayEffects(self, clock)  # night dimming, pixel shift (display: config)
 
     # -- public --------------------------------------------------------------------
 
@@ -582,9 +585,9 @@ class WallWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        scale = text_scale(self.height())
+        scale = window_text_scale(self)
         self.header.set_text_px(scale.header_px)
-        self.feed_strip.set_text_px(max(11, round(scale.base_px * 0.7)))
+        self.feed_strip.set_text_px(max(11, round(scale.base_px * 0.7), scale.minor_px))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._first_paint_pending and watched is self.header and event.type() == QEvent.Type.Paint:

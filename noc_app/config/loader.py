@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode
 
 from noc_app.config.attention_section import read_attention
 from noc_app.config.dashboard_section import default_screen, page_playlists, read_dashboard_sources
+from noc_app.config.display_section import read_display
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.errors import ConfigError, Problem
 from noc_app.config.file_read import FileReadError, read_limited_text
@@ -64,7 +65,7 @@ _TOP_KEYS = (
     "version", "title", "mode", "theme", "operator", "stale_after_intervals", "sources", "dashboards",
     "playlists", "screens", "severity_policy", "actions", "state", "notifications", "automation",
     "incidents", "variables", "slos", "sla", "reports", "kiosk", "attention", "noise", "topology", "takeover",
-    "heartbeat",
+    "heartbeat", "display",
 )
 _EMPTY = "config is empty; expected a mapping with sources and dashboards"
 
@@ -153,7 +154,8 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
     playlists, variants = read_playlists(walk, top, {dash.id: (dash, defs) for dash, defs in written})
     playlists += page_playlists(dashboards)
     dashboards += bind_slo_panels(variants, slos)
-    screens = read_screens(walk, top)
+    display = read_display(walk, top)
+    screens = read_screens(walk, top, display)
     if not screens and dashboards:
         screens = (default_screen(dashboards),)
     default_title = dashboards[0].title if dashboards else "noc-app"
@@ -184,6 +186,7 @@ def _read_app(walk: Walk, root: MappingNode) -> AppConfig:
         takeover=read_takeover(walk, top, severity_levels, screens),
         kiosk=read_kiosk(walk, top, tuple(d.id for d in dashboards)),
         heartbeat=read_heartbeat(walk, top, sources),
+        display=display,
         stale_after_intervals=stale if stale is not None else 3.0,
     )
 

@@ -8,6 +8,8 @@ from types import MappingProxyType
 
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from noc_app.config.display_schema import DisplayConfig
+from noc_app.config.display_section import read_display
 from noc_app.config.durations import DurationError, parse_duration
 from noc_app.config.limits import MAX_PERIOD_S, MAX_SCREEN_INDEX
 from noc_app.config.panel_section import read_severity
@@ -45,14 +47,14 @@ def _screen_name(item: MapReader) -> str | None:
     return item.text("screen")
 
 
-def read_screens(walk: Walk, top: MapReader) -> tuple[ScreenConfig, ...]:
-    """Windows per monitor, each showing one dashboard or one playlist."""
+def read_screens(walk: Walk, top: MapReader, display: DisplayConfig | None = None) -> tuple[ScreenConfig, ...]:
+    """Windows per monitor, each showing one dashboard or one playlist (and its own `display:` keys)."""
     screens = []
     for node, path in top.items("screens"):
         mapping = walk.mapping(node, path)
         if mapping is None:
             continue
-        item = MapReader(walk, mapping, path, ("id", "screen", "dashboard", "playlist"))
+        item = MapReader(walk, mapping, path, ("id", "screen", "dashboard", "playlist", "display"))
         screen_id = _declared_id(walk, item, "screen")
         # a screen beyond the monitors present is not an error (its content moves to one that is)
         monitor = _screen_name(item)
@@ -65,7 +67,8 @@ def read_screens(walk: Walk, top: MapReader) -> tuple[ScreenConfig, ...]:
             if name is not None:
                 walk.refer(key, name, item.nodes[key], item.sub(key))
         if screen_id is not None:
-            screens.append(ScreenConfig(id=screen_id, screen=number or 0, screen_name=monitor, **shown))
+            own = read_display(walk, item, display) if item.has("display") else None
+            screens.append(ScreenConfig(id=screen_id, screen=number or 0, screen_name=monitor, display=own, **shown))
     return tuple(screens)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from noc_app.config.attention_schema import AttentionConfig
+from noc_app.config.display_schema import DisplayConfig
 from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
 from noc_app.model import Severity
 from noc_app.noise.config import NoiseConfig
@@ -318,6 +319,7 @@ class ScreenConfig:
     dashboard: str | None = None
     playlist: str | None = None
     screen_name: str | None = None  # `screen: "HDMI-1"`: the monitor by Qt's name (then `screen` is unused)
+    display: DisplayConfig | None = None  # this monitor's `display:` merged over the top level's (None: the top's)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -536,6 +538,7 @@ class AppConfig:
     noise: NoiseConfig = field(default_factory=NoiseConfig)  # `noise:` and `topology:` (noc_app.noise)
     takeover: TakeoverConfig = field(default_factory=TakeoverConfig)
     heartbeat: HeartbeatConfig | None = None  # None: no heartbeat is pushed
+    display: DisplayConfig = field(default_factory=DisplayConfig)
     stale_after_intervals: float = 3.0  # an OK source with no success for this many intervals is STALE
 
     def source(self, source_id: str) -> SourceConfig:
