@@ -108,7 +108,10 @@ def settle_range(
         if fits and (used_hi - used_lo) * 3.0 >= current.span:
             return current
     pad = (hi - lo) * headroom if math.isfinite(lo) else 0.0
-    return nice_range(lo - pad, hi + pad, target_ticks, fixed_lo=fixed_lo, fixed_hi=fixed_hi)
+    # Headroom never crosses zero: a latency of 0.2-4.6 s gets an axis from 0 s, not a "-1 s" tick.
+    padded_lo = 0.0 if lo >= 0.0 > lo - pad else lo - pad
+    padded_hi = 0.0 if hi <= 0.0 < hi + pad else hi + pad
+    return nice_range(padded_lo, padded_hi, target_ticks, fixed_lo=fixed_lo, fixed_hi=fixed_hi)
 
 
 def include_near(lo: float, hi: float, values: tuple[float, ...], reach: float = 0.5) -> tuple[float, float]:

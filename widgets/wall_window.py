@@ -37,8 +37,8 @@ from collections.abc import Callable, Sequence
 from typing import cast
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QResizeEvent, QShortcut, QWindowStateChangeEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QWindowStateChangeEvent
+from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from noc_app.actions.model import ActionOutcome, Operator, Role
 from noc_app.config.schema import DEFAULT_EXIT_CHORD, AppConfig, DashboardConfig, Mode
@@ -61,86 +61,17 @@ from noc_app.widgets.incident_history import HistoryReader
 from noc_app.widgets.kiosk_pin_prompt import KioskPinPrompt
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.panel_zoom import ZOOM_HELP, PanelZoom, ZoomClicks, ZoomOpener
-from noc_app.widgets.plain_text import ElidedLabel, plain_label
 from noc_app.widgets.report_entry import HANDOVER, HANDOVER_KEY, RUNNING_TEXT, ReportRunner, result_text
 from noc_app.widgets.scroll_view import needs_scroll, scrolling
 from noc_app.widgets.theme_qss import apply_theme
 from noc_app.widgets.viewing_scale import window_text_scale
+from noc_app.widgets.wall_header import WallHeader
 
 DEFAULT_PLAYLIST_INTERVAL_S = 60.0
 DEMO_BADGE = "DEMO"
-QUIT_HINT = "Press Ctrl+Alt+Q again to quit"
 # A symbol typed with Shift arrives as Shift+symbol on most layouts: both fire its shortcut.
 SHIFTED_TWINS = {"?": ("Shift+?",)}
 KIOSK_QUIT_WINDOW_S = 3.0  # kiosk: the second Ctrl+Alt+Q must follow the first within this
-
-
-class WallHeader(QWidget):
-    """The header bar: what this screen shows, and whether it is real."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("wallHeader")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        # Every label is plain text: titles come from a config or an imported Grafana board.
-        self.title = ElidedLabel("", self)  # titles may be long: elided, never widening the window
-        self.dashboard = ElidedLabel("", self)
-        self.demo_banner = ElidedLabel("DEMO DATA", self)  # names sources: many may be long
-        self.paused = plain_label("PAUSED", self)
-        self.quit_hint = plain_label(QUIT_HINT, self)
-        self.position = plain_label("", self)
-        self.mode = plain_label("", self)
-        self.clock = plain_label("", self)
-        self.report_status = ElidedLabel("", self)  # the last report's result (operator mode), plain text
-        self.muted = plain_label("", self)  # "MUTED until 14:32" (the M key; noc_app.attention), dim: calm
-        for label, role in (
-            (self.dashboard, "dim"), (self.demo_banner, "demo"), (self.paused, "paused"),
-            (self.quit_hint, "paused"), (self.position, "dim"), (self.mode, "dim"), (self.muted, "dim"),
-        ):
-            label.setProperty("role", role)
-        self.demo_banner.hide()
-        self.paused.hide()
-        self.quit_hint.hide()
-        self.muted.hide()
-        self.report_status.setProperty("role", "dim")
-        self.report_status.hide()
-        self._row = QHBoxLayout(self)
-        self._row.setContentsMargins(12, 4, 12, 4)
-        self._row.addWidget(self.title)
-        self._row.addWidget(self.dashboard)
-        self._row.addStretch(1)
-        labels = (self.report_status, self.quit_hint, self.demo_banner, self.paused, self.muted, self.position,
-                  self.mode, self.clock)
-        for label in labels:
-            self._row.addWidget(label)
-        # The config failed to load and its last good copy runs (noc_app.last_good): said, plain text.
-        self.config_banner = ElidedLabel("", self)
-        self.config_banner.setProperty("role", "demo")
-        self.config_banner.hide()
-        # It takes the room left over (elided), never the titles': which wall this is stays readable.
-        policy = self.config_banner.sizePolicy()  # (QSizePolicy through the instance: imports untouched)
-        policy.setHorizontalPolicy(policy.Policy.Ignored)
-        self.config_banner.setSizePolicy(policy)
-        self._row.insertWidget(2, self.config_banner, 4)
-
-    def set_titles(self, wall_title: str, dashboard_title: str) -> None:
-        """The wall's title and the shown dashboard's (plain, controls made visible).
-
-        A dashboard title the wall title already says ("Shop API" in "Shop API (demo)") is not repeated.
-        """
-        self.title.set_full_text(wall_title)
-        repeated = dashboard_title.strip().casefold() in wall_title.casefold()
-        self.dashboard.set_full_text("" if repeated else "·  " + dashboard_title)
-        self.dashboard.setVisible(not repeated)
-
-    def set_text_px(self, px: int) -> None:
-        self._row.setSpacing(max(8, px))
-        bold = (self.title, self.clock, self.demo_banner)
-        for label in self.findChildren(QLabel):
-            font = QFont(label.font())
-            font.setPixelSize(px)
-            font.setWeight(QFont.Weight.Bold if label in bold else QFont.Weight.Normal)
-            label.setFont(font)
 
 
 class WallWindow(QMainWindow):

@@ -232,3 +232,12 @@ def test_finite_extent_ignores_infinities_but_keeps_the_finite_values():
     assert finite_extent(np.array([-inf, 3.0, np.nan, 4.0])) == (3.0, 4.0)
     assert finite_extent(np.array([inf, -inf]), np.array([5.0])) == (5.0, 5.0)
     assert all(math.isnan(v) for v in finite_extent(np.array([inf, np.nan])))
+
+
+def test_headroom_never_pushes_a_non_negative_series_below_zero():
+    latency = settle_range(None, 0.2, 4.6)  # seconds: padding 5 % of the span would reach -0.02
+    assert latency.lo == 0.0 and latency.hi >= 4.6
+    falling = settle_range(None, -4.6, -0.2)
+    assert falling.hi == 0.0 and falling.lo <= -4.6
+    crossing = settle_range(None, -1.0, 3.0)
+    assert crossing.lo < -1.0  # data on both sides of zero keeps its headroom

@@ -9,7 +9,8 @@ from noc_app.config.schema import Mode
 from noc_app.model import Severity
 from noc_app.sources.base import Unreachable
 from noc_app.themes import load_theme
-from noc_app.widgets.wall_window import QUIT_HINT, WallWindow
+from noc_app.widgets.wall_header import QUIT_HINT
+from noc_app.widgets.wall_window import WallWindow
 
 from wall_testkit import T0, FakeClock, alert, app_config, dashboard, panel, snapshot, store_with
 
