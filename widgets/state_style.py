@@ -46,6 +46,15 @@ SEVERITY_MARKER = {
 }
 
 
+# The same shapes as text, for labels that cannot paint (a takeover banner's priority line).
+MARKER_GLYPH = {"square": "■", "diamond": "◆", "triangle": "▲", "circle": "●", "ring": "○"}
+
+
+def severity_glyph(severity: Severity) -> str:
+    """The severity's marker shape as a character: shape as well as colour and word."""
+    return MARKER_GLYPH[SEVERITY_MARKER[severity]]
+
+
 def severity_color_key(severity: Severity) -> str:
     """Theme key of a severity's colour (the theme has one per severity)."""
     return severity.value

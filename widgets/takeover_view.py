@@ -1,7 +1,7 @@
 """The takeover view: one incident, readable from across the room, with its linked panels and log lines.
 
 It draws what noc_app.takeover decided (`show_decision`); it decides nothing.  The banner carries the
-severity three ways (its colour, the words "P0 CRITICAL", a square marker), the incident's name in the
+severity three ways (its colour, the words "P0 CRITICAL", its marker shape), the incident's name in the
 largest type of the wall, how long it has been firing, and how many more wait ("2 more P0").  Linked
 panels are the dashboards' own panels (same query keys, so the data the poller already has), one small
 view each; the log lines come from the injected runner.
@@ -30,7 +30,7 @@ from noc_app.themes import Theme
 from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.incident_parts import IncidentLogPanel
 from noc_app.widgets.plain_text import plain_label
-from noc_app.widgets.state_style import state_words
+from noc_app.widgets.state_style import severity_glyph, state_words
 
 MAX_PANELS = 4
 LogRunner = Callable[[str, str, Callable[[IncidentLogs], None]], None]
@@ -115,7 +115,7 @@ class TakeoverView(QWidget):
         detail = incident_detail((alert,), self._clock(), levels=self._levels,
                                  dashboards=self._dashboard_list, sources=self._sources)
         self.banner.color = QColor(self._theme.color(alert.severity.value if self._feed_current() else "stale"))
-        self.priority.setText(f"■ {detail.priority}")
+        self.priority.setText(f"{severity_glyph(alert.severity)} {detail.priority}")
         self.name.setText(visible(detail.title))
         self.state.setText("NOT ACKNOWLEDGED")
         self.summary.setText(visible(detail.summary))
