@@ -12,22 +12,29 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
+from noc_app.app_actions import attach_actions, attach_raised_reader, connect_actions
+from noc_app.app_services import (
+    incident_log_runner,
+    keep_screen_on,
+    notify_systemd,
+    quiet_predicate,
+    report_runner,
+    start_attention,
+    zoom_opener,
+)
 from noc_app.config.schema import AppConfig, DashboardConfig, Mode, ScreenConfig
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication, QObject, QTimer
+    from PySide6.QtCore import QCoreApplication
 
-    from noc_app.model import Alert
     from noc_app.runtime import Runtime
     from noc_app.screen_manager import ScreenManager
     from noc_app.screen_plan import ScreenRequest
-    from noc_app.store_view import StoreView
     from noc_app.widgets.wall_window import WallWindow
-    from noc_app.zoom_feed import ZoomFeedFactory
 
 log = logging.getLogger(__name__)
 
@@ -154,8 +161,8 @@ def build_windows(
     from noc_app.widgets.wall_window import WallWindow
 
     theme = load_theme(config.theme)
-    report_runner = _report_runner(config, runtime)
-    zoom_opener = _zoom_opener(config, runtime)
+    reports = report_runner(config, runtime)
+    zoom = zoom_opener(config, runtime)
     windows: list[WallWindow] = []
     for screen in resolve_screens(config, options):
         dashboards, interval = screen_dashboards(config, screen)
@@ -164,7 +171,7 @@ def build_windows(
             mode=config.mode, playlist_interval_s=interval, clock=runtime.wall_clock,
             operator=runtime.actions.operator if runtime.actions is not None else None,
             history_reader=runtime.actions.read_history if runtime.actions is not None else None,
-            report_runner=report_runner, zoom_opener=zoom_opener, dwell_s=screen_dwells(config, screen),
+            report_runner=reports, zoom_opener=zoom, dwell_s=screen_dwells(config, screen),
         )
         window.setProperty("noc_screen_index", screen.screen)
         window.setProperty("noc_screen_name", screen.screen_name or "")
@@ -177,58 +184,10 @@ def build_windows(
     from noc_app.widgets.incident_wiring import attach_incident_views
 
     attach_incident_views(  # the operator's incident detail view, the P0 takeover
-        config, windows, runtime.store, theme, log_runner=_incident_log_runner(config),
+        config, windows, runtime.store, theme, log_runner=incident_log_runner(config),
         history_reader=runtime.actions.read_history if runtime.actions is not None else None, clock=runtime.wall_clock,
         suppressed=quiet_predicate(config, runtime.store, runtime.wall_clock))
     return windows
-
-
-def _incident_log_runner(config: AppConfig) -> Callable[..., None] | None:
-    """Runs incident log queries in a worker (when a log source is configured), stopped when the app quits."""
-    from noc_app.incident_logquery import LOG_KINDS
-
-    if not any(s.kind in LOG_KINDS for s in config.sources):
-        return None
-    from PySide6.QtCore import QCoreApplication
-
-    from noc_app.incident_log_runner import IncidentLogRunner
-
-    runner = IncidentLogRunner(config.sources)
-    app = QCoreApplication.instance()
-    if app is not None:
-        runner.setParent(app)
-        app.aboutToQuit.connect(lambda: runner.stop(wait=False))
-    return runner
-
-
-def _zoom_opener(config: AppConfig, runtime: Runtime) -> ZoomFeedFactory | None:
-    """Panels opened large (operator mode): range feeds of their own, built like the runtime's sources."""
-    from noc_app.modes import capabilities
-
-    caps = capabilities(config.mode)
-    if not (caps.pointer_input and caps.navigate):
-        return None
-    from noc_app.zoom_feed import zoom_feeds
-
-    return zoom_feeds(config, wall_clock=runtime.wall_clock)
-
-
-def _report_runner(config: AppConfig, runtime: Runtime) -> Callable[..., None] | None:
-    """Reports from the UI (modes with `reports` and a state database): a worker, stopped when the app quits."""
-    from noc_app.modes import capabilities
-
-    if not capabilities(config.mode).reports or runtime.actions is None:
-        return None
-    from PySide6.QtCore import QCoreApplication
-
-    from noc_app.reports.ui_runner import ReportRunner
-
-    runner = ReportRunner(config)
-    app = QCoreApplication.instance()
-    if app is not None:
-        runner.setParent(app)
-        app.aboutToQuit.connect(lambda: runner.stop(wait=False))
-    return runner
 
 
 def screen_requests(windows: Sequence[WallWindow]) -> tuple[ScreenRequest, ...]:
@@ -327,101 +286,6 @@ def build_runtime(config: AppConfig) -> Runtime:
     return runtime
 
 
-def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | None = None) -> None:
-    """Open the room's state database and attach an ActionService to the runtime, in every mode.
-
-    An operator workstation acts: backends, outbox replay, ack upkeep.  A wall or kiosk
-    acts on nothing but still records what it shows ("first shown on the wall", acked,
-    resolved) and lists the raised incidents kept in the database.  A state database
-    that cannot be opened leaves the wall running without it, and says so.
-    """
-    from noc_app.actions.errors import InvalidRequest
-    from noc_app.actions.service import ActionService
-    from noc_app.actions.wiring import build_parts, open_state, raised_in_state, store_policy, upkeep_sources
-    from noc_app.modes import capabilities
-    from noc_app.redaction import redact
-
-    acts = capabilities(config.mode).act
-    try:
-        if acts:
-            parts = build_parts(config, claimed_name=claimed_name)
-            journal, backends, operator = parts.journal, parts.backends, parts.operator
-        else:
-            journal, backends, operator = open_state(config), {}, None
-    except InvalidRequest as exc:  # an unusable --as name or operator.name
-        raise StartupError(str(exc)) from exc
-    except Exception as exc:  # a missing secret, psycopg not installed, the database down
-        what = "actions are off" if acts else "incident history is not recorded"
-        message = f"{what}: cannot open the state database: {redact(str(exc))}"
-        log.error("%s", message)
-        print(f"noc-app: warning: {message}", file=sys.stderr)
-        return
-    service = ActionService(
-        backends, journal, repoll=runtime.repoll, operator=operator,
-        policy_for=store_policy(config, runtime.store.snapshot),
-        upkeep_sources=upkeep_sources(config) if acts else {}, delivers=acts,
-    )
-    closers = [close for b in backends.values() if (close := getattr(b, "close", None)) is not None]
-    if config.automation.enabled:  # compete for the room's automation lease (a thread; see actions/automation.py)
-        closers.append(_start_automation(config))
-    runtime.attach_actions(service, close_backends=closers, close_journal=journal.close)
-    if raised_in_state(config):  # raised incidents live in the state database: on every incidents board
-        from noc_app.actions.raised_source import RAISED_POLL_S, RaisedSource, with_raised_boards
-
-        runtime.add_source(RaisedSource(journal), RAISED_POLL_S, config=with_raised_boards(runtime.config))
-    from noc_app.slo.alert_source import SLO_ALERT_POLL_S, slo_alert_source, wants_app_alerts
-
-    if wants_app_alerts(config):  # SLO burn alerts with `alerting: app`: raised by this app (noc_app.slo)
-        runtime.add_source(slo_alert_source(config, journal), SLO_ALERT_POLL_S)
-
-
-def _start_automation(config: AppConfig) -> Callable[[], None]:
-    from noc_app.actions.automation_wiring import start_automation
-    from noc_app.cli_actions import poll_incidents
-    from noc_app.redaction import redact
-
-    try:
-        return start_automation(config, lambda: poll_incidents(config))
-    except Exception as exc:
-        log.error("automation is off: %s", redact(str(exc)))
-        print(f"noc-app: warning: automation is off: {redact(str(exc))}", file=sys.stderr)
-        return lambda: None
-
-
-def attach_raised_reader(config: AppConfig, runtime: Runtime) -> Callable[[], None] | None:
-    """For `snapshot` and `screenshot`: list the raised incidents the state database keeps, record nothing.
-
-    Returns the database's close (call it after runtime.stop()), or None when there is nothing to read.
-    """
-    from noc_app.actions.wiring import open_state, raised_in_state
-    from noc_app.redaction import redact
-
-    if not raised_in_state(config):
-        return None
-    from noc_app.actions.raised_source import RAISED_POLL_S, RaisedSource, with_raised_boards
-
-    try:
-        journal = open_state(config)
-    except Exception as exc:
-        log.warning("raised incidents are not listed: cannot open the state database: %s", redact(str(exc)))
-        return None
-    runtime.add_source(RaisedSource(journal), RAISED_POLL_S, config=with_raised_boards(runtime.config))
-    return journal.close
-
-
-def connect_actions(window: QObject, runtime: Runtime) -> None:
-    """Wire a window's action requests to the service, when both exist (the window gains the signal later)."""
-    service = runtime.actions
-    requested = getattr(window, "action_requested", None)
-    if service is None or requested is None:
-        return
-    requested.connect(service.submit)
-    # The window was built with the service's operator (build_windows); outcomes mark its rows.
-    show = getattr(window, "show_outcome", None)
-    if show is not None:
-        service.outcome_ready.connect(show)
-
-
 def wall_banner(config: AppConfig, screens: int) -> str:
     """'noc-app: wall open (demo config, 1 screen) — Ctrl+Alt+Q quits, F5 refreshes'."""
     where = "demo config" if config.path == BUILTIN_DEMO else config.path
@@ -459,8 +323,8 @@ def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str |
         windows[0].first_paint_done.connect(lambda: _log_first_paint(started))
         # The one line a default run prints: the wall is really up, and how to leave it.
         windows[0].first_paint_done.connect(lambda: print(wall_banner(config, len(windows)), file=sys.stderr))
-    _notify_systemd(app, windows)
-    _attach_attention(config, runtime, windows, app)
+    notify_systemd(app, windows)
+    start_attention(config, runtime, windows, app)
     from noc_app.heartbeat_timer import start_heartbeat  # pushed from a GUI-thread timer: only while responsive
 
     start_heartbeat(config.heartbeat, app, windows[0].first_paint_done if windows else None)
@@ -472,71 +336,10 @@ def run_wall(config: AppConfig, options: LaunchOptions, *, config_problem: str |
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(int(options.exit_after_s * 1000), app.quit)
-    _keep_screen_on(config)
+    keep_screen_on(config)
     runtime.start()
     app.aboutToQuit.connect(runtime.stop)
     return int(app.exec())
-
-
-def _attach_attention(
-    config: AppConfig, runtime: Runtime, windows: Sequence[WallWindow], app: QCoreApplication,
-) -> None:
-    """Sounds, tray, desktop notification, border flash, NEW marker (wall and operator modes; not in a kiosk)."""
-    from noc_app.widgets.attention_controller import attach_attention
-
-    attach_attention(config, runtime.store, windows, clock=runtime.wall_clock, parent=app,
-                     suppressed=quiet_predicate(config, runtime.store, runtime.wall_clock))
-
-
-def quiet_predicate(config: AppConfig, store: StoreView, clock: Callable[[], float]) -> Callable[[Alert], bool]:
-    """Flapping or maintenance incidents: no sound, notification, flash or takeover (noc_app.noise)."""
-    from noc_app.noise.reduce import is_quiet
-
-    def quiet(alert: Alert) -> bool:
-        return is_quiet(alert, {alert.source_id: store.snapshot(alert.source_id)}, config.noise, clock())
-
-    return quiet
-
-
-def _keep_screen_on(config: AppConfig) -> None:
-    """Wall and kiosk modes inhibit screen blanking where the platform allows (noc_app.blanking)."""
-    from PySide6.QtGui import QGuiApplication
-
-    from noc_app.blanking_qt import keep_wall_screen_on
-    from noc_app.modes import capabilities
-
-    keep_wall_screen_on(  # the D-Bus inhibition lasts as long as this process's bus connection
-        keep_on=capabilities(config.mode).keep_screen_on, enabled=config.display.inhibit_blanking,
-        qt_platform=QGuiApplication.platformName(),
-    )
-
-
-def _notify_systemd(app: QCoreApplication, windows: Sequence[WallWindow]) -> None:
-    """READY=1 once the first wall painted, then WATCHDOG=1 from the GUI thread (noc_app.sd_notify)."""
-    from noc_app.sd_notify import Notifier, start_watchdog
-
-    notifier = Notifier()
-    if not notifier.enabled:
-        return
-
-    timers: list[QTimer] = []
-
-    def ready() -> None:
-        notifier.ready()
-        timer = start_watchdog(notifier, app)
-        if timer is not None:
-            timers.append(timer)
-
-    def stopping() -> None:  # shutting down may take a while (workers): no pings after STOPPING=1
-        for timer in timers:
-            timer.stop()
-        notifier.stopping()
-
-    if windows:
-        windows[0].first_paint_done.connect(ready)
-    else:
-        ready()
-    app.aboutToQuit.connect(stopping)
 
 
 def run_for(app: QCoreApplication, seconds: float) -> None:

@@ -34,7 +34,7 @@ from noc_app.attention.player import Player, SilentPlayer, choose_player
 from noc_app.attention.signals import NO_FLASH, next_flash, notification_text, priority_counts, to_notify
 from noc_app.attention.sound import SoundState, decide_sound, mute_text, toggle_mute
 from noc_app.attention.tones import shipped_sound
-from noc_app.config.attention_schema import SoundRule
+from noc_app.config.attention_schema import AttentionConfig, SoundRule
 from noc_app.config.schema import AppConfig, DashboardConfig
 from noc_app.modes import capabilities
 from noc_app.selectors_incidents import AlertsMemo
@@ -187,7 +187,10 @@ def attach_attention(
     if not capabilities(config.mode).attention:
         return None
     if player is None:
-        player = choose_player(config.attention.player) if config.attention.sounds else SilentPlayer()
+        # Sounds the config asked for warn when they cannot play; the defaults (no `attention:`) only note it.
+        level = logging.INFO if config.attention == AttentionConfig() else logging.WARNING
+        sounds = config.attention.sounds
+        player = choose_player(config.attention.player, missing_level=level) if sounds else SilentPlayer()
     dashboards = tuple({v.dashboard.id: v.dashboard for w in windows for v in getattr(w, "views", ())}.values())
     controller = AttentionController(
         config, store, windows, dashboards or config.dashboards, load_theme(config.theme),

@@ -64,13 +64,19 @@ class CommandPlayer:
             self._failed = True
 
 
-def choose_player(command: Sequence[str], which: Callable[[str], str | None] = shutil.which) -> Player:
-    """The configured command, else the first of pw-play, paplay, aplay found on PATH, else silence."""
+def choose_player(
+    command: Sequence[str], which: Callable[[str], str | None] = shutil.which, *, missing_level: int = logging.WARNING,
+) -> Player:
+    """The configured command, else the first of pw-play, paplay, aplay found on PATH, else silence.
+
+    `missing_level`: how loudly to say there is none (a wall whose config asks for sounds warns; the
+    built-in defaults only note it, so the demo's first run prints nothing but its banner).
+    """
     candidates = (tuple(command),) if command else AUTO_PLAYERS
     for candidate in candidates:
         if which(candidate[0]) is not None:
             return CommandPlayer(candidate)
     names = ", ".join(c[0] for c in candidates)
-    log.warning("no sound player found (%s): the wall stays silent; install pipewire-bin or pulseaudio-utils, "
-                "or set attention.player", names)
+    log.log(missing_level, "no sound player found (%s): the wall stays silent; install pipewire-bin or "
+            "pulseaudio-utils, or set attention.player", names)
     return SilentPlayer()

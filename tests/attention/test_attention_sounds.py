@@ -81,3 +81,13 @@ def test_choose_player_configured_then_auto_then_silent():
     auto = choose_player((), which=lambda name: "/usr/bin/paplay" if name == "paplay" else None)
     assert isinstance(auto, CommandPlayer) and auto.command == ("paplay",)
     assert isinstance(choose_player((), which=lambda name: None), SilentPlayer)
+
+
+def test_a_missing_player_warns_when_the_config_asks_for_sounds_and_only_notes_it_for_the_defaults(caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="noc_app.attention.player")
+    choose_player((), which=lambda name: None)
+    choose_player((), which=lambda name: None, missing_level=logging.INFO)
+    levels = [r.levelno for r in caplog.records if "no sound player" in r.getMessage()]
+    assert levels == [logging.WARNING, logging.INFO]
