@@ -18,7 +18,7 @@ from noc_app.config.schema import DashboardConfig, SeverityLevel, SourceConfig
 from noc_app.incident_links import LinkedPanel, incident_urls, linked_panels
 from noc_app.incident_logquery import incident_log_queries
 from noc_app.model import Alert, AlertState, LogLine
-from noc_app.selectors_incidents import BoardPolicy, firing_for, lineage_text, policy_level, severity_words
+from noc_app.selectors_board_rows import BoardPolicy, firing_for, lineage_text, policy_level, severity_words
 
 STATE_WORDS = {
     AlertState.FIRING: "FIRING", AlertState.ACKNOWLEDGED: "ACKNOWLEDGED", AlertState.SILENCED: "SILENCED",

@@ -23,6 +23,7 @@ from noc_app.noise.flapping import FlapReport, FlapTracker, report_of
 from noc_app.noise.reduce import duration_words, reduce_alerts
 from noc_app.noise.shown import BoardNoise
 from noc_app.panel_keys import panel_sources
+from noc_app.selectors_board_rows import row_key
 from noc_app.selectors_incidents import (
     AlertsMemo,
     CountSegment,
@@ -35,7 +36,6 @@ from noc_app.selectors_incidents import (
     group_alerts,
     panel_group_by,
     prepared_key,
-    row_key,
 )
 
 MAX_HINTS = 3  # problem lines a board shows above its rows

@@ -13,7 +13,8 @@ from typing import Any
 from noc_app.model import Alert
 from noc_app.noise.correlation import Problem, entity
 from noc_app.noise.reduce import FLAPPING_TAG, MAINTENANCE_TAG
-from noc_app.selectors_incidents import IncidentBoard, row_key
+from noc_app.selectors_board_rows import row_key
+from noc_app.selectors_incidents import IncidentBoard
 
 
 def _iso(ts: float) -> str | None:

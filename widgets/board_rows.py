@@ -6,6 +6,6 @@ widget side; nothing here decides anything.
 
 from __future__ import annotations
 
-from noc_app.selectors_incidents import BoardRow, board_row, firing_for, row_key
+from noc_app.selectors_board_rows import BoardRow, board_row, firing_for, row_key
 
 __all__ = ["BoardRow", "board_row", "firing_for", "row_key"]

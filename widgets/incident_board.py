@@ -38,17 +38,8 @@ from noc_app.config.schema import PanelConfig
 from noc_app.incident_filter import NO_FILTER, AlertFilter, filter_board
 from noc_app.model import Alert, DataState, Severity
 from noc_app.selectors import PanelData
-from noc_app.selectors_incidents import (
-    NO_BOARD,
-    BoardPolicy,
-    BoardRow,
-    IncidentBoard,
-    board_row,
-    board_rows,
-    firing_for,
-    more_text,
-    row_ages,
-)
+from noc_app.selectors_board_rows import BoardPolicy, BoardRow, board_row, board_rows, firing_for, row_ages
+from noc_app.selectors_incidents import NO_BOARD, IncidentBoard, more_text
 from noc_app.themes import Theme
 from noc_app.widgets.board_rows import row_key
 from noc_app.widgets.new_badge import paint_new_badge

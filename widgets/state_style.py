@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 
 from noc_app.model import DataState, Severity
 from noc_app.selectors import PanelView
-from noc_app.selectors_incidents import severity_words as severity_words  # one spelling, decided there
+from noc_app.selectors_board_rows import severity_words as severity_words  # one spelling, decided there
 from noc_app.units import format_age
 
 STATE_COLOR_KEY = {

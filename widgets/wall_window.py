@@ -46,7 +46,8 @@ from noc_app.display_text import window_title
 from noc_app.kiosk_pin import PinGate
 from noc_app.modes import KeyBinding, capabilities, window_keys
 from noc_app.playlist_rotation import Rotation
-from noc_app.selectors_incidents import AlertsMemo, BoardPolicy
+from noc_app.selectors_board_rows import BoardPolicy
+from noc_app.selectors_incidents import AlertsMemo
 from noc_app.selectors_noise import memo_for
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme

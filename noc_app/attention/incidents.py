@@ -15,7 +15,8 @@ from noc_app.actions.severity import effective_policy, level_matchers
 from noc_app.config.attention_section import priority_ids
 from noc_app.config.schema import DashboardConfig, PanelKind, SeverityLevel
 from noc_app.model import Alert, AlertState
-from noc_app.selectors_incidents import AlertsMemo, BoardPolicy, panel_alerts, policy_level
+from noc_app.selectors_board_rows import BoardPolicy, policy_level
+from noc_app.selectors_incidents import AlertsMemo, panel_alerts
 from noc_app.store_view import SourceReader
 
 IncidentKey = tuple[str, str]  # (source id, fingerprint): a board row's identity (selectors_incidents.row_key)

@@ -14,15 +14,8 @@ from noc_app.config.loader import ConfigError, load_config_text
 from noc_app.config.schema import GridPos, PanelConfig
 from noc_app.model import Alert, AlertState, DataState, Severity, Snapshot
 from noc_app.plans import build_plans
-from noc_app.selectors_incidents import (
-    DEVELOPING_TAG,
-    board_from_alerts,
-    board_rows,
-    more_text,
-    prepared_key,
-    select_incident_board,
-    with_prepared,
-)
+from noc_app.selectors_incidents import DEVELOPING_TAG, board_from_alerts, more_text, prepared_key, select_incident_board, with_prepared
+from noc_app.selectors_board_rows import board_rows
 from noc_app.sources.deadman import read_deadman
 
 NOW = 1_700_000_000.0

@@ -7,7 +7,8 @@ import pytest
 from noc_app.config.schema import AppConfig, DashboardConfig, GridPos, IncidentsConfig, Mode, PanelConfig, SourceConfig
 from noc_app.model import Alert, AlertState, DataState, Severity, Snapshot, SourceHealth, SourceStatus
 from noc_app.selectors_dedup import dedup_key_of
-from noc_app.selectors_incidents import AlertsMemo, board_rows, panel_alerts, select_incident_board
+from noc_app.selectors_incidents import AlertsMemo, panel_alerts, select_incident_board
+from noc_app.selectors_board_rows import board_rows
 from noc_app.wall_state import wall_state
 
 NOW = 1_700_000_000.0

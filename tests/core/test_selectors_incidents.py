@@ -6,15 +6,8 @@ import pytest
 
 from noc_app.config.schema import AppConfig, DashboardConfig, GridPos, Mode, PanelConfig, SourceConfig
 from noc_app.model import Alert, AlertState, DataState, Severity, Snapshot, SourceHealth, SourceStatus
-from noc_app.selectors_incidents import (
-    EMPTY_CALM,
-    EMPTY_DEGRADED,
-    EMPTY_UNKNOWN,
-    AlertsMemo,
-    board_from_alerts,
-    board_rows,
-    select_incident_board,
-)
+from noc_app.selectors_incidents import EMPTY_CALM, EMPTY_DEGRADED, EMPTY_UNKNOWN, AlertsMemo, board_from_alerts, select_incident_board
+from noc_app.selectors_board_rows import board_rows
 from noc_app.selectors_wall import read_sources, select_dashboard, wall_incidents
 from noc_app.wall_state import wall_state
 

@@ -25,7 +25,8 @@ import yaml
 from noc_app.config.loader import load_config_text
 from noc_app.config.schema import SourceConfig
 from noc_app.model import DataState, Snapshot
-from noc_app.selectors_incidents import board_rows, select_incident_board
+from noc_app.selectors_incidents import select_incident_board
+from noc_app.selectors_board_rows import board_rows
 from noc_app.selectors_noise import NoiseMemo, NoisePreparer
 from noc_app.sources.alertmanager import AlertmanagerSource
 from noc_app.sources.base import PollPlan

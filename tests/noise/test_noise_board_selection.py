@@ -11,7 +11,8 @@ from noc_app.model import AlertState, DataState, Severity
 from noc_app.noise.config import FlapRule, MaintenanceWindow, NoiseConfig
 from noc_app.noise.flapping import FLAPS_KEY, FlapReport
 from noc_app.noise.reduce import reduce_alerts
-from noc_app.selectors_incidents import board_rows, select_incident_board
+from noc_app.selectors_incidents import select_incident_board
+from noc_app.selectors_board_rows import board_rows
 from noc_app.selectors_noise import NoiseMemo, folded_text, quiet_tag
 
 PANEL = board_panel("src")

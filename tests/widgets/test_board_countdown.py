@@ -7,7 +7,7 @@ from types import MappingProxyType
 from noc_app.config.schema import SeverityLevel
 from noc_app.model import AlertState, Severity
 from noc_app.selectors import panel_alerts
-from noc_app.selectors_incidents import BoardPolicy
+from noc_app.selectors_board_rows import BoardPolicy
 from noc_app.themes import load_theme
 from noc_app.widgets.incident_board import IncidentBoardBody
 
