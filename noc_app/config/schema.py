@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from noc_app.config.anomaly_options import NO_ANOMALY, AnomalyConfig
 from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
 from noc_app.model import Severity
 
@@ -221,6 +222,7 @@ class PanelConfig:
     slo_id: str = ""  # kind slo: the `slos:` entry shown (default: the panel id)
     slo: SloConfig | None = None  # kind slo: that entry, bound by the loader
     group_by: tuple[str, ...] = ("alertname",)  # incidents: the labels a row folds alerts by
+    anomaly: AnomalyConfig = NO_ANOMALY  # timeseries, stat: streaming anomaly scoring (config.anomaly_section)
 
 
 VARIABLE_KINDS = ("custom", "constant", "interval", "query")

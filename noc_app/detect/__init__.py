@@ -1,0 +1,1 @@
+"""Streaming anomaly detection (online scorer per series) and its scoring on the Numenta Anomaly Benchmark."""
