@@ -99,8 +99,8 @@ def test_refused_on_kinds_it_does_not_apply_to():
           queries: ['up']
           anomaly: {enabled: true}
         """)
-    assert problems == ["wall.yaml:11:9 dashboards[0].panels[0].anomaly: key 'anomaly' only applies to kinds "
-                        "timeseries and stat"], problems
+    assert problems == [("wall.yaml:11:9 dashboards[0].panels[0].anomaly: key 'anomaly' only applies to kinds "
+                         "timeseries and stat")], problems
 
 
 def test_check_config_reports_it(tmp_path, capsys):
