@@ -1,26 +1,28 @@
 """Anomaly scoring drawn on a timeseries plot: the band of expected values and the anomalous points.
 
-The band is a faint tint (theme `anomaly_band`) under the lines, one polygon per unbroken
-run of expected values; an anomalous point gets a ring in `anomaly_marker` with a
+The band is a faint tint (theme `anomaly_band` mixed into the panel colour, opaque: it
+covers the grid, and costs far less than a translucent fill) under the lines, one polygon
+per unbroken run of expected values; an anomalous point gets a ring in `anomaly_marker` with a
 panel-coloured halo, sized from the text size so it reads at 4K and from across the room.
 Everything is clipped to the plot; the y axis is not widened for the band (it stays calm).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from pyqtgraph.functions import create_qpolygonf, ndarray_from_qpolygonf
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 
 from noc_app.anomaly_tracks import PanelAnomaly, SeriesAnomaly
 
-BAND_ALPHA = 46  # of 255: a tint the lines stay readable over
+BAND_SHARE = 0.18  # of the band colour over the panel: a tint the lines stay readable over
 MAX_MARKERS = 200  # per panel: past this the plot is all markers anyway
-BAND_COLUMN_PX = 3  # the band keeps one point per this many pixels
+BAND_COLUMN_PX = 6  # the band keeps one point per this many pixels
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -42,12 +44,23 @@ class PlotMapping:
     y_of: Callable[[float, int], float]
 
 
+def band_tint(color: QColor, panel: QColor) -> QColor:
+    """The band's fill: its colour mixed into the panel's, opaque (an alpha fill costs several times more)."""
+    t = BAND_SHARE
+    return QColor.fromRgbF(color.redF() * t + panel.redF() * (1 - t), color.greenF() * t + panel.greenF() * (1 - t),
+                           color.blueF() * t + panel.blueF() * (1 - t))
+
+
 def paint_bands(painter: QPainter, anomaly: PanelAnomaly, lines: Sequence[tuple[str, int]],
-                plot: PlotMapping, color: QColor) -> dict[str, int]:
-    """The expected band of each drawn line (draw key, axis); returns polygon points per draw key."""
+                plot: PlotMapping, tint: QColor) -> dict[str, int]:
+    """The expected band of the line that needs it most (draw key, axis); returns polygon points per draw key.
+
+    One band per panel: three overlapping bands read as grey fog from across the room (and cost
+    three fills).  It follows the series with the most anomalous points in the window, else the
+    first line.
+    """
     series = anomaly.by_draw_key()
-    tint = QColor(color)
-    tint.setAlpha(BAND_ALPHA)
+    lines = _banded(lines, series)
     painter.save()
     painter.setClipRect(plot.rect)
     painter.setPen(Qt.PenStyle.NoPen)
@@ -67,12 +80,11 @@ def paint_anomaly_markers(painter: QPainter, anomaly: PanelAnomaly, lines: Seque
                           bands: Mapping[str, int]) -> tuple[DrawnAnomaly, ...]:
     """A ring on each anomalous point in the window; colors: (marker, halo)."""
     series = anomaly.by_draw_key()
-    marker, halo = colors
+    device = painter.device()
+    sprite = _ring_sprite(radius, colors, device.devicePixelRatioF() if device is not None else 1.0)
+    half = sprite.width() / sprite.devicePixelRatioF() / 2
     painter.save()
-    painter.setClipRect(plot.rect.adjusted(-radius * 2, -radius * 2, radius * 2, radius * 2))
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    width = max(2.0, radius / 2.5)
+    painter.setClipRect(plot.rect.adjusted(-half, -half, half, half))
     drawn: list[DrawnAnomaly] = []
     budget = MAX_MARKERS
     for key, axis in lines:
@@ -81,13 +93,49 @@ def paint_anomaly_markers(painter: QPainter, anomaly: PanelAnomaly, lines: Seque
             continue
         centres = _marker_centres(found, axis, plot)[-budget:] if budget > 0 else []
         budget -= len(centres)
-        for pen in (QPen(halo, width + 3.0), QPen(marker, width)):
-            painter.setPen(pen)
-            for cx, cy in centres:
-                painter.drawEllipse(QPointF(cx, cy), radius, radius)
+        for cx, cy in centres:  # one cached antialiased ring blitted per point: far cheaper than drawing each
+            painter.drawPixmap(QPointF(cx - half, cy - half), sprite)
         drawn.append(DrawnAnomaly(draw_key=key, band_points=bands.get(key, 0), markers=tuple(centres)))
     painter.restore()
     return tuple(drawn)
+
+
+_SPRITES: dict[tuple[float, int, int, float], QPixmap] = {}
+
+
+def _ring_sprite(radius: float, colors: tuple[QColor, QColor], dpr: float) -> QPixmap:
+    """A ring in the marker colour with a halo in the panel's, so it reads over any line."""
+    marker, halo = colors
+    key = (round(radius, 1), marker.rgba(), halo.rgba(), dpr)
+    found = _SPRITES.get(key)
+    if found is not None:
+        return found
+    width = max(2.0, radius / 2.5)
+    size = math.ceil(2 * (radius + width + 2))
+    sprite = QPixmap(max(1, math.ceil(size * dpr)), max(1, math.ceil(size * dpr)))
+    sprite.setDevicePixelRatio(dpr)
+    sprite.fill(Qt.GlobalColor.transparent)
+    p = QPainter(sprite)
+    try:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for pen in (QPen(halo, width + 3.0), QPen(marker, width)):
+            p.setPen(pen)
+            p.drawEllipse(QPointF(size / 2, size / 2), radius, radius)
+    finally:
+        p.end()
+    if len(_SPRITES) > 32:  # themes x text sizes: a handful in practice
+        _SPRITES.clear()
+    _SPRITES[key] = sprite
+    return sprite
+
+
+def _banded(lines: Sequence[tuple[str, int]], series: Mapping[str, SeriesAnomaly]) -> list[tuple[str, int]]:
+    scored = [(key, axis) for key, axis in lines if key in series]
+    if not scored:
+        return []
+    worst = max(scored, key=lambda line: (series[line[0]].anomalous_x.size, series[line[0]].score))
+    return [worst if series[worst[0]].anomalous_x.size else scored[0]]
 
 
 def _x_pixels(x: np.ndarray, plot: PlotMapping) -> np.ndarray:
@@ -150,7 +198,7 @@ class AnomalyLayer:
     bands: dict[str, int] | None = None
 
     def paint_under(self, painter: QPainter) -> None:
-        self.bands = paint_bands(painter, self.anomaly, self.lines, self.plot, self.band)
+        self.bands = paint_bands(painter, self.anomaly, self.lines, self.plot, band_tint(self.band, self.halo))
 
     def paint_over(self, painter: QPainter) -> tuple[DrawnAnomaly, ...]:
         return paint_anomaly_markers(painter, self.anomaly, self.lines, self.plot, (self.marker, self.halo),

@@ -84,6 +84,7 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "alert-to-pixel": ("scenario_alert_pixel", "ALERT_TO_PIXEL"),
     "startup": ("scenario_startup", "STARTUP"),
     "soak": ("scenario_soak", "SOAK"),
+    "anomaly-cost": ("scenario_anomaly", "ANOMALY_COST"),
 }
 # Not part of "all": measures the user's own wall (--config FILE).
 EXTRA_SCENARIOS: dict[str, tuple[str, str]] = {"config": ("scenario_wall", "USER_CONFIG")}
