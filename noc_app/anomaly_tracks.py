@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,31 +56,33 @@ class PanelAnomaly:
         return {s.draw_key: s for s in self.series}
 
 
-_EMPTY = np.empty(0)
-_EMPTY.flags.writeable = False
 Row = tuple[float, float, float, float, float]  # (t, value, low, high, score)
+_MIN_CAPACITY = 256
 
 
 @dataclass(slots=True)
 class SeriesTrack:
     """Mutable: touched only by the poll worker of its source (one poll in flight per source).
 
-    The kept points are five read-only arrays, replaced (never written) on each feed, so a
-    view handed to the GUI thread shares them without a copy.
+    The kept points live in one (5, capacity) buffer, appended at the end: a view handed to the
+    GUI thread covers only rows already written, and a full buffer is replaced (never
+    overwritten), so views stay valid without a copy per poll.
     """
 
     detector: StreamingDetector
     last_ts: float = -math.inf  # newest timestamp fed (NaN points count: they are never fed again)
     last_seen: float = 0.0  # clock time of the last poll that carried this series
-    columns: tuple[np.ndarray, ...] = (_EMPTY, _EMPTY, _EMPTY, _EMPTY, _EMPTY)  # t, value, low, high, score
+    buffer: np.ndarray = field(default_factory=lambda: np.empty((5, _MIN_CAPACITY)))  # t, value, low, high, score
+    start: int = 0
+    end: int = 0
     fed: int = 0  # points fed in total (tests prove exactly-once with it)
 
     def feed(self, x: np.ndarray, y: np.ndarray, window_s: float) -> list[Row]:
         """Score the points newer than the last one scored, keep `window_s` back from the newest; return the new."""
-        start = int(np.searchsorted(x, self.last_ts, side="right")) if math.isfinite(self.last_ts) else 0
+        begin = int(np.searchsorted(x, self.last_ts, side="right")) if math.isfinite(self.last_ts) else 0
         new: list[Row] = []
         update = self.detector.update
-        for t, v in zip(x[start:].tolist(), y[start:].tolist(), strict=True):
+        for t, v in zip(x[begin:].tolist(), y[begin:].tolist(), strict=True):
             if t <= self.last_ts:  # unsorted input: never feed the past twice
                 continue
             self.last_ts = t
@@ -88,19 +90,32 @@ class SeriesTrack:
                 continue
             scored = update(t, v)
             new.append((t, v, scored.expected_low, scored.expected_high, scored.score))
-        self.fed += len(new)
-        columns = self.columns
         if new:
-            added = np.array(new, dtype=float).T
-            columns = tuple(np.concatenate((old, fresh)) for old, fresh in zip(columns, added, strict=True))
-        first = int(np.searchsorted(columns[0], self.last_ts - window_s, side="left"))
-        first = max(first, columns[0].size - MAX_KEPT_POINTS)
-        if new or first:
-            columns = tuple(c[first:] for c in columns)
-            for c in columns:
-                c.flags.writeable = False
-            self.columns = columns
+            self._append(np.array(new, dtype=float).T)
+        self.fed += len(new)
+        kept = self.buffer[0, self.start:self.end]
+        self.start += int(np.searchsorted(kept, self.last_ts - window_s, side="left"))
+        self.start = max(self.start, self.end - MAX_KEPT_POINTS)
         return new
+
+    def _append(self, rows: np.ndarray) -> None:
+        n = rows.shape[1]
+        if self.end + n > self.buffer.shape[1]:
+            kept = self.end - self.start
+            fresh = np.empty((5, max(_MIN_CAPACITY, 2 * (min(kept, MAX_KEPT_POINTS) + n))))
+            keep_from = max(self.start, self.end - MAX_KEPT_POINTS)
+            fresh[:, :self.end - keep_from] = self.buffer[:, keep_from:self.end]
+            self.buffer, self.start, self.end = fresh, 0, self.end - keep_from
+        self.buffer[:, self.end:self.end + n] = rows
+        self.end += n
+
+    @property
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """t, value, low, high, score of the kept points (read-only views)."""
+        views = tuple(self.buffer[i, self.start:self.end] for i in range(5))
+        for view in views:
+            view.flags.writeable = False
+        return views
 
     def view(self, query_index: int, key: str, name: str, threshold: float) -> SeriesAnomaly:
         t, v, lo, hi, sc = self.columns

@@ -173,3 +173,18 @@ def test_scored_panels_by_source():
                        dashboards=(DashboardConfig(id="d", title="D", panels=(_panel(), plain)),))
     found = scored_panels(config)
     assert list(found) == ["prom"] and [p.panel.id for p in found["prom"]] == ["rate"]
+
+
+def test_views_handed_out_stay_unchanged_while_the_track_keeps_feeding():
+    from noc_app.anomaly_tracks import SeriesTrack
+
+    track = SeriesTrack(detector=RecordingDetector([]))
+    views = []
+    for t in range(2000):  # one point a poll, far past the buffer's first capacity
+        track.feed(np.array([float(t)]), np.array([float(t)]), 600.0)
+        if t % 300 == 0:
+            views.append((t, track.view(0, "k", "k", 0.5)))
+    assert track.columns[0].tolist() == [float(t) for t in range(1399, 2000)]
+    for t, view in views:
+        assert view.x.tolist() == [float(s) for s in range(max(0, t - 600), t + 1)]
+        assert not view.x.flags.writeable
