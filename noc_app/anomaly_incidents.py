@@ -34,6 +34,9 @@ class AnomalyReport:
     resolve_after_s: float
     unit: str = ""
     anomalous_at: float | None = None  # data time of the newest anomalous point of this poll, if any
+    # A detector may score 0 while an episode it already flagged goes on (one alert per episode): a point
+    # outside the expected band keeps an open incident open, though it never opens one.
+    outside_band: bool = False
     value: float = 0.0
     expected_low: float = 0.0
     expected_high: float = 0.0
@@ -59,15 +62,18 @@ class AnomalyIncidents:
 
     def observe(self, report: AnomalyReport, now: float) -> None:
         """Take a poll's verdict: an anomaly opens (or refreshes) the incident; normal lets it age."""
-        if report.anomalous_at is None:
+        if report.anomalous_at is None and not report.outside_band:
             return
         with self._lock:
             current = self._open.get(report.fingerprint)
+            if current is None and report.anomalous_at is None:
+                return
             if current is None:
                 self._open[report.fingerprint] = _Open(build_alert(report), now, report.resolve_after_s)
             else:
                 current.last_anomalous_seen = now
-                current.alert = replace(current.alert, summary=_summary(report))
+                if report.anomalous_at is not None:
+                    current.alert = replace(current.alert, summary=_summary(report))
 
     def alerts(self, now: float) -> tuple[Alert, ...]:
         """The incidents still open at `now`; those normal for their resolve_after are dropped (resolved)."""

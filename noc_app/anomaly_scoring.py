@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -122,6 +123,7 @@ class AnomalyScorer:
             if self._incidents is not None and panel.anomaly.raise_incident and new:
                 flagged = [row for row in new if row[4] >= scored.threshold]
                 last = flagged[-1] if flagged else None
+                outside = any(not lo <= v <= hi for _, v, lo, hi, _ in new if math.isfinite(lo) and math.isfinite(hi))
                 self._incidents.observe(AnomalyReport(
                     dashboard_id=scored.dashboard_id, panel_id=panel.id, panel_title=panel.title,
                     query_index=index, series_key=series.key, series_name=series.name,
@@ -129,6 +131,7 @@ class AnomalyScorer:
                     resolve_after_s=panel.anomaly.resolve_after_s, unit=panel.unit,
                     anomalous_at=last[0] if last else None, value=last[1] if last else 0.0,
                     expected_low=last[2] if last else 0.0, expected_high=last[3] if last else 0.0,
+                    outside_band=outside,
                 ), now)
         return out
 

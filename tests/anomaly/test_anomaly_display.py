@@ -18,7 +18,7 @@ from noc_app.widgets.timeseries_panel import TimeSeriesBody
 
 T0 = 1_700_000_000.0
 THEME = load_theme("dark")
-RATE = PanelConfig(id="rate", kind="timeseries", title="Request Rate", source="prom", window_s=900.0,
+RATE = PanelConfig(id="rate", kind="timeseries", title="Request Rate", source="prom", window_s=3600.0,
                    queries=(QueryConfig(expr="sum(rate(x[5m]))", legend="api"),), grid=GridPos(x=0, y=0, w=8, h=4),
                    anomaly=AnomalyConfig(enabled=True, sensitivity=0.5, raise_incident=True, priority="P1",
                                          resolve_after_s=120.0))
@@ -42,7 +42,7 @@ class FakeSource:
     def poll(self) -> Snapshot:
         if self.kind == "alertmanager":
             return Snapshot.build(self.id, self._clock(), alerts=())
-        ts = sorted(t for t in self.values if t > self._clock() - 900)
+        ts = sorted(t for t in self.values if t > self._clock() - 3600)
         series = Series(key='{job="api"}', name="api", labels={"job": "api"}, x=np.array(ts),
                         y=np.array([self.values[t] for t in ts]))
         return Snapshot.build(self.id, self._clock(), metrics={"main/rate/0": QueryResult.build([series])})
@@ -80,12 +80,12 @@ def _panel_data(runtime: Runtime, clock: Clock):
 def _quiet(values: dict[float, float], start: float, stop: float) -> None:
     rng = np.random.default_rng(int(start) % 1000)
     for t in np.arange(start, stop, 10.0):
-        values[float(t)] = 100.0 + float(rng.normal(0, 1))
+        values[float(t)] = 100.0 + 5.0 * float(np.sin(t / 100.0)) + 0.3 * float(rng.normal(0, 1))
 
 
 def test_band_markers_and_incident_through_the_store(qtbot):
     clock, values = Clock(), {}
-    _quiet(values, T0 - 890, T0 + 1)
+    _quiet(values, T0 - 3000, T0 + 1)  # 300 points: past the detector's warm-up
     runtime = _runtime(clock, values)
     assert runtime.config.dashboards[0].panels[1].sources == ("am", ANOMALY_SOURCE_ID)
     _poll_all(runtime, clock)

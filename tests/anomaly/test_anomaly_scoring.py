@@ -145,20 +145,20 @@ def test_incident_raised_then_resolved_with_injected_clock():
     assert boards.sources == ("prom", ANOMALY_SOURCE_ID)
 
     rng = np.random.default_rng(7)
-    x = [float(t) for t in range(0, 600, 10)]
-    quiet = list(100 + rng.normal(0, 1, len(x)))
+    x = [float(t) for t in range(0, 3000, 10)]  # past the detector's warm-up
+    quiet = list(100 + 5 * np.sin(np.array(x) / 100) + 0.3 * rng.normal(0, 1, len(x)))
     inner.answers = [_snapshot(x, quiet, taken_at=clock.now)]
     sources["prom"].poll()
     assert source.poll().alerts == ()
     clock.now += 10
-    inner.answers = [_snapshot([*x, 600.0], [*quiet, 400.0], taken_at=clock.now)]  # a spike
+    inner.answers = [_snapshot([*x, 3000.0], [*quiet, 400.0], taken_at=clock.now)]  # a spike
     sources["prom"].poll()
     (alert,) = source.poll().alerts
     assert alert.source_id == ANOMALY_SOURCE_ID and alert.name == "Anomaly: Request Rate"
     assert alert.severity is Severity.HIGH and alert.state is AlertState.FIRING
     assert dict(alert.labels) == {"method": "GET", "alertname": "Anomaly: Request Rate", "dashboard": "main",
                                   "panel": "rate", "severity": "high"}
-    assert alert.starts_at == 600.0 and "expected" in alert.summary
+    assert alert.starts_at == 3000.0 and "expected" in alert.summary
     clock.now += 59
     assert len(source.poll().alerts) == 1  # normal for less than resolve_after: still open
     clock.now += 1
@@ -188,3 +188,39 @@ def test_views_handed_out_stay_unchanged_while_the_track_keeps_feeding():
     for t, view in views:
         assert view.x.tolist() == [float(s) for s in range(max(0, t - 600), t + 1)]
         assert not view.x.flags.writeable
+
+
+class HoldingDetector:
+    """Flags the first point above 100 of an episode only (as the shipped one does), band 0..100."""
+
+    def __init__(self) -> None:
+        self.flagged = False
+
+    def update(self, timestamp: float, value: float) -> Scored:
+        high = value > 100
+        score = 1.0 if high and not self.flagged else 0.0
+        self.flagged = high
+        return Scored(score, 0.0, 100.0)
+
+
+def test_an_episode_held_by_the_detector_keeps_its_incident_open_until_normal():
+    from noc_app.anomaly_incidents import AnomalyIncidents
+
+    clock, incidents = Clock(), AnomalyIncidents()
+    scored = ScoredPanel(dashboard_id="main", panel=_panel(raise_incident=True, resolve_after_s=60.0), threshold=0.5)
+    scorer = AnomalyScorer([scored], incidents, clock=clock, detector_factory=lambda _s: HoldingDetector())
+    t = 0.0
+    scorer.score(_snapshot([t], [50.0]))
+    for step in range(20):  # 200 s above the band: flagged once, then held at score 0
+        clock.now += 10
+        t += 10
+        scorer.score(_snapshot([t], [150.0]))
+        assert len(incidents.alerts(clock.now)) == 1, step
+    clock.now += 10
+    t += 10
+    scorer.score(_snapshot([t], [50.0]))  # back to normal: 60 s after the last point outside the band, resolved
+    clock.now += 49
+    assert len(incidents.alerts(clock.now)) == 1
+    clock.now += 1
+    assert incidents.alerts(clock.now) == ()
+    assert scorer.score(_snapshot([t + 10], [50.0])) is not None and incidents.alerts(clock.now) == ()
