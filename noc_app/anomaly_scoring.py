@@ -120,7 +120,11 @@ class AnomalyScorer:
             new = track.feed(series.x, series.y, panel.window_s)
             view = track.view(index, series.key, series.name, scored.threshold)
             out.append(view)
-            if self._incidents is not None and panel.anomaly.raise_incident and new:
+            # Only recent points raise: the first poll backfills the window, whose old anomalies would have
+            # resolved long ago (data time against the wall clock; a little skew only shifts the cut).
+            recent = [row for row in new if row[0] >= now - panel.anomaly.resolve_after_s]
+            if self._incidents is not None and panel.anomaly.raise_incident and recent:
+                new = recent
                 flagged = [row for row in new if row[4] >= scored.threshold]
                 last = flagged[-1] if flagged else None
                 outside = any(not lo <= v <= hi for _, v, lo, hi, _ in new if math.isfinite(lo) and math.isfinite(hi))

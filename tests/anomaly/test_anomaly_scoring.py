@@ -145,20 +145,21 @@ def test_incident_raised_then_resolved_with_injected_clock():
     assert boards.sources == ("prom", ANOMALY_SOURCE_ID)
 
     rng = np.random.default_rng(7)
-    x = [float(t) for t in range(0, 3000, 10)]  # past the detector's warm-up
-    quiet = list(100 + 5 * np.sin(np.array(x) / 100) + 0.3 * rng.normal(0, 1, len(x)))
+    x = [clock.now - 3000 + t for t in range(0, 3000, 10)]  # past the detector's warm-up, ending now
+    quiet = list(100 + 5 * np.sin(np.arange(len(x)) / 10) + 0.3 * rng.normal(0, 1, len(x)))
     inner.answers = [_snapshot(x, quiet, taken_at=clock.now)]
     sources["prom"].poll()
     assert source.poll().alerts == ()
     clock.now += 10
-    inner.answers = [_snapshot([*x, 3000.0], [*quiet, 400.0], taken_at=clock.now)]  # a spike
+    spike_at = clock.now
+    inner.answers = [_snapshot([*x, spike_at], [*quiet, 400.0], taken_at=clock.now)]  # a spike
     sources["prom"].poll()
     (alert,) = source.poll().alerts
     assert alert.source_id == ANOMALY_SOURCE_ID and alert.name == "Anomaly: Request Rate"
     assert alert.severity is Severity.HIGH and alert.state is AlertState.FIRING
     assert dict(alert.labels) == {"method": "GET", "alertname": "Anomaly: Request Rate", "dashboard": "main",
                                   "panel": "rate", "severity": "high"}
-    assert alert.starts_at == 3000.0 and "expected" in alert.summary
+    assert alert.starts_at == spike_at and "expected" in alert.summary
     clock.now += 59
     assert len(source.poll().alerts) == 1  # normal for less than resolve_after: still open
     clock.now += 1
@@ -209,7 +210,7 @@ def test_an_episode_held_by_the_detector_keeps_its_incident_open_until_normal():
     clock, incidents = Clock(), AnomalyIncidents()
     scored = ScoredPanel(dashboard_id="main", panel=_panel(raise_incident=True, resolve_after_s=60.0), threshold=0.5)
     scorer = AnomalyScorer([scored], incidents, clock=clock, detector_factory=lambda _s: HoldingDetector())
-    t = 0.0
+    t = clock.now  # data time follows the wall clock
     scorer.score(_snapshot([t], [50.0]))
     for step in range(20):  # 200 s above the band: flagged once, then held at score 0
         clock.now += 10
@@ -224,3 +225,17 @@ def test_an_episode_held_by_the_detector_keeps_its_incident_open_until_normal():
     clock.now += 1
     assert incidents.alerts(clock.now) == ()
     assert scorer.score(_snapshot([t + 10], [50.0])) is not None and incidents.alerts(clock.now) == ()
+
+
+def test_old_anomalies_of_the_backfilled_window_raise_nothing():
+    from noc_app.anomaly_incidents import AnomalyIncidents
+
+    clock, incidents = Clock(), AnomalyIncidents()
+    scored = ScoredPanel(dashboard_id="main", panel=_panel(raise_incident=True, resolve_after_s=60.0), threshold=0.5)
+    scorer = AnomalyScorer([scored], incidents, clock=clock, detector_factory=lambda _s: RecordingDetector([]))
+    now = clock.now
+    view = panel_anomaly(scorer.score(_snapshot([now - 300, now - 200, now - 10], [500.0, 50.0, 50.0])), "main/rate")
+    assert view is not None and view.series[0].anomalous_x.tolist() == [now - 300]  # drawn, ...
+    assert incidents.alerts(clock.now) == ()  # ... but 5 minutes old: no incident
+    scorer.score(_snapshot([now - 10, now], [50.0, 500.0]))
+    assert len(incidents.alerts(clock.now)) == 1
