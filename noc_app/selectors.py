@@ -213,7 +213,7 @@ def threshold_severity(value: float | None, thresholds: tuple[Threshold, ...]) -
     return judged_severity(value, thresholds)
 
 
-# dimmed, result fingerprints, alert content keys, (newest log cursor, log count), targets, markers
+# dimmed, result fingerprints, alert content keys, (newest log cursor, log count), targets, markers, anomaly key
 PanelContentKey = tuple[
     bool, tuple[str | None, ...], tuple[str, ...], tuple[str | int, ...], tuple[Target, ...], tuple[Marker, ...],
     str | None,
