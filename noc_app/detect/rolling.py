@@ -39,7 +39,7 @@ class SortedWindow:
 
 
 class RollingMax:
-    """Maximum of the values added in the last `span` steps (monotonic deque: O(1) amortised)."""
+    """Maximum over a sliding span of steps (monotonic deque: O(1) amortised)."""
 
     __slots__ = ("_entries", "_span", "_step")
 
@@ -49,7 +49,7 @@ class RollingMax:
         self._entries: deque[tuple[int, float]] = deque()
 
     def push(self, value: float) -> float:
-        """Add a value; return the maximum of the earlier values still in the span (0 when there is none)."""
+        """Add a value; return the maximum of the span - 1 values before it (0 when there is none)."""
         self._step += 1
         entries = self._entries
         while entries and entries[0][0] <= self._step - self._span:
