@@ -10,7 +10,7 @@ timeseries body draws (expected band, anomalous points) and the snapshot JSON li
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,9 +144,6 @@ def panel_anomaly(snapshot: Snapshot | None, panel_key: str) -> PanelAnomaly | N
         return None
     view = found.get(panel_key)
     return view if isinstance(view, PanelAnomaly) else None
-
-
-DetectorFactory = Callable[[float], StreamingDetector]  # sensitivity -> a fresh detector
 
 
 def _finite(value: float) -> float | None:
