@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 
 from noc_app.actions.service import ActionService
+from noc_app.anomaly_source import ANOMALY_POLL_S, attach_anomaly, with_anomaly_boards
 from noc_app.config.schema import AppConfig, SourceConfig
 from noc_app.model import Snapshot
 from noc_app.plans import build_plans, unused_sources
@@ -85,6 +86,7 @@ class Runtime:
         self.sources = build_sources(config, self.plans, source_factory)
         for sid in self.unused:
             self.sources.pop(sid).close()
+        self.anomaly = attach_anomaly(config, self.sources, wall_clock)  # scores `anomaly:` panels in poll workers
         self.store = Store()
         for sc in config.sources:
             self.store.register(sc.id, sc.kind, sc.interval_s, used=sc.id not in self.unused)
@@ -105,6 +107,8 @@ class Runtime:
         self.actions: ActionService | None = None
         self._action_closers: list[Callable[[], None]] = []
         self._close_journal: Callable[[], None] | None = None
+        if self.anomaly is not None:  # wall-local anomaly incidents, on every incidents board
+            self.add_source(self.anomaly, ANOMALY_POLL_S, config=with_anomaly_boards(self.config))
 
     def attach_actions(
         self,

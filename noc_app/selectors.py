@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from noc_app.annotations import Marker, annotation_problems, select_markers
+from noc_app.anomaly_tracks import PanelAnomaly, panel_anomaly
 from noc_app.config.schema import QUERY_PANEL_KINDS, PanelConfig, PanelKind, Threshold
 from noc_app.config.thresholds import threshold_severity as judged_severity
 from noc_app.kpi_kind import as_data_panel
@@ -213,10 +214,11 @@ def threshold_severity(value: float | None, thresholds: tuple[Threshold, ...]) -
     return judged_severity(value, thresholds)
 
 
-# dimmed, result fingerprints, alert content keys, (newest log cursor, log count), targets, markers
+# dimmed, result fingerprints, alert content keys, (newest log cursor, log count), targets, markers, anomaly key
 PanelContentKey = tuple[
     bool, tuple[str | None, ...], tuple[str, ...], tuple[str | int, ...], tuple[Target, ...], tuple[Marker, ...],
     tuple[object, ...],
+    str | None,
 ]
 
 
@@ -232,6 +234,7 @@ class PanelData:
     logs: tuple[LogLine, ...] = ()  # log panels
     targets: tuple[Target, ...] = ()  # target grids
     markers: tuple[Marker, ...] = ()  # timeseries annotations (deploys, alert starts), oldest first
+    anomaly: PanelAnomaly | None = None  # `anomaly:` panels: expected band, anomalous points (anomaly_tracks)
 
     @property
     def dimmed(self) -> bool:
@@ -249,6 +252,7 @@ class PanelData:
             self.targets,
             self.markers,
             self.board.noise.signature,
+            self.anomaly.key if self.anomaly is not None else None,
         )
 
 
@@ -280,7 +284,9 @@ def select_panel_data(
             problems = annotation_problems(panel, dashboard_id, snapshots)
             if problems:
                 view = replace(view, warnings=(*view.warnings, *problems))
-        return PanelData(view=view, now=now, results=metric_results(panel, dashboard_id, snap), markers=markers)
+        anomaly = panel_anomaly(snap, f"{dashboard_id}/{panel.id}") if panel.anomaly.enabled else None
+        return PanelData(view=view, now=now, results=metric_results(panel, dashboard_id, snap), markers=markers,
+                         anomaly=anomaly)
     view = combined_view(panel, snapshots, statuses, now, stale_after)
     if panel.kind in (PanelKind.INCIDENTS, PanelKind.TARGETS):
         section = "alerts" if panel.kind == PanelKind.INCIDENTS else "targets"

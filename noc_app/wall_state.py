@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from noc_app import __version__
+from noc_app.anomaly_tracks import anomaly_entry
 from noc_app.config.schema import AppConfig, PanelConfig, PanelKind
 from noc_app.config.thresholds import crossed_threshold
 from noc_app.model import Alert, AlertState, Snapshot, SourceStatus
@@ -76,6 +77,8 @@ def _panel_entry(panel: PanelConfig, data: PanelData) -> dict[str, Any]:
                     {"series": series.name, "value": _num(value), "severity": crossed.severity.value,
                      "threshold": crossed.value, "op": crossed.op}
                 )
+    if data.anomaly is not None:  # `anomaly:` panels: the detector's newest verdict per series
+        entry["anomaly"] = anomaly_entry(data.anomaly)
     if panel.kind == PanelKind.INCIDENTS:
         entry["incident_count"] = len(data.alerts)
         entry.update(board_noise_entry(data.board))  # folded counts, flapping, maintenance, problems

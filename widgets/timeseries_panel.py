@@ -34,6 +34,7 @@ from noc_app.selectors import PanelData, threshold_severity
 from noc_app.themes import Theme
 from noc_app.units import format_value
 from noc_app.viewing import spaced
+from noc_app.widgets.anomaly_overlay import AnomalyLayer, DrawnAnomaly, PlotMapping
 from noc_app.widgets.chart_math import (
     AxisRange,
     decimate_minmax,
@@ -125,6 +126,7 @@ class TimeSeriesBody(MetricBody):
         self.y_range: AxisRange | None = None
         self.y_range_right: AxisRange | None = None  # only while a series is on the right axis
         self.drawn_markers: tuple[DrawnMarker, ...] = ()
+        self.drawn_anomaly: tuple[DrawnAnomaly, ...] = ()  # `anomaly:` rings and bands of the last paint
         self.axis_labels: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # left, right tick labels drawn
         right_units = [q.unit for q in panel.queries if q.axis == "right"]
         self.right_unit = right_units[0] if right_units else ""
@@ -305,6 +307,9 @@ class TimeSeriesBody(MetricBody):
             if self._columns != self._columns_for(self.plot_rect.width()):  # first layout at this size
                 self._decimate(self._columns_for(self.plot_rect.width()))
         painter.drawPixmap(0, 0, background)
+        anomaly = self._anomaly_layer()  # `anomaly:` panels: expected band under the lines, rings over them
+        if anomaly is not None:
+            anomaly.paint_under(painter)
         if self.panel.display.stacked and not self.dimmed:
             self._paint_stack_fills(painter)
         if sum(ln.xs.size for ln in self._lines if ln.xs is not None) >= HEAVY_POINTS:
@@ -313,7 +318,19 @@ class TimeSeriesBody(MetricBody):
             self._line_layer.clear()
             self._paint_lines(painter)
         self._paint_markers(painter)
+        self.drawn_anomaly = anomaly.paint_over(painter) if anomaly is not None else ()
         self._paint_values(painter)
+
+    def _anomaly_layer(self) -> AnomalyLayer | None:
+        found = self._data.anomaly if self._data is not None else None
+        if found is None:
+            return None
+        return AnomalyLayer(
+            found, [(k, ln.axis) for k, ln in zip(self._legend_keys, self._lines, strict=False)],
+            PlotMapping(rect=self.plot_rect, x0=self._x0, x1=self._x1, y_of=self._y_of),
+            self.color("anomaly_band"), self.color("anomaly_marker"), self.color("panel"),
+            radius=max(4.0, self.text_px * 0.35),
+        )
 
     def _axis_px(self) -> int:
         return self.minor(max(8, round(self.text_px * 0.7)))

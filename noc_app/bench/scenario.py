@@ -84,9 +84,14 @@ SCENARIOS: dict[str, tuple[str, str]] = {
     "alert-to-pixel": ("scenario_alert_pixel", "ALERT_TO_PIXEL"),
     "startup": ("scenario_startup", "STARTUP"),
     "soak": ("scenario_soak", "SOAK"),
+    "anomaly-cost": ("scenario_anomaly", "ANOMALY_COST"),
 }
-# Not part of "all": measures the user's own wall (--config FILE).
-EXTRA_SCENARIOS: dict[str, tuple[str, str]] = {"config": ("scenario_wall", "USER_CONFIG")}
+# Not part of "all": the user's own wall (--config FILE), and the MTTD against the real stack.
+EXTRA_SCENARIOS: dict[str, tuple[str, str]] = {
+    "config": ("scenario_wall", "USER_CONFIG"),
+    # Needs the real stack (Prometheus, Alertmanager, the sample service) and takes minutes.
+    "anomaly-mttd": ("scenario_mttd", "ANOMALY_MTTD"),
+}
 
 
 def get_scenario(name: str) -> Scenario:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from noc_app.config.anomaly_section import ANOMALY_KEY, read_anomaly
 from noc_app.config.limits import (
     MAX_DECIMALS,
     MAX_GRID_CELLS,
@@ -46,7 +47,7 @@ from noc_app.model import Severity
 
 _PANEL_KEYS = (
     "id", "kind", "title", "source", "sources", "queries", "unit", "decimals", "min", "max",
-    "thresholds", "window", "grid", "limit", "text", "options", "slo", "group_by", *DISPLAY_KEYS,
+    "thresholds", "window", "grid", "limit", "text", "options", "slo", "group_by", ANOMALY_KEY, *DISPLAY_KEYS,
 )
 _NEEDS_SOURCE = (*METRIC_PANEL_KINDS, PanelKind.LOGS, PanelKind.TARGETS)
 _NEEDS_QUERIES = METRIC_PANEL_KINDS
@@ -106,6 +107,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
     unit = panel.text("unit", "")
     display = read_display(walk, panel, kind)
     slo_id = _read_slo_ref(walk, panel, kind, panel_id)
+    anomaly = read_anomaly(walk, panel, kind)
     if panel_id is None or kind is None or title is None:
         return None
     config = PanelConfig(
@@ -127,6 +129,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
         display=display,
         slo_id=slo_id,
         group_by=group_by,
+        anomaly=anomaly,
     )
     config = read_kind_options(walk, panel, config)  # bargauge, table, heatmap, status, apdex, clock
     return config, request

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from noc_app.config.anomaly_options import NO_ANOMALY, AnomalyConfig
 from noc_app.config.attention_schema import AttentionConfig
 from noc_app.config.display_schema import DisplayConfig
 from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
@@ -225,6 +226,7 @@ class PanelConfig:
     slo: SloConfig | None = None  # kind slo: that entry, bound by the loader
     group_by: tuple[str, ...] = ("alertname",)  # incidents: the labels a row folds alerts by
     kpi: str = ""  # kind kpi (generated only, noc_app.executive): the executive figure a tile shows
+    anomaly: AnomalyConfig = NO_ANOMALY  # timeseries, stat: streaming anomaly scoring (config.anomaly_section)
 
 
 VARIABLE_KINDS = ("custom", "constant", "interval", "query")
