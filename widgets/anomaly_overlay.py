@@ -93,8 +93,9 @@ def paint_anomaly_markers(painter: QPainter, anomaly: PanelAnomaly, lines: Seque
             continue
         centres = _marker_centres(found, axis, plot)[-budget:] if budget > 0 else []
         budget -= len(centres)
+        draw = painter.drawPixmap
         for cx, cy in centres:  # one cached antialiased ring blitted per point: far cheaper than drawing each
-            painter.drawPixmap(QPointF(cx - half, cy - half), sprite)
+            draw(QPointF(cx - half, cy - half), sprite)
         drawn.append(DrawnAnomaly(draw_key=key, band_points=bands.get(key, 0), markers=tuple(centres)))
     painter.restore()
     return tuple(drawn)
@@ -181,7 +182,9 @@ def _by_column(x: np.ndarray, low: np.ndarray, high: np.ndarray, plot: PlotMappi
 def _marker_centres(found: SeriesAnomaly, axis: int, plot: PlotMapping) -> list[tuple[float, float]]:
     keep = (found.anomalous_x >= plot.x0) & np.isfinite(found.anomalous_y)
     xs = _x_pixels(found.anomalous_x[keep], plot)
-    return [(float(px), plot.y_of(float(v), axis)) for px, v in zip(xs, found.anomalous_y[keep], strict=True)]
+    offset = plot.y_of(0.0, axis)  # linear axis: every point mapped in one numpy pass, not a call per point
+    ys = offset + (plot.y_of(1.0, axis) - offset) * found.anomalous_y[keep]
+    return list(zip(xs.tolist(), ys.tolist(), strict=True))
 
 
 @dataclass(slots=True)

@@ -18,8 +18,6 @@ above the plot, so they never cover the data.
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import QWidget
 from noc_app.config.schema import PanelConfig
 from noc_app.display_text import unit_text, visible
 from noc_app.legend_order import series_stats, steady_legend_order
-from noc_app.model import Series, last_value
+from noc_app.model import last_value
 from noc_app.selectors import PanelData, threshold_severity
 from noc_app.themes import Theme
 from noc_app.units import format_value
@@ -43,79 +41,32 @@ from noc_app.widgets.chart_math import (
     relative_time_label,
     settle_range,
     severity_bands,
-    stack_series,
     time_ticks,
 )
 from noc_app.widgets.line_layer import HEAVY_POINTS, LineLayer, Stroke
-from noc_app.widgets.line_shapes import LineShapes
 from noc_app.widgets.metric_body import MetricBody, all_series, value_color_key
 from noc_app.widgets.series_legend import LegendLayout, plan_legend
 from noc_app.widgets.series_markers import DrawnMarker, paint_markers, paint_stack_fill
-from noc_app.widgets.series_palette import DASH_NAMES, NO_STYLE, SeriesStyle, series_styles
+from noc_app.widgets.series_palette import DASH_NAMES, series_styles
+from noc_app.widgets.timeseries_lines import (
+    DASH_STYLES,
+    DIMMED_STYLES,
+    DOUBLE_PASS_MAX_SERIES,
+    MAX_DRAWN_SERIES,
+    ChartLine,
+    DrawnCurve,
+    LegendEntry,
+    LineStroke,
+    busiest_series,
+    stack_lines,
+    tick_label,
+)
 
 # Dimmed lines are all grey: a dash pattern per series keeps them apart.
-_DIMMED_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine)
-_DASH_STYLES = dict(zip(DASH_NAMES, _DIMMED_STYLES, strict=True))
 _BAND_ALPHA = 30  # of 255: a tint, not a fill
 _STACK_TINT = 0.22  # a stacked band's fill: its line's colour at this share over the panel
 _COLUMN_PX = 2  # decimation column width: the drawn line's width
-_TRAILING_ZEROS = re.compile(r"^(-?[\d,]+)(?:(\.\d*?[1-9])|\.)0*(?!\d)")
 
-
-@dataclass(slots=True)
-class _Line:
-    """One series as drawn: its colour slot, legend text and decimated points."""
-
-    slot: int
-    name: str
-    series: Series
-    style: SeriesStyle = NO_STYLE  # colour and dash (series_palette)
-    value_text: str = ""
-    value_color_key: str = "text"
-    value_width: float = 0.0  # pixels at the legend's text size
-    xs: np.ndarray | None = None
-    ys: np.ndarray | None = None
-    has_inf: bool = False  # +-Inf points are drawn pinned just past the plot's edge
-    axis: int = 0  # 0: left y axis, 1: right y axis
-    curve_y: np.ndarray | None = None  # what is drawn at series.x: the values, or stacked sums
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class DrawnCurve:
-    """One drawn line in data units (exposed for tests): decimated x and y, and its axis."""
-
-    name: str
-    axis: str  # "left" | "right"
-    xs: np.ndarray
-    ys: np.ndarray
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class LegendEntry:
-    """What the legend shows for one series (exposed for tests and screenshots)."""
-
-    name: str
-    value_text: str
-    color_key: str  # theme key the value is drawn in
-    style: SeriesStyle = NO_STYLE  # the line's colour and dash
-
-
-# Past a few dozen lines a panel is unreadable from across the room and each line
-# costs a polyline per repaint (500 series cost 0.7 s per update): draw the busiest, 1 px wide.
-MAX_DRAWN_SERIES = 24
-DOUBLE_PASS_MAX_SERIES = 8  # up to this many lines are drawn 2 px wide
-
-
-def busiest_series(found: list[tuple[int, Series]], limit: int) -> list[tuple[int, Series]]:
-    """The `limit` series with the highest peaks, in their original order (spikes stay visible)."""
-    peaks = np.array([_peak(series.y) for _, series in found])
-    keep = np.sort(np.argsort(-peaks, kind="stable")[:limit])
-    return [found[i] for i in keep]
-
-
-def _peak(y: np.ndarray) -> float:
-    finite = y[np.isfinite(y)]
-    return float(finite.max()) if finite.size else -math.inf
 
 
 class TimeSeriesBody(MetricBody):
@@ -132,7 +83,7 @@ class TimeSeriesBody(MetricBody):
         self.right_unit = right_units[0] if right_units else ""
         self.plot_rect = QRectF()
         self._window_s = panel.window_s if panel.window_s > 0 else 3600.0
-        self._lines: list[_Line] = []
+        self._lines: list[ChartLine] = []
         self._slots: dict[str, int] = {}
         self._names: tuple[str, ...] = ()
         self._x0 = 0.0  # data time at the plot's left edge
@@ -195,7 +146,7 @@ class TimeSeriesBody(MetricBody):
             # The thresholds are levels on the left axis: a right-axis value is not judged by them.
             severity = threshold_severity(value, thresholds) if axis == 0 else None
             lines.append(
-                _Line(
+                ChartLine(
                     slot=self._slots[key],
                     name=visible(series.name or series.key or f"series {i + 1}"),
                     series=series,
@@ -207,7 +158,7 @@ class TimeSeriesBody(MetricBody):
                 )
             )
         if display.stacked:
-            _stack(lines)
+            stack_lines(lines)
         styles = series_styles([ln.slot for ln in lines], [ln.name for ln in lines], self.theme.series,
                                display.series_colors)
         for line, style in zip(lines, styles, strict=True):
@@ -345,11 +296,11 @@ class TimeSeriesBody(MetricBody):
         pad = max(4.0, round(axis_px * 0.45))
         unit, decimals = unit_text(self.panel.unit), self.panel.decimals
         y_ticks = self.y_range.ticks()
-        y_labels = [_tick_label(v, unit) for v in y_ticks]
+        y_labels = [tick_label(v, unit) for v in y_ticks]
         label_w = max((axis_metrics.horizontalAdvance(t) for t in y_labels), default=0.0)
         right_unit = unit_text(self.right_unit)
         right_ticks = self.y_range_right.ticks() if self.y_range_right is not None else ()
-        right_labels = [_tick_label(v, right_unit) for v in right_ticks]
+        right_labels = [tick_label(v, right_unit) for v in right_ticks]
         self.axis_labels = (tuple(y_labels), tuple(right_labels))
         right_label_w = max((axis_metrics.horizontalAdvance(t) for t in right_labels), default=0.0)
 
@@ -457,17 +408,17 @@ class TimeSeriesBody(MetricBody):
             p.setPen(self.color("text_dim"))
             p.drawText(QPointF(*legend.more_at), f"+{legend.more + self.omitted_series} more")
 
-    def _line_pen(self, line: _Line, width: int) -> QPen:
+    def _line_pen(self, line: ChartLine, width: int) -> QPen:
         """The series' colour and dash; dimmed, all grey with a dash per slot."""
         if self.dimmed:
             pen = QPen(self.series_qcolor(line.slot), width)
-            pen.setStyle(_DIMMED_STYLES[line.slot % len(_DIMMED_STYLES)])
+            pen.setStyle(DIMMED_STYLES[line.slot % len(DIMMED_STYLES)])
             return pen
         color = self._style_colors.get(line.style.color)
         if color is None:
             color = self._style_colors[line.style.color] = QColor(line.style.color)
         pen = QPen(color, width)
-        pen.setStyle(_DASH_STYLES[DASH_NAMES[line.style.dash]])
+        pen.setStyle(DASH_STYLES[DASH_NAMES[line.style.dash]])
         return pen
 
     def _axis_range(self, axis: int) -> AxisRange:
@@ -547,7 +498,7 @@ class TimeSeriesBody(MetricBody):
             if line.has_inf:  # +Inf reaches just past the top edge, -Inf past the bottom (clipped)
                 edge = y_range.span * 0.02
                 ys = np.clip(ys, y_range.lo - edge, y_range.hi + edge)
-            strokes.append(_LineStroke(
+            strokes.append(LineStroke(
                 pen=self._line_pen(line, 0),  # width 0: cosmetic 1 px, Qt's fast line path
                 xs=line.xs, ys=ys, x_map=(plot.left() - self._x0 * sx, sx),
                 y_map=(plot.bottom() + y_range.lo * sy, -sy), double=double,
@@ -572,38 +523,3 @@ class TimeSeriesBody(MetricBody):
             painter.drawText(QPointF(cell.value_right - line.value_width, cell.baseline), line.value_text)
 
 
-@dataclass(frozen=True, slots=True)
-class _LineStroke:
-    """One line's drawing, callable now or later (a heavy chart's image is drawn a few lines per turn)."""
-
-    pen: QPen
-    xs: np.ndarray
-    ys: np.ndarray
-    x_map: tuple[float, float]
-    y_map: tuple[float, float]
-    double: bool
-
-    def __call__(self, painter: QPainter) -> None:
-        painter.setPen(self.pen)
-        shapes = LineShapes.build(self.xs, self.ys, self.x_map, self.y_map)
-        # A 2 px pen strokes the line as a filled outline: ~100x slower on noisy data than
-        # two 1 px passes one pixel apart diagonally, which read as the same 2 px line.
-        shapes.draw(painter)
-        if self.double:
-            painter.translate(1.0, 1.0)
-            shapes.draw(painter)
-            painter.translate(-1.0, -1.0)
-
-
-def _tick_label(value: float, unit: str) -> str:
-    """An axis label: format_value without trailing zeros ('1.2 s', not '1.20 s')."""
-    return _TRAILING_ZEROS.sub(lambda m: m.group(1) + (m.group(2) or ""), format_value(value, unit))
-
-
-def _stack(lines: list[_Line]) -> None:
-    """Stack the lines of each axis in legend order (the first at the bottom); legend values stay their own."""
-    for axis in (0, 1):
-        group = [ln for ln in lines if ln.axis == axis]
-        stacked = stack_series([ln.series.x for ln in group], [ln.series.y for ln in group])
-        for line, curve in zip(group, stacked, strict=True):
-            line.curve_y = curve
