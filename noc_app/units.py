@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 _BYTE_STEPS = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+PERCENT_OF_ONE = "percentunit"  # values are ratios 0-1, shown x100 with %
 
 
 def format_value(value: float, unit: str = "", decimals: int | None = None) -> str:
@@ -29,6 +30,8 @@ def format_value(value: float, unit: str = "", decimals: int | None = None) -> s
         return f"{_num(value, decimals)} B{suffix}"
     if unit == "%":
         return f"{_num(value, decimals)} %"
+    if unit == PERCENT_OF_ONE:  # a 0-1 ratio shown as a percentage (Grafana's unit of the same name)
+        return f"{_num(value * 100.0, decimals)} %"
     text = _num(value, decimals)
     return f"{text} {unit}" if unit else text
 

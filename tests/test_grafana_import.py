@@ -72,22 +72,17 @@ def test_k8s_addons_report() -> None:
         "imported: shown as the number",
         "  dropped option on 'CPU Usage by pod, container': override for name 'limit': custom.fillOpacity not "
         "imported",
-        "  dropped option on 'Persistent Volumes - Capacity and usage in %': unit 'percentunit' (a 0-1 ratio) "
-        "is shown as a plain ratio, not as %",
-        "  dropped option on 'Persistent Volumes - Inodes': unit 'percentunit' (a 0-1 ratio) is shown as a plain "
-        "ratio, not as %",
         "page 1/3 'Prometheus — Information (1/3)': 8 panels, 20 grid rows, smallest panel 192 px at 1080p",
         "page 2/3 'Prometheus — Prometheus (2/3)': 12 panels, 48 grid rows, smallest panel 160 px at 1080p",
         "page 3/3 'Prometheus — Storage (3/3)': 7 panels, 32 grid rows, smallest panel 240 px at 1080p",
-        "27 panels converted, 0 dropped, 4 options dropped",
+        "27 panels converted, 0 dropped, 2 options dropped",
     ]
 
 
 def test_node_exporter_full_report_and_pages() -> None:
     lines = report("node-exporter-full.json")
     assert lines[0] == "converted panel 'Pressure' (bargauge) -> bargauge"
-    assert lines[1:4] == [  # percentage thresholds: min 0 and max 1 are set, so they are imported
-        "  dropped option on 'Pressure': unit 'percentunit' (a 0-1 ratio) is shown as a plain ratio, not as %",
+    assert lines[1:3] == [  # percentage thresholds: min 0 and max 1 are set, so they are imported
         "converted panel 'CPU Busy' (gauge) -> gauge",
         "  dropped option on 'CPU Busy': 1 value mapping not imported: only stat panels show mapped text "
         "(shown as numbers)",
@@ -105,7 +100,7 @@ def test_node_exporter_full_report_and_pages() -> None:
         assert line in lines
     assert not any("value mapping" in line for line in lines if "'Uptime'" in line)  # a stat: mapped
     assert lines[-2:] == ["variables resolved from the source at start-up: $job, $nodename, $node",
-                          "125 panels converted, 0 dropped, 87 options dropped"]
+                          "125 panels converted, 0 dropped, 77 options dropped"]
     pages = [line for line in lines if line.startswith("page ")]
     assert len(pages) == 13
     assert pages[0] == ("page 1/13 'Node Exporter Full — Quick CPU / Mem / Disk (1/13)': 13 panels, "

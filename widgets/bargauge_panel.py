@@ -20,7 +20,7 @@ from noc_app.widgets.state_style import SEVERITY_MARKER, draw_marker
 from noc_app.widgets.text_boxes import TextBoxes
 
 NAME_SHARE = 0.32  # of the width, at most, for the bar names
-VALUE_SHARE = 0.22  # of the width, at most, for the values
+VALUE_SHARE = 0.5  # of the width, at most, for the values: the bar gives way, never the number
 
 
 class BarGaugeBody(TextBoxes, MetricBody):
@@ -71,8 +71,8 @@ class BarGaugeBody(TextBoxes, MetricBody):
         fm, fm_bold = QFontMetricsF(font), QFontMetricsF(bold)
         gap = max(4.0, text_px * 0.4)
         name_w = min(w * NAME_SHARE, max(fm.horizontalAdvance(b.name) for b in bars) + gap)
-        share = 0.5 if self.held else VALUE_SHARE  # held sizes: the bar gives way, never the value
-        value_w = min(w * share, max(fm_bold.horizontalAdvance(b.text) for b in bars) + text_px + gap)
+        pad = max(2.0, text_px * 0.15)  # bold digits overhang their advance a little: keep them off the edge
+        value_w = min(w * VALUE_SHARE, max(fm_bold.horizontalAdvance(b.text) for b in bars) + text_px + gap + pad)
         bar_left, bar_right = name_w + gap, w - value_w - gap
         top = max(0.0, (self.height() - row_h * (len(bars) + (1 if more else 0))) / 2)
         for i, bar in enumerate(bars):
@@ -95,8 +95,9 @@ class BarGaugeBody(TextBoxes, MetricBody):
                 draw_marker(painter, SEVERITY_MARKER[bar.severity], marker, self.color(bar.color_key))
             painter.setFont(bold)
             painter.setPen(self.color(bar.color_key))
-            value = fm_bold.elidedText(bar.text, Qt.TextElideMode.ElideRight, w - value_left - text_px)
-            self.draw_text(painter, w - fm_bold.horizontalAdvance(value), baseline, value, fm_bold)
+            room = w - value_left - pad - (text_px if bar.severity is not None else 0.0)  # the marker's place
+            value = fm_bold.elidedText(bar.text, Qt.TextElideMode.ElideRight, room)
+            self.draw_text(painter, w - pad - fm_bold.horizontalAdvance(value), baseline, value, fm_bold)
         if self.more_text:
             y = top + len(bars) * row_h
             painter.setFont(font)

@@ -38,7 +38,7 @@ KIND_BY_TYPE = {
 UNIT_BY_GRAFANA_UNIT = {
     "percent": "%", "s": "s", "ms": "ms", "reqps": "req/s", "bytes": "B", "decbytes": "B",
     "Bps": "B/s", "binBps": "B/s", "short": "", "none": "", "bps": "bit/s", "pps": "packets/s",
-    "iops": "IO/s", "ops": "ops/s", "hertz": "Hz", "celsius": "°C", "dtdurations": "s", "percentunit": "",
+    "iops": "IO/s", "ops": "ops/s", "hertz": "Hz", "celsius": "°C", "dtdurations": "s", "percentunit": "percentunit",
 }
 UNIT_BY_AXIS_LABEL = {
     "seconds": "s", "second": "s", "s": "s", "milliseconds": "ms", "ms": "ms", "bytes": "B", "percent": "%",
@@ -243,9 +243,7 @@ def _dropped_options(panel: JsonMap, kind: str, board: JsonMap) -> list[str]:
     if isinstance(panel.get("repeat"), str) and panel["repeat"]:
         dropped.append(f"repeat by ${panel['repeat']} is not supported: shown once, for the current value")
     raw_unit = str(_defaults(panel).get("unit") or panel.get("format") or _first_axis(panel).get("format") or "")
-    if raw_unit == "percentunit":
-        dropped.append("unit 'percentunit' (a 0-1 ratio) is shown as a plain ratio, not as %")
-    elif raw_unit and raw_unit not in UNIT_BY_GRAFANA_UNIT:
+    if raw_unit and raw_unit not in UNIT_BY_GRAFANA_UNIT:
         dropped.append(f"unit '{raw_unit}' has no conversion here: shown as the label '{raw_unit}'")
     if kind in _KIND_OPTIONS_NOT_IMPORTED:
         dropped.append(_KIND_OPTIONS_NOT_IMPORTED[kind])
