@@ -15,6 +15,8 @@ from importlib import resources
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
+from noc_app.display_text import tooltip_html
+
 log = logging.getLogger(__name__)
 NOTIFICATION_MS = 10_000
 
@@ -40,7 +42,7 @@ class AttentionTray:
         tooltip = f"noc-app — {summary}" + (f" — {muted_text}" if muted_text else "")
         if tooltip != self.tooltip:
             self.tooltip = tooltip
-            self.icon.setToolTip(tooltip)
+            self.icon.setToolTip(tooltip_html(tooltip))  # priority ids come from the config: shown literally
         for priority, n in counts:
             action = self._count_actions.get(priority)
             if action is None:
