@@ -5,23 +5,23 @@ from __future__ import annotations
 import math
 
 _BYTE_STEPS = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+# Durations are written in the largest unit they fill (Node Exporter Full's uptime: days, not 1,234,567 s).
+_DURATION_STEPS = ((86400.0, "d"), (3600.0, "h"), (60.0, "min"))
 PERCENT_OF_ONE = "percentunit"  # values are ratios 0-1, shown x100 with %
 
 
-def format_value(value: float, unit: str = "", decimals: int | None = None) -> str:
-    """Human text for a value in a unit: '83 ms', '1.2 MB/s', '0.42 %', '512 req/s'."""
+def format_value(value: float, unit: str = "", decimals: int | None = None, *, scale_by: float | None = None) -> str:
+    """Human text for a value in a unit: '83 ms', '1.2 MB/s', '0.42 %', '512 req/s', '3.5 h'.
+
+    scale_by picks a duration's unit (min, h, d) from another magnitude than the value's
+    own: an axis passes its tick step, so every tick of one axis is in the same unit.
+    """
     if value is None or not math.isfinite(value):
         if value is not None and math.isinf(value):
             return "+Inf" if value > 0 else "-Inf"
         return "–"
-    if unit == "s":
-        if abs(value) < 1 and value != 0 and decimals is None:
-            return f"{_num(value * 1000, None)} ms"
-        return f"{_num(value, decimals)} s"
-    if unit == "ms":
-        if abs(value) >= 1000 and decimals is None:
-            return f"{_num(value / 1000, None)} s"
-        return f"{_num(value, decimals)} ms"
+    if unit in ("s", "ms"):
+        return format_duration(value, unit, decimals, scale_by=scale_by)
     if unit in ("B", "B/s", "bytes", "Bps"):
         suffix = "/s" if unit in ("B/s", "Bps") else ""
         for scale, prefix in _BYTE_STEPS:
@@ -34,6 +34,26 @@ def format_value(value: float, unit: str = "", decimals: int | None = None) -> s
         return f"{_num(value * 100.0, decimals)} %"
     text = _num(value, decimals)
     return f"{text} {unit}" if unit else text
+
+
+def format_duration(
+    value: float, unit: str = "s", decimals: int | None = None, *, scale_by: float | None = None
+) -> str:
+    """A duration in s or ms, in the largest unit it fills from a minute up ('12.5 min', '3.50 h',
+    '14.2 d'); below a minute as before: '83 ms', '42 s', '1.50 s'."""
+    to_seconds = 0.001 if unit == "ms" else 1.0
+    seconds = value * to_seconds
+    magnitude = abs(seconds if scale_by is None else scale_by * to_seconds)
+    for size, name in _DURATION_STEPS:
+        if magnitude >= size:
+            return f"{_num(seconds / size, decimals)} {name}"
+    if unit == "ms":
+        if abs(value) >= 1000 and decimals is None:
+            return f"{_num(seconds, None)} s"
+        return f"{_num(value, decimals)} ms"
+    if abs(value) < 1 and value != 0 and decimals is None:
+        return f"{_num(value * 1000, None)} ms"
+    return f"{_num(value, decimals)} s"
 
 
 def _num(value: float, decimals: int | None) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,9 +105,14 @@ class LineStroke:
             painter.translate(-1.0, -1.0)
 
 
-def tick_label(value: float, unit: str) -> str:
-    """An axis label: format_value without trailing zeros ('1.2 s', not '1.20 s')."""
-    return TRAILING_ZEROS.sub(lambda m: m.group(1) + (m.group(2) or ""), format_value(value, unit))
+def tick_labels(ticks: Sequence[float], unit: str) -> list[str]:
+    """An axis' labels: format_value without trailing zeros ('1.2 s', not '1.20 s'); a duration
+    axis takes its unit from the tick step, so one axis never mixes '40 s' and '1.33 min'."""
+    step = abs(ticks[1] - ticks[0]) if len(ticks) > 1 else None
+    return [
+        TRAILING_ZEROS.sub(lambda m: m.group(1) + (m.group(2) or ""), format_value(v, unit, scale_by=step))
+        for v in ticks
+    ]
 
 
 def stack_lines(lines: list[ChartLine]) -> None:

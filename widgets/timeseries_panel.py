@@ -59,7 +59,7 @@ from noc_app.widgets.timeseries_lines import (
     LineStroke,
     busiest_series,
     stack_lines,
-    tick_label,
+    tick_labels,
 )
 
 # Dimmed lines are all grey: a dash pattern per series keeps them apart.
@@ -296,11 +296,11 @@ class TimeSeriesBody(MetricBody):
         pad = max(4.0, round(axis_px * 0.45))
         unit, decimals = unit_text(self.panel.unit), self.panel.decimals
         y_ticks = self.y_range.ticks()
-        y_labels = [tick_label(v, unit) for v in y_ticks]
+        y_labels = tick_labels(y_ticks, unit)
         label_w = max((axis_metrics.horizontalAdvance(t) for t in y_labels), default=0.0)
         right_unit = unit_text(self.right_unit)
         right_ticks = self.y_range_right.ticks() if self.y_range_right is not None else ()
-        right_labels = [tick_label(v, right_unit) for v in right_ticks]
+        right_labels = tick_labels(right_ticks, right_unit)
         self.axis_labels = (tuple(y_labels), tuple(right_labels))
         right_label_w = max((axis_metrics.horizontalAdvance(t) for t in right_labels), default=0.0)
 
