@@ -27,6 +27,7 @@ from noc_app.selectors_wall import PanelSelection, select_dashboard, wall_incide
 from noc_app.state.records import IncidentHistory
 from noc_app.wall_state_kinds import kind_entry
 from noc_app.wall_state_noise import board_noise_entry
+from noc_app.wall_state_takeover import takeover_entry
 
 SCHEMA_VERSION = 1
 
@@ -178,4 +179,5 @@ def wall_state(
         "dashboards": dashboards,
         "incidents": incidents,
         "kpis": kpis_json(kpis),
+        "takeover": takeover_entry(config, snapshots, now),
     }
