@@ -21,7 +21,7 @@ from noc_app.takeover import decide_takeover
 def takeover_entry(config: AppConfig, snapshots: Mapping[str, Snapshot | None], now: float) -> dict[str, Any] | None:
     if not config.takeover.enabled or not capabilities(config.mode).takeover:
         return None
-    alerts = [alert for snapshot in snapshots.values() if snapshot is not None for alert in snapshot.alerts]
+    alerts = [alert for snapshot in snapshots.values() if snapshot is not None for alert in snapshot.alerts or ()]
 
     def quiet(alert: Alert) -> bool:  # flapping or maintenance: shown on the board, never taking a screen
         return is_quiet(alert, {alert.source_id: snapshots.get(alert.source_id)}, config.noise, now)
