@@ -16,6 +16,26 @@ from noc_app.config.anomaly_options import NO_ANOMALY, AnomalyConfig
 from noc_app.config.attention_schema import AttentionConfig
 from noc_app.config.display_schema import DisplayConfig
 from noc_app.config.panel_display import DEFAULT_DISPLAY, PanelDisplay
+from noc_app.config.panel_kind_options import BarGaugeOptions as BarGaugeOptions
+from noc_app.config.panel_kind_options import ClockOptions as ClockOptions
+from noc_app.config.panel_kind_options import ClockZone as ClockZone
+from noc_app.config.panel_kind_options import HistogramOptions as HistogramOptions
+from noc_app.config.panel_kind_options import StatusOptions as StatusOptions
+from noc_app.config.panel_kind_options import TableColumn as TableColumn
+from noc_app.config.panel_kind_options import TableOptions as TableOptions
+from noc_app.config.severity_schema import AutomationConfig as AutomationConfig
+from noc_app.config.severity_schema import BusinessHours as BusinessHours
+from noc_app.config.severity_schema import SeverityLevel as SeverityLevel
+from noc_app.config.sla_schema import SEED_CREDIT_TIERS as SEED_CREDIT_TIERS
+from noc_app.config.sla_schema import CreditTier as CreditTier
+from noc_app.config.sla_schema import RatioQuery as RatioQuery
+from noc_app.config.sla_schema import ReportsConfig as ReportsConfig
+from noc_app.config.sla_schema import SlaConfig as SlaConfig
+from noc_app.config.sla_schema import SlaServiceConfig as SlaServiceConfig
+from noc_app.config.slo_schema import SliConfig as SliConfig
+from noc_app.config.slo_schema import SloAlerting as SloAlerting
+from noc_app.config.slo_schema import SloConfig as SloConfig
+from noc_app.config.slo_schema import SloWindow as SloWindow
 from noc_app.model import Severity
 from noc_app.noise.config import NoiseConfig
 
@@ -142,61 +162,6 @@ class GridPos:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class BarGaugeOptions:
-    limit: int = 20  # most bars shown
-    sort: str = "none"  # none | asc | desc (by value)
-    show_unfilled: bool = True
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class TableColumn:
-    label: str
-    title: str = ""  # header; the label name when empty
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class TableOptions:
-    columns: tuple[TableColumn, ...] = ()  # () = every label, by name
-    value_title: str = "Value"
-    sort_by: str = "value"  # a label name or "value"
-    sort_desc: bool = True
-    limit: int = 50
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class HistogramOptions:
-    """A Prometheus histogram read as `sum by (le) (rate(<histogram>_bucket<selector>[<window>]))`."""
-
-    histogram: str = ""  # empty: the panel's own query returns the le-labelled buckets
-    selector: str = ""  # label matchers, e.g. {job="api"}
-    rate_window_s: float = 300.0
-    y_axis: str = "log"  # heatmap: log | linear
-    quantile: float | None = 0.95  # heatmap: the line drawn over the cells
-    t_s: float = 0.5  # apdex: T
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class StatusOptions:
-    name_label: str = ""  # empty: the first of service, instance, job present
-    detail_label: str = ""  # empty: job, unless it names the tile
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ClockZone:
-    name: str
-    tz: str  # IANA name (zoneinfo)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ClockOptions:
-    zones: tuple[ClockZone, ...] = ()
-    local: bool = True
-    hour_format: int = 24
-    show_seconds: bool = True
-    show_date: bool = True
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
 class PanelConfig:
     id: str
     kind: str
@@ -263,47 +228,6 @@ class DashboardConfig:
     import_report: tuple[str, ...] = ()  # import_grafana: what was dropped (check-config prints it)
 
 
-class SloWindow(enum.StrEnum):
-    """An SLO's compliance period."""
-
-    ROLLING_28D = "28d"
-    ROLLING_30D = "30d"
-    CALENDAR_MONTH = "month"
-
-
-class SloAlerting(enum.StrEnum):
-    """Who evaluates an SLO's burn-rate alerts: never both, so nothing shows twice."""
-
-    PROMETHEUS = "prometheus"  # the rules `noc-app slo rules` exports (default)
-    APP = "app"  # the app, raising incidents through the actions seam
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SliConfig:
-    """An SLI as PromQL templates; `{{window}}` becomes a range such as 5m or 1h.
-
-    Exactly one form: good/total rates, or an error-ratio recording rule (Sloth/Pyrra).
-    A latency SLI from a histogram is turned into good/total by the config reader.
-    """
-
-    good: str = ""  # rate of good events over {{window}}
-    total: str = ""  # rate of all events over {{window}}
-    error_ratio: str = ""  # bad/total over {{window}}, e.g. slo:sli_error:ratio_rate{{window}}
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SloConfig:
-    id: str
-    name: str
-    source: str  # a prometheus-compatible source id
-    sli: SliConfig
-    target: float  # a ratio in (0, 1): 99.9 % is 0.999
-    window: SloWindow = SloWindow.ROLLING_30D
-    alerting: SloAlerting = SloAlerting.PROMETHEUS
-    labels: Mapping[str, str] = field(default_factory=dict)  # added to exported rules and raised incidents
-    origin: str = ""
-
-
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PlaylistConfig:
     id: str
@@ -332,31 +256,6 @@ class OperatorConfig:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class SeverityLevel:
-    """One row of the P0-P3 policy: which alerts it takes (first matching row wins) and its targets."""
-
-    id: str  # P0..P3
-    name: str
-    severity: Severity | None = None  # shorthand for match [{severity: ...}]
-    # Any one matcher matches; within one, every label must have one of the listed values (case-insensitive).
-    match: tuple[Mapping[str, tuple[str, ...]], ...] = ()
-    response_time_s: float | None = None  # None: next business day
-    resolution_target_s: float | None = None
-    escalation: tuple[str, ...] = ()
-    channels: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class BusinessHours:
-    """When 'next business day' counts: weekdays 0=Mon..6=Sun, minutes after midnight, an IANA zone."""
-
-    days: tuple[int, ...] = (0, 1, 2, 3, 4)
-    start_min: int = 9 * 60
-    end_min: int = 18 * 60
-    timezone: str | None = None  # None: the machine's local time
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
 class NotificationChannel:
     """Where messages go: a Slack or Teams incoming webhook (URL by reference: it is a secret) or e-mail."""
 
@@ -379,16 +278,6 @@ class NotificationsConfig:
 
     def channel(self, channel_id: str) -> NotificationChannel | None:
         return next((c for c in self.channels if c.id == channel_id), None)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class AutomationConfig:
-    """The room's automation (escalation timers, notifications, outbox): run by whoever holds the lease."""
-
-    enabled: bool = False
-    business_hours: BusinessHours = field(default_factory=BusinessHours)
-    interval_s: float = 30.0  # how often the holder checks the timers
-    lease_retry_s: float = 15.0  # how often the others try to take the lease
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -420,65 +309,6 @@ class StateConfig:
 
     url: str | None = None
     password: SecretRef | None = None
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class CreditTier:
-    """A service credit that applies when attainment is in [at_least, below) percent (at_least None: no floor)."""
-
-    below: float
-    credit_pct: float
-    at_least: float | None = None
-
-
-# The seed's penalties: [99.5, 99.9) -> 10 %, [99.0, 99.5) -> 25 %, < 99.0 -> 50 %.
-SEED_CREDIT_TIERS = (
-    CreditTier(at_least=99.5, below=99.9, credit_pct=10.0),
-    CreditTier(at_least=99.0, below=99.5, credit_pct=25.0),
-    CreditTier(at_least=None, below=99.0, credit_pct=50.0),
-)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class RatioQuery:
-    """An SLI as two PromQL expressions counting good and total events over the step (e.g. increase(...[1m]))."""
-
-    good: str
-    total: str
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SlaServiceConfig:
-    """One service's customer SLA: uptime target, the availability SLI, an optional latency commitment."""
-
-    id: str
-    title: str
-    source: str  # a prometheus source id
-    uptime_target_pct: float = 99.9
-    down_below_pct: float = 99.9  # a minute whose availability SLI is below this counts as down
-    availability: RatioQuery
-    latency: RatioQuery | None = None  # good = requests under latency_threshold_s
-    latency_threshold_s: float = 2.0
-    latency_share_pct: float = 95.0  # "< 2 s for 95 % of requests"
-    p95_query: str = ""  # optional: drawn in the report
-    error_rate_target_pct: float | None = None
-    slo: str = ""  # optional: the id of an SLO this SLA mirrors (documentation only for now)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class SlaConfig:
-    time_zone: str = "UTC"
-    step_s: float = 60.0  # the SLI's resolution: one sample per minute
-    gaps: str = "exclude"  # minutes without data: exclude (reported as coverage), up, or down
-    tiers: tuple[CreditTier, ...] = SEED_CREDIT_TIERS
-    services: tuple[SlaServiceConfig, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class ReportsConfig:
-    """`reports:`: the folder for reports made from the operator UI (None: the user's documents folder)."""
-
-    dir: str | None = None
 
 
 DEFAULT_EXIT_CHORD = "Ctrl+Alt+Q"
