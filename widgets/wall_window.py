@@ -1,37 +1,23 @@
 """WallWindow: one screen of the wall, a dashboard or a rotating playlist of them.
 
-Header: wall title, dashboard title, a DEMO banner while any source serves
-simulated data, PAUSED, the playlist position ("2/3"), the mode and a clock.
-Centre: one DashboardView per dashboard, all built once, rotated by a timer.
-Bottom: the feed-health strip.
+Header (widgets/wall_header.py): titles, DEMO banner, PAUSED, playlist position, mode, clock.
+Centre: one DashboardView per dashboard, all built once, rotated by per-item dwell
+(noc_app.playlist_rotation).  Bottom: the feed-health strip.
 
-What each mode may do comes from one table, `noc_app.modes`.  Keys: Space
-pauses/resumes rotation (wall and operator modes); Left/Right step through the
-playlist (operator mode); Ctrl+Alt+Q quits in every mode.  In operator mode the
-incident boards take actions (widgets/incident_actions.py): select a row, then
-A (acknowledge), U (un-acknowledge), N (note) or the context menu; the window
-emits `action_requested(ActionRequest)` and shows outcomes via `show_outcome`; Ctrl+Shift+H
-writes the shift handover report (modes with `reports`, through the injected `report_runner`,
-whose result shows in the header's report line).  Esc does
-nothing.  Kiosk mode is locked: no cursor, no context menus, no mouse input to
-panels, no tooltips, stays on top, full screen is re-asserted when anything
-takes it away, and window-manager close requests (Alt+F4) are refused, so
-the configured exit chord (`kiosk.exit_chord`, default Ctrl+Alt+Q) is the only way out:
-followed by the PIN when `kiosk.pin_hash` is set (widgets/kiosk_pin_prompt.py), else
-pressed twice within 3 s (the first press says so in the header).  The keys come from
-one table (noc_app.modes.window_keys); F1 or ? shows them (widgets/help_overlay.py) in
-wall and operator modes.  Operator mode also opens a clicked chart large (widgets/panel_zoom.py)
-and puts a filter box above each incident board (widgets/incident_filter_box.py; / focuses it).
-Playlist items rotate by their own dwell (noc_app.playlist_rotation).  Wall mode also keeps the mouse away
-from panels so nobody pans a chart on an unattended screen.
+What each mode may do, and its keys, come from one table (noc_app.modes; README "Keyboard"; F1 or ?
+shows them, widgets/help_overlay.py).  Operator mode: incident boards take actions
+(widgets/incident_actions.py; the window emits `action_requested` and shows outcomes), a clicked chart
+opens large (widgets/panel_zoom.py), a filter box sits above each board (widgets/incident_filter_box.py),
+Ctrl+Shift+H writes the shift handover report.  Kiosk mode is locked: no cursor, context menus, mouse
+input or tooltips, stays on top and full screen, refuses window-manager close requests, and leaves
+only through its exit chord (widgets/kiosk_exit.py).  Wall mode keeps the mouse away from panels.
 
-Every text in the header is a plain-text label: titles come from a config or
-an imported Grafana dashboard and are never interpreted as HTML.
+Every text in the header is a plain-text label: titles come from a config or an imported Grafana
+dashboard and are never interpreted as HTML.
 """
 
 from __future__ import annotations
 
-import getpass
 import time
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -40,10 +26,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut, QWindowStateChangeEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from noc_app.actions.model import ActionOutcome, Operator, Role
+from noc_app.actions.model import ActionOutcome, Operator
 from noc_app.config.schema import DEFAULT_EXIT_CHORD, AppConfig, DashboardConfig, Mode
 from noc_app.display_text import window_title
-from noc_app.kiosk_pin import PinGate
 from noc_app.modes import KeyBinding, capabilities, window_keys
 from noc_app.playlist_rotation import Rotation
 from noc_app.selectors_board_rows import BoardPolicy
@@ -51,15 +36,16 @@ from noc_app.selectors_incidents import AlertsMemo
 from noc_app.selectors_noise import memo_for
 from noc_app.store_view import StoreView
 from noc_app.themes import Theme
+from noc_app.widgets.board_actions_wiring import attach_board_actions, default_operator
 from noc_app.widgets.dashboard_view import DashboardView
 from noc_app.widgets.display_effects import DisplayEffects
 from noc_app.widgets.feed_health import FeedHealthStrip
 from noc_app.widgets.help_overlay import HelpOverlay, help_lines
-from noc_app.widgets.incident_actions import ActionSettings, BoardActions
+from noc_app.widgets.incident_actions import BoardActions
 from noc_app.widgets.incident_board import IncidentBoardBody
 from noc_app.widgets.incident_filter_box import IncidentFilterBox, attach_filter_boxes
 from noc_app.widgets.incident_history import HistoryReader
-from noc_app.widgets.kiosk_pin_prompt import KioskPinPrompt
+from noc_app.widgets.kiosk_exit import KioskExit
 from noc_app.widgets.panel_frame import PanelFrame
 from noc_app.widgets.panel_zoom import ZOOM_HELP, PanelZoom, ZoomClicks, ZoomOpener
 from noc_app.widgets.report_entry import HANDOVER, HANDOVER_KEY, RUNNING_TEXT, ReportRunner, result_text
@@ -72,7 +58,6 @@ DEFAULT_PLAYLIST_INTERVAL_S = 60.0
 DEMO_BADGE = "DEMO"
 # A symbol typed with Shift arrives as Shift+symbol on most layouts: both fire its shortcut.
 SHIFTED_TWINS = {"?": ("Shift+?",)}
-KIOSK_QUIT_WINDOW_S = 3.0  # kiosk: the second Ctrl+Alt+Q must follow the first within this
 
 
 class WallWindow(QMainWindow):
@@ -114,7 +99,6 @@ class WallWindow(QMainWindow):
         zoom_opener: opens a panel's range feed (noc_app.zoom_feed.zoom_feeds); clicking a chart opens it large
         (widgets/panel_zoom.py) in modes with pointer input and navigation.
         """
-        self._history_reader = history_reader
         self._report_runner = report_runner
         self.capabilities = capabilities(mode)  # what this mode may do: one table (noc_app.modes)
         super().__init__(parent)
@@ -126,8 +110,6 @@ class WallWindow(QMainWindow):
         self._store = store
         self.alerts_memo = alerts_memo if alerts_memo is not None else memo_for(config, clock)  # noise + topology
         self._clock = clock
-        self._quit_clock = quit_clock
-        self._quit_armed_at: float | None = None
         self.takeover_widget: QWidget | None = None  # what a P0 takeover shows instead of the playlist
         self._return_index = 0
         self._first_paint_pending = True
@@ -175,16 +157,13 @@ class WallWindow(QMainWindow):
         self._clock_timer = QTimer(self, interval=1000)
         self._clock_timer.timeout.connect(self._update_clock)
         self._clock_timer.start()
-        self._quit_hint_timer = QTimer(self, singleShot=True, interval=round(KIOSK_QUIT_WINDOW_S * 1000))
-        self._quit_hint_timer.timeout.connect(self.header.quit_hint.hide)
         store.changed.connect(self._update_demo_banner)
 
-        self._pin_prompt: KioskPinPrompt | None = None
-        if self.capabilities.locked and config.kiosk.pin_hash:
-            self._pin_prompt = KioskPinPrompt(PinGate(config.kiosk.pin_hash), theme, central, clock=quit_clock)
-            self._pin_prompt.accepted.connect(self._leave)
-        if self.capabilities.locked:
-            self.header.quit_hint.setText(f"Press {config.kiosk.exit_chord} again to quit")
+        self._kiosk_exit: KioskExit | None = None
+        if self.capabilities.locked:  # the exit chord, then the PIN (or the chord twice)
+            self._kiosk_exit = KioskExit(config.kiosk, self.header, theme, central, clock=quit_clock)
+            self._kiosk_exit.leave.connect(self._leave)
+        self._pin_prompt = self._kiosk_exit.pin_prompt if self._kiosk_exit is not None else None
         self.help_overlay: HelpOverlay | None = None
         # Operator mode: a filter box above each incident board (widgets/incident_filter_box.py).
         self.filter_boxes: tuple[IncidentFilterBox, ...] = (
@@ -202,7 +181,10 @@ class WallWindow(QMainWindow):
         self._lock_down()
         self.board_actions: tuple[BoardActions, ...] = ()
         if self.capabilities.act:
-            self.board_actions = self._attach_actions(operator or _default_operator(config))
+            self.board_actions = attach_board_actions(
+                self.panel_frames(), config, mode, operator or default_operator(config), parent=self,
+                history_reader=history_reader, reports=self._reports(), on_request=self.action_requested.emit,
+                on_report=self.show_report_status)
             self._focus_board()
         self.header.installEventFilter(self)
         self.show_dashboard(0)
@@ -319,26 +301,6 @@ class WallWindow(QMainWindow):
 
     # -- operator actions ----------------------------------------------------------
 
-    def _attach_actions(self, operator: Operator) -> tuple[BoardActions, ...]:
-        settings = ActionSettings(
-            mode=self.mode,
-            operator=operator,
-            read_only_sources=frozenset(s.id for s in self.config.sources if s.read_only),
-            ack_duration_s=self.config.actions.ack_duration_s,
-            context_menus=self.capabilities.context_menus,
-            history_reader=self._history_reader,
-            source_kinds={s.id: s.kind for s in self.config.sources},
-            runbooks=self.config.actions.runbooks,
-        )
-        controllers = []
-        for frame in self.panel_frames():
-            if isinstance(frame.body, IncidentBoardBody):
-                controller = BoardActions(frame.body, settings, parent=self, reports=self._reports())
-                controller.requested.connect(self.action_requested.emit)
-                controller.report_finished.connect(self.show_report_status)
-                controllers.append(controller)
-        return tuple(controllers)
-
     def _focus_board(self) -> None:
         """Operator mode: the shown dashboard's first incident board takes the keys (Up/Down, A, U, N)."""
         if self._operator_busy():
@@ -432,24 +394,11 @@ class WallWindow(QMainWindow):
         return not self.header.quit_hint.isHidden()
 
     def _quit(self) -> None:
-        """The quit chord: quits at once, except in a kiosk.
-
-        A kiosk with a pin_hash asks for the PIN; without one the chord must be pressed twice within 3 s.
-        """
-        if self.capabilities.locked:
-            if self._pin_prompt is not None:
-                self._pin_prompt.open()
-                return
-            now = self._quit_clock()
-            armed = self._quit_armed_at
-            if armed is None or not 0 <= now - armed <= KIOSK_QUIT_WINDOW_S:
-                self._quit_armed_at = now
-                self.header.quit_hint.show()
-                self._quit_hint_timer.start()
-                return
-            self._quit_armed_at = None
-            self.header.quit_hint.hide()
-        self._leave()
+        """The quit chord: quits at once, except in a kiosk (widgets/kiosk_exit.py decides when it leaves)."""
+        if self._kiosk_exit is not None:
+            self._kiosk_exit.chord_pressed()
+        else:
+            self._leave()
 
     def _leave(self) -> None:
         self.quit_requested.emit()
@@ -532,12 +481,3 @@ class WallWindow(QMainWindow):
     def _emit_first_paint(self) -> None:
         self.first_paint_done.emit()
 
-
-def _default_operator(config: AppConfig) -> Operator:
-    """Config's operator name, else the login (the composition root normally passes the real identity)."""
-    try:
-        login = getpass.getuser()
-    except (OSError, KeyError):
-        login = "unknown"
-    name = " ".join(config.operator.name.split()) or login or "unknown"
-    return Operator(name=name, os_user=login, role=Role(config.operator.role))
