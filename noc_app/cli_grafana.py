@@ -96,7 +96,8 @@ def report_lines(result: ImportResult, pages: tuple[Page, ...], fit: str) -> lis
     unresolved = [v.name for v in result.dashboard.variable_defs if v.name not in result.dashboard.variables]
     if unresolved:
         lines.append("variables resolved from the source at start-up: " + ", ".join("$" + n for n in unresolved))
-    lines.append(f"{converted} panels converted, {dropped} dropped, {options} options dropped")
+    lines.append(f"{converted} panel{'s' if converted != 1 else ''} converted, {dropped} dropped, "
+                 f"{options} option{'s' if options != 1 else ''} dropped")
     return lines
 
 

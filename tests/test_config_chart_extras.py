@@ -102,6 +102,10 @@ def test_a_sparkline_stat_keeps_an_explicit_instant_query():
      "wall.yaml:7:79 dashboards[0].panels[0].queries[0].unit: key 'unit' only applies to a query with axis: right (the left axis uses the panel's unit)"),
     ('{id: t, kind: timeseries, title: T, source: prom, queries: [{expr: x, axis: right, unit: ms}, {expr: y, axis: right, unit: s}]}',
      "wall.yaml:7:103 dashboards[0].panels[0].queries[1]: expected the right axis' unit 'ms' (as in dashboards[0].panels[0].queries[0]), got 's': a panel has one right axis"),
+    ('{id: t, kind: timeseries, title: T, source: prom, queries: [{expr: x, stack: false}]}',
+     "wall.yaml:7:69 dashboards[0].panels[0].queries[0].stack: key 'stack' only applies in a panel with stacked: true (it draws this query's series over the stack, e.g. a total)"),
+    ('{id: s, kind: stat, title: S, source: prom, queries: [{expr: x, stack: false}]}',
+     "wall.yaml:7:73 dashboards[0].panels[0].queries[0].stack: key 'stack' only applies to kind timeseries"),
     ('{id: t, kind: timeseries, title: T, source: prom, queries: [x], annotations: [{source: prom}]}',
      "wall.yaml:7:87 dashboards[0].panels[0].annotations[0]: missing required key 'query' (or 'alert')"),
     ('{id: t, kind: timeseries, title: T, source: prom, queries: [x], annotations: [{query: q, alert: A, source: am}]}',
@@ -121,3 +125,18 @@ def test_a_sparkline_stat_keeps_an_explicit_instant_query():
 ])
 def test_bad_options_are_reported_with_file_line_and_path(panel, expected):
     assert _problems(f"- {panel}\n") == [expected]
+
+
+def test_a_query_can_stay_out_of_the_stack():
+    config = _load("""\
+        - id: mem
+          kind: timeseries
+          title: Memory
+          source: prom
+          stacked: true
+          queries:
+            - {expr: node_memory_MemTotal_bytes, legend: Total, stack: false}
+            - {expr: node_memory_MemFree_bytes, legend: Free}
+        """)
+    total, free = config.dashboards[0].panels[0].queries
+    assert (total.stack, free.stack) == (False, True)

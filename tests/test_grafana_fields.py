@@ -170,6 +170,43 @@ def test_stacking_normal_and_legacy_stack_but_not_percent() -> None:
     assert not imported(timeseries(custom={"stacking": {"mode": "none"}}))[0].display.stacked
 
 
+MEMORY = [{"expr": "total", "refId": "A", "legendFormat": "Total"},
+          {"expr": "free", "refId": "B", "legendFormat": "Free"},
+          {"expr": "corrupt", "refId": "C", "legendFormat": "Hardware Corrupted - RAM"}]
+
+
+def test_a_series_taken_out_of_the_stack_is_a_query_drawn_over_it() -> None:
+    # Node Exporter Full's Memory Basic: Total is a line over the stacked used/cache/free.
+    unstack = ("custom.stacking", {"group": False, "mode": "normal"})
+    panel, dropped = imported(timeseries(
+        override("byName", "Total", unstack, ("custom.fillOpacity", 0)),
+        override("byRegexp", "/.*Hardware Corrupted - *./", unstack),
+        override("byName", "nothing by that name", unstack),
+        override("byName", "Free", ("custom.fillOpacity", 0)),
+        custom={"stacking": {"mode": "normal", "group": "A"}}, targets=MEMORY))
+    assert panel.display.stacked
+    assert [q.stack for q in panel.queries] == [False, True, False]
+    assert dropped == [
+        "override for name 'nothing by that name': taking series out of the stack is not imported (it must name "
+        "queries, by refId, by a legend equal to the name, or by a regexp their legends match)",
+        "override for name 'Free': custom.fillOpacity not imported",  # a stacked series is filled
+    ]
+
+
+def test_out_of_the_stack_on_an_unstacked_panel_is_what_it_draws_already() -> None:
+    panel, dropped = imported(timeseries(
+        override("byName", "Total", ("custom.stacking", {"group": "A", "mode": "none"}), ("custom.fillOpacity", 0)),
+        targets=MEMORY))
+    assert not panel.display.stacked and all(q.stack for q in panel.queries) and dropped == []
+
+
+def test_legacy_stack_false_and_fill_zero() -> None:
+    panel, dropped = imported({"type": "graph", "stack": True, "targets": MEMORY, "seriesOverrides": [
+        {"alias": "Total", "fill": 0, "stack": False}, {"alias": "Avaliable", "fill": 0, "stack": False}]})
+    assert [q.stack for q in panel.queries] == [False, True, True]
+    assert dropped == ["series override for 'Avaliable': fill, stack not imported"]  # no such legend
+
+
 def test_overrides_on_a_stat_are_reported() -> None:
     panel, dropped = imported({"type": "stat", "fieldConfig": {"overrides": [override("byName", "x", FIXED_RED)]}})
     assert panel.display.series_colors == ()
@@ -203,6 +240,7 @@ def test_the_written_config_with_all_of_it_passes_check_config(tmp_path, capsys)
         {"title": "Traffic", **timeseries(
             override("byName", "requests", FIXED_RED),
             override("byFrameRefID", "B", ("custom.axisPlacement", "right"), ("unit", "ms")),
+            override("byName", "requests", ("custom.stacking", {"group": False})),
             custom={"stacking": {"mode": "normal"}}, targets=TWO)},
     ]}
     source = tmp_path / "board.json"
@@ -213,4 +251,4 @@ def test_the_written_config_with_all_of_it_passes_check_config(tmp_path, capsys)
     stat, series = load_config(out).dashboards[0].panels
     assert (stat.display.mappings, stat.display.no_data_text) == ((ValueMapping(value=1, text="UP"),), "no data")
     assert series.display.stacked and series.display.series_colors[0].pattern == "^requests$"
-    assert [(q.axis, q.unit) for q in series.queries] == [("left", ""), ("right", "ms")]
+    assert [(q.axis, q.unit, q.stack) for q in series.queries] == [("left", "", False), ("right", "ms", True)]

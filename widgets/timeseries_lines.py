@@ -42,6 +42,7 @@ class ChartLine:
     has_inf: bool = False  # +-Inf points are drawn pinned just past the plot's edge
     axis: int = 0  # 0: left y axis, 1: right y axis
     curve_y: np.ndarray | None = None  # what is drawn at series.x: the values, or stacked sums
+    stacked: bool = True  # in a stacked panel: False for a query's `stack: false` (a total drawn over the stack)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -116,9 +117,11 @@ def tick_labels(ticks: Sequence[float], unit: str) -> list[str]:
 
 
 def stack_lines(lines: list[ChartLine]) -> None:
-    """Stack the lines of each axis in legend order (the first at the bottom); legend values stay their own."""
+    """Stack the lines of each axis in legend order (the first at the bottom); legend values stay their own.
+
+    Lines with `stacked` False keep their own values: a total or a limit drawn over the stack."""
     for axis in (0, 1):
-        group = [ln for ln in lines if ln.axis == axis]
+        group = [ln for ln in lines if ln.axis == axis and ln.stacked]
         stacked = stack_series([ln.series.x for ln in group], [ln.series.y for ln in group])
         for line, curve in zip(group, stacked, strict=True):
             line.curve_y = curve

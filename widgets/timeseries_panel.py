@@ -9,7 +9,8 @@ pass and draws it with one drawPolyline per unbroken run, without antialiasing,
 as two 1 px passes one pixel apart: a 2 px line at a fraction of a 2 px pen's cost.
 
 Options: `stacked` draws each series on top of those before it in the legend
-(the legend's numbers stay each series' own); a query with `axis: right` goes on
+(the legend's numbers stay each series' own; a query with `stack: false` is drawn
+over the stack at its own values, e.g. a total); a query with `axis: right` goes on
 a second y axis with its own unit, labelled on the right; `annotations` draw
 thin vertical markers (deploys, alert starts) with a small label in a strip
 above the plot, so they never cover the data.
@@ -155,6 +156,7 @@ class TimeSeriesBody(MetricBody):
                     value_width=metrics.horizontalAdvance(text),
                     axis=axis,
                     curve_y=series.y,
+                    stacked=self._stacks(qi),
                 )
             )
         if display.stacked:
@@ -173,6 +175,10 @@ class TimeSeriesBody(MetricBody):
             self._background = None  # a longer number than the legend reserved room for
         if self._lines:
             self._prepare()
+
+    def _stacks(self, query_index: int) -> bool:
+        queries = self.panel.queries
+        return query_index >= len(queries) or queries[query_index].stack
 
     def _on_right(self, query_index: int) -> bool:
         queries = self.panel.queries
@@ -442,7 +448,7 @@ class TimeSeriesBody(MetricBody):
         panel = self.color("panel")
         painter.setClipRect(plot)
         for line in reversed(self._lines):
-            if line.xs is None or line.ys is None or not line.xs.size:
+            if line.xs is None or line.ys is None or not line.xs.size or not line.stacked:
                 continue
             y_range = self._axis_range(line.axis)
             sy = plot.height() / y_range.span

@@ -3,7 +3,10 @@
 Carried over on a time series: a fixed colour for series matched by name (escaped to a
 full-match regex) or by regexp; a right-hand axis with its unit for the one query the
 matcher names (its refId, or a legend equal to the name); stacking `normal` (or legacy
-`stack: true`).  Everything else is reported with the override it came from.
+`stack: true`), and a series taken out of the stack (`custom.stacking` with group false or
+mode none, legacy `stack: false`: a total or a limit drawn over the stack) as its query's
+`stack: false`; a fill opacity of 0 where we draw no fill anyway.  Everything else is
+reported with the override it came from.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class _Work:
     colors: list[SeriesColor]
     dropped: list[str]
     panel_unit: str = ""  # the Grafana unit an override without `unit` inherits
+    stacked: bool = False  # the panel stacks its series (then a series can be taken out of the stack)
     right_unit: str | None = None  # the right axis' unit, once a query went there
 
 
@@ -58,6 +62,7 @@ def grafana_series(panel: JsonMap, kind: str, targets: Sequence[Target],
     defaults = _field_config(panel).get("defaults")
     panel_unit = defaults.get("unit") if isinstance(defaults, Mapping) else None
     work = _Work(list(targets), unit_of, [], [], panel_unit=panel_unit if isinstance(panel_unit, str) else "")
+    work.stacked = _stacking(panel, work.dropped) if kind == PanelKind.TIMESERIES else False
     overrides = [o for o in _list(_field_config(panel).get("overrides")) if isinstance(o, Mapping)]
     legacy = [o for o in _list(panel.get("seriesOverrides")) if isinstance(o, Mapping)]
     if kind != PanelKind.TIMESERIES:
@@ -71,11 +76,10 @@ def grafana_series(panel: JsonMap, kind: str, targets: Sequence[Target],
     right_format = _axis_format(panel, 1)
     for override in legacy:
         _legacy_override(work, override, right_format)
-    stacked = _stacking(panel, work.dropped)
     if len(work.colors) > MAX_COLOR_RULES:
         work.dropped.append(f"{len(work.colors) - MAX_COLOR_RULES} series colours over {MAX_COLOR_RULES} "
                             "are not imported")
-    return SeriesImport(series_colors=tuple(work.colors[:MAX_COLOR_RULES]), stacked=stacked,
+    return SeriesImport(series_colors=tuple(work.colors[:MAX_COLOR_RULES]), stacked=work.stacked,
                         queries=tuple(q for _, q in work.queries), dropped=tuple(work.dropped))
 
 
@@ -130,7 +134,13 @@ def _field_override(work: _Work, override: JsonMap) -> None:
                   if isinstance(p, Mapping)}
     if "color" in properties:
         _color_property(work, named, kind, option, properties["color"])
-    rest = [prop for prop in properties if prop != "color" and prop not in _AXIS_PROPERTIES]
+    unfilled = not work.stacked  # we fill only stacked series
+    if "custom.stacking" in properties:
+        unfilled = _stacking_property(work, named, kind, option, properties["custom.stacking"]) or unfilled
+    handled = {"color", "custom.stacking", *_AXIS_PROPERTIES}
+    if unfilled and properties.get("custom.fillOpacity") == 0:
+        handled.add("custom.fillOpacity")  # no fill asked for, and none drawn
+    rest = [prop for prop in properties if prop not in handled]
     if rest:
         work.dropped.append(f"{named}: {', '.join(rest)} not imported")
     placement = properties.get("custom.axisPlacement")
@@ -147,6 +157,36 @@ def _field_override(work: _Work, override: JsonMap) -> None:
     if "unit" in properties and placement != "right":
         work.dropped.append(f"{named}: unit '{properties['unit']}' not imported (a unit per series needs the "
                             "right-hand axis)")
+
+
+def _stacking_property(work: _Work, named: str, kind: str, option: str, value: object) -> bool:
+    """Take the series a matcher names out of the stack; True when they are drawn unstacked (and unfilled)."""
+    setting: JsonMap = value if isinstance(value, Mapping) else {}
+    if not work.stacked:
+        return True  # nothing is stacked: every series is drawn on its own already
+    if setting.get("group") is not False and setting.get("mode") != "none":
+        if setting.get("mode") not in ("normal", None):
+            work.dropped.append(f"{named}: stacking '{setting.get('mode')}' is not imported")
+        return False  # stays in the panel's stack
+    found = _stacked_queries(work, kind, option)
+    if not found:
+        work.dropped.append(f"{named}: taking series out of the stack is not imported (it must name queries, by "
+                            "refId, by a legend equal to the name, or by a regexp their legends match)")
+        return False
+    for index in found:
+        ref, query = work.queries[index]
+        work.queries[index] = (ref, replace(query, stack=False))
+    return True
+
+
+def _stacked_queries(work: _Work, kind: str, option: str) -> list[int]:
+    """The queries whose series a matcher names, for stacking: by refId, by name or by regexp on the legend."""
+    if kind == "byRegexp":
+        pattern = _series_pattern(kind, option)
+        return [i for i, (_, q) in enumerate(work.queries)
+                if pattern is not None and q.legend and "{{" not in q.legend and re.search(pattern, q.legend)]
+    index = _query_index(work, kind, option)
+    return [index] if index is not None else []
 
 
 def _color_property(work: _Work, named: str, kind: str, option: str, value: object) -> None:
@@ -220,7 +260,17 @@ def _legacy_override(work: _Work, override: JsonMap, right_format: str) -> None:
         else:
             work.dropped.append(f"{named}: right-hand axis not imported (the alias must equal one query's "
                                 "legend)")
-    rest = sorted(key for key in override if key not in _LEGACY_IGNORED)
+    handled = set(_LEGACY_IGNORED)
+    if override.get("stack") is False:
+        found = _stacked_queries(work, "byName" if literal else "byRegexp", alias if isinstance(alias, str) else "")
+        if not work.stacked or found:
+            handled.add("stack")
+            for index in found if work.stacked else ():
+                ref, query = work.queries[index]
+                work.queries[index] = (ref, replace(query, stack=False))
+            if override.get("fill") == 0:
+                handled.add("fill")  # no fill asked for, and none drawn
+    rest = sorted(key for key in override if key not in handled)
     if rest:
         work.dropped.append(f"{named}: {', '.join(rest)} not imported")
 

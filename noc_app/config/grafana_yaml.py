@@ -133,7 +133,7 @@ def _display(display: PanelDisplay) -> dict[str, Any]:
 
 
 def _query(query: QueryConfig) -> object:
-    if not query.legend and query.instant is None and query.axis == "left":
+    if not query.legend and query.instant is None and query.axis == "left" and query.stack:
         return query.expr
     entry: dict[str, Any] = {"expr": query.expr}
     if query.legend:
@@ -144,4 +144,6 @@ def _query(query: QueryConfig) -> object:
         entry["axis"] = "right"
         if query.unit:
             entry["unit"] = query.unit
+    if not query.stack:
+        entry["stack"] = False
     return entry

@@ -37,7 +37,7 @@ _KINDS_FOR = {
     "annotations": ("timeseries",),
     "sparkline": ("stat",),
 }
-QUERY_DISPLAY_KEYS = ("axis", "unit")  # per-query display keys (timeseries)
+QUERY_DISPLAY_KEYS = ("axis", "unit", "stack")  # per-query display keys (timeseries)
 
 
 def read_display(walk: Walk, panel: MapReader, kind: str | None) -> PanelDisplay:
@@ -65,14 +65,25 @@ def read_display(walk: Walk, panel: MapReader, kind: str | None) -> PanelDisplay
 def read_query_axis(walk: Walk, query: MapReader, kind: str | None) -> tuple[str, str]:
     """A query's `axis` and `unit` (timeseries); `unit` only on the right axis."""
     if kind is not None and kind != "timeseries":
-        query.not_for("axis", "kind timeseries")
-        query.not_for("unit", "kind timeseries")
+        for key in QUERY_DISPLAY_KEYS:
+            query.not_for(key, "kind timeseries")
     axis = query.choice("axis", AXES, "left") or "left"
     unit = query.text("unit", "") or ""
     if query.has("unit") and axis != "right":
         walk.error(query.key_nodes["unit"], query.sub("unit"),
                    "key 'unit' only applies to a query with axis: right (the left axis uses the panel's unit)")
     return axis, unit
+
+
+def check_query_stacking(walk: Walk, queries: list[tuple[QueryConfig, Node, str]], display: PanelDisplay,
+                         kind: str | None) -> None:
+    """`stack: false` takes a query's series out of a stacked panel's stack: it needs `stacked: true`."""
+    if display.stacked or kind != "timeseries":
+        return  # other kinds: refused as a key of kind timeseries
+    for query, node, path in queries:
+        if not query.stack:
+            walk.error(node, f"{path}.stack", "key 'stack' only applies in a panel with stacked: true "
+                                              "(it draws this query's series over the stack, e.g. a total)")
 
 
 def check_right_axis(walk: Walk, queries: list[tuple[QueryConfig, Node, str]]) -> None:

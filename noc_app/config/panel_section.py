@@ -19,6 +19,7 @@ from noc_app.config.limits import (
 from noc_app.config.panel_display import DISPLAY_KEYS
 from noc_app.config.panel_display_section import (
     QUERY_DISPLAY_KEYS,
+    check_query_stacking,
     check_right_axis,
     read_display,
     read_query_axis,
@@ -106,6 +107,7 @@ def read_panel(walk: Walk, node: Node, path: str, namespace: str) -> tuple[Panel
     request = _read_grid(walk, panel)
     unit = panel.text("unit", "")
     display = read_display(walk, panel, kind)
+    check_query_stacking(walk, [(q, n, p) for q, n, p in read if q is not None], display, kind)
     slo_id = _read_slo_ref(walk, panel, kind, panel_id)
     anomaly = read_anomaly(walk, panel, kind)
     if panel_id is None or kind is None or title is None:
@@ -271,12 +273,13 @@ def _read_query(walk: Walk, node: Node, path: str, kind: str | None) -> QueryCon
     query = MapReader(walk, node, path, ("expr", "legend", "instant", *QUERY_DISPLAY_KEYS))
     expr = query.text("expr", required=True)
     axis, unit = read_query_axis(walk, query, kind)
+    stack = query.boolean("stack", True)
     legend = query.text("legend", "")
     instant_node = query.get("instant")
     instant = walk.boolean(instant_node, query.sub("instant")) if instant_node is not None else None
     if expr is None:
         return None
-    return QueryConfig(expr=expr, legend=legend or "", instant=instant, axis=axis, unit=unit)
+    return QueryConfig(expr=expr, legend=legend or "", instant=instant, axis=axis, unit=unit, stack=stack)
 
 
 def _read_grid(walk: Walk, panel: MapReader) -> GridRequest:

@@ -149,6 +149,7 @@ class QueryConfig:
     instant: bool | None = None  # None: decided by panel kind
     axis: str = "left"  # timeseries: "right" puts the series on a second y axis
     unit: str = ""  # the right axis' unit (a left-axis query uses the panel's unit)
+    stack: bool = True  # a stacked timeseries: False draws this query's series as lines over the stack (a total)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -87,6 +87,18 @@ def test_stacked_curves_add_up_in_legend_order_and_the_legend_keeps_own_values(q
     assert body.y_range is not None and body.y_range.hi >= 14
 
 
+def test_a_query_out_of_the_stack_is_drawn_at_its_own_values_over_the_stack(qtbot):
+    queries = (QueryConfig(expr="total", legend="Total", stack=False), QueryConfig(expr="parts"))
+    wall = Wall(qtbot, _ts_panel(queries, stacked=True))
+    wall.feed(QueryResult.build([_series("Total", [16, 16, 16])]),
+              QueryResult.build([_series("Used", [10, 11, 12]), _series("Free", [6, 5, 4])]))
+    curves = {c.name: c for c in wall.body.curves}
+    np.testing.assert_allclose(curves["Total"].ys, [16, 16, 16])  # not stacked on anything
+    np.testing.assert_allclose(curves["Used"].ys, [10, 11, 12])
+    np.testing.assert_allclose(curves["Free"].ys, [16, 16, 16])  # Used + Free: the total, not 32
+    assert wall.body.y_range is not None and wall.body.y_range.hi < 32
+
+
 def test_unstacked_curves_are_the_values(qtbot):
     wall = Wall(qtbot, _ts_panel((QueryConfig(expr="rate"),)))
     wall.feed(QueryResult.build([_series("GET", [10, 10]), _series("PUT", [1, 1])]))
