@@ -216,6 +216,8 @@ def place_and_show(windows: Sequence[WallWindow], *, fullscreen: bool) -> Screen
     manager = ScreenManager(
         {r.window_id: w for r, w in zip(requests, windows, strict=True)}, requests, fullscreen=fullscreen,
     )
+    for request, window in zip(requests, windows, strict=True):  # a takeover keeps a shared monitor's front
+        window.takeover_changed.connect(lambda holding, wid=request.window_id: manager.hold(wid, holding))
     manager.follow_qt()
     return manager
 

@@ -2,7 +2,9 @@
 
 The seam: `update(screens)` takes the current monitor list (QScreen objects, Qt's
 order) and applies noc_app.screen_plan to it: each window is moved to its monitor;
-windows sharing a monitor (their own is missing) take turns there.  `follow_qt()`
+windows sharing a monitor (their own is missing) take turns there, except that a
+window holding its screen (`hold`: a P0 takeover) stays in front until it lets go,
+so a takeover is never rotated away because its own monitor is missing.  `follow_qt()`
 feeds it QGuiApplication's list on screenAdded/screenRemoved; tests feed it lists
 directly.  Windows are never destroyed, so their dashboards keep their data.
 """
@@ -40,6 +42,7 @@ class ScreenManager(QObject):
         self.plan = ScreenPlan(placements=())
         self._screens: tuple[QScreen, ...] = ()
         self._turn: dict[int, int] = {}  # monitor -> which of its windows shows now
+        self._held: set[str] = set()  # windows that keep the front of their monitor (a takeover)
         self._share = QTimer(self, interval=max(1, round(share_interval_s * 1000)))
         self._share.timeout.connect(self.next_turn)
 
@@ -79,9 +82,22 @@ class ScreenManager(QObject):
         return plan
 
     def showing(self, screen: int) -> str | None:
-        """The window a monitor shows now."""
+        """The window a monitor shows now: one holding it, else whose turn it is."""
         ids = self.plan.on_screen(screen)
+        held = [window_id for window_id in ids if window_id in self._held]
+        if held:
+            return held[0]
         return ids[self._turn.get(screen, 0) % len(ids)] if ids else None
+
+    def hold(self, window_id: str, holding: bool) -> None:
+        """A window takes (a P0 takeover) or gives back the front of the monitor it shares."""
+        if holding == (window_id in self._held):
+            return
+        if holding:
+            self._held.add(window_id)
+        else:
+            self._held.discard(window_id)
+        self._show_turns()
 
     def next_turn(self) -> None:
         """The next window on every shared monitor."""

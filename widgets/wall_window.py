@@ -68,6 +68,7 @@ class WallWindow(QMainWindow):
     refresh_requested = Signal()  # F5 / Ctrl+R: poll every source now (the poller debounces)
     action_requested = Signal(object)  # ActionRequest from an incident board (operator mode only)
     mute_requested = Signal()  # M: mute or unmute the sounds (modes with attention; widgets/attention_controller.py)
+    takeover_changed = Signal(bool)  # True: a P0 takeover holds this screen (its monitor must show it)
 
     def __init__(
         self,
@@ -278,7 +279,8 @@ class WallWindow(QMainWindow):
 
     def take_over(self, widget: QWidget, title: str = "INCIDENT") -> None:
         """Show `widget` instead of the playlist until give_back(); the playlist stops where it is."""
-        if self.takeover_widget is None:
+        started = self.takeover_widget is None
+        if started:
             self._return_index = self.stack.currentIndex()
             self.views[self._return_index].set_active(False)
             self._rotation.stop()
@@ -289,6 +291,8 @@ class WallWindow(QMainWindow):
             self.stack.addWidget(widget)
         self.stack.setCurrentWidget(widget)
         self.header.set_titles(self.config.title, title)
+        if started:
+            self.takeover_changed.emit(True)
 
     def give_back(self) -> None:
         """Back to the playlist, on the dashboard it showed (or was moved to meanwhile), with a full dwell."""
@@ -298,6 +302,7 @@ class WallWindow(QMainWindow):
         self.takeover_widget = None
         self.stack.removeWidget(widget)
         self.show_dashboard(self._return_index)
+        self.takeover_changed.emit(False)
 
     # -- operator actions ----------------------------------------------------------
 

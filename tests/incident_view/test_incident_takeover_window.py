@@ -39,8 +39,10 @@ def test_a_new_p0_takes_the_window_over_and_acknowledging_returns_it_where_it_wa
     store, window, controller, clock = _controller(qtbot, runner_calls=calls)
     window.show_dashboard(1)  # the playlist is on its second dashboard
     assert controller.tick().alert is None and window.takeover_widget is None
+    held: list[bool] = []
+    window.takeover_changed.connect(held.append)  # the screen manager keeps a shared monitor on it
     store.apply("src", snapshot(alerts=(_p0(),)), T0 + 1, 5.0)
-    assert controller.taken_over
+    assert controller.taken_over and held == [True]
     assert window.stack.currentWidget() is controller.view
     view: TakeoverView = controller.view
     assert view.priority.text() == "■ P0 CRITICAL"
@@ -55,7 +57,7 @@ def test_a_new_p0_takes_the_window_over_and_acknowledging_returns_it_where_it_wa
     window.show_next()  # the rotation is stopped; a key press only moves where it returns to
     assert window.stack.currentWidget() is controller.view
     store.apply("src", snapshot(alerts=(_p0(state=AlertState.ACKNOWLEDGED, acknowledged_by="kim"),)), T0 + 2, 5.0)
-    assert not controller.taken_over
+    assert not controller.taken_over and held == [True, False]
     assert window.current_view().dashboard.id == "board"  # 1, then Right: wraps to 0
     assert window.stack.currentWidget() is not controller.view
 
