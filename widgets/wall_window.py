@@ -279,13 +279,14 @@ class WallWindow(QMainWindow):
 
     def take_over(self, widget: QWidget, title: str = "INCIDENT") -> None:
         """Show `widget` instead of the playlist until give_back(); the playlist stops where it is."""
-        started = self.takeover_widget is None
-        if started:
+        previous = self.takeover_widget
+        started = previous is None
+        if previous is None:
             self._return_index = self.stack.currentIndex()
             self.views[self._return_index].set_active(False)
             self._rotation.stop()
-        elif self.takeover_widget is not widget:
-            self.stack.removeWidget(self.takeover_widget)
+        elif previous is not widget:
+            self.stack.removeWidget(previous)
         self.takeover_widget = widget
         if self.stack.indexOf(widget) < 0:
             self.stack.addWidget(widget)
