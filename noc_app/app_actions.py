@@ -71,7 +71,7 @@ def attach_actions(config: AppConfig, runtime: Runtime, *, claimed_name: str | N
 
 def _start_automation(config: AppConfig) -> Callable[[], None]:
     from noc_app.actions.automation_wiring import start_automation
-    from noc_app.cli_actions import poll_incidents
+    from noc_app.cli_incident_lookup import poll_incidents
     from noc_app.redaction import redact
 
     try:

@@ -83,7 +83,8 @@ def build_subparser(name: str) -> argparse.ArgumentParser:
         p.add_argument("--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
         return p
     if name in ("incidents", "outbox"):
-        from noc_app.cli_actions import build_incidents_parser, build_outbox_parser
+        from noc_app.cli_actions import build_incidents_parser
+        from noc_app.cli_outbox import build_outbox_parser
 
         return build_incidents_parser() if name == "incidents" else build_outbox_parser()
     if name == "automation":
@@ -207,7 +208,9 @@ def _dispatch(argv: list[str]) -> int:
 
 
 def _run_actions(name: str, args: argparse.Namespace) -> int:
-    from noc_app.cli_actions import CliStateError, exit_for_state_error, run_incidents, run_outbox
+    from noc_app.cli_actions import run_incidents
+    from noc_app.cli_incident_lookup import CliStateError, exit_for_state_error
+    from noc_app.cli_outbox import run_outbox
 
     try:
         if name == "incidents":

@@ -43,7 +43,7 @@ def run_automation(args: argparse.Namespace, config: AppConfig) -> int:
     from noc_app.actions.automation import Automation, AutomationRunner, TickReport
     from noc_app.actions.automation_lease import lease_for
     from noc_app.actions.wiring import build_parts
-    from noc_app.cli_actions import poll_incidents
+    from noc_app.cli_incident_lookup import poll_incidents
     from noc_app.config.secrets import resolve_secret
     from noc_app.redaction import redact
 

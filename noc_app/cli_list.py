@@ -14,7 +14,8 @@ import sys
 from noc_app.actions.errors import InvalidRequest
 from noc_app.actions.model import ActionKind, ActionRequest, IncidentKey, Operator
 from noc_app.actions.wiring import EXIT_DONE, EXIT_FAILED
-from noc_app.cli_actions import ACTION_COMMANDS, CliRefused, poll_incidents
+from noc_app.cli_actions import ACTION_COMMANDS
+from noc_app.cli_incident_lookup import CliRefused, incident_key_text, poll_incidents
 from noc_app.config.schema import AppConfig, Mode
 from noc_app.display_text import visible
 from noc_app.model import Alert, AlertState
@@ -38,8 +39,8 @@ def list_incidents(config: AppConfig, *, as_json: bool, claimed_name: str | None
         raise CliRefused(str(exc)) from exc
     if as_json:
         print(json.dumps([{
-            "key": _key(a), **incident_entry(a, duplicates.get(_key(a), ())),
-            "duplicates": [_key(d) for d in duplicates.get(_key(a), ())],
+            "key": incident_key_text(a), **incident_entry(a, duplicates.get(incident_key_text(a), ())),
+            "duplicates": [incident_key_text(d) for d in duplicates.get(incident_key_text(a), ())],
             "allowed": _allowed(config, operator, a),
         } for a in found], indent=2, ensure_ascii=False))
     else:
@@ -47,10 +48,11 @@ def list_incidents(config: AppConfig, *, as_json: bool, claimed_name: str | None
             acked = f" acked by {a.acknowledged_by}" if a.acknowledged_by else ""
             oncall = f" on call {a.oncall}" if a.oncall else ""
             summary = f" — {a.summary}" if a.summary else ""
-            others = [_key(d) for d in duplicates.get(_key(a), ())]
+            others = [incident_key_text(d) for d in duplicates.get(incident_key_text(a), ())]
             also = f"  (also {', '.join(others)})" if others else ""
             # Backend text: controls made visible, never sent to the terminal as they are.
-            print(visible(f"{_key(a)}  {a.severity.priority}  {a.state.value}{acked}{oncall}  {a.name}{summary}{also}"))
+            key = incident_key_text(a)
+            print(visible(f"{key}  {a.severity.priority}  {a.state.value}{acked}{oncall}  {a.name}{summary}{also}"))
         if not found:
             print("no incidents")
     return EXIT_FAILED if errors and not alerts else EXIT_DONE
@@ -73,7 +75,7 @@ def _duplicates(config: AppConfig, found: list[Alert]) -> dict[str, list[Alert]]
     out: dict[str, list[Alert]] = {}
     for group in members.values():
         for member in group:
-            out[_key(member)] = [m for m in group if m is not member]
+            out[incident_key_text(member)] = [m for m in group if m is not member]
     return out
 
 
@@ -88,5 +90,3 @@ def _allowed(config: AppConfig, operator: Operator, alert: Alert) -> list[str]:
     return [kind.value for kind in ActionKind if kind in CLI_KINDS and decide(kind, context).allowed]
 
 
-def _key(alert: Alert) -> str:
-    return f"{alert.source_id}/{alert.fingerprint}"

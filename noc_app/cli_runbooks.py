@@ -50,16 +50,24 @@ def run_runbook(args: argparse.Namespace, config: AppConfig) -> int:
     from noc_app.actions.runbooks.requests import runbook_request
     from noc_app.actions.upkeep import policy_context
     from noc_app.actions.wiring import NoBackend
-    from noc_app.cli_actions import CliRefused, _find, _labels, _parts, _print_outcome, _resolve_key, _unknown_state
+    from noc_app.cli_incident_lookup import (
+        CliRefused,
+        find_incident,
+        incident_labels,
+        open_parts,
+        print_outcome,
+        resolve_key,
+        unknown_state,
+    )
 
     runbook = find_runbook(config, args.runbook)
     if runbook is None:
         known = ", ".join(r.id for r in config.actions.runbooks) or "none configured"
         raise CliRefused(f"no runbook {args.runbook!r:.60} in {config.path} (runbooks: {known})")
-    source_id, fingerprint, seen = _resolve_key(args.key, config)
-    alert, unreachable = seen if seen is not None else _find(config, source_id, fingerprint)
-    labels = _labels(alert, dict(args.match), unreachable, args.key, note=False)
-    parts = _parts(config, args.claimed_name)
+    source_id, fingerprint, seen = resolve_key(args.key, config)
+    alert, unreachable = seen if seen is not None else find_incident(config, source_id, fingerprint)
+    labels = incident_labels(alert, dict(args.match), unreachable, args.key, note=False)
+    parts = open_parts(config, args.claimed_name)
     try:
         comment = args.comment or (DRY_RUN_COMMENT if args.dry_run else "")
         try:
@@ -83,9 +91,9 @@ def run_runbook(args: argparse.Namespace, config: AppConfig) -> int:
         backend = backend_for(request, parts.backends) or NoBackend(source_id)
         policy = policy_context(config, request, alert, mode=Mode.OPERATOR)
         if alert is None and unreachable:
-            policy = _unknown_state(policy)
+            policy = unknown_state(policy)
         outcome = execute(request, backend, parts.journal, policy=policy)
     finally:
         parts.close()
-    _print_outcome(f"runbook {runbook.id}", f"{source_id}/{fingerprint}", request.request_id, outcome)
+    print_outcome(f"runbook {runbook.id}", f"{source_id}/{fingerprint}", request.request_id, outcome)
     return exit_code(outcome)

@@ -53,7 +53,7 @@ def month_histories(config: AppConfig, now: float) -> tuple[Sequence[IncidentHis
 
 def fetch_kpis(config: AppConfig, *, now: float) -> Kpis:
     """Poll each SLO's source and each incident source once, read the history: the KPIs (network; no Qt)."""
-    from noc_app.cli_actions import poll_incidents
+    from noc_app.cli_incident_lookup import poll_incidents
     from noc_app.slo.budget import SloStatus
     from noc_app.slo.fetch import fetch_all
 

@@ -70,7 +70,7 @@ def pagerduty(tmp_path, monkeypatch):
         wanted = {s.id for s in config.sources}
         return {sid: alerts for sid, alerts in ALERTS.items() if sid in wanted}, {}
 
-    monkeypatch.setattr("noc_app.cli_actions.poll_incidents", fake_poll)
+    monkeypatch.setattr("noc_app.cli_incident_lookup.poll_incidents", fake_poll)
     monkeypatch.setattr("noc_app.cli_list.poll_incidents", fake_poll)
     real_backends = wiring.action_backends
 
