@@ -8,6 +8,8 @@ _BYTE_STEPS = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
 # Durations are written in the largest unit they fill (Node Exporter Full's uptime: days, not 1,234,567 s).
 _DURATION_STEPS = ((86400.0, "d"), (3600.0, "h"), (60.0, "min"))
 PERCENT_OF_ONE = "percentunit"  # values are ratios 0-1, shown x100 with %
+# Grafana's boolean units: 0 is the second word, any other value the first (a collector up or down).
+BOOL_WORDS = {"bool": ("true", "false"), "bool_yes_no": ("yes", "no"), "bool_on_off": ("on", "off")}
 
 
 def format_value(value: float, unit: str = "", decimals: int | None = None, *, scale_by: float | None = None) -> str:
@@ -20,6 +22,8 @@ def format_value(value: float, unit: str = "", decimals: int | None = None, *, s
         if value is not None and math.isinf(value):
             return "+Inf" if value > 0 else "-Inf"
         return "–"
+    if unit in BOOL_WORDS:
+        return BOOL_WORDS[unit][1 if value == 0 else 0]
     if unit in ("s", "ms"):
         return format_duration(value, unit, decimals, scale_by=scale_by)
     if unit in ("B", "B/s", "bytes", "Bps"):

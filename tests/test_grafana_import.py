@@ -97,7 +97,7 @@ def test_node_exporter_full_report_and_pages() -> None:
         assert line in lines
     assert not any("value mapping" in line for line in lines if "'Uptime'" in line)  # a stat: mapped
     assert lines[-2:] == ["variables resolved from the source at start-up: $job, $nodename, $node",
-                          "125 panels converted, 0 dropped, 71 options dropped"]
+                          "125 panels converted, 0 dropped, 67 options dropped"]
     pages = [line for line in lines if line.startswith("page ")]
     assert len(pages) == 13
     assert pages[0] == ("page 1/13 'Node Exporter Full — Quick CPU / Mem / Disk (1/13)': 13 panels, "

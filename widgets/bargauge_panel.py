@@ -1,6 +1,8 @@
 """The bar gauge body: one horizontal bar per series (name, bar, value), judged by thresholds.
 
-Rows are as tall as the text allows (never taller than ~3 lines of text); a bar
+Rows are as tall as the text allows (never taller than ~3 lines of text) and never so
+short that the text shrinks below a readable size: the bars that do not fit are
+counted ("+27 more", the list is sorted as configured); a bar
 whose value crosses a threshold is drawn in its severity colour and gets the
 severity's marker shape next to the value, so colour is never the only signal.
 """
@@ -21,6 +23,9 @@ from noc_app.widgets.text_boxes import TextBoxes
 
 NAME_SHARE = 0.32  # of the width, at most, for the bar names
 VALUE_SHARE = 0.5  # of the width, at most, for the values: the bar gives way, never the number
+ROW_TEXT_SHARE = 0.62  # of a row's height, at most, for its text
+SMALLEST_TEXT_SHARE = 0.8  # of the panel's text size: the least a bar's text shrinks to fit more bars
+MIN_TEXT_PX = 11  # and never below this (Node Exporter Full's 45 collectors were drawn at 8 px)
 
 
 class BarGaugeBody(TextBoxes, MetricBody):
@@ -39,14 +44,17 @@ class BarGaugeBody(TextBoxes, MetricBody):
         more = self.shown_bars()[1]
         return f"+{more} more" if more else ""
 
+    def smallest_text_px(self) -> int:
+        """The smallest text a bar's name and value get: rows give way ("+N more") before text shrinks below it."""
+        return self.minor(max(MIN_TEXT_PX, round(self.text_px * SMALLEST_TEXT_SHARE)))
+
     def shown_bars(self) -> tuple[tuple[Bar, ...], int]:
-        """The bars drawn and how many are left out; held at a viewing distance's size, rows give way."""
+        """The bars drawn and how many are left out: as many as fit at a readable text size."""
         bars, more = self.bar_list.bars, self.bar_list.more
-        if self.held:
-            fit = max(1, int(self.height() // (self.minor(0) * 1.3)))
-            if len(bars) + (1 if more else 0) > fit:
-                keep = max(1, fit - 1)
-                bars, more = bars[:keep], more + len(bars) - keep
+        fit = max(1, int(self.height() // (self.smallest_text_px() / ROW_TEXT_SHARE)))
+        if len(bars) + (1 if more else 0) > fit:
+            keep = max(1, fit - 1)
+            bars, more = bars[:keep], more + len(bars) - keep
         return bars, more
 
     def row_geometry(self) -> tuple[float, int]:
@@ -55,7 +63,7 @@ class BarGaugeBody(TextBoxes, MetricBody):
         rows = len(bars) + (1 if more else 0)
         h = float(self.height())
         row_h = min(h / max(1, rows), self.text_px * 4.0)
-        text_px = self.minor(max(8, min(round(self.text_px * 1.15), int(row_h * 0.62))))
+        text_px = max(self.smallest_text_px(), min(round(self.text_px * 1.15), int(row_h * ROW_TEXT_SHARE)))
         return row_h, text_px
 
     def _paint(self, painter: QPainter) -> None:

@@ -39,6 +39,7 @@ UNIT_BY_GRAFANA_UNIT = {
     "percent": "%", "s": "s", "ms": "ms", "reqps": "req/s", "bytes": "B", "decbytes": "B",
     "Bps": "B/s", "binBps": "B/s", "short": "", "none": "", "bps": "bit/s", "pps": "packets/s",
     "iops": "IO/s", "ops": "ops/s", "hertz": "Hz", "celsius": "°C", "dtdurations": "s", "percentunit": "percentunit",
+    "bool": "bool", "bool_yes_no": "bool_yes_no", "bool_on_off": "bool_on_off",
 }
 UNIT_BY_AXIS_LABEL = {
     "seconds": "s", "second": "s", "s": "s", "milliseconds": "ms", "ms": "ms", "bytes": "B", "percent": "%",

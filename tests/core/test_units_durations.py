@@ -1,4 +1,4 @@
-"""Durations are written in the largest unit they fill, and an axis keeps one unit for all its ticks."""
+"""Durations are written in the largest unit they fill, an axis keeps one unit for all its ticks; boolean units are words."""
 
 from __future__ import annotations
 
@@ -35,3 +35,11 @@ def test_an_axis_step_decides_the_unit_of_every_tick():
 
 def test_non_durations_are_not_scaled():
     assert format_value(3_600.0, "req/s") == "3,600 req/s"
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (1.0, "bool", "true"), (0.0, "bool", "false"), (1.0, "bool_yes_no", "yes"), (0.0, "bool_on_off", "off"),
+    (float("nan"), "bool", "–"),  # no value is no value, not "true"
+])
+def test_grafana_boolean_units_are_words(value, unit, text):
+    assert format_value(value, unit) == text

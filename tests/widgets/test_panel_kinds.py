@@ -203,6 +203,22 @@ def test_bargauge_sorts_and_bounds_the_bars(qtbot):
     assert any(text == "+1 more" for text, _ in body.text_boxes)
 
 
+def test_bargauge_counts_the_bars_that_do_not_fit_instead_of_shrinking_their_text(qtbot):
+    # Node Exporter Full's "Node Exporter Scrape": 45 collectors in a small panel were drawn at 8 px.
+    many = panel("collectors", "bargauge", title="Scrape", unit="bool", h=3, w=4,
+                 queries=(QueryConfig(expr="node_scrape_collector_success", legend="{{collector}}"),),
+                 bargauge=BarGaugeOptions(limit=45))
+    wall = Wall(qtbot, many, size=(1920, 1080))
+    wall.feed(QueryResult.build(_series({"collector": f"c{i:02d}"}, i % 2, name=f"c{i:02d}") for i in range(45)))
+    body: BarGaugeBody = wall.body
+    shown, more = body.shown_bars()
+    assert 1 <= len(shown) < 45 and len(shown) + more == 45
+    assert body.more_text == f"+{more} more"
+    _, text_px = body.row_geometry()
+    assert text_px >= 11 and text_px >= body.smallest_text_px()
+    assert {"true", "false"} <= {text for text, _ in body.text_boxes}  # Grafana's bool unit: words
+
+
 # -- table -------------------------------------------------------------------------------
 
 
