@@ -43,21 +43,19 @@ def format_value(value: float, unit: str = "", decimals: int | None = None, *, s
 def format_duration(
     value: float, unit: str = "s", decimals: int | None = None, *, scale_by: float | None = None
 ) -> str:
-    """A duration in s or ms, in the largest unit it fills from a minute up ('12.5 min', '3.50 h',
-    '14.2 d'); below a minute as before: '83 ms', '42 s', '1.50 s'."""
+    """A duration in s or ms, in the largest unit it fills: '83 ms', '42 s', '1.50 s', '12.5 min',
+    '3.50 h', '14.2 d'.  With `decimals`, below a minute the configured unit stays (1,500 ms)."""
     to_seconds = 0.001 if unit == "ms" else 1.0
     seconds = value * to_seconds
     magnitude = abs(seconds if scale_by is None else scale_by * to_seconds)
     for size, name in _DURATION_STEPS:
         if magnitude >= size:
             return f"{_num(seconds / size, decimals)} {name}"
-    if unit == "ms":
-        if abs(value) >= 1000 and decimals is None:
-            return f"{_num(seconds, None)} s"
-        return f"{_num(value, decimals)} ms"
-    if abs(value) < 1 and value != 0 and decimals is None:
-        return f"{_num(value * 1000, None)} ms"
-    return f"{_num(value, decimals)} s"
+    if decimals is not None or magnitude == 0:
+        return f"{_num(value, decimals)} {unit}"
+    if magnitude < 1:
+        return f"{_num(seconds * 1000, None)} ms"
+    return f"{_num(seconds, None)} s"
 
 
 def _num(value: float, decimals: int | None) -> str:

@@ -43,3 +43,9 @@ def test_non_durations_are_not_scaled():
 ])
 def test_grafana_boolean_units_are_words(value, unit, text):
     assert format_value(value, unit) == text
+
+
+def test_a_sub_second_axis_is_in_milliseconds_from_zero_up():
+    assert [format_value(v, "s", scale_by=0.005) for v in (0.0, 0.005, 0.01)] == ["0 ms", "5 ms", "10 ms"]
+    assert [format_value(v, "ms", scale_by=500.0) for v in (0.0, 500.0, 1_000.0)] == ["0 ms", "500 ms", "1,000 ms"]
+    assert [format_value(v, "ms", scale_by=1_000.0) for v in (0.0, 1_000.0, 2_000.0)] == ["0 s", "1 s", "2 s"]
