@@ -15,6 +15,7 @@ from PySide6.QtGui import QFontMetricsF
 _RIGHT_MAX_SHARE = 0.4  # of the body's width; wider legends go to the bottom
 _BOTTOM_MAX_SHARE = 0.3  # of the body's height
 ROW_SPACING = 1.2  # row height in text line heights
+MIN_NAME_CHARS = 6  # a legend name narrower than this many M's is no name: the slot says "+N more" instead
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -79,7 +80,18 @@ def plan_legend(
     bottom_h = rows * row_h
     first = height - pad - bottom_h + ascent
     slots = [(pad + c * (entry_w + col_gap), first + r * row_h) for r in range(rows) for c in range(cols)]
-    return _fill(slots[: len(names)], len(names), name_w, entry_w, bottom_h=bottom_h + pad / 2, **common)
+    slots = slots[: len(names)]
+    if len(names) > len(slots):
+        # The last entry gives up some of its name for "+N more" beside it, rather than its whole slot:
+        # a short panel with one legend row still names its first series.
+        more_w = metrics.horizontalAdvance(f"+{max(99, len(names))} more") + gap
+        if name_w - more_w >= metrics.horizontalAdvance("M") * MIN_NAME_CHARS:
+            cells = [LegendCell(x=x, baseline=b, name_w=name_w, value_right=x + entry_w) for x, b in slots[:-1]]
+            x, b = slots[-1]
+            cells.append(LegendCell(x=x, baseline=b, name_w=name_w - more_w, value_right=x + entry_w - more_w))
+            return LegendLayout(cells=tuple(cells), more=len(names) - len(slots),
+                                more_at=(x + entry_w - more_w + gap, b), bottom_h=bottom_h + pad / 2, **common)
+    return _fill(slots, len(names), name_w, entry_w, bottom_h=bottom_h + pad / 2, **common)
 
 
 def _fill(slots, count, name_w, entry_w, **extra) -> LegendLayout:

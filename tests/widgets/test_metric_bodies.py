@@ -434,6 +434,18 @@ def test_a_wide_legend_moves_below_the_plot_and_says_what_it_left_out(qapp):
     assert all(c.value_right <= 600 - 8 + 0.5 and c.x >= 8 for c in layout.cells)
 
 
+def test_a_one_row_legend_still_names_its_first_series_beside_the_more_count(qapp):
+    # Node Exporter Full's "Memory Zswap" (a short, wide panel): its one legend row said only "+2 more".
+    names = ["Zswap - Memory used by the zswap pool", "Zswap - Compressed pages", "Zswap - Written back"]
+    metrics = _metrics(16)
+    layout = plan_legend(names, 90.0, metrics, width=700, height=120, top=10, pad=6)
+    (cell,) = layout.cells
+    assert layout.more == 2 and layout.more_at is not None
+    assert layout.more_at[0] >= cell.value_right  # "+2 more" after the value, not over it
+    assert layout.more_at[0] + metrics.horizontalAdvance("+99 more") <= 700
+    assert cell.name_w >= metrics.horizontalAdvance("M") * 6
+
+
 def test_hundreds_of_series_draw_only_the_busiest_and_say_so(qtbot):
     from noc_app.widgets.timeseries_panel import MAX_DRAWN_SERIES
 
