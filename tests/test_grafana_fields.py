@@ -205,6 +205,10 @@ def test_legacy_stack_false_and_fill_zero() -> None:
         {"alias": "Total", "fill": 0, "stack": False}, {"alias": "Avaliable", "fill": 0, "stack": False}]})
     assert [q.stack for q in panel.queries] == [False, True, True]
     assert dropped == ["series override for 'Avaliable': fill, stack not imported"]  # no such legend
+    unstacked, dropped = imported({"type": "graph", "targets": MEMORY, "seriesOverrides": [
+        {"alias": "Total", "fill": 0}, {"alias": "Free", "fill": 2}]})
+    assert all(q.stack for q in unstacked.queries)
+    assert dropped == ["series override for 'Free': fill not imported"]  # a fill here would be drawn: it is not
 
 
 def test_overrides_on_a_stat_are_reported() -> None:

@@ -122,7 +122,7 @@ def test_old_node_exporter_full_report_names_the_metric_renames() -> None:
         assert line in lines
     assert ("  dropped option on 'CPU Basic': stacking as 100% (percentage) is not imported: series drawn "
             "unstacked") in lines
-    assert lines[-1] == "172 panels converted, 0 dropped, 60 options dropped"
+    assert lines[-1] == "172 panels converted, 0 dropped, 54 options dropped"
 
 
 @pytest.mark.parametrize("name", ["node-exporter-full.json", "node-exporter-full-old.json",

@@ -84,7 +84,7 @@ def plan_legend(
     if len(names) > len(slots):
         # The last entry gives up some of its name for "+N more" beside it, rather than its whole slot:
         # a short panel with one legend row still names its first series.
-        more_w = metrics.horizontalAdvance(f"+{max(99, len(names))} more") + gap
+        more_w = metrics.horizontalAdvance(f"+{max(999, len(names))} more") + gap  # may add series not drawn
         if name_w - more_w >= metrics.horizontalAdvance("M") * MIN_NAME_CHARS:
             cells = [LegendCell(x=x, baseline=b, name_w=name_w, value_right=x + entry_w) for x, b in slots[:-1]]
             x, b = slots[-1]

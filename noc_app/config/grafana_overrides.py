@@ -261,15 +261,17 @@ def _legacy_override(work: _Work, override: JsonMap, right_format: str) -> None:
             work.dropped.append(f"{named}: right-hand axis not imported (the alias must equal one query's "
                                 "legend)")
     handled = set(_LEGACY_IGNORED)
+    unfilled = not work.stacked  # we fill only stacked series
     if override.get("stack") is False:
         found = _stacked_queries(work, "byName" if literal else "byRegexp", alias if isinstance(alias, str) else "")
         if not work.stacked or found:
             handled.add("stack")
+            unfilled = True
             for index in found if work.stacked else ():
                 ref, query = work.queries[index]
                 work.queries[index] = (ref, replace(query, stack=False))
-            if override.get("fill") == 0:
-                handled.add("fill")  # no fill asked for, and none drawn
+    if unfilled and override.get("fill") == 0:
+        handled.add("fill")  # no fill asked for, and none drawn
     rest = sorted(key for key in override if key not in handled)
     if rest:
         work.dropped.append(f"{named}: {', '.join(rest)} not imported")

@@ -442,7 +442,7 @@ def test_a_one_row_legend_still_names_its_first_series_beside_the_more_count(qap
     (cell,) = layout.cells
     assert layout.more == 2 and layout.more_at is not None
     assert layout.more_at[0] >= cell.value_right  # "+2 more" after the value, not over it
-    assert layout.more_at[0] + metrics.horizontalAdvance("+99 more") <= 700
+    assert layout.more_at[0] + metrics.horizontalAdvance("+999 more") <= 700
     assert cell.name_w >= metrics.horizontalAdvance("M") * 6
 
 
