@@ -33,12 +33,9 @@ from noc_app.actions.wiring import (
 )
 from noc_app.cli_incident_lookup import (
     CliRefused,
-    find_incident,
-    incident_labels,
+    locate_incident,
     open_parts,
     print_outcome,
-    resolve_key,
-    unknown_state,
 )
 from noc_app.config.schema import AppConfig, Mode
 
@@ -145,22 +142,18 @@ def _act(args: argparse.Namespace, config: AppConfig) -> int:
     kind = ActionKind(args.command)
     if kind in COMMENT_REQUIRED and kind is not ActionKind.NOTE and not (args.comment or "").strip():
         raise CliRefused(f"{kind.value} needs --comment TEXT (it goes into the audit and the backend)")
-    source_id, fingerprint, seen = resolve_key(args.key, config)
-    alert, unreachable = seen if seen is not None else find_incident(config, source_id, fingerprint)
-    labels = incident_labels(alert, dict(args.match), unreachable, args.key, note=kind is ActionKind.NOTE)
+    incident = locate_incident(config, args.key, dict(args.match), note=kind is ActionKind.NOTE)
     parts = open_parts(config, args.claimed_name)
     try:
-        request = _request(args, kind, parts, IncidentKey(source_id=source_id, fingerprint=fingerprint), labels)
-        backend = parts.backends.get(source_id) or NoBackend(source_id)
-        asks_holder = alert is not None and kind in (ActionKind.ACK, ActionKind.UNACK)
-        holder = _ack_holder(backend, labels) if asks_holder else None
-        policy = policy_context(config, request, alert, mode=Mode.OPERATOR, acknowledged_by=holder)
-        if alert is None and unreachable:
-            policy = unknown_state(policy)
-        outcome = execute(request, backend, parts.journal, policy=policy)
+        request = _request(args, kind, parts, incident.key, incident.labels)
+        backend = parts.backends.get(incident.source_id) or NoBackend(incident.source_id)
+        asks_holder = incident.alert is not None and kind in (ActionKind.ACK, ActionKind.UNACK)
+        holder = _ack_holder(backend, incident.labels) if asks_holder else None
+        policy = policy_context(config, request, incident.alert, mode=Mode.OPERATOR, acknowledged_by=holder)
+        outcome = execute(request, backend, parts.journal, policy=incident.policy_for(policy))
     finally:
         parts.close()
-    print_outcome(kind.value, f"{source_id}/{fingerprint}", request.request_id, outcome)
+    print_outcome(kind.value, incident.subject, request.request_id, outcome)
     return exit_code(outcome)
 
 

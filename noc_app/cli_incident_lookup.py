@@ -4,12 +4,13 @@ resolve a SOURCE/FINGERPRINT key, open the action parts, print an outcome (share
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Mapping
 from typing import Any
 
 from noc_app.actions.errors import InvalidRequest
-from noc_app.actions.model import ActionOutcome, OutcomeStatus
+from noc_app.actions.model import ActionOutcome, IncidentKey, OutcomeStatus
 from noc_app.actions.raised import RAISED_SOURCE_ID
 from noc_app.actions.wiring import EXIT_FAILED, ActionParts, raised_in_state
 from noc_app.config.schema import AppConfig
@@ -146,8 +147,6 @@ def _split_key(key: str, config: AppConfig) -> tuple[str, str]:
 
 def find_incident(config: AppConfig, source_id: str, fingerprint: str) -> tuple[Alert | None, bool]:
     """The incident as its source reports it now, and whether the source could not be asked."""
-    import dataclasses
-
     only = dataclasses.replace(config, sources=tuple(s for s in config.sources if s.id == source_id))
     alerts, errors = poll_incidents(only, raised=source_id == RAISED_SOURCE_ID and raised_in_state(config))
     found = next((a for a in alerts.get(source_id, ()) if a.fingerprint == fingerprint), None)
@@ -172,13 +171,44 @@ def incident_labels(
     return dict(given)
 
 
-def unknown_state(policy: Any) -> Any:
-    """The source is unreachable: the incident's state is unknown; the backend's own checks decide on delivery."""
-    import dataclasses
+@dataclasses.dataclass(frozen=True, slots=True)
+class LocatedIncident:
+    """The incident a command line names, as its source reports it now (what `incidents` and `run-runbook` act on)."""
 
-    from noc_app.model import AlertState
+    source_id: str
+    fingerprint: str
+    alert: Alert | None  # None: not there now, or its source cannot be asked
+    unreachable: bool  # its source could not be asked
+    labels: dict[str, str]  # the alert's, or the --match ones when the source is unreachable
 
-    return dataclasses.replace(policy, state=AlertState.FIRING, acknowledged_by="")
+    @property
+    def key(self) -> IncidentKey:
+        return IncidentKey(source_id=self.source_id, fingerprint=self.fingerprint)
+
+    @property
+    def subject(self) -> str:
+        return f"{self.source_id}/{self.fingerprint}"
+
+    def policy_for(self, policy: Any) -> Any:
+        """The policy context as is; with the source unreachable the incident's state is unknown, and the
+        backend's own checks decide on delivery."""
+        if self.alert is not None or not self.unreachable:
+            return policy
+        from noc_app.model import AlertState
+
+        return dataclasses.replace(policy, state=AlertState.FIRING, acknowledged_by="")
+
+
+def locate_incident(config: AppConfig, key: str, match: Mapping[str, str], *, note: bool) -> LocatedIncident:
+    """The incident `key` names (SOURCE/FINGERPRINT or a bare fingerprint), checked against --match labels.
+
+    Raises CliRefused for a key that names no incident (or several), or labels that do not match.
+    """
+    source_id, fingerprint, seen = resolve_key(key, config)
+    alert, unreachable = seen if seen is not None else find_incident(config, source_id, fingerprint)
+    labels = incident_labels(alert, match, unreachable, key, note=note)
+    return LocatedIncident(source_id=source_id, fingerprint=fingerprint, alert=alert, unreachable=unreachable,
+                           labels=labels)
 
 
 def print_outcome(what: str, subject: str, request_id: str, outcome: ActionOutcome) -> None:

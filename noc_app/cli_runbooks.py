@@ -16,7 +16,6 @@ import sys
 from collections.abc import Callable
 
 from noc_app.actions.errors import InvalidRequest
-from noc_app.actions.model import IncidentKey
 from noc_app.actions.wiring import EXIT_DONE, exit_code
 from noc_app.config.schema import AppConfig, Mode
 
@@ -50,34 +49,24 @@ def run_runbook(args: argparse.Namespace, config: AppConfig) -> int:
     from noc_app.actions.runbooks.requests import runbook_request
     from noc_app.actions.upkeep import policy_context
     from noc_app.actions.wiring import NoBackend
-    from noc_app.cli_incident_lookup import (
-        CliRefused,
-        find_incident,
-        incident_labels,
-        open_parts,
-        print_outcome,
-        resolve_key,
-        unknown_state,
-    )
+    from noc_app.cli_incident_lookup import CliRefused, locate_incident, open_parts, print_outcome
 
     runbook = find_runbook(config, args.runbook)
     if runbook is None:
         known = ", ".join(r.id for r in config.actions.runbooks) or "none configured"
         raise CliRefused(f"no runbook {args.runbook!r:.60} in {config.path} (runbooks: {known})")
-    source_id, fingerprint, seen = resolve_key(args.key, config)
-    alert, unreachable = seen if seen is not None else find_incident(config, source_id, fingerprint)
-    labels = incident_labels(alert, dict(args.match), unreachable, args.key, note=False)
+    incident = locate_incident(config, args.key, dict(args.match), note=False)
+    labels = incident.labels
     parts = open_parts(config, args.claimed_name)
     try:
         comment = args.comment or (DRY_RUN_COMMENT if args.dry_run else "")
         try:
-            request = runbook_request(runbook, IncidentKey(source_id=source_id, fingerprint=fingerprint), labels,
-                                      parts.operator, comment, dict(args.param))
+            request = runbook_request(runbook, incident.key, labels, parts.operator, comment, dict(args.param))
             call = prepare(runbook, request.params)
         except InvalidRequest as exc:
             raise CliRefused(str(exc)) from exc
         if args.dry_run:
-            print(f"dry run of runbook {runbook.id} on {source_id}/{fingerprint} (nothing sent):")
+            print(f"dry run of runbook {runbook.id} on {incident.subject} (nothing sent):")
             print(call.describe())
             for problem in (role_problem(runbook, parts.operator.role), match_problem(runbook, labels),
                             confirm_problem(runbook, request.params, args.confirm)):
@@ -88,12 +77,10 @@ def run_runbook(args: argparse.Namespace, config: AppConfig) -> int:
         if problem:
             print(f"runbook {runbook.id} would send:\n{call.describe()}", file=sys.stderr)
             raise CliRefused(problem)
-        backend = backend_for(request, parts.backends) or NoBackend(source_id)
-        policy = policy_context(config, request, alert, mode=Mode.OPERATOR)
-        if alert is None and unreachable:
-            policy = unknown_state(policy)
-        outcome = execute(request, backend, parts.journal, policy=policy)
+        backend = backend_for(request, parts.backends) or NoBackend(incident.source_id)
+        policy = policy_context(config, request, incident.alert, mode=Mode.OPERATOR)
+        outcome = execute(request, backend, parts.journal, policy=incident.policy_for(policy))
     finally:
         parts.close()
-    print_outcome(f"runbook {runbook.id}", f"{source_id}/{fingerprint}", request.request_id, outcome)
+    print_outcome(f"runbook {runbook.id}", incident.subject, request.request_id, outcome)
     return exit_code(outcome)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from noc_app.actions.severity import duration_words, effective_policy, priority_of
 from noc_app.config.schema import Mode, SeverityLevel, TakeoverConfig
-from noc_app.model import Alert, AlertState
+from noc_app.model import Alert, AlertState, Snapshot
 from noc_app.modes import capabilities
 
 IncidentId = tuple[str, str]  # (source id, fingerprint)
@@ -75,6 +75,11 @@ class PriorityMemo:
                 self._memo.clear()
             self._memo[key] = priority_of(alert, self.policy)
         return self._memo[key]
+
+
+def snapshot_alerts(snapshots: Iterable[Snapshot | None]) -> tuple[Alert, ...]:
+    """Every alert these snapshots hold, across their sources (decide_takeover de-duplicates)."""
+    return tuple(alert for snapshot in snapshots if snapshot is not None for alert in snapshot.alerts or ())
 
 
 def needs_answer(alert: Alert) -> bool:

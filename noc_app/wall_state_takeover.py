@@ -15,19 +15,17 @@ from noc_app.config.schema import AppConfig
 from noc_app.model import Alert, Snapshot
 from noc_app.modes import capabilities
 from noc_app.noise.reduce import is_quiet
-from noc_app.takeover import decide_takeover
+from noc_app.takeover import decide_takeover, snapshot_alerts
 
 
 def takeover_entry(config: AppConfig, snapshots: Mapping[str, Snapshot | None], now: float) -> dict[str, Any] | None:
     if not config.takeover.enabled or not capabilities(config.mode).takeover:
         return None
-    alerts = [alert for snapshot in snapshots.values() if snapshot is not None for alert in snapshot.alerts or ()]
-
     def quiet(alert: Alert) -> bool:  # flapping or maintenance: shown on the board, never taking a screen
-        return is_quiet(alert, {alert.source_id: snapshots.get(alert.source_id)}, config.noise, now)
+        return is_quiet(alert, snapshots, config.noise, now)
 
-    decision = decide_takeover(alerts, config.takeover, config.mode, now, levels=config.severity_levels,
-                               suppressed=quiet)
+    decision = decide_takeover(snapshot_alerts(snapshots.values()), config.takeover, config.mode, now,
+                               levels=config.severity_levels, suppressed=quiet)
     entry: dict[str, Any] = {"active": decision.active, "screen": config.takeover.screen}
     if decision.alert is None:
         return entry

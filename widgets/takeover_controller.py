@@ -24,6 +24,7 @@ from noc_app.takeover import (
     decide_takeover,
     incident_id,
     never_suppressed,
+    snapshot_alerts,
 )
 from noc_app.themes import Theme
 from noc_app.widgets.takeover_view import LogRunner, TakeoverView
@@ -35,12 +36,7 @@ LOG_REFRESH_S = 30.0
 
 def store_alerts(store: StoreView) -> tuple[Alert, ...]:
     """Every alert the store holds now, across its sources (the policy de-duplicates)."""
-    out: list[Alert] = []
-    for source_id in store.source_ids():
-        snapshot = store.snapshot(source_id)
-        if snapshot is not None and snapshot.alerts:
-            out.extend(snapshot.alerts)
-    return tuple(out)
+    return snapshot_alerts(store.snapshot(source_id) for source_id in store.source_ids())
 
 
 class TakeoverController(QObject):
